@@ -1,0 +1,3 @@
+"""Registers the suite's shared fixtures for every test folder."""
+
+pytest_plugins = ["tests.support.databases", "tests.support.processes"]

@@ -1,0 +1,11 @@
+"""Alembic environment of the audit-log service: its own metadata and version table."""
+
+import samverkan_audit_log.models as models
+from alembic import context
+from samverkan_shared.db import run_migrations_online
+
+run_migrations_online(
+    context.config,
+    models.AuditLogTable.metadata,
+    version_table="alembic_version_audit_log",
+)

@@ -1,0 +1,21 @@
+"""The tips service's app factory."""
+
+from fastapi import FastAPI
+
+from samverkan_shared.db import make_engine
+from samverkan_shared.service_app import build_app
+from samverkan_tips.settings import TipsSettings
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: TipsSettings | None = None) -> FastAPI:
+    settings = settings or TipsSettings()
+    app: FastAPI = build_app(
+        service="tips",
+        title="Samverkan tips",
+        description="Quality-deficiency tips about suppliers on public framework agreements.",
+        settings=settings,
+        engine=make_engine(settings.effective_database_url),
+    )
+    return app

@@ -1,0 +1,9 @@
+"""Alembic environment of the tips service: its own metadata and version table."""
+
+import samverkan_tips.models as models
+from alembic import context
+from samverkan_shared.db import run_migrations_online
+
+run_migrations_online(
+    context.config, models.TipsTable.metadata, version_table="alembic_version_tips"
+)

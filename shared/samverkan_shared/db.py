@@ -1,0 +1,138 @@
+"""Database engines for SQLite and PostgreSQL, per-request sessions and Alembic migrations."""
+
+from collections.abc import Iterator
+from importlib.resources import files
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from fastapi import Request
+from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "database_is_reachable",
+    "is_sqlite",
+    "make_engine",
+    "migrate",
+    "run_migrations_online",
+    "session_for_request",
+    "write_session",
+]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+_IMMEDIATE = "samverkan_sqlite_immediate"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself, so a writer can ask for BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine with the settings each backend needs; creating it does no I/O."""
+    if is_sqlite(url):
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            **kwargs,
+        )
+        _configure_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("connect_args", {"connect_timeout": 5})
+    return create_engine(url, **kwargs)
+
+
+def write_session(engine: Engine) -> Session:
+    """A session whose transaction takes SQLite's write lock at BEGIN (serialised writers).
+
+    On PostgreSQL this is an ordinary session; callers serialise there with row or
+    advisory locks.
+    """
+    session = Session(engine)
+    if engine.dialect.name == "sqlite":
+        session.connection(execution_options={"samverkan_sqlite_immediate": True})
+    return session
+
+
+def session_for_request(request: Request) -> Iterator[Session]:
+    """One session per request; the service function commits where the protocol says."""
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def database_is_reachable(engine: Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:  # readiness reports any failure as "not ready"
+        return False
+    return True
+
+
+def migrate(
+    url: str, package: str, *, revision: str = "head", downgrade: bool = False
+) -> None:
+    """Upgrade (or downgrade) one service's schema.
+
+    The URL travels in `attributes`: `set_main_option` would interpolate a % in a password.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(files(package) / "migrations"))
+    config.attributes["url"] = url
+    if downgrade:
+        command.downgrade(config, revision)
+    else:
+        command.upgrade(config, revision)
+
+
+def run_migrations_online(
+    config: Config, metadata: MetaData, *, version_table: str
+) -> None:
+    """The body of every service's env.py: one metadata, its own version table."""
+    from alembic import context
+
+    url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("migrate() was called without a database URL")
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table=version_table,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

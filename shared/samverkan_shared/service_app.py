@@ -1,0 +1,114 @@
+"""build_app(): the assembly every service's create_app() shares."""
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy import Engine
+
+from samverkan_shared.body_limit import BodyLimitMiddleware
+from samverkan_shared.health import ReadinessCheck, health_router
+from samverkan_shared.logging import configure_logging
+from samverkan_shared.problems import (
+    PROBLEM_MEDIA_TYPE,
+    install_problem_handlers,
+    problem_responses,
+    problem_schema,
+)
+from samverkan_shared.request_log import RequestLogMiddleware
+from samverkan_shared.settings import ServiceSettings
+
+__all__ = ["build_app"]
+
+_BODY_METHODS = {"post", "put", "patch"}
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    for close in reversed(app.state.closers):
+        close()
+    app.state.engine.dispose()
+
+
+def build_app(
+    *,
+    service: str,
+    title: str,
+    description: str,
+    settings: ServiceSettings,
+    engine: Engine,
+    readiness: Sequence[ReadinessCheck] = (),
+    version: str = "0.1.0",
+) -> FastAPI:
+    """The app with problem handlers, body limit, request log, health and OpenAPI fixes.
+
+    Nothing here does I/O, so the app also works without its lifespan having run.
+    """
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.service = service
+    app.state.closers = []
+    install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(RequestLogMiddleware, service=service)
+    app.include_router(health_router(readiness))
+    app.openapi = _openapi_factory(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi_factory(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            _document_problems(document)
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    return openapi
+
+
+def _document_problems(document: dict[str, Any]) -> None:
+    """Every error a route can give is documented, and documented as problem+json."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = problem_schema()
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            _document_operation(method, operation)
+
+
+def _document_operation(method: str, operation: dict[str, Any]) -> None:
+    responses = operation.setdefault("responses", {})
+    statuses = {500}
+    if operation.get("parameters") or "requestBody" in operation:
+        statuses.add(422)
+    if method in _BODY_METHODS:
+        statuses.add(413)
+    if operation.get("security"):
+        statuses |= {401, 403}
+    for status, response in problem_responses(*sorted(statuses)).items():
+        responses.setdefault(str(status), response)
+    for status, response in responses.items():
+        if status.isdigit() and int(status) >= 400:
+            response["content"] = {
+                PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+            }

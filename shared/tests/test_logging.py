@@ -1,0 +1,47 @@
+"""Logs never carry secrets, tokens or personal identity numbers."""
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from structlog.testing import capture_logs
+
+from samverkan_shared.db import make_engine
+from samverkan_shared.logging import REDACTED, redact_secrets
+from samverkan_shared.service_app import build_app
+from samverkan_shared.settings import ServiceSettings
+
+
+def test_redaction_masks_secret_keys() -> None:
+    event = {
+        "event": "x",
+        "client_secret": "s3cr3t",
+        "Authorization": "Bearer t",
+        "n": 1,
+    }
+    assert redact_secrets(None, "info", event) == {
+        "event": "x",
+        "client_secret": REDACTED,
+        "Authorization": REDACTED,
+        "n": 1,
+    }
+
+
+def test_request_line_uses_the_route_template_not_the_raw_path(tmp_path: Path) -> None:
+    app = build_app(
+        service="test",
+        title="t",
+        description="t",
+        settings=ServiceSettings(data_dir=tmp_path),
+        engine=make_engine(f"sqlite:///{tmp_path}/t.db"),
+    )
+
+    @app.get("/people/{number}")
+    def person(number: str) -> dict[str, int]:
+        return {"length": len(number)}
+
+    with TestClient(app) as client, capture_logs() as logs:
+        client.get("/people/19121212-1212")
+    lines = [entry for entry in logs if entry["event"] == "request"]
+    assert lines[0]["route"] == "/people/{number}"
+    assert lines[0]["status"] == 200
+    assert "1212" not in repr(logs)

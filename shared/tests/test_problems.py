@@ -1,0 +1,153 @@
+"""Every error path renders RFC 9457 problem+json."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, ConfigDict
+
+from samverkan_shared.db import make_engine
+from samverkan_shared.problems import Conflict
+from samverkan_shared.service_app import build_app
+from samverkan_shared.settings import ServiceSettings
+
+
+class Person(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    age: int
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    persons: list[Person]
+
+
+def _app(tmp_path: Path) -> FastAPI:
+    app = build_app(
+        service="test",
+        title="test",
+        description="test",
+        settings=ServiceSettings(data_dir=tmp_path),
+        engine=make_engine(f"sqlite:///{tmp_path}/t.db"),
+    )
+
+    @app.post("/things")
+    def create(body: Body) -> dict[str, int]:
+        return {"count": len(body.persons)}
+
+    @app.get("/conflict")
+    def conflict() -> None:
+        raise Conflict("the thing moved", allowed=["a", "b"])
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals 19121212-1212")
+
+    return app
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(_app(tmp_path), raise_server_exceptions=False) as client:
+        yield client
+
+
+def _is_problem(response: object) -> None:
+    assert response.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
+
+
+def test_validation_error_points_at_the_field(client: TestClient) -> None:
+    response = client.post("/things", json={"persons": [{"name": "A", "age": "x"}]})
+    assert response.status_code == 422
+    _is_problem(response)
+    body = response.json()
+    assert body["errors"] == [
+        {
+            "pointer": "#/persons/0/age",
+            "detail": "Input should be a valid integer, unable to parse string as an integer",
+        }
+    ]
+    assert body["detail"].startswith("#/persons/0/age: ")
+    assert body["status"] == 422
+    assert body["title"] == "Unprocessable Content"
+
+
+def test_unknown_route_is_404_problem(client: TestClient) -> None:
+    response = client.get("/nowhere")
+    _is_problem(response)
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "There is no resource at /nowhere.",
+    }
+
+
+def test_wrong_method_is_405_problem(client: TestClient) -> None:
+    response = client.delete("/things")
+    _is_problem(response)
+    assert response.status_code == 405
+    assert response.json()["detail"] == "DELETE is not allowed on this resource."
+
+
+def test_domain_problem_keeps_its_extensions(client: TestClient) -> None:
+    response = client.get("/conflict")
+    _is_problem(response)
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "the thing moved",
+        "allowed": ["a", "b"],
+    }
+
+
+def test_unexpected_error_reveals_nothing_but_a_request_id(client: TestClient) -> None:
+    response = client.get("/boom")
+    _is_problem(response)
+    body = response.json()
+    assert response.status_code == 500
+    assert "secret" not in response.text
+    assert "1212" not in response.text
+    assert body["request_id"]
+
+
+def test_declared_body_over_one_mebibyte_is_413(client: TestClient) -> None:
+    response = client.post(
+        "/things",
+        content=b"{" + b" " * (1024 * 1024) + b"}",
+        headers={"content-type": "application/json"},
+    )
+    _is_problem(response)
+    assert response.status_code == 413
+    assert "1048576 bytes" in response.json()["detail"]
+
+
+def test_streamed_body_over_one_mebibyte_is_413(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(20):
+            yield b" " * (64 * 1024)
+
+    response = client.post(
+        "/things", content=chunks(), headers={"content-type": "application/json"}
+    )
+    _is_problem(response)
+    assert response.status_code == 413
+
+
+def test_openapi_documents_errors_as_problems(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    responses = document["paths"]["/things"]["post"]["responses"]
+    assert set(responses) >= {"200", "413", "422", "500"}
+    assert list(responses["422"]["content"]) == ["application/problem+json"]
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+def test_request_id_is_returned_and_reused(client: TestClient) -> None:
+    response = client.get("/healthz", headers={"x-request-id": "abcdef123456"})
+    assert response.headers["x-request-id"] == "abcdef123456"
+    generated = client.get("/healthz").headers["x-request-id"]
+    assert len(generated) == 16
