@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
+from samverkan_shared.auth import TokenValidator, make_token_validator
 from samverkan_shared.body_limit import BodyLimitMiddleware
 from samverkan_shared.health import ReadinessCheck, health_router
 from samverkan_shared.logging import configure_logging
@@ -40,6 +41,7 @@ def build_app(
     description: str,
     settings: ServiceSettings,
     engine: Engine,
+    token_validator: TokenValidator | None = None,
     readiness: Sequence[ReadinessCheck] = (),
     version: str = "0.1.0",
 ) -> FastAPI:
@@ -61,6 +63,15 @@ def build_app(
     app.state.engine = engine
     app.state.service = service
     app.state.closers = []
+    if token_validator is None:
+        token_validator, client = make_token_validator(
+            issuer=settings.issuer,
+            audience=service,
+            jwks_url=settings.effective_jwks_url,
+            revocation_url=settings.effective_revocation_url,
+        )
+        app.state.closers.append(client.close)
+    app.state.token_validator = token_validator
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestLogMiddleware, service=service)
@@ -79,10 +90,18 @@ def _openapi_factory(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 routes=app.routes,
             )
             _document_problems(document)
+            _point_at_token_endpoint(document, app.state.settings.issuer)
             app.openapi_schema = document
         return app.openapi_schema
 
     return openapi
+
+
+def _point_at_token_endpoint(document: dict[str, Any], issuer: str) -> None:
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    for scheme in schemes.values():
+        for flow in scheme.get("flows", {}).values():
+            flow["tokenUrl"] = f"{issuer.rstrip('/')}/oauth/token"
 
 
 def _document_problems(document: dict[str, Any]) -> None:

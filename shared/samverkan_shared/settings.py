@@ -43,3 +43,10 @@ class ServiceSettings(BaseSettings):
     @property
     def effective_jwks_url(self) -> str:
         return self.jwks_url or f"{self.issuer.rstrip('/')}/.well-known/jwks.json"
+
+    @property
+    def effective_revocation_url(self) -> str | None:
+        """The built-in issuer publishes revocations; an external one may not ("none")."""
+        if self.revocation_url == "none":
+            return None
+        return self.revocation_url or f"{self.issuer.rstrip('/')}/oauth/revocations"

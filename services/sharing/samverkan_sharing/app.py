@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from samverkan_shared.auth import TokenValidator
 from samverkan_shared.db import make_engine
 from samverkan_shared.service_app import build_app
 from samverkan_sharing.settings import SharingSettings
@@ -9,7 +10,11 @@ from samverkan_sharing.settings import SharingSettings
 __all__ = ["create_app"]
 
 
-def create_app(settings: SharingSettings | None = None) -> FastAPI:
+def create_app(
+    settings: SharingSettings | None = None,
+    *,
+    token_validator: TokenValidator | None = None,
+) -> FastAPI:
     settings = settings or SharingSettings()
     app: FastAPI = build_app(
         service="sharing",
@@ -17,5 +22,6 @@ def create_app(settings: SharingSettings | None = None) -> FastAPI:
         description="Rule-checked disclosure to partner agencies; the OAuth 2.0 server.",
         settings=settings,
         engine=make_engine(settings.effective_database_url),
+        token_validator=token_validator,
     )
     return app

@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from samverkan_shared.auth import TokenValidator
 from samverkan_shared.db import make_engine
 from samverkan_shared.service_app import build_app
 from samverkan_tips.settings import TipsSettings
@@ -9,7 +10,11 @@ from samverkan_tips.settings import TipsSettings
 __all__ = ["create_app"]
 
 
-def create_app(settings: TipsSettings | None = None) -> FastAPI:
+def create_app(
+    settings: TipsSettings | None = None,
+    *,
+    token_validator: TokenValidator | None = None,
+) -> FastAPI:
     settings = settings or TipsSettings()
     app: FastAPI = build_app(
         service="tips",
@@ -17,5 +22,6 @@ def create_app(settings: TipsSettings | None = None) -> FastAPI:
         description="Quality-deficiency tips about suppliers on public framework agreements.",
         settings=settings,
         engine=make_engine(settings.effective_database_url),
+        token_validator=token_validator,
     )
     return app

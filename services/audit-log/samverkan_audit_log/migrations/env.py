@@ -1,7 +1,8 @@
 """Alembic environment of the audit-log service: its own metadata and version table."""
 
-import samverkan_audit_log.models as models
 from alembic import context
+
+import samverkan_audit_log.models as models
 from samverkan_shared.db import run_migrations_online
 
 run_migrations_online(

@@ -1,7 +1,8 @@
 """Alembic environment of the sharing service: its own metadata and version table."""
 
-import samverkan_sharing.models as models
 from alembic import context
+
+import samverkan_sharing.models as models
 from samverkan_shared.db import run_migrations_online
 
 run_migrations_online(

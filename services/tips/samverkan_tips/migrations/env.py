@@ -1,7 +1,8 @@
 """Alembic environment of the tips service: its own metadata and version table."""
 
-import samverkan_tips.models as models
 from alembic import context
+
+import samverkan_tips.models as models
 from samverkan_shared.db import run_migrations_online
 
 run_migrations_online(

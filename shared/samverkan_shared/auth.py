@@ -1,0 +1,361 @@
+"""Bearer-token protection for every service: RFC 9068 JWTs checked against the issuer's JWKS."""
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import httpx
+from authlib.jose import JsonWebKey, JsonWebToken, KeySet
+from authlib.jose.errors import JoseError
+from fastapi import Depends, Request
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
+from fastapi.security import OAuth2, SecurityScopes
+
+from samverkan_shared.problems import Forbidden, ServiceUnavailable, Unauthenticated
+
+__all__ = [
+    "ALLOWED_ALGORITHMS",
+    "SCOPE_AUDIENCES",
+    "SCOPE_DESCRIPTIONS",
+    "AccessToken",
+    "HttpKeySource",
+    "HttpRevocationSource",
+    "Revocations",
+    "TokenValidator",
+    "access_token",
+    "audiences_for",
+    "bearer_scheme",
+    "make_token_validator",
+]
+
+# Asymmetric only: never "none", never HMAC (a public key must not become a shared secret).
+ALLOWED_ALGORITHMS = ("ES256", "EdDSA", "RS256", "PS256")
+LEEWAY_SECONDS = 30
+_JWKS_MIN_REFRESH_SECONDS = 1.0
+_REVOCATIONS_TTL_SECONDS = 2.0
+_REVOCATIONS_MAX_STALE_SECONDS = 60.0
+
+SCOPE_AUDIENCES: Mapping[str, str] = {
+    "tips:write": "tips",
+    "tips:read": "tips",
+    "tips:manage": "tips",
+    "tips:internal": "tips",
+    "disclosures:request": "sharing",
+    "disclosures:assess": "sharing",
+    "disclosures:approve": "sharing",
+    "audit:append": "audit-log",
+    "audit:read": "audit-log",
+}
+SCOPE_DESCRIPTIONS: Mapping[str, str] = {
+    "tips:write": "file tips",
+    "tips:read": "read tips and suppliers",
+    "tips:manage": "move tips through the workflow, call-off stops",
+    "tips:internal": "read tips field by field with their data categories (sharing)",
+    "disclosures:request": "ask for data (partner agencies)",
+    "disclosures:assess": "assess disclosure requests, send notices",
+    "disclosures:approve": "approve or deny an assessed request",
+    "audit:append": "append audit entries (the sharing service)",
+    "audit:read": "read, export and verify the audit log",
+}
+
+
+def audiences_for(scopes: list[str]) -> list[str]:
+    """The services a token with these scopes is meant for (RFC 9068 `aud`)."""
+    return sorted({SCOPE_AUDIENCES[s] for s in scopes if s in SCOPE_AUDIENCES})
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    """The validated caller, as the endpoint sees it."""
+
+    client_id: str
+    subject: str
+    scopes: frozenset[str]
+    jti: str
+    expires_at: int
+    kind: str | None = None
+    org_number: str | None = None
+    recipient: str | None = None
+    name: str | None = None
+    claims: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_claims(cls, claims: Mapping[str, Any]) -> "AccessToken":
+        return cls(
+            client_id=str(claims["client_id"]),
+            subject=str(claims["sub"]),
+            scopes=frozenset(str(claims.get("scope", "")).split()),
+            jti=str(claims["jti"]),
+            expires_at=int(claims["exp"]),
+            kind=claims.get("client_kind"),
+            org_number=claims.get("org_number"),
+            recipient=claims.get("recipient"),
+            name=claims.get("client_name"),
+            claims=dict(claims),
+        )
+
+
+@dataclass(frozen=True)
+class Revocations:
+    """Token ids and client ids that must no longer be honoured."""
+
+    token_ids: frozenset[str] = frozenset()
+    client_ids: frozenset[str] = frozenset()
+
+
+KeySource = Callable[[], Mapping[str, Any]]
+RevocationSource = Callable[[], Revocations]
+
+
+class HttpKeySource:
+    """Fetches the issuer's JWKS over HTTP."""
+
+    def __init__(self, url: str, client: httpx.Client) -> None:
+        self._url = url
+        self._client = client
+
+    def __call__(self) -> Mapping[str, Any]:
+        response = self._client.get(self._url)
+        response.raise_for_status()
+        document: Mapping[str, Any] = response.json()
+        return document
+
+
+class HttpRevocationSource:
+    """Polls the issuer's revocation list (revoked token ids and clients)."""
+
+    def __init__(self, url: str, client: httpx.Client) -> None:
+        self._url = url
+        self._client = client
+
+    def __call__(self) -> Revocations:
+        response = self._client.get(self._url)
+        response.raise_for_status()
+        body = response.json()
+        return Revocations(
+            token_ids=frozenset(body.get("token_ids", [])),
+            client_ids=frozenset(body.get("client_ids", [])),
+        )
+
+
+class _Invalid(Exception):
+    pass
+
+
+class TokenValidator:
+    """Validates access tokens for one audience; fails closed on every doubt."""
+
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        keys: KeySource,
+        revocations: RevocationSource | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self._keys_source = keys
+        self._revocations_source = revocations
+        self._clock = clock
+        self._jwt = JsonWebToken(list(ALLOWED_ALGORITHMS))
+        self._lock = threading.Lock()
+        self._keyset: KeySet | None = None
+        self._keys_fetched_at = float("-inf")
+        self._revocations = Revocations()
+        self._revocations_fetched_at = float("-inf")
+
+    def validate(self, token: str) -> AccessToken:
+        """The caller behind `token`, or `Unauthenticated` saying what is wrong."""
+        try:
+            claims = self._decode(token)
+            self._check_claims(claims)
+        except _Invalid as error:
+            raise _unauthenticated("invalid_token", str(error)) from None
+        access = AccessToken.from_claims(claims)
+        self._check_not_revoked(access)
+        return access
+
+    def _decode(self, token: str) -> Mapping[str, Any]:
+        keyset = self._keyset_for(_unverified_kid(token))
+        try:
+            claims = self._jwt.decode(token, keyset)
+        except (JoseError, ValueError) as error:
+            raise _Invalid(
+                f"the token's signature or format is invalid ({error})"
+            ) from None
+        typ = str(claims.header.get("typ", "")).lower()
+        if typ not in {"at+jwt", "application/at+jwt"}:
+            raise _Invalid("the token is not an RFC 9068 access token (typ at+jwt)")
+        return dict(claims)
+
+    def _check_claims(self, claims: Mapping[str, Any]) -> None:
+        missing = [
+            name
+            for name in ("iss", "sub", "aud", "exp", "iat", "jti", "client_id")
+            if name not in claims
+        ]
+        if missing:
+            raise _Invalid(f"the token lacks the claims {', '.join(missing)}")
+        if claims["iss"] != self.issuer:
+            raise _Invalid(
+                f"the token was issued by {claims['iss']!r}, not {self.issuer!r}"
+            )
+        audience = claims["aud"]
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.audience not in audiences:
+            raise _Invalid(f"the token is not meant for the {self.audience} service")
+        now = self._clock()
+        if (
+            not isinstance(claims["exp"], int | float)
+            or claims["exp"] + LEEWAY_SECONDS < now
+        ):
+            raise _Invalid("the token has expired")
+        not_before = claims.get("nbf", claims["iat"])
+        if not isinstance(not_before, int | float) or not_before - LEEWAY_SECONDS > now:
+            raise _Invalid("the token is not valid yet")
+
+    def _keyset_for(self, kid: str | None) -> KeySet:
+        with self._lock:
+            if self._keyset is None or not _has_kid(self._keyset, kid):
+                self._refresh_keys()
+            if self._keyset is None or not _has_kid(self._keyset, kid):
+                raise _unauthenticated(
+                    "invalid_token", "the token's signing key is unknown"
+                )
+            return self._keyset
+
+    def _refresh_keys(self) -> None:
+        now = self._clock()
+        if now - self._keys_fetched_at < _JWKS_MIN_REFRESH_SECONDS:
+            return
+        self._keys_fetched_at = now
+        try:
+            document = self._keys_source()
+            keys = [k for k in document.get("keys", []) if k.get("kty") != "oct"]
+            self._keyset = JsonWebKey.import_key_set({"keys": keys})
+        except Exception as error:
+            if self._keyset is None:
+                raise ServiceUnavailable(
+                    "The token issuer's keys cannot be fetched; try again shortly.",
+                    headers={"Retry-After": "5"},
+                ) from error
+
+    def _check_not_revoked(self, token: AccessToken) -> None:
+        if self._revocations_source is None:
+            return
+        revocations = self._current_revocations()
+        if token.jti in revocations.token_ids:
+            raise _unauthenticated("invalid_token", "the token has been revoked")
+        if token.client_id in revocations.client_ids:
+            raise _unauthenticated("invalid_token", "the client has been revoked")
+
+    def _current_revocations(self) -> Revocations:
+        source = self._revocations_source
+        with self._lock:
+            now = self._clock()
+            if (
+                source is None
+                or now - self._revocations_fetched_at < _REVOCATIONS_TTL_SECONDS
+            ):
+                return self._revocations
+            try:
+                self._revocations = source()
+                self._revocations_fetched_at = now
+            except Exception as error:
+                if now - self._revocations_fetched_at > _REVOCATIONS_MAX_STALE_SECONDS:
+                    raise ServiceUnavailable(
+                        "Token revocation cannot be checked right now; try again shortly.",
+                        headers={"Retry-After": "5"},
+                    ) from error
+            return self._revocations
+
+
+def _has_kid(keyset: KeySet, kid: str | None) -> bool:
+    if kid is None:
+        return len(keyset.keys) == 1
+    return any(key.kid == kid for key in keyset.keys)
+
+
+def _unverified_kid(token: str) -> str | None:
+    import base64
+    import json
+
+    try:
+        header_b64 = token.split(".")[0]
+        padded = header_b64 + "=" * (-len(header_b64) % 4)
+        header = json.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, IndexError):
+        raise _unauthenticated("invalid_token", "the token is not a JWT") from None
+    kid = header.get("kid") if isinstance(header, dict) else None
+    return str(kid) if kid is not None else None
+
+
+def _unauthenticated(error: str, description: str) -> Unauthenticated:
+    challenge = f'Bearer error="{error}", error_description="{description}"'
+    return Unauthenticated(
+        f"A valid access token is required: {description}.",
+        headers={"WWW-Authenticate": challenge.replace("\n", " ")},
+    )
+
+
+bearer_scheme = OAuth2(
+    flows=OAuthFlows(
+        clientCredentials=OAuthFlowClientCredentials(
+            tokenUrl="/oauth/token", scopes=dict(SCOPE_DESCRIPTIONS)
+        )
+    ),
+    scheme_name="oauth2",
+    description="Access tokens from the Samverkan authorization server "
+    "(client credentials; see the sharing service).",
+    auto_error=False,
+)
+
+
+def access_token(
+    security_scopes: SecurityScopes,
+    request: Request,
+    authorization: Annotated[str | None, Depends(bearer_scheme)],
+) -> AccessToken:
+    """The validated caller; 401 without a valid token, 403 without the scopes asked for."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated(
+            "This endpoint needs an access token: send 'Authorization: Bearer <token>' "
+            "(get one from the authorization server's /oauth/token).",
+            headers={"WWW-Authenticate": 'Bearer realm="samverkan"'},
+        )
+    validator: TokenValidator = request.app.state.token_validator
+    caller = validator.validate(token.strip())
+    request.state.client_id = caller.client_id
+    missing = sorted(set(security_scopes.scopes) - caller.scopes)
+    if missing:
+        needed = " ".join(security_scopes.scopes)
+        raise Forbidden(
+            f"The token lacks the scope {', '.join(missing)} this endpoint needs.",
+            headers={
+                "WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{needed}"'
+            },
+        )
+    return caller
+
+
+def make_token_validator(
+    *, issuer: str, audience: str, jwks_url: str, revocation_url: str | None
+) -> tuple[TokenValidator, httpx.Client]:
+    """The production validator: keys and revocations fetched from the issuer over HTTP."""
+    from samverkan_shared.http import make_client
+
+    client = make_client(timeout=httpx.Timeout(3.0, connect=1.0), attempts=2)
+    validator = TokenValidator(
+        issuer=issuer,
+        audience=audience,
+        keys=HttpKeySource(jwks_url, client),
+        revocations=HttpRevocationSource(revocation_url, client)
+        if revocation_url
+        else None,
+    )
+    return validator, client
