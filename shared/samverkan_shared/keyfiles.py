@@ -5,7 +5,12 @@ import os
 import secrets
 from pathlib import Path
 
-__all__ = ["create_secret_file", "write_secret_file"]
+__all__ = [
+    "MissingSecret",
+    "create_secret_file",
+    "load_or_create_secret",
+    "write_secret_file",
+]
 
 _OWNER_ONLY = 0o600
 
@@ -64,3 +69,25 @@ def _sync_directory(folder: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+class MissingSecret(FileNotFoundError):
+    """A required secret file is absent outside the demo (no working default)."""
+
+
+def load_or_create_secret(path: Path, *, size: int = 32, create: bool) -> bytes:
+    """Read a random secret; in the demo, generate it on first start.
+
+    Outside the demo a missing file is an error that names the file: a production secret
+    never silently gets a default.
+    """
+    if not path.exists():
+        if not create:
+            raise MissingSecret(
+                f"The secret file {path} does not exist; provision it (mode 0600) or run "
+                "the demo with SAMVERKAN_DEMO=1 to generate one."
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process created it first
+            create_secret_file(path, secrets.token_bytes(size))
+    return path.read_bytes()

@@ -5,6 +5,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from samverkan_shared.keyfiles import load_or_create_secret
+
 __all__ = ["ServiceSettings"]
 
 
@@ -35,6 +37,25 @@ class ServiceSettings(BaseSettings):
     demo: bool = Field(
         default=False, validation_alias=AliasChoices("SAMVERKAN_DEMO", "demo")
     )
+
+    pseudonym_key_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "SAMVERKAN_PSEUDONYM_KEY_FILE", "pseudonym_key_file"
+        ),
+    )
+
+    def secret_path(self, configured: Path | None, default_name: str) -> Path:
+        """A key file's path: as configured, else a file in the data directory."""
+        return configured or self.data_dir / default_name
+
+    def pseudonym_key(self) -> bytes:
+        """The keyed-hash secret that turns identity numbers into audit-log subjects.
+
+        sharing and audit-log must read the same file, or subject look-ups find nothing.
+        """
+        path = self.secret_path(self.pseudonym_key_file, "pseudonym.key")
+        return load_or_create_secret(path, create=self.demo)
 
     def sqlite_url(self, name: str) -> str:
         """The embedded default database: one SQLite file per service in the data dir."""
