@@ -59,6 +59,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _prepare(args: argparse.Namespace) -> int:
     spec = _spec(args.service)
+    _data_dir(args).mkdir(parents=True, exist_ok=True)
     spec.migrate()
     if args.seed and spec.seed is not None:
         spec.seed(_data_dir(args).resolve())
@@ -66,6 +67,7 @@ def _prepare(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    _data_dir(args).mkdir(parents=True, exist_ok=True)
     for spec in discover_services():
         if not args.services or spec.name in args.services:
             spec.migrate()

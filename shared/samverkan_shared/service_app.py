@@ -28,6 +28,10 @@ _BODY_METHODS = {"post", "put", "patch"}
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Start-up work (keys generated on first start, secrets checked) fails the start,
+    # not the first request.
+    for start in app.state.on_startup:
+        start()
     yield
     for close in reversed(app.state.closers):
         close()
@@ -43,6 +47,7 @@ def build_app(
     engine: Engine,
     token_validator: TokenValidator | None = None,
     readiness: Sequence[ReadinessCheck] = (),
+    on_startup: Sequence[Callable[[], object]] = (),
     version: str = "0.1.0",
 ) -> FastAPI:
     """The app with problem handlers, body limit, request log, health and OpenAPI fixes.
@@ -63,6 +68,7 @@ def build_app(
     app.state.engine = engine
     app.state.service = service
     app.state.closers = []
+    app.state.on_startup = list(on_startup)
     if token_validator is None:
         token_validator, client = make_token_validator(
             issuer=settings.issuer,

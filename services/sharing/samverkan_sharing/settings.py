@@ -1,5 +1,7 @@
 """The sharing service's settings, read from the environment."""
 
+from pathlib import Path
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
@@ -15,7 +17,33 @@ class SharingSettings(ServiceSettings):
         default=None,
         validation_alias=AliasChoices("SHARING_DATABASE_URL", "database_url"),
     )
+    signing_keys_dir: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SHARING_SIGNING_KEYS_DIR", "signing_keys_dir"),
+    )
+    token_lifetime: int = Field(
+        default=300,
+        ge=30,
+        le=3600,
+        validation_alias=AliasChoices("SHARING_TOKEN_LIFETIME", "token_lifetime"),
+    )
+    service_client_id: str = Field(
+        default="sharing-service",
+        validation_alias=AliasChoices("SHARING_SERVICE_CLIENT_ID", "service_client_id"),
+    )
+    tips_url: str = Field(
+        default="http://127.0.0.1:8001",
+        validation_alias=AliasChoices("SAMVERKAN_TIPS_URL", "tips_url"),
+    )
+    audit_log_url: str = Field(
+        default="http://127.0.0.1:8003",
+        validation_alias=AliasChoices("SAMVERKAN_AUDIT_LOG_URL", "audit_log_url"),
+    )
 
     @property
     def effective_database_url(self) -> str:
         return self.database_url or self.sqlite_url("sharing")
+
+    @property
+    def effective_signing_keys_dir(self) -> Path:
+        return self.signing_keys_dir or self.data_dir / "oauth-signing-keys"

@@ -2,6 +2,7 @@
 
 from samverkan_shared.db import migrate
 from samverkan_shared.service_spec import ServiceSpec
+from samverkan_sharing.seed import seed
 from samverkan_sharing.settings import SharingSettings
 
 __all__ = ["SPEC"]
@@ -16,4 +17,6 @@ SPEC = ServiceSpec(
     factory="samverkan_sharing.app:create_app",
     default_port=8002,
     migrate=_migrate,
+    seed=seed,
+    issuer=True,
 )

@@ -2,8 +2,9 @@
 
 from alembic import context
 
-import samverkan_sharing.models as models
+import samverkan_sharing.oauth.models  # noqa: F401  (registers the tables)
 from samverkan_shared.db import run_migrations_online
+from samverkan_sharing import models
 
 run_migrations_online(
     context.config,

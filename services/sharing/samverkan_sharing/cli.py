@@ -1,0 +1,135 @@
+"""`samverkan clients ...` and `samverkan keys rotate`: the operator's view of OAuth clients."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from samverkan_shared.db import make_engine
+from samverkan_sharing.oauth.keys import SigningKeyStore
+from samverkan_sharing.oauth.repository import ClientRepository
+from samverkan_sharing.oauth.service import (
+    CLIENT_KINDS,
+    InvalidClient,
+    register_client,
+    revoke_client,
+)
+from samverkan_sharing.settings import SharingSettings
+
+__all__ = ["register"]
+
+
+def _session() -> Session:
+    return Session(make_engine(SharingSettings().effective_database_url))
+
+
+def _add(args: argparse.Namespace) -> int:
+    jwks: dict[str, Any] | None = None
+    if args.jwks:
+        try:
+            jwks = json.loads(Path(args.jwks).read_text())
+        except (OSError, ValueError) as error:
+            print(f"error: --jwks {args.jwks}: {error}", file=sys.stderr)
+            return 2
+    with _session() as session:
+        try:
+            client, secret = register_client(
+                session,
+                name=args.name,
+                org_number=args.org_number,
+                kind=args.kind,
+                scopes=args.scopes.split(),
+                recipient=args.recipient,
+                jwks=jwks,
+            )
+        except InvalidClient as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    output: dict[str, Any] = {"client_id": client.client_id}
+    if secret is not None:
+        output["client_secret"] = secret
+    print(json.dumps(output))
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    with _session() as session:
+        for client in ClientRepository(session).all():
+            print(
+                json.dumps(
+                    {
+                        "client_id": client.client_id,
+                        "name": client.name,
+                        "org_number": client.org_number,
+                        "kind": client.kind,
+                        "recipient": client.recipient,
+                        "scopes": client.scopes,
+                        "auth_method": client.auth_method,
+                        "active": client.active,
+                    }
+                )
+            )
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    with _session() as session:
+        try:
+            revoke_client(session, args.client_id)
+        except InvalidClient as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    print(
+        f"revoked {args.client_id}: no new tokens, live tokens refused within seconds"
+    )
+    return 0
+
+
+def _rotate(args: argparse.Namespace) -> int:
+    settings = SharingSettings()
+    store = SigningKeyStore(
+        settings.effective_signing_keys_dir,
+        token_lifetime=settings.token_lifetime,
+        create=True,
+    )
+    key = store.rotate()
+    print(
+        f"new signing key {key.kid}; earlier keys stay published until their tokens expire"
+    )
+    return 0
+
+
+def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    clients = commands.add_parser(
+        "clients", help="register, list and revoke OAuth clients"
+    )
+    actions = clients.add_subparsers(dest="action", required=True)
+    add = actions.add_parser(
+        "add", help="register a client; prints its credentials as JSON"
+    )
+    add.add_argument("--name", required=True)
+    add.add_argument("--org-number", required=True)
+    add.add_argument("--kind", required=True, choices=CLIENT_KINDS)
+    add.add_argument("--recipient", help="recipient code (partners), see legal-rules")
+    add.add_argument(
+        "--scopes", required=True, help='space-separated, e.g. "tips:read"'
+    )
+    add.add_argument(
+        "--jwks", help="public JWKS file: private_key_jwt instead of a secret"
+    )
+    add.set_defaults(handler=_add)
+    actions.add_parser("list", help="one JSON line per client").set_defaults(
+        handler=_list
+    )
+    revoke = actions.add_parser("revoke", help="revoke a client and its live tokens")
+    revoke.add_argument("client_id")
+    revoke.set_defaults(handler=_revoke)
+
+    keys = commands.add_parser("keys", help="token signing keys")
+    key_actions = keys.add_subparsers(dest="action", required=True)
+    key_actions.add_parser("rotate", help="start signing with a new key").set_defaults(
+        handler=_rotate
+    )

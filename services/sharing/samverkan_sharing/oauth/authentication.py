@@ -1,0 +1,155 @@
+"""Client authentication at the token endpoint: client_secret_basic and private_key_jwt."""
+
+import base64
+import binascii
+import json
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote
+
+from authlib.jose import JsonWebKey, JsonWebToken
+from authlib.jose.errors import JoseError
+
+from samverkan_shared.auth import ALLOWED_ALGORITHMS
+from samverkan_sharing.oauth.errors import OAuthError
+from samverkan_sharing.oauth.models import ClientRecord
+from samverkan_sharing.oauth.repository import ClientRepository, RevocationRepository
+from samverkan_sharing.oauth.secrets import verify_secret
+
+__all__ = ["ASSERTION_TYPE", "MAX_ASSERTION_LIFETIME", "authenticate_client"]
+
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+MAX_ASSERTION_LIFETIME = 300  # seconds; RFC 7523 asks for a short expiry
+_LEEWAY = 30
+
+
+def authenticate_client(
+    authorization: str | None,
+    form: Mapping[str, str],
+    *,
+    clients: ClientRepository,
+    revocations: RevocationRepository,
+    audiences: set[str],
+) -> ClientRecord:
+    """The authenticated, active client, or `OAuthError('invalid_client')`."""
+    basic = authorization is not None and authorization.lower().startswith("basic ")
+    assertion = form.get("client_assertion")
+    if basic and assertion:
+        raise OAuthError(
+            "invalid_request", "Use one client authentication method, not two."
+        )
+    if basic:
+        return _by_secret(authorization or "", clients)
+    if assertion is not None:
+        if form.get("client_assertion_type") != ASSERTION_TYPE:
+            raise OAuthError(
+                "invalid_request", f"client_assertion_type must be {ASSERTION_TYPE}."
+            )
+        return _by_assertion(assertion, clients, revocations, audiences)
+    raise OAuthError(
+        "invalid_client",
+        "Authenticate the client with HTTP Basic (client_secret_basic) or a signed "
+        "client_assertion (private_key_jwt).",
+    )
+
+
+def _by_secret(authorization: str, clients: ClientRepository) -> ClientRecord:
+    try:
+        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
+        raw_id, _, raw_secret = decoded.partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise OAuthError(
+            "invalid_client",
+            "The Basic credentials are not valid base64.",
+            basic_auth=True,
+        ) from None
+    # RFC 6749 §2.3.1: id and secret are form-urlencoded before base64.
+    client = clients.get(unquote(raw_id))
+    failed = (
+        client is None
+        or client.auth_method != "client_secret_basic"
+        or client.secret_hash is None
+        or not verify_secret(unquote(raw_secret), client.secret_hash)
+    )
+    if failed or client is None:
+        raise OAuthError(
+            "invalid_client", "Unknown client or wrong secret.", basic_auth=True
+        )
+    return _active(client)
+
+
+def _by_assertion(
+    assertion: str,
+    clients: ClientRepository,
+    revocations: RevocationRepository,
+    audiences: set[str],
+) -> ClientRecord:
+    client_id = _unverified_issuer(assertion)
+    client = clients.get(client_id) if client_id else None
+    if client is None or client.auth_method != "private_key_jwt" or not client.jwks:
+        raise OAuthError("invalid_client", "Unknown client or no registered key.")
+    claims = _verified_claims(assertion, client)
+    _check_assertion_claims(claims, client, audiences)
+    expires = datetime.fromtimestamp(float(claims["exp"]), UTC)
+    if not revocations.use_assertion(client.client_id, str(claims["jti"]), expires):
+        raise OAuthError(
+            "invalid_client", "This client assertion was already used (jti)."
+        )
+    return _active(client)
+
+
+def _unverified_issuer(assertion: str) -> str | None:
+    """The claimed client id, read before verification only to find the client's key."""
+    try:
+        payload = assertion.split(".")[1]
+        padded = payload + "=" * (-len(payload) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded)).get("iss")
+    except (IndexError, ValueError, AttributeError, binascii.Error):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _verified_claims(assertion: str, client: ClientRecord) -> Mapping[str, Any]:
+    try:
+        keyset = JsonWebKey.import_key_set(client.jwks or {"keys": []})
+        claims = JsonWebToken(list(ALLOWED_ALGORITHMS)).decode(assertion, keyset)
+    except (JoseError, ValueError, KeyError, TypeError):
+        raise OAuthError(
+            "invalid_client", "The client assertion's signature does not verify."
+        ) from None
+    return dict(claims)
+
+
+def _check_assertion_claims(
+    claims: Mapping[str, Any], client: ClientRecord, audiences: set[str]
+) -> None:
+    now = time.time()
+    audience = claims.get("aud")
+    given = set(audience) if isinstance(audience, list) else {audience}
+    problems = [
+        (claims.get("iss") != client.client_id, "iss must be the client id"),
+        (claims.get("sub") != client.client_id, "sub must be the client id"),
+        (not given & audiences, "aud must be the token endpoint or the issuer"),
+        (not isinstance(claims.get("jti"), str), "jti is required"),
+        (not isinstance(claims.get("exp"), int | float), "exp is required"),
+    ]
+    for failed, reason in problems:
+        if failed:
+            raise OAuthError("invalid_client", f"Client assertion rejected: {reason}.")
+    expires = float(claims["exp"])
+    if expires + _LEEWAY < now:
+        raise OAuthError("invalid_client", "Client assertion rejected: it has expired.")
+    if expires - now > MAX_ASSERTION_LIFETIME + _LEEWAY:
+        raise OAuthError(
+            "invalid_client",
+            f"Client assertion rejected: exp may lie at most {MAX_ASSERTION_LIFETIME} "
+            "seconds ahead.",
+        )
+
+
+def _active(client: ClientRecord) -> ClientRecord:
+    if not client.active:
+        raise OAuthError("invalid_client", "This client has been revoked.")
+    return client

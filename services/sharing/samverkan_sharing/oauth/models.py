@@ -1,0 +1,57 @@
+"""Tables of the authorization server: clients, used assertion ids, revoked tokens."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, DateTime
+from sqlmodel import Field
+
+from samverkan_sharing.models import SharingTable
+
+__all__ = ["ClientRecord", "RevokedTokenRecord", "UsedAssertionRecord"]
+
+
+class ClientRecord(SharingTable, table=True):
+    """A registered machine client; secrets are stored only as salted scrypt hashes."""
+
+    __tablename__ = "oauth_clients"
+
+    client_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    org_number: str = Field(max_length=11)
+    kind: str = Field(max_length=20)
+    recipient: str | None = Field(default=None, max_length=40)
+    scopes: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    auth_method: str = Field(max_length=40)
+    secret_hash: str | None = Field(default=None, max_length=300)
+    jwks: dict[str, object] | None = Field(default=None, sa_column=Column(JSON))
+    active: bool = True
+    created_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    revoked_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True))
+    )
+
+
+class UsedAssertionRecord(SharingTable, table=True):
+    """Every private_key_jwt assertion id seen, so a replay is refused (RFC 7523 §3)."""
+
+    __tablename__ = "oauth_used_assertions"
+
+    client_id: str = Field(primary_key=True, max_length=64)
+    jti: str = Field(primary_key=True, max_length=200)
+    expires_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class RevokedTokenRecord(SharingTable, table=True):
+    """Access tokens revoked before their expiry (RFC 7009)."""
+
+    __tablename__ = "oauth_revoked_tokens"
+
+    jti: str = Field(primary_key=True, max_length=64)
+    client_id: str = Field(max_length=64)
+    expires_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False)
+    )

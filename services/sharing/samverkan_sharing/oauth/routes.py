@@ -1,0 +1,239 @@
+"""HTTP face of the authorization server: RFC 8414 metadata, JWKS, token, introspection,
+revocation, and the revocation list the resource servers poll."""
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
+
+from samverkan_shared.auth import SCOPE_DESCRIPTIONS
+from samverkan_shared.db import session_for_request
+from samverkan_shared.problems import problem_responses
+from samverkan_sharing.oauth.errors import OAuthError
+from samverkan_sharing.oauth.models import ClientRecord
+from samverkan_sharing.oauth.repository import RevocationRepository
+from samverkan_sharing.oauth.service import TokenIssuer
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["oauth"])
+SessionDep = Annotated[Session, Depends(session_for_request)]
+
+
+def _authorization(request: Request) -> str | None:
+    # Read directly: HTTP Basic credentials are client authentication, not a parameter.
+    return request.headers.get("authorization")
+
+
+AuthorizationHeader = Annotated[str | None, Depends(_authorization)]
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _form_body(properties: Mapping[str, Any], required: list[str]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": dict(properties),
+                        "required": required,
+                    }
+                }
+            },
+        }
+    }
+
+
+_CLIENT_AUTH_FIELDS = {
+    "client_assertion_type": {"type": "string"},
+    "client_assertion": {"type": "string"},
+}
+
+
+async def _read_form(request: Request) -> dict[str, str]:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        raise OAuthError(
+            "invalid_request",
+            "Send the parameters as application/x-www-form-urlencoded.",
+        )
+    try:
+        pairs = parse_qsl((await request.body()).decode(), keep_blank_values=True)
+    except (UnicodeDecodeError, ValueError):
+        raise OAuthError(
+            "invalid_request", "The form body is not valid UTF-8."
+        ) from None
+    names = [name for name, _ in pairs]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:  # RFC 6749 §3.2
+        raise OAuthError(
+            "invalid_request", f"Parameters repeated: {', '.join(repeated)}."
+        )
+    if any("\x00" in value for _, value in pairs):
+        raise OAuthError(
+            "invalid_request", "Parameters must not contain NUL characters."
+        )
+    return dict(pairs)
+
+
+def _issuer(request: Request) -> TokenIssuer:
+    issuer: TokenIssuer = request.app.state.token_issuer
+    return issuer
+
+
+@router.get("/.well-known/oauth-authorization-server", summary="RFC 8414 metadata")
+def metadata(request: Request) -> dict[str, Any]:
+    base = _issuer(request).issuer
+    return {
+        "issuer": base,
+        "token_endpoint": f"{base}/oauth/token",
+        "jwks_uri": f"{base}/.well-known/jwks.json",
+        "introspection_endpoint": f"{base}/oauth/introspect",
+        "revocation_endpoint": f"{base}/oauth/revoke",
+        "grant_types_supported": ["client_credentials"],
+        "token_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "private_key_jwt",
+        ],
+        "token_endpoint_auth_signing_alg_values_supported": [
+            "ES256",
+            "EdDSA",
+            "RS256",
+            "PS256",
+        ],
+        "introspection_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "private_key_jwt",
+        ],
+        "revocation_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "private_key_jwt",
+        ],
+        "scopes_supported": sorted(SCOPE_DESCRIPTIONS),
+        "response_types_supported": [],
+    }
+
+
+@router.get("/.well-known/jwks.json", summary="The token signing keys (RFC 7517)")
+def jwks(request: Request) -> dict[str, Any]:
+    return _issuer(request).keys.jwks()
+
+
+@router.post(
+    "/oauth/token",
+    summary="Client credentials grant (RFC 6749 §4.4)",
+    responses=problem_responses(400, 401),
+    openapi_extra=_form_body(
+        {
+            "grant_type": {"type": "string"},
+            "scope": {"type": "string"},
+            **_CLIENT_AUTH_FIELDS,
+        },
+        ["grant_type"],
+    ),
+)
+async def token(
+    request: Request, session: SessionDep, authorization: AuthorizationHeader
+) -> JSONResponse:
+    form = await _read_form(request)
+    issued = await run_in_threadpool(
+        _issuer(request).token_for_request, session, authorization, form
+    )
+    return JSONResponse(issued.response(), headers=_NO_STORE)
+
+
+@router.post(
+    "/oauth/introspect",
+    summary="Token introspection (RFC 7662)",
+    responses=problem_responses(400, 401),
+    openapi_extra=_form_body(
+        {
+            "token": {"type": "string"},
+            "token_type_hint": {"type": "string"},
+            **_CLIENT_AUTH_FIELDS,
+        },
+        ["token"],
+    ),
+)
+async def introspect(
+    request: Request, session: SessionDep, authorization: AuthorizationHeader
+) -> JSONResponse:
+    form = await _read_form(request)
+    answer = await run_in_threadpool(
+        _introspect, _issuer(request), session, authorization, form
+    )
+    return JSONResponse(answer, headers=_NO_STORE)
+
+
+@router.post(
+    "/oauth/revoke",
+    summary="Token revocation (RFC 7009)",
+    responses=problem_responses(400, 401),
+    openapi_extra=_form_body(
+        {
+            "token": {"type": "string"},
+            "token_type_hint": {"type": "string"},
+            **_CLIENT_AUTH_FIELDS,
+        },
+        ["token"],
+    ),
+)
+async def revoke(
+    request: Request, session: SessionDep, authorization: AuthorizationHeader
+) -> JSONResponse:
+    form = await _read_form(request)
+    await run_in_threadpool(_revoke, _issuer(request), session, authorization, form)
+    return JSONResponse({}, headers=_NO_STORE)
+
+
+def _authenticated_token(
+    issuer: TokenIssuer,
+    session: Session,
+    authorization: str | None,
+    form: Mapping[str, str],
+) -> tuple[ClientRecord, str]:
+    client = issuer.authenticate(session, authorization, form)
+    session.commit()  # keeps the assertion id as used
+    if "token" not in form:
+        raise OAuthError("invalid_request", "token is required.")
+    return client, form["token"]
+
+
+def _introspect(
+    issuer: TokenIssuer,
+    session: Session,
+    authorization: str | None,
+    form: Mapping[str, str],
+) -> dict[str, Any]:
+    _, token = _authenticated_token(issuer, session, authorization, form)
+    return issuer.introspect(session, token)
+
+
+def _revoke(
+    issuer: TokenIssuer,
+    session: Session,
+    authorization: str | None,
+    form: Mapping[str, str],
+) -> None:
+    client, token = _authenticated_token(issuer, session, authorization, form)
+    issuer.revoke(session, client, token)
+
+
+@router.get(
+    "/oauth/revocations",
+    summary="Revoked token ids and clients (polled by the resource servers)",
+)
+def revocations(session: SessionDep) -> dict[str, list[str]]:
+    """Like a certificate revocation list: opaque ids only, public by design."""
+    repository = RevocationRepository(session)
+    return {
+        "token_ids": repository.revoked_token_ids(datetime.now(UTC)),
+        "client_ids": repository.revoked_client_ids(),
+    }

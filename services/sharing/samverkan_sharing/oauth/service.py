@@ -1,0 +1,251 @@
+"""Use cases of the authorization server: issue, introspect and revoke tokens; clients."""
+
+import secrets
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from authlib.jose import JsonWebToken
+from authlib.jose.errors import JoseError
+from sqlmodel import Session
+
+from samverkan_shared.auth import ALLOWED_ALGORITHMS, SCOPE_AUDIENCES, audiences_for
+from samverkan_shared.identifiers import InvalidIdentifier, parse_org_number
+from samverkan_sharing.oauth.authentication import authenticate_client
+from samverkan_sharing.oauth.errors import OAuthError
+from samverkan_sharing.oauth.keys import SigningKeyStore
+from samverkan_sharing.oauth.models import ClientRecord
+from samverkan_sharing.oauth.repository import ClientRepository, RevocationRepository
+from samverkan_sharing.oauth.secrets import hash_secret, new_secret
+from samverkan_sharing.rules.vocabulary import Recipient
+
+__all__ = [
+    "CLIENT_KINDS",
+    "InvalidClient",
+    "IssuedToken",
+    "TokenIssuer",
+    "register_client",
+    "revoke_client",
+]
+
+CLIENT_KINDS = ("municipality", "partner", "compliance", "service")
+
+
+class InvalidClient(ValueError):
+    """A client registration that cannot be accepted; the message says why."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+    scope: str
+    claims: Mapping[str, Any]
+
+    def response(self) -> dict[str, Any]:
+        return {
+            "access_token": self.access_token,
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+            "scope": self.scope,
+        }
+
+
+class TokenIssuer:
+    """Mints RFC 9068 access tokens with the current signing key."""
+
+    def __init__(self, *, issuer: str, keys: SigningKeyStore, lifetime: int) -> None:
+        self.issuer = issuer.rstrip("/")
+        self.keys = keys
+        self.lifetime = lifetime
+
+    @property
+    def token_endpoint(self) -> str:
+        return f"{self.issuer}/oauth/token"
+
+    def token_for_request(
+        self, session: Session, authorization: str | None, form: Mapping[str, str]
+    ) -> IssuedToken:
+        """The client credentials grant (RFC 6749 §4.4); commits the used assertion id."""
+        grant_type = form.get("grant_type")
+        if not grant_type:
+            raise OAuthError("invalid_request", "grant_type is required.")
+        client = self.authenticate(session, authorization, form)
+        if grant_type != "client_credentials":
+            raise OAuthError(
+                "unsupported_grant_type",
+                f"grant_type {grant_type!r} is not supported; use client_credentials.",
+            )
+        scopes = _granted_scopes(client, form.get("scope"))
+        session.commit()
+        return self.mint(client, scopes)
+
+    def authenticate(
+        self, session: Session, authorization: str | None, form: Mapping[str, str]
+    ) -> ClientRecord:
+        return authenticate_client(
+            authorization,
+            form,
+            clients=ClientRepository(session),
+            revocations=RevocationRepository(session),
+            audiences={self.token_endpoint, self.issuer, f"{self.issuer}/"},
+        )
+
+    def mint(self, client: ClientRecord, scopes: list[str]) -> IssuedToken:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "sub": client.client_id,
+            "client_id": client.client_id,
+            "aud": audiences_for(scopes),
+            "scope": " ".join(scopes),
+            "iat": now,
+            "nbf": now,
+            "exp": now + self.lifetime,
+            "jti": secrets.token_hex(16),
+            "client_kind": client.kind,
+            "client_name": client.name,
+            "org_number": client.org_number,
+        }
+        if client.recipient:
+            claims["recipient"] = client.recipient
+        key = self.keys.current()
+        header = {"alg": self.keys.algorithm, "kid": key.kid, "typ": "at+jwt"}
+        token = (
+            JsonWebToken([self.keys.algorithm]).encode(header, claims, key.key).decode()
+        )
+        return IssuedToken(token, self.lifetime, claims["scope"], claims)
+
+    def verified_claims(self, token: str) -> Mapping[str, Any] | None:
+        """Claims of a token this server signed (expired or not), else None."""
+        try:
+            claims = JsonWebToken(list(ALLOWED_ALGORITHMS)).decode(
+                token, self.keys.jwks()
+            )
+        except (JoseError, ValueError, KeyError, IndexError):
+            return None
+        if claims.get("iss") != self.issuer:
+            return None
+        return dict(claims)
+
+    def introspect(self, session: Session, token: str) -> dict[str, Any]:
+        """RFC 7662 §2.2: active only if signed here, unexpired, unrevoked, client active."""
+        claims = self.verified_claims(token)
+        if claims is None or int(claims.get("exp", 0)) < time.time():
+            return {"active": False}
+        client = ClientRepository(session).get(str(claims.get("client_id")))
+        revoked = RevocationRepository(session).is_token_revoked(str(claims.get("jti")))
+        if client is None or not client.active or revoked:
+            return {"active": False}
+        return {"active": True, "token_type": "Bearer", **claims}
+
+    def revoke(self, session: Session, client: ClientRecord, token: str) -> None:
+        """RFC 7009 §2.1: a client may revoke only its own tokens; others are ignored."""
+        claims = self.verified_claims(token)
+        if claims is None or claims.get("client_id") != client.client_id:
+            return
+        expires = datetime.fromtimestamp(float(claims["exp"]), UTC)
+        RevocationRepository(session).revoke_token(
+            str(claims["jti"]), client.client_id, expires
+        )
+        session.commit()
+
+
+def _granted_scopes(client: ClientRecord, requested: str | None) -> list[str]:
+    allowed = set(client.scopes)
+    if requested is None or not requested.strip():
+        return sorted(allowed)
+    asked = set(requested.split())
+    unknown = sorted(asked - allowed)
+    if unknown:
+        raise OAuthError(
+            "invalid_scope",
+            f"The client may not have the scope {', '.join(unknown)}; "
+            f"allowed: {' '.join(sorted(allowed))}.",
+        )
+    return sorted(asked)
+
+
+def register_client(
+    session: Session,
+    *,
+    name: str,
+    org_number: str,
+    kind: str,
+    scopes: Iterable[str],
+    recipient: str | None = None,
+    jwks: Mapping[str, Any] | None = None,
+    client_id: str | None = None,
+) -> tuple[ClientRecord, str | None]:
+    """Register a client; returns it and its secret (None for private_key_jwt)."""
+    scope_list = sorted(set(scopes))
+    _check_registration(name, kind, scope_list, recipient, jwks)
+    try:
+        org = parse_org_number(org_number)
+    except InvalidIdentifier as error:
+        raise InvalidClient(f"--org-number: {error}") from None
+    secret = None if jwks else new_secret()
+    client = ClientRecord(
+        client_id=client_id or f"svk-{secrets.token_hex(8)}",
+        name=name,
+        org_number=org,
+        kind=kind,
+        recipient=recipient,
+        scopes=scope_list,
+        auth_method="private_key_jwt" if jwks else "client_secret_basic",
+        secret_hash=hash_secret(secret) if secret else None,
+        jwks=dict(jwks) if jwks else None,
+        created_at=datetime.now(UTC),
+    )
+    ClientRepository(session).add(client)
+    session.commit()
+    return client, secret
+
+
+def _check_registration(
+    name: str,
+    kind: str,
+    scopes: list[str],
+    recipient: str | None,
+    jwks: Mapping[str, Any] | None,
+) -> None:
+    recipients = {r.value for r in Recipient}
+    unknown = [s for s in scopes if s not in SCOPE_AUDIENCES]
+    checks = [
+        (not name.strip(), "--name must not be empty"),
+        (kind not in CLIENT_KINDS, f"--kind must be one of {', '.join(CLIENT_KINDS)}"),
+        (not scopes, "--scopes must name at least one scope"),
+        (
+            bool(unknown),
+            f"unknown scopes {', '.join(unknown)}; known: {' '.join(SCOPE_AUDIENCES)}",
+        ),
+        (kind == "partner" and recipient is None, "a partner needs --recipient"),
+        (
+            recipient is not None and recipient not in recipients,
+            f"--recipient must be one of {', '.join(sorted(recipients))}",
+        ),
+        (
+            "disclosures:request" in scopes and kind != "partner",
+            "only a partner may have disclosures:request (its recipient decides the law)",
+        ),
+        (
+            jwks is not None and not isinstance(jwks.get("keys"), list),
+            "--jwks must be a JSON Web Key Set with a 'keys' list",
+        ),
+    ]
+    for failed, message in checks:
+        if failed:
+            raise InvalidClient(message)
+
+
+def revoke_client(session: Session, client_id: str) -> ClientRecord:
+    client = ClientRepository(session).get(client_id)
+    if client is None:
+        raise InvalidClient(f"no client {client_id!r}")
+    client.active = False
+    client.revoked_at = datetime.now(UTC)
+    session.add(client)
+    session.commit()
+    return client

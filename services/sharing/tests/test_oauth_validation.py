@@ -1,0 +1,263 @@
+"""Resource servers accept only sound tokens: signature, typ, iss, aud, time, revocation."""
+
+import base64
+import json
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+from authlib.jose import JsonWebKey, JsonWebToken
+from sqlmodel import Session
+
+from samverkan_shared.auth import HttpKeySource, HttpRevocationSource, TokenValidator
+from samverkan_shared.problems import Unauthenticated
+from samverkan_sharing.oauth.service import revoke_client
+
+ISSUER = "http://sharing.test"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _validator(
+    sharing: Any, audience: str, clock: FakeClock | None = None
+) -> TokenValidator:
+    """A validator that reaches the issuer over HTTP, as tips and audit-log do."""
+    client: httpx.Client = sharing.client
+    return TokenValidator(
+        issuer=ISSUER,
+        audience=audience,
+        keys=HttpKeySource("/.well-known/jwks.json", client),
+        revocations=HttpRevocationSource("/oauth/revocations", client),
+        clock=clock or time.time,
+    )
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def _resign(sharing: Any, token: str, **changes: Any) -> str:
+    """Re-sign changed claims with the issuer's real key (to test claim checks alone)."""
+    header, payload, _ = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    head = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+    head.update(changes.pop("_header", {}))
+    claims.update(changes)
+    key = sharing.client.app.state.token_issuer.keys.current().key
+    return JsonWebToken(["ES256"]).encode(head, claims, key).decode()
+
+
+@pytest.fixture
+def token(sharing: Any) -> str:
+    client_id, secret = sharing.register(scopes=["tips:read", "audit:read"])
+    return str(sharing.token(client_id, secret))
+
+
+def test_a_sound_token_is_accepted_by_every_audience_it_names(
+    sharing: Any, token: str
+) -> None:
+    assert _validator(sharing, "tips").validate(token).scopes == {
+        "tips:read",
+        "audit:read",
+    }
+    assert _validator(sharing, "audit-log").validate(token).client_id
+
+
+def _rejects(validator: TokenValidator, token: str, reason: str) -> None:
+    with pytest.raises(Unauthenticated) as caught:
+        validator.validate(token)
+    assert reason in caught.value.detail
+    assert caught.value.headers["WWW-Authenticate"].startswith(
+        'Bearer error="invalid_token"'
+    )
+
+
+def test_token_for_another_audience_is_rejected(sharing: Any, token: str) -> None:
+    _rejects(_validator(sharing, "sharing"), token, "not meant for the sharing service")
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        pytest.param({"exp": int(time.time()) - 120}, "expired", id="expired"),
+        pytest.param(
+            {"nbf": int(time.time()) + 600}, "not valid yet", id="not yet valid"
+        ),
+        pytest.param({"iss": "http://evil.test"}, "issued by", id="other issuer"),
+        pytest.param({"aud": ["sharing"]}, "not meant for", id="other audience"),
+        pytest.param({"_header": {"typ": "JWT"}}, "RFC 9068", id="not an at+jwt"),
+    ],
+)
+def test_claims_are_checked(
+    sharing: Any, token: str, changes: dict[str, Any], reason: str
+) -> None:
+    _rejects(_validator(sharing, "tips"), _resign(sharing, token, **changes), reason)
+
+
+def test_expiry_has_a_small_leeway(sharing: Any, token: str) -> None:
+    almost = _resign(sharing, token, exp=int(time.time()) - 10)
+    assert _validator(sharing, "tips").validate(almost)
+
+
+def test_tampered_claims_break_the_signature(sharing: Any, token: str) -> None:
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["scope"] = "tips:read tips:manage"
+    _rejects(
+        _validator(sharing, "tips"), f"{header}.{_b64(claims)}.{signature}", "signature"
+    )
+
+
+def test_alg_none_is_rejected(sharing: Any, token: str) -> None:
+    header, payload, _ = token.split(".")
+    kid = json.loads(base64.urlsafe_b64decode(header + "=="))["kid"]
+    forged = f"{_b64({'alg': 'none', 'typ': 'at+jwt', 'kid': kid})}.{payload}."
+    _rejects(_validator(sharing, "tips"), forged, "signature or format")
+
+
+def test_hs256_signed_with_the_public_key_is_rejected(sharing: Any, token: str) -> None:
+    _, payload, _ = token.split(".")
+    jwks = sharing.client.get("/.well-known/jwks.json").json()
+    public = json.dumps(jwks["keys"][0]).encode()
+    kid = jwks["keys"][0]["kid"]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    forged = (
+        JsonWebToken(["HS256"])
+        .encode({"alg": "HS256", "typ": "at+jwt", "kid": kid}, claims, public)
+        .decode()
+    )
+    _rejects(_validator(sharing, "tips"), forged, "signature or format")
+
+
+def test_unknown_kid_is_rejected_after_refreshing_the_keys(
+    sharing: Any, token: str
+) -> None:
+    stranger = JsonWebKey.generate_key("EC", "P-256", is_private=True)
+    _, payload, _ = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    forged = (
+        JsonWebToken(["ES256"])
+        .encode({"alg": "ES256", "typ": "at+jwt", "kid": "stranger"}, claims, stranger)
+        .decode()
+    )
+    _rejects(_validator(sharing, "tips"), forged, "signing key is unknown")
+
+
+def test_key_rotation_keeps_old_tokens_valid_until_expiry(
+    sharing: Any, token: str
+) -> None:
+    validator = _validator(sharing, "tips")
+    assert validator.validate(token)
+    store = sharing.client.app.state.token_issuer.keys
+    old_kid = store.current().kid
+    store.rotate()
+    assert validator.validate(token).client_id
+    kids = {
+        k["kid"] for k in sharing.client.get("/.well-known/jwks.json").json()["keys"]
+    }
+    assert old_kid in kids
+    assert store.current().kid in kids
+    assert store.current().kid != old_kid
+
+
+def test_retired_key_leaves_the_jwks_after_its_tokens_expired(sharing: Any) -> None:
+    store = sharing.client.app.state.token_issuer.keys
+    old_kid = store.current().kid
+    store.rotate()
+    index = Path(sharing.settings.effective_signing_keys_dir) / "keys.json"
+    document = json.loads(index.read_text())
+    for entry in document["keys"]:
+        if entry["kid"] == old_kid:
+            entry["retired_at"] = time.time() - 3600
+    index.write_text(json.dumps(document))
+    kids = {
+        k["kid"] for k in sharing.client.get("/.well-known/jwks.json").json()["keys"]
+    }
+    assert old_kid not in kids
+
+
+class TestRevocation:
+    def test_revoked_token_is_refused_within_seconds(
+        self, sharing: Any, token: str
+    ) -> None:
+        clock = FakeClock()
+        validator = _validator(sharing, "tips", clock)
+        claims = validator.validate(token)
+        response = sharing.client.post(
+            "/oauth/revoke",
+            data={"token": token},
+            auth=(claims.client_id, self._secret_of(sharing, claims.client_id)),
+        )
+        assert response.status_code == 200
+        clock.now += 3  # the revocation list is cached for two seconds
+        _rejects(validator, token, "revoked")
+
+    _secrets: ClassVar[dict[str, str]] = {}
+
+    def _secret_of(self, sharing: Any, client_id: str) -> str:
+        return self._secrets[client_id]
+
+    @pytest.fixture
+    def token(self, sharing: Any) -> str:
+        client_id, secret = sharing.register(scopes=["tips:read", "audit:read"])
+        assert secret is not None
+        self._secrets[client_id] = secret
+        return str(sharing.token(client_id, secret))
+
+    def test_revoked_client_tokens_are_refused_by_every_service(
+        self, sharing: Any, token: str
+    ) -> None:
+        clock = FakeClock()
+        tips, audit = (
+            _validator(sharing, "tips", clock),
+            _validator(sharing, "audit-log", clock),
+        )
+        client_id = tips.validate(token).client_id
+        audit.validate(token)
+        with Session(sharing.client.app.state.engine) as session:
+            revoke_client(session, client_id)
+        clock.now += 3
+        _rejects(tips, token, "client has been revoked")
+        _rejects(audit, token, "client has been revoked")
+
+    def test_a_client_cannot_revoke_another_clients_token(
+        self, sharing: Any, token: str
+    ) -> None:
+        other_id, other_secret = sharing.register()
+        sharing.client.post(
+            "/oauth/revoke", data={"token": token}, auth=(other_id, other_secret)
+        )
+        assert sharing.client.get("/oauth/revocations").json()["token_ids"] == []
+
+    def test_introspection_reports_active_then_inactive(
+        self, sharing: Any, token: str
+    ) -> None:
+        validator = _validator(sharing, "tips")
+        client_id = validator.validate(token).client_id
+        auth = (client_id, self._secrets[client_id])
+        active = sharing.client.post(
+            "/oauth/introspect", data={"token": token}, auth=auth
+        ).json()
+        assert active["active"] is True
+        assert active["client_id"] == client_id
+        assert active["scope"] == "audit:read tips:read"
+        sharing.client.post("/oauth/revoke", data={"token": token}, auth=auth)
+        inactive = sharing.client.post(
+            "/oauth/introspect", data={"token": token}, auth=auth
+        )
+        assert inactive.json() == {"active": False}
+
+    def test_introspection_needs_client_authentication(
+        self, sharing: Any, token: str
+    ) -> None:
+        response = sharing.client.post("/oauth/introspect", data={"token": token})
+        assert response.status_code == 401
+        assert response.json()["error"] == "invalid_client"

@@ -1,0 +1,90 @@
+"""OAuth over real HTTP: a third-party client gets a token; revocation reaches every service."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from oauthlib.oauth2 import BackendApplicationClient
+from requests_oauthlib import OAuth2Session
+
+from samverkan_shared.supervisor import Suite
+
+pytestmark = pytest.mark.e2e
+
+
+def _demo(suite: Suite, key: str) -> dict[str, str]:
+    document = json.loads((suite.data_dir / "demo-clients.json").read_text())
+    client: dict[str, str] = document["clients"][key]
+    return client
+
+
+def test_third_party_oauth_client_gets_a_token(running_suite: Suite) -> None:
+    """requests-oauthlib, not our code, speaks the client credentials grant."""
+    malmo = _demo(running_suite, "malmo")
+    session = OAuth2Session(
+        client=BackendApplicationClient(client_id=malmo["client_id"])
+    )
+    token = session.fetch_token(
+        token_url=f"{running_suite.url('sharing')}/oauth/token",
+        client_id=malmo["client_id"],
+        client_secret=malmo["client_secret"],
+        scope=["tips:read"],
+    )
+    assert token["token_type"] == "Bearer"
+    assert token["scope"] == ["tips:read"]
+    assert token["expires_in"] == 300
+
+
+def _token(suite: Suite, client: dict[str, str], scope: str) -> str:
+    response = httpx.post(
+        f"{suite.url('sharing')}/oauth/token",
+        data={"grant_type": "client_credentials", "scope": scope},
+        auth=(client["client_id"], client["client_secret"]),
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+def test_issuer_metadata_and_jwks_are_public(running_suite: Suite) -> None:
+    base = running_suite.url("sharing")
+    metadata = httpx.get(f"{base}/.well-known/oauth-authorization-server").json()
+    assert metadata["issuer"] == base
+    assert httpx.get(metadata["jwks_uri"]).json()["keys"][0]["alg"] == "ES256"
+
+
+def test_client_revoked_by_the_operator_is_refused_everywhere(
+    running_suite: Suite,
+) -> None:
+    env = {**os.environ, **running_suite.env}
+    added = subprocess.run(
+        [
+            sys.executable, "-m", "samverkan_shared.cli", "clients", "add",
+            "--name", "Revisor", "--org-number", "212000-1124", "--kind", "compliance",
+            "--scopes", "audit:read tips:read",
+        ],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    client = json.loads(added.stdout)
+    token = _token(running_suite, client, "audit:read tips:read")
+    subprocess.run(
+        [sys.executable, "-m", "samverkan_shared.cli", "clients", "revoke", client["client_id"]],
+        env=env, capture_output=True, check=True,
+    )  # fmt: skip
+    refused = httpx.post(
+        f"{running_suite.url('sharing')}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client["client_id"], client["client_secret"]),
+    )
+    assert refused.status_code == 401
+    time.sleep(2.5)  # resource servers poll the revocation list every two seconds
+    for service, path in (("tips", "/v1/tips"), ("audit-log", "/v1/entries")):
+        response = httpx.get(
+            f"{running_suite.url(service)}{path}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 401, (service, response.text)
+        assert "revoked" in response.json()["detail"]
