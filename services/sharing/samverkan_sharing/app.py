@@ -1,24 +1,34 @@
 """The sharing service's app factory: authorization server, rules and disclosures."""
 
-from fastapi import FastAPI
+from datetime import UTC, datetime
+
+import httpx
+from fastapi import FastAPI, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from samverkan_shared.auth import Revocations, TokenValidator
 from samverkan_shared.db import make_engine
+from samverkan_shared.http import make_client
 from samverkan_shared.service_app import build_app
 from samverkan_sharing.oauth import routes as oauth_routes
 from samverkan_sharing.oauth.keys import SigningKeyStore
 from samverkan_sharing.oauth.repository import RevocationRepository
 from samverkan_sharing.oauth.service import TokenIssuer
+from samverkan_sharing.routes import disclosures, notifications, rules
+from samverkan_sharing.rules import CATALOGUE, Catalogue, validate_catalogue
 from samverkan_sharing.settings import SharingSettings
+from samverkan_sharing.upstream import (
+    AuditLogClient,
+    ServiceToken,
+    TipsClient,
+    Upstream,
+)
 
 __all__ = ["create_app"]
 
 
 def _local_revocations(engine: Engine) -> Revocations:
-    from datetime import UTC, datetime
-
     with Session(engine) as session:
         repository = RevocationRepository(session)
         return Revocations(
@@ -27,11 +37,23 @@ def _local_revocations(engine: Engine) -> Revocations:
         )
 
 
+def _upstream_ready(name: str) -> tuple[str, object]:
+    def check(request: Request) -> bool:
+        client: TipsClient | AuditLogClient = getattr(request.app.state.upstream, name)
+        return client.reachable()
+
+    return name.replace("_", "-"), check
+
+
 def create_app(
     settings: SharingSettings | None = None,
     *,
     token_validator: TokenValidator | None = None,
+    tips_http: httpx.Client | None = None,
+    audit_http: httpx.Client | None = None,
+    catalogue: Catalogue = CATALOGUE,
 ) -> FastAPI:
+    """Upstream HTTP clients can be injected (tests pass in-process or failing ones)."""
     settings = settings or SharingSettings()
     engine = make_engine(settings.effective_database_url)
     keys = SigningKeyStore(
@@ -56,8 +78,24 @@ def create_app(
         settings=settings,
         engine=engine,
         token_validator=validator,
-        on_startup=[keys.current],
+        readiness=[_upstream_ready("tips"), _upstream_ready("audit_log")],  # type: ignore[list-item]
+        on_startup=[keys.current, lambda: _load_secrets(app, settings)],
+    )
+    tips_client = tips_http or make_client(settings.tips_url)
+    audit_client = audit_http or make_client(settings.audit_log_url)
+    app.state.closers += [tips_client.close, audit_client.close]
+    token = ServiceToken(issuer, engine, settings.service_client_id)
+    app.state.upstream = Upstream(
+        TipsClient(tips_client, token), AuditLogClient(audit_client, token)
     )
     app.state.token_issuer = issuer
-    app.include_router(oauth_routes.router)
+    validate_catalogue(catalogue.rules)
+    app.state.catalogue = catalogue
+    for module in (oauth_routes, rules, disclosures, notifications):
+        app.include_router(module.router)
     return app
+
+
+def _load_secrets(app: FastAPI, settings: SharingSettings) -> None:
+    app.state.keyring = settings.keyring()
+    app.state.pseudonym_key = settings.pseudonym_key()

@@ -1,10 +1,12 @@
 """The sharing service's settings, read from the environment."""
 
+import contextlib
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from samverkan_shared.crypto import Keyring, create_keyring_file, load_keyring
 from samverkan_shared.settings import ServiceSettings
 
 __all__ = ["SharingSettings"]
@@ -39,6 +41,30 @@ class SharingSettings(ServiceSettings):
         default="http://127.0.0.1:8003",
         validation_alias=AliasChoices("SAMVERKAN_AUDIT_LOG_URL", "audit_log_url"),
     )
+
+    encryption_key_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "SHARING_ENCRYPTION_KEY_FILE", "encryption_key_file"
+        ),
+    )
+    encryption_keys: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SHARING_ENCRYPTION_KEYS", "encryption_keys"),
+    )
+
+    def keyring(self) -> Keyring:
+        """The key that encrypts released payloads at rest (they hold identity numbers)."""
+        if self.encryption_keys is not None:
+            return load_keyring(None, self.encryption_keys.get_secret_value())
+        path = self.secret_path(
+            self.encryption_key_file, "sharing-encryption-keys.json"
+        )
+        if not path.exists() and self.demo:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                return create_keyring_file(path)
+        return load_keyring(path)
 
     @property
     def effective_database_url(self) -> str:

@@ -12,15 +12,52 @@ from samverkan_shared.db import migrate
 from samverkan_sharing.app import create_app
 from samverkan_sharing.oauth.service import register_client
 from samverkan_sharing.settings import SharingSettings
+from services.sharing.tests.fakes import FakeAuditLog, FakeTips
 from tests.support.databases import DatabaseFactory
 
 ISSUER = "http://sharing.test"
+STANDARD_CLIENTS: dict[str, dict[str, object]] = {
+    "police": {
+        "name": "Polismyndigheten",
+        "org_number": "202100-0076",
+        "kind": "partner",
+        "recipient": "polismyndigheten",
+        "scopes": ["disclosures:request"],
+    },
+    "skatteverket": {
+        "name": "Skatteverket",
+        "org_number": "202100-5448",
+        "kind": "partner",
+        "recipient": "skatteverket",
+        "scopes": ["disclosures:request"],
+    },
+    "assessor": {"name": "Handläggare", "scopes": ["disclosures:assess", "tips:read"]},
+    "assessor2": {"name": "Handläggare 2", "scopes": ["disclosures:assess"]},
+    "approver": {"name": "Enhetschef", "scopes": ["disclosures:approve"]},
+    "both": {
+        "name": "Ensam chef",
+        "scopes": ["disclosures:assess", "disclosures:approve"],
+    },
+}
 
 
 @dataclass
 class Sharing:
     client: TestClient
     settings: SharingSettings
+    tips: FakeTips
+    audit: FakeAuditLog
+
+    def headers(self, key: str, scope: str | None = None) -> dict[str, str]:
+        """Bearer headers for one of the standard test clients (registered on first use)."""
+        if key not in self._clients:
+            self._clients[key] = self.register(**STANDARD_CLIENTS[key])
+        client_id, secret = self._clients[key]
+        return {"Authorization": f"Bearer {self.token(client_id, secret, scope)}"}
+
+    @property
+    def _clients(self) -> dict[str, tuple[str, str | None]]:
+        return self.__dict__.setdefault("_registered", {})
 
     def register(self, **fields: object) -> tuple[str, str | None]:
         defaults: dict[str, object] = {
@@ -59,5 +96,14 @@ def sharing(sharing_database: str, tmp_path: Path) -> Iterator[Sharing]:
     settings = SharingSettings(
         data_dir=tmp_path, database_url=sharing_database, demo=True, issuer=ISSUER
     )
-    with TestClient(create_app(settings), base_url=ISSUER) as client:
-        yield Sharing(client, settings)
+    tips, audit = FakeTips(), FakeAuditLog()
+    app = create_app(settings, tips_http=tips.client(), audit_http=audit.client())
+    with TestClient(app, base_url=ISSUER) as client:
+        sharing = Sharing(client, settings, tips, audit)
+        sharing.register(
+            client_id="sharing-service",
+            name="Samverkan sharing",
+            kind="service",
+            scopes=["audit:append", "tips:internal"],
+        )
+        yield sharing

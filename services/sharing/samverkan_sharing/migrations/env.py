@@ -2,7 +2,8 @@
 
 from alembic import context
 
-import samverkan_sharing.oauth.models  # noqa: F401  (registers the tables)
+import samverkan_sharing.disclosures.models
+import samverkan_sharing.oauth.models  # noqa: F401
 from samverkan_shared.db import run_migrations_online
 from samverkan_sharing import models
 

@@ -1,0 +1,1 @@
+"""Disclosure requests, four-eyes assessment and own-initiative notices."""

@@ -1,0 +1,54 @@
+"""Stored disclosure → the answer a partner or an officer reads."""
+
+from datetime import date
+
+from samverkan_sharing.disclosures.models import DisclosureRecord
+from samverkan_sharing.disclosures.schemas import Disclosure, Receipt, Withheld
+from samverkan_sharing.disclosures.service import Disclosures
+
+__all__ = ["present"]
+
+
+def present(record: DisclosureRecord, service: Disclosures) -> Disclosure:
+    released = service.released_data(record)
+    fields = record.decision["fields"]
+    entry = record.audit_entry or {}
+    return Disclosure(
+        id=record.id,
+        kind=record.kind,
+        status=record.status,
+        outcome=_outcome(record, bool(released)),
+        recipient={
+            "code": record.recipient_code,
+            "org_number": record.recipient_org_number,
+            "name": record.recipient_name,
+        },
+        partner_reference=record.partner_reference,
+        tip_id=record.tip_id,
+        supplier_org_number=record.supplier_org_number,
+        released=released,
+        withheld=[Withheld.model_validate(w) for w in record.withheld],
+        legal_basis=list(entry.get("legal_basis", [])) if released else [],
+        flags=list(record.decision.get("flags", [])),
+        catalogue_version=record.decision["catalogue_version"],
+        audit=Receipt.model_validate(record.receipt)
+        if record.receipt and released
+        else None,
+        decision={"outcome": record.decision["outcome"], "fields": fields},
+        assessment_due=record.assessment_due,
+        history=record.history,
+        created_at=record.created_at,
+        as_of=date.fromisoformat(record.query["parts"][0]["query"]["as_of"])
+        if record.query["parts"]
+        else record.created_at.date(),
+        message=record.message,
+    )
+
+
+def _outcome(record: DisclosureRecord, released: bool) -> str:
+    """The engine's outcome while pending; after a decision, what actually happened."""
+    if record.status == "denied":
+        return "deny"
+    if record.status != "released":
+        return record.outcome
+    return "partial" if record.withheld else "release"

@@ -1,0 +1,70 @@
+"""All SQL of disclosures."""
+
+from sqlmodel import Session, col, select
+
+from samverkan_sharing.disclosures.models import DisclosureRecord
+from samverkan_sharing.oauth.models import ClientRecord
+
+__all__ = ["DisclosureRepository"]
+
+
+class DisclosureRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, disclosure_id: str) -> DisclosureRecord | None:
+        return self._session.get(DisclosureRecord, disclosure_id)
+
+    def get_for_update(self, disclosure_id: str) -> DisclosureRecord | None:
+        """The row locked until commit, so two approvers cannot both decide it."""
+        statement = (
+            select(DisclosureRecord)
+            .where(DisclosureRecord.id == disclosure_id)
+            .with_for_update()
+        )
+        return self._session.exec(statement).first()
+
+    def by_idempotency_key(self, requester: str, key: str) -> DisclosureRecord | None:
+        statement = select(DisclosureRecord).where(
+            DisclosureRecord.requester == requester,
+            DisclosureRecord.idempotency_key == key,
+        )
+        return self._session.exec(statement).first()
+
+    def add(self, record: DisclosureRecord) -> None:
+        self._session.add(record)
+        self._session.flush()
+
+    def notifications_for(
+        self, recipient: str, *, after: str | None, limit: int
+    ) -> list[DisclosureRecord]:
+        statement = (
+            select(DisclosureRecord)
+            .where(
+                DisclosureRecord.kind == "notification",
+                DisclosureRecord.status == "released",
+                DisclosureRecord.recipient_code == recipient,
+            )
+            .order_by(col(DisclosureRecord.id))
+            .limit(limit)
+        )
+        if after is not None:
+            statement = statement.where(col(DisclosureRecord.id) > after)
+        return list(self._session.exec(statement))
+
+    def all_decided(self) -> list[DisclosureRecord]:
+        statement = select(DisclosureRecord).order_by(col(DisclosureRecord.created_at))
+        return list(self._session.exec(statement))
+
+    def recipient_client(self, recipient: str) -> ClientRecord | None:
+        """The registered, active partner client that receives notices for a recipient."""
+        statement = (
+            select(ClientRecord)
+            .where(
+                ClientRecord.recipient == recipient,
+                ClientRecord.kind == "partner",
+                col(ClientRecord.active).is_(True),
+            )
+            .order_by(col(ClientRecord.created_at))
+        )
+        return self._session.exec(statement).first()

@@ -1,0 +1,145 @@
+"""Wire contract of disclosures: requests, answers, assessments, approvals, notices."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from samverkan_shared.identifiers import InvalidIdentifier, parse_org_number
+from samverkan_sharing.rules.vocabulary import PurposeCode, Recipient
+
+__all__ = [
+    "Approval",
+    "Assessment",
+    "Disclosure",
+    "DisclosureRequest",
+    "NotificationCreate",
+    "Offence",
+    "Proposal",
+    "Purpose",
+    "Receipt",
+    "Withheld",
+]
+
+_FORBID = ConfigDict(extra="forbid")
+Text = Annotated[
+    str, StringConstraints(min_length=1, max_length=4000, pattern=r"^[^\x00]*$")
+]
+Short = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*$")
+]
+FieldName = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00]*$")
+]
+
+
+class Offence(BaseModel):
+    model_config = _FORBID
+    name: Short
+    reference: Short | None = None
+    min_penalty_months: float = Field(ge=0, le=1200)
+    max_penalty_months: float = Field(ge=0, le=1200)
+    attempt: bool = False
+
+
+class Purpose(BaseModel):
+    """The purpose, exactly as in the rule engine's evaluation contract."""
+
+    model_config = _FORBID
+    code: PurposeCode
+    offence: Offence | None = None
+    detail: Text | None = None
+
+
+class _Target(BaseModel):
+    model_config = _FORBID
+    tip_id: UUID | None = None
+    supplier_org_number: Short | None = None
+    purpose: Purpose
+    fields: list[FieldName] | None = Field(default=None, max_length=50)
+    victim_under_18: bool = False
+    subject_age: int | None = Field(default=None, ge=0, le=130)
+    requested_basis: Short | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> "_Target":
+        if (self.tip_id is None) == (self.supplier_org_number is None):
+            raise ValueError("give exactly one of tip_id and supplier_org_number")
+        if self.supplier_org_number is not None:
+            try:
+                self.supplier_org_number = parse_org_number(self.supplier_org_number)
+            except InvalidIdentifier as error:
+                raise ValueError(f"supplier_org_number: {error}") from None
+        return self
+
+
+class DisclosureRequest(_Target):
+    """A partner's request; the recipient is the caller's registered one, never this body."""
+
+    partner_reference: Short
+
+
+class NotificationCreate(_Target):
+    """The municipality's own-initiative notice to an authority."""
+
+    recipient: Recipient
+    message: Text | None = None
+
+
+class Receipt(BaseModel):
+    index: int
+    tree_size: int
+    leaf_hash: str
+    checkpoint: str
+
+
+class Withheld(BaseModel):
+    field: str
+    category: str
+    outcome: Literal["withhold", "needs_assessment"]
+    reason: str
+
+
+class Proposal(BaseModel):
+    model_config = _FORBID
+    field: FieldName
+    decision: Literal["release", "withhold"]
+    reason: Text
+
+
+class Assessment(BaseModel):
+    """The written interest assessment (menprövning) and a proposal per held field."""
+
+    model_config = _FORBID
+    assessment: Text
+    proposals: list[Proposal] = Field(min_length=1, max_length=200)
+
+
+class Approval(BaseModel):
+    model_config = _FORBID
+    decision: Literal["approve", "deny"]
+    reason: Text
+
+
+class Disclosure(BaseModel):
+    id: str
+    kind: Literal["request", "notification"]
+    status: str
+    outcome: str
+    recipient: dict[str, str | None]
+    partner_reference: str | None
+    tip_id: str | None
+    supplier_org_number: str | None
+    released: dict[str, Any]
+    withheld: list[Withheld]
+    legal_basis: list[str]
+    flags: list[str]
+    catalogue_version: str
+    audit: Receipt | None
+    decision: dict[str, Any]
+    assessment_due: datetime | None
+    history: list[dict[str, Any]]
+    created_at: datetime
+    as_of: date
+    message: str | None = None

@@ -1,0 +1,485 @@
+"""Use cases: request, notify, assess, approve, read. Fail closed: nothing is released
+unless its audit entry is stored first.
+
+The protocol, with its commits: store the decision (status `pending_audit` or
+`awaiting_assessment`) → append the audit entry (idempotent per decision) → store the
+receipt and mark `released` → answer. A crash or a 503 anywhere before the last commit
+leaves a record that releases nothing; the retry (same Idempotency-Key, or the same
+approval) appends the very same entry, which the audit log recognises.
+"""
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from samverkan_shared.auth import AccessToken
+from samverkan_shared.canonical_json import canonicalize
+from samverkan_shared.crypto import Keyring
+from samverkan_shared.problems import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    UnprocessableContent,
+)
+from samverkan_shared.pseudonyms import pseudonymise
+from samverkan_sharing.disclosures.labelling import (
+    Part,
+    UnknownFields,
+    build_parts,
+    decide,
+    payload_digest,
+    released_payload,
+    subjects_released,
+)
+from samverkan_sharing.disclosures.models import DisclosureRecord
+from samverkan_sharing.disclosures.repository import DisclosureRepository
+from samverkan_sharing.disclosures.schemas import (
+    DisclosureRequest,
+    NotificationCreate,
+)
+from samverkan_sharing.rules import Catalogue
+from samverkan_sharing.upstream import Upstream
+
+__all__ = ["ASSESSMENT_DAYS", "Disclosures", "Recipient"]
+
+ASSESSMENT_DAYS = 5  # a request waiting for a human is due within a working week
+
+
+@dataclass(frozen=True)
+class Recipient:
+    code: str
+    org_number: str
+    name: str
+
+
+@dataclass
+class Disclosures:
+    """Everything a disclosure use case needs, injected."""
+
+    session: Session
+    upstream: Upstream
+    keyring: Keyring
+    catalogue: Catalogue
+    pseudonym_key: bytes
+    today: Callable[[], date] = lambda: datetime.now(UTC).date()
+
+    # -- requests and notices -------------------------------------------------------------
+
+    def request(
+        self, caller: AccessToken, body: DisclosureRequest, key: str | None
+    ) -> DisclosureRecord:
+        if not caller.recipient or not caller.org_number:
+            raise Forbidden(
+                "This client has no registered recipient; it cannot ask for data."
+            )
+        recipient = Recipient(
+            caller.recipient, caller.org_number, caller.name or caller.client_id
+        )
+        return self._open(caller, body, key, recipient, kind="request")
+
+    def notify(
+        self, caller: AccessToken, body: NotificationCreate, key: str | None
+    ) -> DisclosureRecord:
+        client = DisclosureRepository(self.session).recipient_client(
+            body.recipient.value
+        )
+        if client is None:
+            raise UnprocessableContent(
+                f"No active client is registered for {body.recipient.value}; the notice "
+                "could not be delivered. Register one with 'samverkan clients add'.",
+                errors=[{"pointer": "#/recipient", "detail": "no registered client"}],
+            )
+        recipient = Recipient(body.recipient.value, client.org_number, client.name)
+        return self._open(caller, body, key, recipient, kind="notification")
+
+    def _open(
+        self,
+        caller: AccessToken,
+        body: DisclosureRequest | NotificationCreate,
+        key: str | None,
+        recipient: Recipient,
+        *,
+        kind: str,
+    ) -> DisclosureRecord:
+        fingerprint = _fingerprint(body)
+        if key is not None:
+            earlier = DisclosureRepository(self.session).by_idempotency_key(
+                caller.client_id, key
+            )
+            if earlier is not None:
+                return self._replay(earlier, fingerprint)
+        parts = self._parts(body, recipient.code, kind)
+        record = self._store_decision(
+            caller, body, key, fingerprint, recipient, parts, kind
+        )
+        if record.status == "pending_audit":
+            return self._release(record, parts, actor=caller.client_id)
+        return record
+
+    def _replay(self, record: DisclosureRecord, fingerprint: str) -> DisclosureRecord:
+        if record.fingerprint != fingerprint:
+            raise UnprocessableContent(
+                "This Idempotency-Key was used with another request body; use a new key.",
+                errors=[
+                    {
+                        "parameter": "Idempotency-Key",
+                        "detail": "reused with another body",
+                    }
+                ],
+            )
+        if record.status == "pending_audit":
+            return self._complete(record)
+        return record
+
+    def _parts(
+        self, body: DisclosureRequest | NotificationCreate, recipient: str, kind: str
+    ) -> list[Part]:
+        if body.tip_id is not None:
+            tips = [self.upstream.tips.tip(str(body.tip_id))]
+        else:
+            tips = self.upstream.tips.supplier_tips(body.supplier_org_number or "")
+            if not tips:
+                raise NotFound(f"There are no tips about {body.supplier_org_number}.")
+        base = {
+            "as_of": self.today().isoformat(),
+            "recipient": recipient,
+            "recipient_activity": None,
+            "initiative": "request" if kind == "request" else "own_initiative",
+            "purpose": body.purpose.model_dump(mode="json", exclude_none=True),
+            "victim_under_18": body.victim_under_18,
+            "subject_age": body.subject_age,
+            "requested_basis": body.requested_basis,
+        }
+        try:
+            return build_parts(
+                tips, wanted=body.fields, base_query=base, prefixed=body.tip_id is None
+            )
+        except UnknownFields as error:
+            raise UnprocessableContent(
+                f"{error}.", errors=[{"pointer": "#/fields", "detail": str(error)}]
+            ) from None
+
+    def _store_decision(
+        self,
+        caller: AccessToken,
+        body: DisclosureRequest | NotificationCreate,
+        key: str | None,
+        fingerprint: str,
+        recipient: Recipient,
+        parts: Sequence[Part],
+        kind: str,
+    ) -> DisclosureRecord:
+        decision = decide(parts, self.catalogue, self.today())
+        outcome = decision["outcome"]
+        status = {"needs_assessment": "awaiting_assessment", "deny": "denied"}.get(
+            outcome, "pending_audit"
+        )
+        now = datetime.now(UTC)
+        record = DisclosureRecord(
+            id=str(uuid.uuid4()),
+            kind=kind,
+            status=status,
+            outcome=outcome,
+            requester=caller.client_id,
+            recipient_code=recipient.code,
+            recipient_org_number=recipient.org_number,
+            recipient_name=recipient.name,
+            partner_reference=getattr(body, "partner_reference", None),
+            tip_id=str(body.tip_id) if body.tip_id else None,
+            supplier_org_number=body.supplier_org_number,
+            idempotency_key=key,
+            fingerprint=fingerprint,
+            query={
+                "parts": [
+                    {"tip_id": p.tip_id, "prefix": p.prefix, "query": p.query}
+                    for p in parts
+                ]
+            },
+            decision=decision,
+            withheld=_withheld(decision, released=None),
+            message=getattr(body, "message", None),
+            history=[_event("decided", caller.client_id, outcome=outcome)],
+            created_at=now,
+            updated_at=now,
+            assessment_due=now + timedelta(days=ASSESSMENT_DAYS)
+            if status == "awaiting_assessment"
+            else None,
+        )
+        try:
+            DisclosureRepository(self.session).add(record)
+            self.session.commit()
+        except IntegrityError:
+            # A concurrent retry with the same key won; answer as it does.
+            self.session.rollback()
+            earlier = DisclosureRepository(self.session).by_idempotency_key(
+                caller.client_id, key or ""
+            )
+            if earlier is None:
+                raise
+            return self._replay(earlier, fingerprint)
+        return record
+
+    # -- release: log first, then hand out --------------------------------------------------
+
+    def _release(
+        self,
+        record: DisclosureRecord,
+        parts: Sequence[Part],
+        *,
+        actor: str,
+        released: set[str] | None = None,
+    ) -> DisclosureRecord:
+        names = released if released is not None else _names(record.decision, "release")
+        payload = released_payload(parts, names, prefixed=record.tip_id is None)
+        if not payload:
+            return self._close(record, "denied", actor)
+        record.payload_ciphertext = self.keyring.encrypt(
+            canonicalize(payload), associated_data=_aad(record.id)
+        )
+        record.payload_sha256 = payload_digest(payload)
+        record.audit_entry = self._entry(record, parts, names, actor)
+        record.withheld = _withheld(record.decision, released=names)
+        record.status = "pending_audit"
+        record.history = [*record.history, _event("audit_pending", actor)]
+        self._save(record)
+        return self._complete(record)
+
+    def _complete(self, record: DisclosureRecord) -> DisclosureRecord:
+        """Append the stored entry (again, if a first try failed) and mark released."""
+        entry = record.audit_entry or {}
+        receipt = self.upstream.audit_log.append(
+            entry, idempotency_key=f"{record.id}:{entry.get('event')}"
+        )
+        record.receipt = {
+            k: receipt[k] for k in ("index", "tree_size", "leaf_hash", "checkpoint")
+        }
+        record.status = "released"
+        record.history = [
+            *record.history,
+            _event("released", str(entry.get("actor")), index=receipt["index"]),
+        ]
+        self._save(record)
+        return record
+
+    def _entry(
+        self,
+        record: DisclosureRecord,
+        parts: Sequence[Part],
+        names: set[str],
+        actor: str,
+    ) -> dict[str, Any]:
+        released_fields = [f for f in record.decision["fields"] if f["name"] in names]
+        basis = {b for f in released_fields for b in f.get("legal_basis", [])}
+        subjects = [
+            pseudonymise(i, self.pseudonym_key) for i in subjects_released(parts, names)
+        ]
+        entry: dict[str, Any] = {
+            "event": "disclosure" if record.kind == "request" else "notification",
+            "decision_id": record.id,
+            "occurred_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "actor": actor,
+            "recipient": {
+                "code": record.recipient_code,
+                "org_number": record.recipient_org_number,
+                "name": record.recipient_name,
+            },
+            "legal_basis": sorted(basis),
+            "data_categories": sorted({f["category"] for f in released_fields}),
+            "subjects": sorted(set(subjects)),
+            "payload_sha256": record.payload_sha256,
+            "catalogue_version": record.decision["catalogue_version"],
+            "details": {"fields": sorted(names), "requester": record.requester},
+        }
+        if record.partner_reference:
+            entry["partner_reference"] = record.partner_reference
+        return entry
+
+    def _close(
+        self, record: DisclosureRecord, status: str, actor: str, **data: Any
+    ) -> DisclosureRecord:
+        record.status = status
+        record.history = [*record.history, _event(status, actor, **data)]
+        self._save(record)
+        return record
+
+    def _save(self, record: DisclosureRecord) -> None:
+        record.updated_at = datetime.now(UTC)
+        self.session.add(record)
+        self.session.commit()
+        self.session.refresh(record)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, caller: AccessToken, disclosure_id: str) -> DisclosureRecord:
+        record = DisclosureRepository(self.session).get(disclosure_id)
+        officer = bool(caller.scopes & {"disclosures:assess", "disclosures:approve"})
+        is_recipient = record is not None and (
+            record.requester == caller.client_id
+            or (
+                record.kind == "notification"
+                and record.recipient_code == caller.recipient
+            )
+        )
+        if record is None or not (officer or is_recipient):
+            # A partner learns nothing about requests that are not its own.
+            raise NotFound(f"There is no disclosure {disclosure_id} for this client.")
+        return record
+
+    def released_data(self, record: DisclosureRecord) -> dict[str, Any]:
+        if record.status != "released" or record.payload_ciphertext is None:
+            return {}
+        plain = self.keyring.decrypt(
+            record.payload_ciphertext, associated_data=_aad(record.id)
+        )
+        data: dict[str, Any] = json.loads(plain)
+        return data
+
+    def notifications(
+        self, caller: AccessToken, *, after: str | None, limit: int
+    ) -> list[DisclosureRecord]:
+        if not caller.recipient:
+            raise Forbidden("This client has no registered recipient, so no notices.")
+        return DisclosureRepository(self.session).notifications_for(
+            caller.recipient, after=after, limit=limit
+        )
+
+    # -- four eyes -------------------------------------------------------------------------
+
+    def assess(
+        self,
+        caller: AccessToken,
+        disclosure_id: str,
+        text: str,
+        proposals: list[dict[str, str]],
+    ) -> DisclosureRecord:
+        record = self._locked(disclosure_id)
+        if record.status != "awaiting_assessment":
+            raise Conflict(
+                f"The disclosure is {record.status}; only one awaiting assessment can be assessed.",
+                status_now=record.status,
+            )
+        held = _names(record.decision, "needs_assessment")
+        proposed = {p["field"] for p in proposals}
+        stray = sorted(proposed - held)
+        if stray:
+            raise UnprocessableContent(
+                f"Proposals name fields that do not need an assessment: {', '.join(stray)}; "
+                f"held fields: {', '.join(sorted(held))}.",
+                errors=[
+                    {"pointer": "#/proposals", "detail": "unknown or not held fields"}
+                ],
+            )
+        record.assessment = {
+            "assessor": caller.client_id,
+            "assessment": text,
+            "proposals": proposals,
+            "at": datetime.now(UTC).isoformat(),
+        }
+        record.status = "assessed"
+        record.history = [*record.history, _event("assessed", caller.client_id)]
+        self._save(record)
+        return record
+
+    def approve(
+        self, caller: AccessToken, disclosure_id: str, decision: str, reason: str
+    ) -> DisclosureRecord:
+        record = self._locked(disclosure_id)
+        if record.status == "pending_audit" and record.approval is not None:
+            return self._complete(record)  # a retried approval after a 503
+        if record.status != "assessed":
+            raise Conflict(
+                f"The disclosure is {record.status}; only an assessed one can be decided.",
+                status_now=record.status,
+            )
+        assessment = record.assessment or {}
+        if assessment.get("assessor") == caller.client_id:
+            raise Forbidden(
+                "The officer who wrote the assessment cannot approve it: a different "
+                "officer must decide (four eyes)."
+            )
+        record.approval = {
+            "approver": caller.client_id,
+            "decision": decision,
+            "reason": reason,
+            "at": datetime.now(UTC).isoformat(),
+        }
+        if decision == "deny":
+            return self._close(record, "denied", caller.client_id, reason=reason)
+        released = _names(record.decision, "release") | {
+            p["field"]
+            for p in assessment.get("proposals", [])
+            if p["decision"] == "release"
+        }
+        parts = self._parts_again(record)
+        return self._release(record, parts, actor=caller.client_id, released=released)
+
+    def _parts_again(self, record: DisclosureRecord) -> list[Part]:
+        """The approved fields, fetched again from tips: nothing unreleased is kept here."""
+        parts = []
+        for stored in record.query["parts"]:
+            tip = self.upstream.tips.tip(stored["tip_id"])
+            names = {f["name"] for f in stored["query"]["fields"]}
+            values = {
+                f["name"]: f["value"] for f in tip["fields"] if f["name"] in names
+            }
+            parts.append(
+                Part(
+                    stored["tip_id"],
+                    stored["prefix"],
+                    stored["query"],
+                    values,
+                    tip["subjects"],
+                )
+            )
+        return parts
+
+    def _locked(self, disclosure_id: str) -> DisclosureRecord:
+        record = DisclosureRepository(self.session).get_for_update(disclosure_id)
+        if record is None:
+            raise NotFound(f"There is no disclosure {disclosure_id}.")
+        return record
+
+
+def _fingerprint(body: DisclosureRequest | NotificationCreate) -> str:
+    return payload_digest(body.model_dump(mode="json"))
+
+
+def _aad(disclosure_id: str) -> bytes:
+    return f"disclosure:{disclosure_id}:payload".encode()
+
+
+def _names(decision: dict[str, Any], outcome: str) -> set[str]:
+    return {f["name"] for f in decision["fields"] if f["outcome"] == outcome}
+
+
+def _withheld(
+    decision: dict[str, Any], *, released: set[str] | None
+) -> list[dict[str, Any]]:
+    """Fields not handed out: before release those the engine did not release; after,
+    every field outside the released set (a held field not approved is withheld)."""
+    fields = decision["fields"]
+    if released is None:
+        return [_held(f, f["outcome"]) for f in fields if f["outcome"] != "release"]
+    return [_held(f, "withhold") for f in fields if f["name"] not in released]
+
+
+def _held(field: dict[str, Any], outcome: str) -> dict[str, Any]:
+    reason = field["reason"]
+    if field["outcome"] == "needs_assessment" and outcome == "withhold":
+        reason = f"{reason} Withheld after the manual assessment."
+    return {
+        "field": field["name"],
+        "category": field["category"],
+        "outcome": outcome,
+        "reason": reason,
+    }
+
+
+def _event(what: str, actor: str, **data: Any) -> dict[str, Any]:
+    return {"event": what, "actor": actor, "at": datetime.now(UTC).isoformat(), **data}

@@ -1,0 +1,73 @@
+"""Disclosure requests from partners, with the four-eyes assessment."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from samverkan_shared.problems import problem_responses
+from samverkan_sharing.dependencies import (
+    AnyCaller,
+    Approver,
+    Assessor,
+    DisclosuresDep,
+    IdempotencyKey,
+    Partner,
+)
+from samverkan_sharing.disclosures.presenter import present
+from samverkan_sharing.disclosures.schemas import (
+    Approval,
+    Assessment,
+    Disclosure,
+    DisclosureRequest,
+)
+
+__all__ = ["DisclosureId", "router"]
+
+router = APIRouter(prefix="/v1/disclosure-requests", tags=["disclosures"])
+DisclosureId = Annotated[
+    str, Path(min_length=36, max_length=36, pattern=r"^[0-9a-f-]{36}$")
+]
+
+
+@router.post("", status_code=201, responses=problem_responses(403, 404, 409, 503))
+def request_disclosure(
+    body: DisclosureRequest,
+    caller: Partner,
+    service: DisclosuresDep,
+    key: IdempotencyKey = None,
+) -> Disclosure:
+    """Rule-checked request; the recipient is the caller's registered one."""
+    return present(service.request(caller, body, key), service)
+
+
+@router.get("/{disclosure_id}", responses=problem_responses(404))
+def read_disclosure(
+    disclosure_id: DisclosureId, caller: AnyCaller, service: DisclosuresDep
+) -> Disclosure:
+    return present(service.get(caller, disclosure_id), service)
+
+
+@router.post("/{disclosure_id}/assessment", responses=problem_responses(404, 409, 503))
+def assess_disclosure(
+    disclosure_id: DisclosureId,
+    body: Assessment,
+    caller: Assessor,
+    service: DisclosuresDep,
+) -> Disclosure:
+    proposals = [p.model_dump() for p in body.proposals]
+    return present(
+        service.assess(caller, disclosure_id, body.assessment, proposals), service
+    )
+
+
+@router.post(
+    "/{disclosure_id}/approval", responses=problem_responses(403, 404, 409, 503)
+)
+def approve_disclosure(
+    disclosure_id: DisclosureId,
+    body: Approval,
+    caller: Approver,
+    service: DisclosuresDep,
+) -> Disclosure:
+    record = service.approve(caller, disclosure_id, body.decision, body.reason)
+    return present(record, service)

@@ -1,0 +1,46 @@
+"""Own-initiative notices from the municipality, fetched by the recipient with its token."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from samverkan_shared.problems import problem_responses
+from samverkan_sharing.dependencies import (
+    Assessor,
+    DisclosuresDep,
+    IdempotencyKey,
+    Partner,
+)
+from samverkan_sharing.disclosures.presenter import present
+from samverkan_sharing.disclosures.schemas import Disclosure, NotificationCreate
+from samverkan_sharing.routes.pages import DisclosurePage
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
+
+
+@router.post("", status_code=201, responses=problem_responses(404, 409, 503))
+def send_notification(
+    body: NotificationCreate,
+    caller: Assessor,
+    service: DisclosuresDep,
+    key: IdempotencyKey = None,
+) -> Disclosure:
+    """Same rules, same logging; delivered once released."""
+    return present(service.notify(caller, body, key), service)
+
+
+@router.get("", responses=problem_responses(403))
+def list_notifications(
+    caller: Partner,
+    service: DisclosuresDep,
+    recipient: Annotated[str, Query(pattern="^me$")] = "me",
+    cursor: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9a-f-]+$")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> DisclosurePage:
+    """Notices for the caller's own recipient (`recipient=me` is the only choice)."""
+    records = service.notifications(caller, after=cursor, limit=limit + 1)
+    items = [present(r, service) for r in records[:limit]]
+    next_cursor = records[limit - 1].id if len(records) > limit else None
+    return DisclosurePage(items=items, next_cursor=next_cursor)

@@ -1,0 +1,167 @@
+"""Typed clients of the services sharing depends on: tips (the data) and audit-log (the log).
+
+Both carry a token the sharing service mints for itself from its own client record, so the
+services it calls check it like any other caller's.
+"""
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from samverkan_shared.problems import NotFound, ServiceUnavailable
+from samverkan_sharing.oauth.repository import ClientRepository
+from samverkan_sharing.oauth.service import TokenIssuer
+
+__all__ = [
+    "AuditLogClient",
+    "AuditRefused",
+    "ServiceToken",
+    "TipsClient",
+    "Upstream",
+    "UpstreamUnavailable",
+]
+
+_RETRY_AFTER = {"Retry-After": "5"}
+
+
+class UpstreamUnavailable(ServiceUnavailable):
+    """A service sharing depends on did not answer; nothing was released."""
+
+    def __init__(self, service: str, reason: str) -> None:
+        super().__init__(
+            f"The {service} service cannot be reached ({reason}); nothing was released. "
+            "Retry with the same Idempotency-Key.",
+            headers=_RETRY_AFTER,
+        )
+
+
+class AuditRefused(ServiceUnavailable):
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(
+            f"The audit log refused the entry ({status}: {detail}); nothing was released.",
+            headers=_RETRY_AFTER,
+        )
+
+
+class ServiceToken:
+    """The sharing service's own access token, renewed a minute before it expires."""
+
+    def __init__(self, issuer: TokenIssuer, engine: Engine, client_id: str) -> None:
+        self._issuer = issuer
+        self._engine = engine
+        self._client_id = client_id
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._expires_at = 0.0
+
+    def __call__(self) -> str:
+        with self._lock:
+            if self._token is None or time.time() > self._expires_at - 60:
+                self._token, self._expires_at = self._mint()
+            return self._token
+
+    def _mint(self) -> tuple[str, float]:
+        with Session(self._engine) as session:
+            client = ClientRepository(session).get(self._client_id)
+        if client is None or not client.active:
+            raise ServiceUnavailable(
+                f"The sharing service's own client {self._client_id!r} is not registered "
+                "or revoked (SHARING_SERVICE_CLIENT_ID); it cannot call tips or audit-log.",
+                headers=_RETRY_AFTER,
+            )
+        issued = self._issuer.mint(client, sorted(client.scopes))
+        return issued.access_token, float(issued.claims["exp"])
+
+
+def _bearer(token: Callable[[], str]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token()}"}
+
+
+def _problem_detail(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("detail", response.reason_phrase))
+    except ValueError:
+        return response.reason_phrase
+
+
+class TipsClient:
+    def __init__(self, client: httpx.Client, token: Callable[[], str]) -> None:
+        self._client = client
+        self._token = token
+
+    def _get(
+        self, path: str, params: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        try:
+            response = self._client.get(
+                path, params=params, headers=_bearer(self._token)
+            )
+        except httpx.HTTPError as error:
+            raise UpstreamUnavailable("tips", type(error).__name__) from error
+        if response.status_code == 404:
+            raise NotFound(_problem_detail(response))
+        if response.status_code != 200:
+            raise UpstreamUnavailable("tips", f"answered {response.status_code}")
+        body: dict[str, Any] = response.json()
+        return body
+
+    def tip(self, tip_id: str) -> dict[str, Any]:
+        """One tip with every field labelled by its data category."""
+        return self._get(f"/internal/v1/tips/{tip_id}")
+
+    def reachable(self) -> bool:
+        try:
+            return self._client.get("/healthz").status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def supplier_tips(self, org_number: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            params = {"cursor": cursor} if cursor else None
+            page = self._get(f"/internal/v1/suppliers/{org_number}/tips", params)
+            items.extend(page["items"])
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return items
+
+
+class AuditLogClient:
+    def __init__(self, client: httpx.Client, token: Callable[[], str]) -> None:
+        self._client = client
+        self._token = token
+
+    def append(
+        self, entry: Mapping[str, Any], *, idempotency_key: str
+    ) -> dict[str, Any]:
+        """The receipt of a stored entry; raises unless the log confirms it is stored."""
+        headers = {**_bearer(self._token), "Idempotency-Key": idempotency_key}
+        try:
+            response = self._client.post(
+                "/v1/entries", json=dict(entry), headers=headers
+            )
+        except httpx.HTTPError as error:
+            raise UpstreamUnavailable("audit-log", type(error).__name__) from error
+        if response.status_code not in (200, 201):
+            raise AuditRefused(response.status_code, _problem_detail(response))
+        receipt: dict[str, Any] = response.json()
+        return receipt
+
+    def reachable(self) -> bool:
+        try:
+            return self._client.get("/healthz").status_code == 200
+        except httpx.HTTPError:
+            return False
+
+
+@dataclass(frozen=True)
+class Upstream:
+    tips: TipsClient
+    audit_log: AuditLogClient

@@ -1,0 +1,106 @@
+"""Stand-ins for tips and audit-log at the HTTP boundary (httpx.MockTransport)."""
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+import httpx
+
+TIP_ID = "0b6a1f5e-3c1d-4f0e-9a55-1d2b3c4d5e6f"
+CHILD = "20121212-1212"
+
+
+def tip_document(
+    tip_id: str = TIP_ID, holder: str = "social_services"
+) -> dict[str, Any]:
+    return {
+        "tip_id": tip_id,
+        "holder_activity": holder,
+        "supplier_org_number": "556677-8899",
+        "received_at": "2026-10-02T08:00:00Z",
+        "fields": [
+            {
+                "name": "supplier.org_number",
+                "category": "supplier_company",
+                "value": "556677-8899",
+            },
+            {
+                "name": "supplier.name",
+                "category": "supplier_company",
+                "value": "Exempel Omsorg AB",
+            },
+            {
+                "name": "categories",
+                "category": "supplier_company",
+                "value": ["staffing"],
+            },
+            {
+                "name": "description",
+                "category": "child_social",
+                "value": "Barnet far illa.",
+            },
+            {
+                "name": "persons",
+                "category": "child_social",
+                "value": [{"personal_number": CHILD, "role": "placed_child"}],
+            },
+        ],
+        "subjects": [
+            {"kind": "organisation", "identifier": "556677-8899"},
+            {"kind": "person", "identifier": CHILD},
+        ],
+    }
+
+
+class FakeTips:
+    def __init__(self) -> None:
+        self.tips = {TIP_ID: tip_document()}
+        self.calls: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append(request)
+        if not request.headers.get("authorization", "").startswith("Bearer "):
+            return httpx.Response(401)
+        tip_id = request.url.path.rsplit("/", 1)[-1]
+        if request.url.path.startswith("/internal/v1/suppliers/"):
+            items = list(self.tips.values())
+            return httpx.Response(200, json={"items": items, "next_cursor": None})
+        if tip_id in self.tips:
+            return httpx.Response(200, json=self.tips[tip_id])
+        return httpx.Response(404, json={"detail": f"no tip {tip_id}"})
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(
+            base_url="http://tips.test", transport=httpx.MockTransport(self)
+        )
+
+
+class FakeAuditLog:
+    """Appends are idempotent per Idempotency-Key, like the real log's per decision."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self.by_key: dict[str, dict[str, Any]] = {}
+        self.down = False
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            return httpx.Response(503, json={"detail": "down"})
+        key = request.headers["idempotency-key"]
+        if key not in self.by_key:
+            entry = json.loads(request.content)
+            self.entries.append(entry)
+            leaf = hashlib.sha256(json.dumps(entry).encode()).digest()
+            self.by_key[key] = {
+                "index": len(self.entries) - 1,
+                "tree_size": len(self.entries),
+                "leaf_hash": base64.b64encode(leaf).decode(),
+                "checkpoint": f"fake\n{len(self.entries)}\nroot\n",
+            }
+        return httpx.Response(201, json=self.by_key[key])
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(
+            base_url="http://audit.test", transport=httpx.MockTransport(self)
+        )

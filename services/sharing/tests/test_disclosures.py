@@ -1,0 +1,423 @@
+"""Disclosure requests: rule-checked per field, logged before release, four eyes."""
+
+import hashlib
+import json
+from typing import Any
+
+from samverkan_shared.canonical_json import canonicalize
+from samverkan_shared.pseudonyms import pseudonymise
+from services.sharing.tests.fakes import CHILD, TIP_ID, tip_document
+
+GROVT_BEDRAGERI = {
+    "code": "investigate_crime",
+    "offence": {
+        "name": "grovt bedrägeri",
+        "reference": "BrB 9:3",
+        "min_penalty_months": 6,
+        "max_penalty_months": 72,
+        "attempt": False,
+    },
+}
+BEDRAGERI = {
+    "code": "investigate_crime",
+    "offence": {
+        "name": "bedrägeri",
+        "reference": "BrB 9:1",
+        "min_penalty_months": 0.5,
+        "max_penalty_months": 24,
+        "attempt": False,
+    },
+}
+PROCUREMENT_TIP = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+
+def _request(
+    sharing: Any, purpose: dict[str, Any], *, key: str | None = None, **extra: Any
+) -> Any:
+    headers = sharing.headers("police")
+    if key:
+        headers["Idempotency-Key"] = key
+    body = {
+        "tip_id": TIP_ID,
+        "purpose": purpose,
+        "partner_reference": "5000-K123-26",
+        **extra,
+    }
+    return sharing.client.post("/v1/disclosure-requests", json=body, headers=headers)
+
+
+def _digest(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(canonicalize(payload)).hexdigest()
+
+
+class TestRelease:
+    def test_grovt_bedrageri_releases_every_field_under_osl_10_23(
+        self, sharing: Any
+    ) -> None:
+        response = _request(sharing, GROVT_BEDRAGERI)
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert body["outcome"] == "release"
+        assert body["status"] == "released"
+        assert body["released"]["persons"] == [
+            {"personal_number": CHILD, "role": "placed_child"}
+        ]
+        assert body["withheld"] == []
+        assert body["legal_basis"] == ["OSL 10:23", "OSL 6:5"]
+        assert body["recipient"] == {
+            "code": "polismyndigheten",
+            "org_number": "202100-0076",
+            "name": "Polismyndigheten",
+        }
+        [entry] = sharing.audit.entries
+        assert body["audit"]["index"] == 0
+        assert entry["payload_sha256"] == _digest(body["released"])
+        assert entry["decision_id"] == body["id"]
+        assert entry["recipient"]["code"] == "polismyndigheten"
+        assert entry["partner_reference"] == "5000-K123-26"
+        key = sharing.settings.pseudonym_key()
+        assert entry["subjects"] == sorted(
+            {pseudonymise(CHILD, key), pseudonymise("556677-8899", key)}
+        )
+        assert CHILD not in json.dumps(entry)
+
+    def test_only_the_fields_asked_for_are_released(self, sharing: Any) -> None:
+        body = _request(sharing, GROVT_BEDRAGERI, fields=["supplier.org_number"]).json()
+        assert body["released"] == {"supplier.org_number": "556677-8899"}
+        entry = sharing.audit.entries[0]
+        assert entry["subjects"] == [
+            pseudonymise("556677-8899", sharing.settings.pseudonym_key())
+        ]
+        assert entry["data_categories"] == ["supplier_company"]
+
+    def test_unknown_field_is_a_422_naming_it(self, sharing: Any) -> None:
+        response = _request(sharing, GROVT_BEDRAGERI, fields=["salary"])
+        assert response.status_code == 422
+        assert "salary" in response.json()["detail"]
+        assert sharing.audit.entries == []
+
+    def test_partial_release_withholds_with_the_reason(self, sharing: Any) -> None:
+        tip = tip_document(PROCUREMENT_TIP, holder="procurement_follow_up")
+        tip["fields"].append(
+            {"name": "health", "category": "health_care", "value": "journal"}
+        )
+        sharing.tips.tips[PROCUREMENT_TIP] = tip
+        response = _request(
+            sharing,
+            BEDRAGERI,
+            tip_id=PROCUREMENT_TIP,
+            fields=["supplier.name", "health"],
+        )
+        body = response.json()
+        assert body["outcome"] == "partial"
+        assert body["released"] == {"supplier.name": "Exempel Omsorg AB"}
+        [withheld] = body["withheld"]
+        assert withheld["field"] == "health"
+        assert withheld["category"] == "health_care"
+        assert withheld["outcome"] == "withhold"
+        assert withheld["reason"]
+        assert sharing.audit.entries[0]["payload_sha256"] == _digest(body["released"])
+
+    def test_the_recipient_cannot_be_chosen_in_the_body(self, sharing: Any) -> None:
+        response = _request(sharing, GROVT_BEDRAGERI, recipient="skatteverket")
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["pointer"] == "#/recipient"
+
+    def test_a_municipal_client_cannot_request(self, sharing: Any) -> None:
+        response = sharing.client.post(
+            "/v1/disclosure-requests",
+            json={
+                "tip_id": TIP_ID,
+                "purpose": GROVT_BEDRAGERI,
+                "partner_reference": "x",
+            },
+            headers=sharing.headers("assessor"),
+        )
+        assert response.status_code == 403
+
+    def test_unknown_tip_is_404_and_nothing_logged(self, sharing: Any) -> None:
+        response = _request(
+            sharing, GROVT_BEDRAGERI, tip_id="00000000-0000-4000-8000-000000000000"
+        )
+        assert response.status_code == 404
+        assert sharing.audit.entries == []
+
+
+class TestFailClosed:
+    def test_audit_log_down_releases_nothing_and_the_retry_logs_once(
+        self, sharing: Any
+    ) -> None:
+        sharing.audit.down = True
+        failed = _request(sharing, GROVT_BEDRAGERI, key="k-1")
+        assert failed.status_code == 503
+        assert failed.headers["retry-after"] == "5"
+        assert failed.headers["content-type"] == "application/problem+json"
+        assert "nothing was released" in failed.json()["detail"]
+        assert CHILD not in failed.text
+        sharing.audit.down = False
+        retried = _request(sharing, GROVT_BEDRAGERI, key="k-1")
+        assert retried.status_code == 201
+        assert retried.json()["status"] == "released"
+        again = _request(sharing, GROVT_BEDRAGERI, key="k-1")
+        assert again.json()["id"] == retried.json()["id"]
+        assert len(sharing.audit.entries) == 1
+
+    def test_pending_disclosure_shows_no_data(self, sharing: Any) -> None:
+        sharing.audit.down = True
+        _request(sharing, GROVT_BEDRAGERI, key="k-2")
+        from sqlmodel import Session, select
+
+        from samverkan_sharing.disclosures.models import DisclosureRecord
+
+        with Session(sharing.client.app.state.engine) as session:
+            record = session.exec(select(DisclosureRecord)).one()
+        assert record.status == "pending_audit"
+        read = sharing.client.get(
+            f"/v1/disclosure-requests/{record.id}", headers=sharing.headers("police")
+        ).json()
+        assert read["released"] == {}
+        assert read["audit"] is None
+        assert read["status"] == "pending_audit"
+
+
+class TestIdempotency:
+    def test_same_key_same_body_returns_the_same_disclosure(self, sharing: Any) -> None:
+        first = _request(sharing, GROVT_BEDRAGERI, key="abc").json()
+        second = _request(sharing, GROVT_BEDRAGERI, key="abc").json()
+        assert first["id"] == second["id"]
+        assert len(sharing.audit.entries) == 1
+
+    def test_same_key_other_body_is_422(self, sharing: Any) -> None:
+        _request(sharing, GROVT_BEDRAGERI, key="abc")
+        response = _request(sharing, BEDRAGERI, key="abc")
+        assert response.status_code == 422
+        assert "another request body" in response.json()["detail"]
+
+
+class TestFourEyes:
+    def _pending(self, sharing: Any) -> dict[str, Any]:
+        body: dict[str, Any] = _request(sharing, BEDRAGERI).json()
+        assert body["outcome"] == "needs_assessment"
+        assert body["status"] == "awaiting_assessment"
+        return body
+
+    def _assess(self, sharing: Any, disclosure_id: str, who: str = "assessor") -> Any:
+        return sharing.client.post(
+            f"/v1/disclosure-requests/{disclosure_id}/assessment",
+            json={
+                "assessment": "Uppgifterna om barnet behövs för utredningen; menet är litet.",
+                "proposals": [
+                    {"field": "persons", "decision": "release", "reason": "behövs"},
+                    {
+                        "field": "description",
+                        "decision": "withhold",
+                        "reason": "ej nödvändig",
+                    },
+                ],
+            },
+            headers=sharing.headers(who),
+        )
+
+    def _approve(
+        self, sharing: Any, disclosure_id: str, who: str, decision: str = "approve"
+    ) -> Any:
+        return sharing.client.post(
+            f"/v1/disclosure-requests/{disclosure_id}/approval",
+            json={"decision": decision, "reason": "Bedömningen delas."},
+            headers=sharing.headers(who),
+        )
+
+    def test_waiting_request_releases_nothing_and_logs_nothing(
+        self, sharing: Any
+    ) -> None:
+        body = self._pending(sharing)
+        assert body["released"] == {}
+        assert body["audit"] is None
+        assert body["assessment_due"] is not None
+        assert {w["field"] for w in body["withheld"]} == {"description", "persons"}
+        assert sharing.audit.entries == []
+
+    def test_a_different_approver_releases_what_was_proposed(
+        self, sharing: Any
+    ) -> None:
+        disclosure_id = self._pending(sharing)["id"]
+        assessed = self._assess(sharing, disclosure_id)
+        assert assessed.json()["status"] == "assessed"
+        approved = self._approve(sharing, disclosure_id, "approver")
+        assert approved.status_code == 200, approved.text
+        body = approved.json()
+        assert body["status"] == "released"
+        assert "persons" in body["released"]
+        assert "description" not in body["released"]
+        [withheld] = [w for w in body["withheld"] if w["field"] == "description"]
+        assert withheld["reason"].endswith("Withheld after the manual assessment.")
+        [entry] = sharing.audit.entries
+        assert entry["payload_sha256"] == _digest(body["released"])
+        assert [h["event"] for h in body["history"]] == [
+            "decided",
+            "assessed",
+            "audit_pending",
+            "released",
+        ]
+        partner_view = sharing.client.get(
+            f"/v1/disclosure-requests/{disclosure_id}",
+            headers=sharing.headers("police"),
+        ).json()
+        assert partner_view["released"] == body["released"]
+
+    def test_the_assessor_cannot_approve_their_own_assessment(
+        self, sharing: Any
+    ) -> None:
+        disclosure_id = self._pending(sharing)["id"]
+        self._assess(sharing, disclosure_id, who="both")
+        response = self._approve(sharing, disclosure_id, "both")
+        assert response.status_code == 403
+        assert "four eyes" in response.json()["detail"]
+        assert sharing.audit.entries == []
+
+    def test_denial_releases_and_logs_nothing(self, sharing: Any) -> None:
+        disclosure_id = self._pending(sharing)["id"]
+        self._assess(sharing, disclosure_id)
+        body = self._approve(sharing, disclosure_id, "approver", "deny").json()
+        assert body["status"] == "denied"
+        assert body["outcome"] == "deny"
+        assert body["released"] == {}
+        assert sharing.audit.entries == []
+
+    def test_approval_before_assessment_is_409(self, sharing: Any) -> None:
+        disclosure_id = self._pending(sharing)["id"]
+        response = self._approve(sharing, disclosure_id, "approver")
+        assert response.status_code == 409
+        assert response.json()["status_now"] == "awaiting_assessment"
+
+    def test_proposal_for_a_field_not_held_is_422(self, sharing: Any) -> None:
+        disclosure_id = self._pending(sharing)["id"]
+        response = sharing.client.post(
+            f"/v1/disclosure-requests/{disclosure_id}/assessment",
+            json={
+                "assessment": "x",
+                "proposals": [
+                    {"field": "supplier.name", "decision": "release", "reason": "x"}
+                ],
+            },
+            headers=sharing.headers("assessor"),
+        )
+        assert response.status_code == 422
+        assert "supplier.name" in response.json()["detail"]
+
+    def test_another_partner_cannot_read_it(self, sharing: Any) -> None:
+        disclosure_id = self._pending(sharing)["id"]
+        response = sharing.client.get(
+            f"/v1/disclosure-requests/{disclosure_id}",
+            headers=sharing.headers("skatteverket"),
+        )
+        assert response.status_code == 404
+        officer = sharing.client.get(
+            f"/v1/disclosure-requests/{disclosure_id}",
+            headers=sharing.headers("approver"),
+        )
+        assert officer.status_code == 200
+
+
+class TestSupplierRequests:
+    def test_every_tip_about_the_supplier_is_evaluated_on_its_own(
+        self, sharing: Any
+    ) -> None:
+        other = tip_document(PROCUREMENT_TIP, holder="procurement_follow_up")
+        sharing.tips.tips[PROCUREMENT_TIP] = other
+        response = sharing.client.post(
+            "/v1/disclosure-requests",
+            json={
+                "supplier_org_number": "5566778899",
+                "purpose": GROVT_BEDRAGERI,
+                "partner_reference": "5000-K1",
+                "fields": ["supplier.name", "categories"],
+            },
+            headers=sharing.headers("police"),
+        )
+        body = response.json()
+        assert response.status_code == 201, body
+        assert set(body["released"]) == {TIP_ID, PROCUREMENT_TIP}
+        assert body["released"][TIP_ID] == {
+            "supplier.name": "Exempel Omsorg AB",
+            "categories": ["staffing"],
+        }
+        names = {f["name"] for f in body["decision"]["fields"]}
+        assert f"{TIP_ID}/supplier.name" in names
+
+
+class TestNotifications:
+    def test_notice_is_logged_and_delivered_to_the_recipient(
+        self, sharing: Any
+    ) -> None:
+        sharing.headers("skatteverket")  # registers Skatteverket's client
+        response = sharing.client.post(
+            "/v1/notifications",
+            json={
+                "tip_id": TIP_ID,
+                "recipient": "skatteverket",
+                "purpose": {"code": "notify_population_register_error"},
+                "fields": ["supplier.org_number", "supplier.name"],
+                "message": "Leverantören uppger fel adress.",
+            },
+            headers=sharing.headers("assessor"),
+        )
+        assert response.status_code == 201, response.text
+        sent = response.json()
+        assert sent["status"] == "released"
+        assert sent["kind"] == "notification"
+        assert sharing.audit.entries[0]["event"] == "notification"
+        inbox = sharing.client.get(
+            "/v1/notifications?recipient=me", headers=sharing.headers("skatteverket")
+        ).json()
+        assert [item["id"] for item in inbox["items"]] == [sent["id"]]
+        assert inbox["items"][0]["message"] == "Leverantören uppger fel adress."
+        police_inbox = sharing.client.get(
+            "/v1/notifications?recipient=me", headers=sharing.headers("police")
+        ).json()
+        assert police_inbox["items"] == []
+
+    def test_notice_to_an_unregistered_recipient_is_422(self, sharing: Any) -> None:
+        response = sharing.client.post(
+            "/v1/notifications",
+            json={
+                "tip_id": TIP_ID,
+                "recipient": "ivo",
+                "purpose": {"code": "report_supplier_deficiency"},
+            },
+            headers=sharing.headers("assessor"),
+        )
+        assert response.status_code == 422
+        assert "ivo" in response.json()["detail"]
+
+
+class TestRules:
+    def test_catalogue_is_served(self, sharing: Any) -> None:
+        body = sharing.client.get("/v1/rules", headers=sharing.headers("police")).json()
+        ids = {rule["id"] for rule in body["items"]}
+        assert body["catalogue_version"]
+        assert len(ids) == len(body["items"]) >= 20
+
+    def test_a_partner_evaluates_only_as_itself(self, sharing: Any) -> None:
+        query = {
+            "holder_activity": "social_services",
+            "recipient": "private",
+            "initiative": "request",
+            "purpose": GROVT_BEDRAGERI,
+            "fields": [{"name": "persons", "category": "child_social"}],
+        }
+        answer = sharing.client.post(
+            "/v1/rules/evaluate", json=query, headers=sharing.headers("police")
+        ).json()
+        assert answer["fields"][0]["outcome"] == "release"
+        assert answer["fields"][0]["legal_basis"] == ["OSL 10:23"]
+        assert sharing.audit.entries == []
+
+    def test_invalid_query_is_422(self, sharing: Any) -> None:
+        response = sharing.client.post(
+            "/v1/rules/evaluate",
+            json={"recipient": "nobody"},
+            headers=sharing.headers("assessor"),
+        )
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
