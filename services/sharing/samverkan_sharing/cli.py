@@ -3,12 +3,15 @@
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
 from samverkan_shared.db import make_engine
+from samverkan_sharing.disclosures.replay_source import stored_decisions
+from samverkan_sharing.disclosures.repository import DisclosureRepository
 from samverkan_sharing.oauth.keys import SigningKeyStore
 from samverkan_sharing.oauth.repository import ClientRepository
 from samverkan_sharing.oauth.service import (
@@ -16,6 +19,13 @@ from samverkan_sharing.oauth.service import (
     InvalidClient,
     register_client,
     revoke_client,
+)
+from samverkan_sharing.rules import (
+    CATALOGUE,
+    InvalidCatalogue,
+    catalogue_from_json,
+    catalogue_to_json,
+    replay,
 )
 from samverkan_sharing.settings import SharingSettings
 
@@ -88,6 +98,11 @@ def _revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    print(catalogue_to_json(CATALOGUE))
+    return 0
+
+
 def _rotate(args: argparse.Namespace) -> int:
     settings = SharingSettings()
     store = SigningKeyStore(
@@ -98,6 +113,26 @@ def _rotate(args: argparse.Namespace) -> int:
     key = store.rotate()
     print(
         f"new signing key {key.kid}; earlier keys stay published until their tokens expire"
+    )
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    try:
+        proposed = catalogue_from_json(Path(args.catalogue).read_text())
+    except (OSError, ValueError, InvalidCatalogue) as error:
+        print(f"error: --catalogue {args.catalogue}: {error}", file=sys.stderr)
+        return 2
+    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    with _session() as session:
+        records = DisclosureRepository(session).all_decided()
+        changes = replay(stored_decisions(records), proposed, as_of)
+    for change in changes:
+        print(json.dumps(change.to_dict(), ensure_ascii=False))
+    print(
+        f"{len(changes)} field outcome(s) would change across {len(records)} stored "
+        f"decision(s) under catalogue {proposed.version}",
+        file=sys.stderr,
     )
     return 0
 
@@ -127,6 +162,19 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     revoke = actions.add_parser("revoke", help="revoke a client and its live tokens")
     revoke.add_argument("client_id")
     revoke.set_defaults(handler=_revoke)
+
+    rules = commands.add_parser("rules", help="the rule catalogue")
+    rule_actions = rules.add_subparsers(dest="action", required=True)
+    replay_parser = rule_actions.add_parser(
+        "replay", help="re-evaluate every stored decision against a proposed catalogue"
+    )
+    replay_parser.add_argument("--catalogue", required=True, help="catalogue JSON file")
+    replay_parser.add_argument("--as-of", help="re-date every query (YYYY-MM-DD)")
+    replay_parser.set_defaults(handler=_replay)
+    export = rule_actions.add_parser(
+        "export", help="print the shipped catalogue as JSON"
+    )
+    export.set_defaults(handler=_export)
 
     keys = commands.add_parser("keys", help="token signing keys")
     key_actions = keys.add_subparsers(dest="action", required=True)
