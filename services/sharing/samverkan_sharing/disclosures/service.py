@@ -27,7 +27,7 @@ from samverkan_shared.problems import (
     NotFound,
     UnprocessableContent,
 )
-from samverkan_shared.pseudonyms import pseudonymise
+from samverkan_sharing.disclosures.audit_entry import audit_entry
 from samverkan_sharing.disclosures.labelling import (
     Part,
     UnknownFields,
@@ -35,9 +35,15 @@ from samverkan_sharing.disclosures.labelling import (
     decide,
     payload_digest,
     released_payload,
-    subjects_released,
 )
 from samverkan_sharing.disclosures.models import DisclosureRecord
+from samverkan_sharing.disclosures.records import (
+    body_fingerprint,
+    history_event,
+    names_with,
+    payload_aad,
+    withheld_fields,
+)
 from samverkan_sharing.disclosures.repository import DisclosureRepository
 from samverkan_sharing.disclosures.schemas import (
     DisclosureRequest,
@@ -107,7 +113,7 @@ class Disclosures:
         *,
         kind: str,
     ) -> DisclosureRecord:
-        fingerprint = _fingerprint(body)
+        fingerprint = body_fingerprint(body)
         if key is not None:
             earlier = DisclosureRepository(self.session).by_idempotency_key(
                 caller.client_id, key
@@ -202,9 +208,9 @@ class Disclosures:
                 ]
             },
             decision=decision,
-            withheld=_withheld(decision, released=None),
+            withheld=withheld_fields(decision, released=None),
             message=getattr(body, "message", None),
-            history=[_event("decided", caller.client_id, outcome=outcome)],
+            history=[history_event("decided", caller.client_id, outcome=outcome)],
             created_at=now,
             updated_at=now,
             assessment_due=now + timedelta(days=ASSESSMENT_DAYS)
@@ -235,18 +241,22 @@ class Disclosures:
         actor: str,
         released: set[str] | None = None,
     ) -> DisclosureRecord:
-        names = released if released is not None else _names(record.decision, "release")
+        names = (
+            released if released is not None else names_with(record.decision, "release")
+        )
         payload = released_payload(parts, names, prefixed=record.tip_id is None)
         if not payload:
             return self._close(record, "denied", actor)
         record.payload_ciphertext = self.keyring.encrypt(
-            canonicalize(payload), associated_data=_aad(record.id)
+            canonicalize(payload), associated_data=payload_aad(record.id)
         )
         record.payload_sha256 = payload_digest(payload)
-        record.audit_entry = self._entry(record, parts, names, actor)
-        record.withheld = _withheld(record.decision, released=names)
+        record.audit_entry = audit_entry(
+            record, parts, names, actor, self.pseudonym_key
+        )
+        record.withheld = withheld_fields(record.decision, released=names)
         record.status = "pending_audit"
-        record.history = [*record.history, _event("audit_pending", actor)]
+        record.history = [*record.history, history_event("audit_pending", actor)]
         self._save(record)
         return self._complete(record)
 
@@ -262,49 +272,16 @@ class Disclosures:
         record.status = "released"
         record.history = [
             *record.history,
-            _event("released", str(entry.get("actor")), index=receipt["index"]),
+            history_event("released", str(entry.get("actor")), index=receipt["index"]),
         ]
         self._save(record)
         return record
-
-    def _entry(
-        self,
-        record: DisclosureRecord,
-        parts: Sequence[Part],
-        names: set[str],
-        actor: str,
-    ) -> dict[str, Any]:
-        released_fields = [f for f in record.decision["fields"] if f["name"] in names]
-        basis = {b for f in released_fields for b in f.get("legal_basis", [])}
-        subjects = [
-            pseudonymise(i, self.pseudonym_key) for i in subjects_released(parts, names)
-        ]
-        entry: dict[str, Any] = {
-            "event": "disclosure" if record.kind == "request" else "notification",
-            "decision_id": record.id,
-            "occurred_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-            "actor": actor,
-            "recipient": {
-                "code": record.recipient_code,
-                "org_number": record.recipient_org_number,
-                "name": record.recipient_name,
-            },
-            "legal_basis": sorted(basis),
-            "data_categories": sorted({f["category"] for f in released_fields}),
-            "subjects": sorted(set(subjects)),
-            "payload_sha256": record.payload_sha256,
-            "catalogue_version": record.decision["catalogue_version"],
-            "details": {"fields": sorted(names), "requester": record.requester},
-        }
-        if record.partner_reference:
-            entry["partner_reference"] = record.partner_reference
-        return entry
 
     def _close(
         self, record: DisclosureRecord, status: str, actor: str, **data: Any
     ) -> DisclosureRecord:
         record.status = status
-        record.history = [*record.history, _event(status, actor, **data)]
+        record.history = [*record.history, history_event(status, actor, **data)]
         self._save(record)
         return record
 
@@ -335,7 +312,7 @@ class Disclosures:
         if record.status != "released" or record.payload_ciphertext is None:
             return {}
         plain = self.keyring.decrypt(
-            record.payload_ciphertext, associated_data=_aad(record.id)
+            record.payload_ciphertext, associated_data=payload_aad(record.id)
         )
         data: dict[str, Any] = json.loads(plain)
         return data
@@ -364,7 +341,7 @@ class Disclosures:
                 f"The disclosure is {record.status}; only one awaiting assessment can be assessed.",
                 status_now=record.status,
             )
-        held = _names(record.decision, "needs_assessment")
+        held = names_with(record.decision, "needs_assessment")
         proposed = {p["field"] for p in proposals}
         stray = sorted(proposed - held)
         if stray:
@@ -382,7 +359,7 @@ class Disclosures:
             "at": datetime.now(UTC).isoformat(),
         }
         record.status = "assessed"
-        record.history = [*record.history, _event("assessed", caller.client_id)]
+        record.history = [*record.history, history_event("assessed", caller.client_id)]
         self._save(record)
         return record
 
@@ -411,7 +388,7 @@ class Disclosures:
         }
         if decision == "deny":
             return self._close(record, "denied", caller.client_id, reason=reason)
-        released = _names(record.decision, "release") | {
+        released = names_with(record.decision, "release") | {
             p["field"]
             for p in assessment.get("proposals", [])
             if p["decision"] == "release"
@@ -444,42 +421,3 @@ class Disclosures:
         if record is None:
             raise NotFound(f"There is no disclosure {disclosure_id}.")
         return record
-
-
-def _fingerprint(body: DisclosureRequest | NotificationCreate) -> str:
-    return payload_digest(body.model_dump(mode="json"))
-
-
-def _aad(disclosure_id: str) -> bytes:
-    return f"disclosure:{disclosure_id}:payload".encode()
-
-
-def _names(decision: dict[str, Any], outcome: str) -> set[str]:
-    return {f["name"] for f in decision["fields"] if f["outcome"] == outcome}
-
-
-def _withheld(
-    decision: dict[str, Any], *, released: set[str] | None
-) -> list[dict[str, Any]]:
-    """Fields not handed out: before release those the engine did not release; after,
-    every field outside the released set (a held field not approved is withheld)."""
-    fields = decision["fields"]
-    if released is None:
-        return [_held(f, f["outcome"]) for f in fields if f["outcome"] != "release"]
-    return [_held(f, "withhold") for f in fields if f["name"] not in released]
-
-
-def _held(field: dict[str, Any], outcome: str) -> dict[str, Any]:
-    reason = field["reason"]
-    if field["outcome"] == "needs_assessment" and outcome == "withhold":
-        reason = f"{reason} Withheld after the manual assessment."
-    return {
-        "field": field["name"],
-        "category": field["category"],
-        "outcome": outcome,
-        "reason": reason,
-    }
-
-
-def _event(what: str, actor: str, **data: Any) -> dict[str, Any]:
-    return {"event": what, "actor": actor, "at": datetime.now(UTC).isoformat(), **data}
