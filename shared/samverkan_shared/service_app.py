@@ -12,6 +12,7 @@ from samverkan_shared.auth import TokenValidator, make_token_validator
 from samverkan_shared.body_limit import BodyLimitMiddleware
 from samverkan_shared.health import ReadinessCheck, health_router
 from samverkan_shared.logging import configure_logging
+from samverkan_shared.metrics import RequestMetrics, metrics_router
 from samverkan_shared.problems import (
     PROBLEM_MEDIA_TYPE,
     install_problem_handlers,
@@ -80,8 +81,12 @@ def build_app(
     app.state.token_validator = token_validator
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware)
-    app.add_middleware(RequestLogMiddleware, service=service)
+    app.state.metrics = RequestMetrics(service)
+    app.add_middleware(
+        RequestLogMiddleware, service=service, observer=app.state.metrics.observe
+    )
     app.include_router(health_router(readiness))
+    app.include_router(metrics_router())
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]
     return app
 

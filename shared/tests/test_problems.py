@@ -151,3 +151,16 @@ def test_request_id_is_returned_and_reused(client: TestClient) -> None:
     assert response.headers["x-request-id"] == "abcdef123456"
     generated = client.get("/healthz").headers["x-request-id"]
     assert len(generated) == 16
+
+
+def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
+    client.get("/healthz")
+    client.get("/healthz")
+    client.get("/nowhere")
+    text = client.get("/metrics").text
+    assert (
+        'samverkan_http_requests_total{method="GET",route="/healthz",service="test",'
+        'status="200"} 2.0'
+    ) in text
+    assert 'route="<unmatched>",service="test",status="404"} 1.0' in text
+    assert "samverkan_http_request_duration_seconds_bucket" in text

@@ -11,6 +11,7 @@ from samverkan_shared.auth import Revocations, TokenValidator
 from samverkan_shared.db import make_engine
 from samverkan_shared.http import make_client
 from samverkan_shared.service_app import build_app
+from samverkan_sharing.disclosures.metrics import DisclosureMetrics
 from samverkan_sharing.oauth import routes as oauth_routes
 from samverkan_sharing.oauth.keys import SigningKeyStore
 from samverkan_sharing.oauth.repository import RevocationRepository
@@ -89,6 +90,7 @@ def create_app(
         TipsClient(tips_client, token), AuditLogClient(audit_client, token)
     )
     app.state.token_issuer = issuer
+    app.state.disclosure_metrics = DisclosureMetrics(app.state.metrics.registry)
     validate_catalogue(catalogue.rules)
     app.state.catalogue = catalogue
     for module in (oauth_routes, rules, disclosures, notifications):

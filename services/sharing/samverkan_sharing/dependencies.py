@@ -48,6 +48,7 @@ def _disclosures(
         keyring=state.keyring,
         catalogue=state.catalogue,
         pseudonym_key=state.pseudonym_key,
+        observe=state.disclosure_metrics.observe,
     )
 
 

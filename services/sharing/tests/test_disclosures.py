@@ -421,3 +421,16 @@ class TestRules:
         )
         assert response.status_code == 422
         assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_metrics_count_disclosures_by_outcome_and_basis(sharing: Any) -> None:
+    _request(sharing, GROVT_BEDRAGERI)
+    text = sharing.client.get("/metrics").text
+    assert (
+        'samverkan_disclosures_total{kind="request",outcome="release",status="released"} 1.0'
+        in text
+    )
+    assert (
+        'samverkan_disclosures_by_legal_basis_total{legal_basis="OSL 10:23"} 1.0'
+        in text
+    )

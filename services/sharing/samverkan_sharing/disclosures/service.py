@@ -74,6 +74,7 @@ class Disclosures:
     catalogue: Catalogue
     pseudonym_key: bytes
     today: Callable[[], date] = lambda: datetime.now(UTC).date()
+    observe: Callable[[DisclosureRecord], None] = lambda record: None
 
     # -- requests and notices -------------------------------------------------------------
 
@@ -275,6 +276,7 @@ class Disclosures:
             history_event("released", str(entry.get("actor")), index=receipt["index"]),
         ]
         self._save(record)
+        self.observe(record)
         return record
 
     def _close(
@@ -283,6 +285,7 @@ class Disclosures:
         record.status = status
         record.history = [*record.history, history_event(status, actor, **data)]
         self._save(record)
+        self.observe(record)
         return record
 
     def _save(self, record: DisclosureRecord) -> None:
