@@ -1,6 +1,7 @@
 """`samverkan`: the operator's command line; services add their commands via entry points."""
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
@@ -29,6 +30,14 @@ def _run(args: argparse.Namespace) -> int:
     suite = Suite(data_dir=_data_dir(args), host=args.host, demo=not args.no_demo)
     suite.prepare()
     suite.start()
+    if suite.demo:
+        try:
+            suite.wait_ready()
+            suite.after_start()
+        except (TimeoutError, RuntimeError, subprocess.CalledProcessError) as error:
+            print(f"samverkan: the demo could not start: {error}", file=sys.stderr)
+            suite.stop()
+            return 1
     _print_welcome(suite)
     return suite.supervise()
 
@@ -63,6 +72,13 @@ def _prepare(args: argparse.Namespace) -> int:
     spec.migrate()
     if args.seed and spec.seed is not None:
         spec.seed(_data_dir(args).resolve())
+    return 0
+
+
+def _after_start(args: argparse.Namespace) -> int:
+    spec = _spec(args.service)
+    if spec.after_start is not None:
+        spec.after_start(_data_dir(args).resolve())
     return 0
 
 
@@ -105,6 +121,10 @@ def _parser() -> argparse.ArgumentParser:
     prepare.add_argument("service")
     prepare.add_argument("--seed", action="store_true")
     prepare.set_defaults(handler=_prepare)
+
+    after = commands.add_parser("after-start", help=argparse.SUPPRESS)
+    after.add_argument("service")
+    after.set_defaults(handler=_after_start)
 
     for ep in entry_points(group="samverkan.commands"):
         ep.load()(commands)

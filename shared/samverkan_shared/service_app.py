@@ -34,7 +34,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     for start in app.state.on_startup:
         start()
     yield
-    for close in reversed(app.state.closers):
+    # Resources opened at start-up are closed here and opened afresh by the next start-up.
+    closers, app.state.closers = app.state.closers, []
+    for close in reversed(closers):
         close()
     app.state.engine.dispose()
 
@@ -70,15 +72,9 @@ def build_app(
     app.state.service = service
     app.state.closers = []
     app.state.on_startup = list(on_startup)
-    if token_validator is None:
-        token_validator, client = make_token_validator(
-            issuer=settings.issuer,
-            audience=service,
-            jwks_url=settings.effective_jwks_url,
-            revocation_url=settings.effective_revocation_url,
-        )
-        app.state.closers.append(client.close)
     app.state.token_validator = token_validator
+    if token_validator is None:
+        app.state.on_startup.insert(0, lambda: _open_token_validator(app, service))
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware)
     app.state.metrics = RequestMetrics(service)
@@ -89,6 +85,19 @@ def build_app(
     app.include_router(metrics_router())
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]
     return app
+
+
+def _open_token_validator(app: FastAPI, service: str) -> None:
+    """The production validator, with an HTTP client that lives as long as the lifespan."""
+    settings: ServiceSettings = app.state.settings
+    validator, client = make_token_validator(
+        issuer=settings.issuer,
+        audience=service,
+        jwks_url=settings.effective_jwks_url,
+        revocation_url=settings.effective_revocation_url,
+    )
+    app.state.token_validator = validator
+    app.state.closers.append(client.close)
 
 
 def _openapi_factory(app: FastAPI) -> Callable[[], dict[str, Any]]:

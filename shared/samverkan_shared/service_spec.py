@@ -14,7 +14,8 @@ class ServiceSpec:
 
     `migrate` and `seed` read their configuration from the environment (the same
     variables the service process gets); `seed` receives the data directory and
-    is only called for the demo.
+    is only called for the demo. `after_start` (demo only) runs once every service
+    answers, for demo data that must travel through the running services' APIs.
     """
 
     name: str
@@ -22,6 +23,7 @@ class ServiceSpec:
     default_port: int
     migrate: Callable[[], None]
     seed: Callable[[Path], None] | None = None
+    after_start: Callable[[Path], None] | None = None
     issuer: bool = False
     url_variable: str = ""
     env_defaults: Mapping[str, str] = field(default_factory=dict)

@@ -10,11 +10,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+import httpx
+
 from samverkan_shared.service_spec import ServiceSpec, discover_services
 
 __all__ = ["Suite", "child_environment", "prepare_command", "uvicorn_command"]
 
 _GRACE_SECONDS = 15.0
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2.0).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def uvicorn_command(spec: ServiceSpec, host: str, port: int) -> list[str]:
@@ -102,6 +111,36 @@ class Suite:
             subprocess.run(
                 prepare_command(spec, seed=self.demo), env=self.env, check=True
             )
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Block until every service's /readyz answers 200, or raise TimeoutError."""
+        deadline = time.monotonic() + timeout
+        pending = [spec.name for spec in self.specs]
+        while pending:
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"not ready after {timeout:.0f}s: {', '.join(pending)}"
+                )
+            if self.first_exited() is not None:
+                name, code = self.first_exited() or ("?", 1)
+                raise RuntimeError(f"{name} exited with {code} while starting")
+            pending = [
+                name for name in pending if not _answers(f"{self.url(name)}/readyz")
+            ]
+            time.sleep(0.2)
+
+    def after_start(self) -> None:
+        """Demo data that goes through the running services (each in its own process)."""
+        for spec in self.specs:
+            if spec.after_start is not None:
+                command = [
+                    sys.executable,
+                    "-m",
+                    "samverkan_shared.cli",
+                    "after-start",
+                    spec.name,
+                ]
+                subprocess.run(command, env=self.env, check=True)
 
     def start(self) -> None:
         for spec in self.specs:

@@ -60,9 +60,9 @@ def running_suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     """The three services on SQLite under a temporary data directory."""
     suite = start_suite(tmp_path_factory.mktemp("suite"))
     try:
-        for name in suite.ports:
-            wait_ready(suite.url(name))
-    except TimeoutError:
+        suite.wait_ready()
+        suite.after_start()
+    except Exception:  # any start-up failure: show the services' own logs
         suite.stop()
         pytest.fail(f"the suite did not start:\n{suite_logs(suite)}")
     yield suite

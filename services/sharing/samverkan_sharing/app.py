@@ -82,13 +82,21 @@ def create_app(
         readiness=[_upstream_ready("tips"), _upstream_ready("audit_log")],  # type: ignore[list-item]
         on_startup=[keys.current, lambda: _load_secrets(app, settings)],
     )
-    tips_client = tips_http or make_client(settings.tips_url)
-    audit_client = audit_http or make_client(settings.audit_log_url)
-    app.state.closers += [tips_client.close, audit_client.close]
     token = ServiceToken(issuer, engine, settings.service_client_id)
-    app.state.upstream = Upstream(
-        TipsClient(tips_client, token), AuditLogClient(audit_client, token)
-    )
+
+    def open_upstream() -> None:
+        # Clients made here live as long as the lifespan; injected ones belong to the caller.
+        tips_client = tips_http or make_client(settings.tips_url)
+        audit_client = audit_http or make_client(settings.audit_log_url)
+        owned = [
+            c for c in (tips_client, audit_client) if c not in (tips_http, audit_http)
+        ]
+        app.state.closers += [c.close for c in owned]
+        app.state.upstream = Upstream(
+            TipsClient(tips_client, token), AuditLogClient(audit_client, token)
+        )
+
+    app.state.on_startup.append(open_upstream)
     app.state.token_issuer = issuer
     app.state.disclosure_metrics = DisclosureMetrics(app.state.metrics.registry)
     validate_catalogue(catalogue.rules)

@@ -2,6 +2,7 @@
 
 from samverkan_shared.db import migrate
 from samverkan_shared.service_spec import ServiceSpec
+from samverkan_sharing.demo import after_start
 from samverkan_sharing.seed import seed
 from samverkan_sharing.settings import SharingSettings
 
@@ -18,5 +19,6 @@ SPEC = ServiceSpec(
     default_port=8002,
     migrate=_migrate,
     seed=seed,
+    after_start=after_start,
     issuer=True,
 )

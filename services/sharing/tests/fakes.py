@@ -60,6 +60,8 @@ class FakeTips:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.calls.append(request)
+        if request.url.path == "/healthz":
+            return httpx.Response(200, json={"status": "ok"})
         if not request.headers.get("authorization", "").startswith("Bearer "):
             return httpx.Response(401)
         tip_id = request.url.path.rsplit("/", 1)[-1]
@@ -87,6 +89,8 @@ class FakeAuditLog:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             return httpx.Response(503, json={"detail": "down"})
+        if request.url.path == "/healthz":
+            return httpx.Response(200, json={"status": "ok"})
         key = request.headers["idempotency-key"]
         if key not in self.by_key:
             entry = json.loads(request.content)
