@@ -3,8 +3,10 @@
 from fastapi import FastAPI
 
 from samverkan_shared.auth import TokenValidator
+from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import make_engine
 from samverkan_shared.service_app import build_app
+from samverkan_tips.routes import agreements, internal, suppliers, tips
 from samverkan_tips.settings import TipsSettings
 
 __all__ = ["create_app"]
@@ -14,8 +16,11 @@ def create_app(
     settings: TipsSettings | None = None,
     *,
     token_validator: TokenValidator | None = None,
+    keyring: Keyring | None = None,
 ) -> FastAPI:
+    """The tips app; a missing encryption key outside the demo fails here, at start-up."""
     settings = settings or TipsSettings()
+    keyring = keyring or settings.keyring()
     app: FastAPI = build_app(
         service="tips",
         title="Samverkan tips",
@@ -24,4 +29,7 @@ def create_app(
         engine=make_engine(settings.effective_database_url),
         token_validator=token_validator,
     )
+    app.state.keyring = keyring
+    for module in (tips, suppliers, agreements, internal):
+        app.include_router(module.router)
     return app

@@ -2,6 +2,7 @@
 
 from samverkan_shared.db import migrate
 from samverkan_shared.service_spec import ServiceSpec
+from samverkan_tips.seed import seed
 from samverkan_tips.settings import TipsSettings
 
 __all__ = ["SPEC"]
@@ -16,4 +17,5 @@ SPEC = ServiceSpec(
     factory="samverkan_tips.app:create_app",
     default_port=8001,
     migrate=_migrate,
+    seed=seed,
 )

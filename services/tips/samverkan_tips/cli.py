@@ -1,0 +1,59 @@
+"""`samverkan tips import-agreements FILE`: agreements and suppliers from CSV (see
+`samverkan_tips.agreements_csv` for the columns and the terms format)."""
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from samverkan_shared.db import make_engine
+from samverkan_tips.agreements_csv import InvalidRow, parse_agreements_csv
+from samverkan_tips.settings import TipsSettings
+from samverkan_tips.supplier_service import import_agreements
+
+__all__ = ["register"]
+
+
+def _import_agreements(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        agreements = parse_agreements_csv(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        print(f"error: cannot read {path}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    except (InvalidRow, UnicodeDecodeError) as error:
+        print(f"error: {path}: {error}", file=sys.stderr)
+        return 2
+    overrides: dict[str, Any] = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    engine = make_engine(TipsSettings(**overrides).effective_database_url)
+    try:
+        with Session(engine) as session:
+            summary = import_agreements(session, agreements)
+    finally:
+        engine.dispose()
+    print(
+        f"imported {summary.agreements} agreements with {summary.suppliers} suppliers",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Add the `tips` command group to the operator's `samverkan` command."""
+    tips = commands.add_parser("tips", help="the tips service's data")
+    actions = tips.add_subparsers(dest="tips_command", required=True)
+    importer = actions.add_parser(
+        "import-agreements",
+        help="insert or update framework agreements and their suppliers from CSV",
+        description=(__doc__ or "").split("\n", 1)[0],
+    )
+    importer.add_argument(
+        "file",
+        help="CSV with agreement_id,agreement_name,area,valid_from,valid_to,terms,"
+        "supplier_org_number,supplier_name; terms as 1:text|2:text",
+    )
+    importer.set_defaults(handler=_import_agreements)

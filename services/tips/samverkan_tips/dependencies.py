@@ -1,0 +1,66 @@
+"""Annotated dependencies, so route signatures read as a sentence."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Query, Request, Security
+from sqlmodel import Session
+
+from samverkan_shared.auth import AccessToken, access_token
+from samverkan_shared.crypto import Keyring
+from samverkan_shared.db import session_for_request, write_session
+
+__all__ = [
+    "AgreementId",
+    "Cursor",
+    "IdempotencyKey",
+    "KeyringDep",
+    "Limit",
+    "SessionDep",
+    "TipsInternal",
+    "TipsManager",
+    "TipsReader",
+    "TipsWriter",
+    "WriteSessionDep",
+]
+
+
+def write_session_for_request(request: Request) -> Iterator[Session]:
+    """A session that writes: on SQLite its transaction holds the write lock from BEGIN.
+
+    Declare it after the token in a route, so an unauthenticated call never takes it.
+    """
+    with write_session(request.app.state.engine) as session:
+        yield session
+
+
+def keyring_for_request(request: Request) -> Keyring:
+    keyring: Keyring = request.app.state.keyring
+    return keyring
+
+
+SessionDep = Annotated[Session, Depends(session_for_request)]
+WriteSessionDep = Annotated[Session, Depends(write_session_for_request)]
+KeyringDep = Annotated[Keyring, Depends(keyring_for_request)]
+
+TipsWriter = Annotated[AccessToken, Security(access_token, scopes=["tips:write"])]
+TipsReader = Annotated[AccessToken, Security(access_token, scopes=["tips:read"])]
+TipsManager = Annotated[AccessToken, Security(access_token, scopes=["tips:manage"])]
+TipsInternal = Annotated[AccessToken, Security(access_token, scopes=["tips:internal"])]
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="retrying with the same key and body returns the same tip",
+    ),
+]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=500, description="next_cursor of the previous page"),
+]
+Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
+AgreementId = Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]

@@ -1,0 +1,246 @@
+"""All of the tips service's SQL: one repository per aggregate, no commits inside."""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, text
+from sqlmodel import Session, col, select
+
+from samverkan_tips.models import (
+    AgreementRecord,
+    AgreementSupplierRecord,
+    CallOffStopRecord,
+    IdempotencyKeyRecord,
+    SupplierRecord,
+    TipRecord,
+    TipTransitionRecord,
+)
+
+__all__ = [
+    "AgreementRepository",
+    "CallOffStopRepository",
+    "IdempotencyRepository",
+    "SupplierRepository",
+    "TipFilter",
+    "TipRepository",
+]
+
+# pg_advisory_xact_lock key for "filing a tip" (any 64-bit constant unique to this use).
+_FILING_LOCK = 0x7469707300000001
+
+
+@dataclass(frozen=True)
+class TipFilter:
+    supplier: str | None = None
+    status: str | None = None
+    agreement_id: str | None = None
+    filed_by_org: str | None = None  # restrict to one organisation's tips
+    filed_by: str | None = None  # restrict to one client's tips
+
+
+class TipRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def lock_for_filing(self) -> None:
+        """Serialise filings until commit, so received_at grows in commit order.
+
+        Keyset pages are then stable under concurrent inserts: a tip committed later
+        always sorts after every tip a reader has already seen. SQLite writers are
+        serialised already by BEGIN IMMEDIATE.
+        """
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FILING_LOCK}
+            )
+
+    def latest_received_at(self) -> datetime | None:
+        return self._session.exec(select(func.max(TipRecord.received_at))).one()
+
+    def get(self, tip_id: uuid.UUID, *, for_update: bool = False) -> TipRecord | None:
+        statement = select(TipRecord).where(TipRecord.id == tip_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return self._session.exec(statement).first()
+
+    def add(self, record: TipRecord) -> None:
+        self._session.add(record)
+        self._session.flush()
+
+    def page(
+        self,
+        where: TipFilter,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+    ) -> Sequence[TipRecord]:
+        """Tips oldest first by (received_at, id), strictly after the cursor's key."""
+        statement = select(TipRecord).where(*_conditions(where))
+        if after is not None:
+            at, tip_id = after
+            statement = statement.where(
+                or_(
+                    col(TipRecord.received_at) > at,
+                    and_(col(TipRecord.received_at) == at, col(TipRecord.id) > tip_id),
+                )
+            )
+        statement = statement.order_by(
+            col(TipRecord.received_at), col(TipRecord.id)
+        ).limit(limit)
+        return self._session.exec(statement).all()
+
+    def existing_ids(
+        self, tip_ids: Iterable[uuid.UUID], supplier: str
+    ) -> set[uuid.UUID]:
+        statement = select(TipRecord.id).where(
+            col(TipRecord.id).in_(list(tip_ids)),
+            TipRecord.supplier_org_number == supplier,
+        )
+        return set(self._session.exec(statement).all())
+
+    def categories_and_statuses(self, supplier: str) -> Sequence[tuple[list[str], str]]:
+        statement = select(TipRecord.categories, TipRecord.status).where(
+            TipRecord.supplier_org_number == supplier
+        )
+        return [(list(row[0]), row[1]) for row in self._session.exec(statement).all()]
+
+    def add_transition(self, record: TipTransitionRecord) -> None:
+        self._session.add(record)
+
+    def history_for(
+        self, tip_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[TipTransitionRecord]]:
+        statement = (
+            select(TipTransitionRecord)
+            .where(col(TipTransitionRecord.tip_id).in_(list(tip_ids)))
+            .order_by(col(TipTransitionRecord.id))
+        )
+        history: dict[uuid.UUID, list[TipTransitionRecord]] = defaultdict(list)
+        for record in self._session.exec(statement).all():
+            history[record.tip_id].append(record)
+        return history
+
+
+def _conditions(where: TipFilter) -> list[ColumnElement[bool]]:
+    pairs = (
+        (TipRecord.supplier_org_number, where.supplier),
+        (TipRecord.status, where.status),
+        (TipRecord.agreement_id, where.agreement_id),
+        (TipRecord.filed_by_org, where.filed_by_org),
+        (TipRecord.filed_by, where.filed_by),
+    )
+    return [col(column) == value for column, value in pairs if value is not None]
+
+
+class IdempotencyRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, client_id: str, key: str) -> IdempotencyKeyRecord | None:
+        return self._session.get(IdempotencyKeyRecord, (client_id, key))
+
+    def add(self, record: IdempotencyKeyRecord) -> None:
+        """Claim the key now: a concurrent claim fails here, before any other work."""
+        self._session.add(record)
+        self._session.flush()
+
+
+class AgreementRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, agreement_id: str) -> AgreementRecord | None:
+        return self._session.get(AgreementRecord, agreement_id)
+
+    def page(self, after: str | None, limit: int) -> Sequence[AgreementRecord]:
+        statement = select(AgreementRecord)
+        if after is not None:
+            statement = statement.where(col(AgreementRecord.id) > after)
+        return self._session.exec(
+            statement.order_by(col(AgreementRecord.id)).limit(limit)
+        ).all()
+
+    def save(self, record: AgreementRecord) -> None:
+        self._session.merge(record)
+
+    def link(self, agreement_id: str, supplier: str) -> None:
+        if self._session.get(AgreementSupplierRecord, (agreement_id, supplier)) is None:
+            self._session.add(
+                AgreementSupplierRecord(
+                    agreement_id=agreement_id, supplier_org_number=supplier
+                )
+            )
+
+    def selection(
+        self, agreement_id: str, *, include_hidden: bool, after: str | None, limit: int
+    ) -> Sequence[SupplierRecord]:
+        """The agreement's suppliers by org number; stopped ones only if asked."""
+        statement = (
+            select(SupplierRecord)
+            .join(
+                AgreementSupplierRecord,
+                col(AgreementSupplierRecord.supplier_org_number)
+                == col(SupplierRecord.org_number),
+            )
+            .where(AgreementSupplierRecord.agreement_id == agreement_id)
+        )
+        if not include_hidden:
+            statement = statement.where(col(SupplierRecord.stopped_at).is_(None))
+        if after is not None:
+            statement = statement.where(col(SupplierRecord.org_number) > after)
+        statement = statement.order_by(col(SupplierRecord.org_number)).limit(limit)
+        return self._session.exec(statement).all()
+
+    def agreements_of(self, supplier: str) -> list[str]:
+        statement = (
+            select(AgreementSupplierRecord.agreement_id)
+            .where(AgreementSupplierRecord.supplier_org_number == supplier)
+            .order_by(col(AgreementSupplierRecord.agreement_id))
+        )
+        return list(self._session.exec(statement).all())
+
+
+class SupplierRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(
+        self, org_number: str, *, for_update: bool = False
+    ) -> SupplierRecord | None:
+        statement = select(SupplierRecord).where(
+            SupplierRecord.org_number == org_number
+        )
+        if for_update:
+            statement = statement.with_for_update()
+        return self._session.exec(statement).first()
+
+    def ensure(self, org_number: str, name: str) -> SupplierRecord:
+        """The supplier, added with this name if it is not known yet."""
+        record = self.get(org_number)
+        if record is None:
+            record = SupplierRecord(org_number=org_number, name=name)
+            self._session.add(record)
+            self._session.flush()
+        return record
+
+    def rename(self, record: SupplierRecord, name: str) -> None:
+        record.name = name
+        self._session.add(record)
+
+
+class CallOffStopRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, record: CallOffStopRecord) -> None:
+        self._session.add(record)
+
+    def history(self, supplier: str) -> Sequence[CallOffStopRecord]:
+        statement = (
+            select(CallOffStopRecord)
+            .where(CallOffStopRecord.supplier_org_number == supplier)
+            .order_by(col(CallOffStopRecord.id))
+        )
+        return self._session.exec(statement).all()

@@ -1,0 +1,1 @@
+"""The tips service's HTTP routes, one module per resource."""

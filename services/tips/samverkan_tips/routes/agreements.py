@@ -1,0 +1,47 @@
+"""`/v1/agreements`: framework agreements and their selection lists."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from samverkan_shared.problems import problem_responses
+from samverkan_tips import supplier_service
+from samverkan_tips.dependencies import (
+    AgreementId,
+    Cursor,
+    Limit,
+    SessionDep,
+    TipsReader,
+)
+from samverkan_tips.schemas import Agreement, AgreementSupplier, Page
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/agreements", tags=["agreements"])
+
+
+@router.get("")
+def list_agreements(
+    token: TipsReader, session: SessionDep, cursor: Cursor = None, limit: Limit = 50
+) -> Page[Agreement]:
+    return supplier_service.list_agreements(session, cursor=cursor, limit=limit)
+
+
+@router.get("/{agreement_id}/suppliers", responses=problem_responses(404))
+def selection_list(
+    agreement_id: AgreementId,
+    token: TipsReader,
+    session: SessionDep,
+    include_hidden: Annotated[bool, Query()] = False,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Page[AgreementSupplier]:
+    """Suppliers under a call-off stop are hidden unless include_hidden (tips:manage)."""
+    return supplier_service.selection_list(
+        session,
+        agreement_id,
+        include_hidden=include_hidden,
+        may_see_hidden="tips:manage" in token.scopes,
+        cursor=cursor,
+        limit=limit,
+    )

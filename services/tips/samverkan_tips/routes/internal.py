@@ -1,0 +1,46 @@
+"""`/internal/v1`: tips field by field with their data categories, for the sharing service.
+
+The contract is described in `samverkan_tips.views`; the sharing service codes against
+these names. Scope ``tips:internal`` (the sharing service's own client).
+"""
+
+import uuid
+
+from fastapi import APIRouter
+
+from samverkan_shared.problems import problem_responses
+from samverkan_tips import supplier_service
+from samverkan_tips.dependencies import (
+    Cursor,
+    KeyringDep,
+    Limit,
+    SessionDep,
+    TipsInternal,
+)
+from samverkan_tips.routes.params import OrgNumberPath
+from samverkan_tips.schemas import InternalTip, Page
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/internal/v1", tags=["internal"])
+
+
+@router.get("/tips/{tip_id}", responses=problem_responses(404))
+def internal_tip(
+    tip_id: uuid.UUID, token: TipsInternal, session: SessionDep, keyring: KeyringDep
+) -> InternalTip:
+    return supplier_service.internal_tip_view(session, tip_id, keyring=keyring)
+
+
+@router.get("/suppliers/{org_number}/tips", responses=problem_responses(404))
+def internal_supplier_tips(
+    org_number: OrgNumberPath,
+    token: TipsInternal,
+    session: SessionDep,
+    keyring: KeyringDep,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Page[InternalTip]:
+    return supplier_service.internal_supplier_tips(
+        session, org_number, keyring=keyring, cursor=cursor, limit=limit
+    )

@@ -1,0 +1,58 @@
+"""`/v1/suppliers/{org_number}`: the supplier's record, and call-off stop and lift."""
+
+from fastapi import APIRouter
+
+from samverkan_shared.problems import problem_responses
+from samverkan_tips import supplier_service
+from samverkan_tips.dependencies import (
+    SessionDep,
+    TipsManager,
+    TipsReader,
+    WriteSessionDep,
+)
+from samverkan_tips.routes.params import OrgNumberPath
+from samverkan_tips.schemas import CallOffLift, CallOffStopCreate, Supplier
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/suppliers", tags=["suppliers"])
+
+
+@router.get("/{org_number}", responses=problem_responses(404))
+def get_supplier(
+    org_number: OrgNumberPath, token: TipsReader, session: SessionDep
+) -> Supplier:
+    """Tips in numbers, the call-off stop state and the history of stops and lifts."""
+    return supplier_service.supplier_view(session, org_number)
+
+
+@router.post(
+    "/{org_number}/call-off-stop",
+    status_code=201,
+    responses=problem_responses(404, 409),
+)
+def stop_call_offs(
+    org_number: OrgNumberPath,
+    body: CallOffStopCreate,
+    token: TipsManager,
+    session: WriteSessionDep,
+) -> Supplier:
+    """Stop call-offs: the supplier disappears from every selection list."""
+    return supplier_service.stop_call_offs(
+        session, org_number, body, actor=token.client_id
+    )
+
+
+@router.delete(
+    "/{org_number}/call-off-stop", responses=problem_responses(404, 409, 413)
+)
+def lift_call_offs(
+    org_number: OrgNumberPath,
+    body: CallOffLift,
+    token: TipsManager,
+    session: WriteSessionDep,
+) -> Supplier:
+    """Lift the stop; the reason (and optionally tip ids) come as a JSON body."""
+    return supplier_service.lift_call_offs(
+        session, org_number, body, actor=token.client_id
+    )

@@ -1,0 +1,84 @@
+"""`/v1/tips`: file, read, list and move tips through the workflow."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from samverkan_shared.problems import problem_responses
+from samverkan_tips import service
+from samverkan_tips.dependencies import (
+    Cursor,
+    IdempotencyKey,
+    KeyringDep,
+    Limit,
+    SessionDep,
+    TipsManager,
+    TipsReader,
+    TipsWriter,
+    WriteSessionDep,
+)
+from samverkan_tips.repository import TipFilter
+from samverkan_tips.routes.params import OrgNumberQuery
+from samverkan_tips.schemas import Page, Tip, TipCreate, TipTransition
+from samverkan_tips.workflow import TipStatus
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/tips", tags=["tips"])
+
+
+@router.post("", status_code=201, responses=problem_responses(422))
+def file_tip(
+    body: TipCreate,
+    token: TipsWriter,
+    session: WriteSessionDep,
+    keyring: KeyringDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Tip:
+    """File a tip; a retry with the same Idempotency-Key and body returns the same tip."""
+    caller = service.Caller.from_token(token)
+    return service.file_tip(
+        session, body, caller=caller, keyring=keyring, idempotency_key=idempotency_key
+    )
+
+
+@router.get("", responses=problem_responses(422))
+def list_tips(
+    token: TipsReader,
+    session: SessionDep,
+    keyring: KeyringDep,
+    supplier: OrgNumberQuery = None,
+    status: Annotated[TipStatus | None, Query()] = None,
+    agreement_id: Annotated[str | None, Query(max_length=64)] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Page[Tip]:
+    """Tips oldest first. Without tips:manage, only tips filed by the caller's organisation."""
+    where = TipFilter(supplier=supplier, status=status, agreement_id=agreement_id)
+    caller = service.Caller.from_token(token)
+    return service.list_tips(
+        session, where, caller=caller, keyring=keyring, cursor=cursor, limit=limit
+    )
+
+
+@router.get("/{tip_id}", responses=problem_responses(404))
+def get_tip(
+    tip_id: uuid.UUID, token: TipsReader, session: SessionDep, keyring: KeyringDep
+) -> Tip:
+    caller = service.Caller.from_token(token)
+    return service.get_tip(session, tip_id, caller=caller, keyring=keyring)
+
+
+@router.post("/{tip_id}/transitions", responses=problem_responses(404, 409))
+def transition_tip(
+    tip_id: uuid.UUID,
+    body: TipTransition,
+    token: TipsManager,
+    session: WriteSessionDep,
+    keyring: KeyringDep,
+) -> Tip:
+    """Move the tip one step; an illegal move is a 409 listing the `allowed` ones."""
+    return service.transition_tip(
+        session, tip_id, body, actor=token.client_id, keyring=keyring
+    )

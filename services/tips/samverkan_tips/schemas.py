@@ -1,0 +1,318 @@
+"""The tips service's wire contract: requests (`TipCreate`…) and responses (`Tip`…).
+
+Every request model forbids unknown fields; identifiers are validated with their check
+digits by `samverkan_shared.identifiers` and normalised (``NNNNNN-NNNN``,
+``YYYYMMDD-NNNN``); free text may not hold NUL characters (PostgreSQL cannot store them)
+and has a maximum length. Validation messages never repeat a submitted identity number.
+"""
+
+import re
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Generic, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+from samverkan_shared.identifiers import (
+    parse_municipality_code,
+    parse_org_number,
+    parse_personal_number,
+)
+from samverkan_tips.classification import (
+    NARRATIVE_CATEGORIES,
+    DataCategory,
+    HolderActivity,
+)
+from samverkan_tips.workflow import TipStatus
+
+__all__ = [
+    "Agreement",
+    "AgreementSupplier",
+    "CallOffLift",
+    "CallOffStop",
+    "CallOffStopCreate",
+    "CallOffStopState",
+    "InternalField",
+    "InternalTip",
+    "Page",
+    "Person",
+    "PersonRole",
+    "Reporter",
+    "Subject",
+    "Supplier",
+    "SupplierRef",
+    "Term",
+    "Tip",
+    "TipCategory",
+    "TipCreate",
+    "TipTransition",
+    "Transition",
+    "today_in_sweden",
+]
+
+T = TypeVar("T")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def today_in_sweden() -> date:
+    """The future starts at midnight in Stockholm, where the events happen."""
+    try:
+        return datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    except ZoneInfoNotFoundError:  # slim images may lack tzdata; UTC is hours off
+        return datetime.now(UTC).date()
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text may not contain NUL characters")
+    return value
+
+
+_NoNul = AfterValidator(_no_nul)
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _NoNul
+]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), _NoNul
+]
+Narrative = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+    _NoNul,
+]
+
+
+class TipCategory(StrEnum):
+    """What kind of deficiency a tip reports (a tip names one or more)."""
+
+    STAFFING = "staffing"  # too few or unqualified staff, staffing model not kept
+    COMPETENCE = "competence"  # staff lack the training the agreement asks for
+    SAFETY = "safety"  # violence, restraint, runaways, unsafe premises
+    CARE_QUALITY = "care_quality"  # the care or treatment itself falls short
+    DOCUMENTATION = "documentation"  # missing or false journals and reports
+    PERMITS = "permits"  # IVO permit missing, expired or exceeded
+    INVOICING = "invoicing"  # billed for care not given, double billing
+    FINANCIAL_IRREGULARITIES = "financial_irregularities"  # tax, wages, ownership
+    UNDUE_INFLUENCE = "undue_influence"  # threats, bribes, pressure on officials
+    OTHER = "other"
+
+
+class PersonRole(StrEnum):
+    PLACED_CHILD = "placed_child"
+    CLIENT = "client"  # an adult placed or assisted under the agreement
+    RELATIVE = "relative"
+    OTHER = "other"
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SupplierRef(_Request):
+    org_number: str = Field(examples=["556677-8899"])
+    name: Name
+
+    @field_validator("org_number")
+    @classmethod
+    def _org_number(cls, value: str) -> str:
+        return parse_org_number(value)
+
+
+class Reporter(_Request):
+    municipality_code: str = Field(examples=["1280"])
+    unit: Name
+    activity: HolderActivity
+    contact_email: Annotated[str, StringConstraints(max_length=254), _NoNul] | None = (
+        None
+    )
+
+    @field_validator("municipality_code")
+    @classmethod
+    def _municipality(cls, value: str) -> str:
+        return parse_municipality_code(value)
+
+    @field_validator("contact_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and _EMAIL.fullmatch(value) is None:
+            raise ValueError("an e-mail address is written name@domain.tld")
+        return value
+
+
+class Person(_Request):
+    personal_number: str = Field(
+        description="personnummer or samordningsnummer", examples=["20121212-1212"]
+    )
+    role: PersonRole
+
+    @field_validator("personal_number")
+    @classmethod
+    def _personal_number(cls, value: str) -> str:
+        return parse_personal_number(value).normalised
+
+
+class TipCreate(_Request):
+    supplier: SupplierRef
+    agreement_id: Annotated[str, StringConstraints(min_length=1, max_length=64), _NoNul]
+    categories: list[TipCategory] = Field(min_length=1, max_length=len(TipCategory))
+    description: Narrative
+    description_category: DataCategory | None = Field(
+        default=None,
+        description="the reporter's own mark of what the narrative holds; default: "
+        "child_social for social services, else supplier_business",
+    )
+    occurred_on: date
+    reporter: Reporter
+    persons: list[Person] = Field(default_factory=list, max_length=50)
+
+    @field_validator("categories")
+    @classmethod
+    def _distinct(cls, value: list[TipCategory]) -> list[TipCategory]:
+        if len(set(value)) != len(value):
+            raise ValueError("each category may appear once")
+        return value
+
+    @field_validator("description_category")
+    @classmethod
+    def _narrative(cls, value: DataCategory | None) -> DataCategory | None:
+        if value is not None and value not in NARRATIVE_CATEGORIES:
+            allowed = ", ".join(sorted(NARRATIVE_CATEGORIES))
+            raise ValueError(f"a description can be marked as one of {allowed}")
+        return value
+
+    @field_validator("occurred_on")
+    @classmethod
+    def _not_in_future(cls, value: date) -> date:
+        if value > today_in_sweden():
+            raise ValueError("the date lies in the future")
+        return value
+
+
+class TipTransition(_Request):
+    to: TipStatus
+    reason: Reason
+    breached_terms: list[Annotated[int, Field(ge=1, le=9999)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="agreement term numbers breached; only when the tip becomes "
+        "substantiated",
+    )
+
+
+class CallOffStopCreate(_Request):
+    reason: Reason
+    tip_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
+
+
+class CallOffLift(_Request):
+    reason: Reason
+    tip_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+class Transition(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: TipStatus = Field(alias="from")
+    to: TipStatus
+    reason: str
+    actor: str
+    at: datetime
+
+
+class Tip(BaseModel):
+    id: uuid.UUID
+    status: TipStatus
+    received_at: datetime
+    supplier: SupplierRef
+    agreement_id: str
+    categories: list[TipCategory]
+    description: str
+    description_category: DataCategory
+    occurred_on: date
+    reporter: Reporter
+    persons: list[Person]
+    holder_activity: HolderActivity
+    filed_by: str
+    breached_terms: list[int]
+    history: list[Transition]
+
+
+class Term(BaseModel):
+    number: int
+    text: str
+
+
+class Agreement(BaseModel):
+    id: str
+    name: str
+    area: str
+    valid_from: date
+    valid_to: date | None
+    terms: list[Term]
+
+
+class CallOffStopState(BaseModel):
+    active: bool
+    since: datetime | None
+    reason: str | None
+
+
+class CallOffStop(BaseModel):
+    """One entry of a supplier's stop/lift history."""
+
+    action: str
+    reason: str
+    tip_ids: list[uuid.UUID]
+    actor: str
+    at: datetime
+
+
+class AgreementSupplier(BaseModel):
+    org_number: str
+    name: str
+    call_off_stop: CallOffStopState
+
+
+class Supplier(BaseModel):
+    org_number: str
+    name: str
+    agreements: list[str]
+    tips_total: int
+    tips_by_category: dict[str, int]
+    tips_by_status: dict[str, int]
+    call_off_stop: CallOffStopState
+    history: list[CallOffStop]
+
+
+class InternalField(BaseModel):
+    name: str
+    category: DataCategory
+    value: Any
+
+
+class Subject(BaseModel):
+    kind: str  # "organisation" | "person"
+    identifier: str
+
+
+class InternalTip(BaseModel):
+    tip_id: uuid.UUID
+    holder_activity: HolderActivity
+    supplier_org_number: str
+    received_at: datetime
+    fields: list[InternalField]
+    subjects: list[Subject]

@@ -1,0 +1,244 @@
+"""Demo data for `make run`: four framework agreements, seven suppliers, five tips, one stop.
+
+Idempotent: agreements are upserted, tips are filed with fixed Idempotency-Keys (a second
+run gets the same tips back), moves and the call-off stop are applied only to tips and
+suppliers that have not had them. Everything goes through the same service functions as
+the API, so the demo data is exactly what the API would have stored.
+"""
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from samverkan_shared.crypto import Keyring
+from samverkan_shared.db import make_engine, write_session
+from samverkan_tips.agreements_csv import COLUMNS, parse_agreements_csv
+from samverkan_tips.schemas import CallOffStopCreate, TipCreate, TipTransition
+from samverkan_tips.service import Caller, file_tip, transition_tip
+from samverkan_tips.settings import TipsSettings
+from samverkan_tips.supplier_service import (
+    import_agreements,
+    stop_call_offs,
+    supplier_view,
+)
+from samverkan_tips.workflow import TipStatus
+
+__all__ = ["DEMO_AGREEMENTS_CSV", "DEMO_TIPS", "seed"]
+
+MALMO = "212000-1124"
+SEED_CALLER = Caller(client_id="demo-seed", org_number=MALMO)
+MANAGER = "demo-seed-manager"
+
+_HVB = (
+    "1:Föreståndare med socionomexamen|2:Bemanning dygnet runt enligt anbud|"
+    "3:Genomförandeplan inom 30 dagar|4:Avvikelser rapporteras till placerande kommun"
+)
+_STOD = "1:Personal tillgänglig dygnet runt|2:Boendestödjare med relevant utbildning"
+_FAM = "1:Handledning av familjehem varje månad|2:Konsulent nåbar dygnet runt"
+_ASS = "1:Assistenter med kollektivavtal|2:Tidrapporter enligt Försäkringskassans krav"
+_AGREEMENTS = {
+    "hvb-2022": ("HVB barn och unga 2022", "HVB", "2022-04-01", "2027-03-31", _HVB),
+    "stodboende-2023": ("Stödboende 2023", "Stödboende", "2023-01-01", "", _STOD),
+    "familjehem-2023": (
+        "Konsulentstödd familjehemsvård 2023",
+        "Konsulentstödd familjehemsvård",
+        "2023-06-01",
+        "2027-05-31",
+        _FAM,
+    ),
+    "assistans-2024": (
+        "Personlig assistans 2024",
+        "Personlig assistans",
+        "2024-01-01",
+        "2027-12-31",
+        _ASS,
+    ),
+}
+# Org numbers with valid Luhn check digits (parse_org_number accepts them).
+_SELECTION = (
+    ("hvb-2022", "556677-8899", "Exempel Omsorg AB"),
+    ("hvb-2022", "559123-4561", "Trygga Hem HVB AB"),
+    ("hvb-2022", "556900-1125", "Omsorgspartner i Skåne AB"),
+    ("stodboende-2023", "556677-8899", "Exempel Omsorg AB"),
+    ("stodboende-2023", "559234-5671", "Nya Vägen Stödboende AB"),
+    ("familjehem-2023", "556781-2341", "Familjestöd Syd AB"),
+    ("familjehem-2023", "556900-1125", "Omsorgspartner i Skåne AB"),
+    ("assistans-2024", "559012-3450", "Assistansbolaget Norr AB"),
+    ("assistans-2024", "556345-6788", "Personlig Assistans Väst AB"),
+)
+
+
+def _demo_csv() -> str:
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for agreement_id, org_number, name in _SELECTION:
+        writer.writerow([agreement_id, *_AGREEMENTS[agreement_id], org_number, name])
+    return output.getvalue()
+
+
+DEMO_AGREEMENTS_CSV = _demo_csv()
+
+
+@dataclass(frozen=True)
+class DemoTip:
+    key: str
+    body: dict[str, Any]
+    moves: tuple[TipTransition, ...] = ()
+    stop: str | None = field(default=None)  # the call-off stop it leads to
+
+
+def _reporter(activity: str) -> dict[str, Any]:
+    return {
+        "municipality_code": "1280",
+        "unit": "IFO Barn och unga"
+        if activity == "social_services"
+        else "Avtalsuppföljning",
+        "activity": activity,
+        "contact_email": "tips@malmo.se",
+    }
+
+
+def _body(org: str, name: str, agreement: str, **rest: Any) -> dict[str, Any]:
+    return {
+        "supplier": {"org_number": org, "name": name},
+        "agreement_id": agreement,
+        **rest,
+    }
+
+
+DEMO_TIPS = (
+    DemoTip(
+        "demo-tip-1",
+        _body(
+            "559123-4561",
+            "Trygga Hem HVB AB",
+            "hvb-2022",
+            categories=["staffing", "safety"],
+            description="Nattbemanning saknades tre nätter; en placerad pojke rymde.",
+            occurred_on="2026-03-14",
+            reporter=_reporter("social_services"),
+            persons=[{"personal_number": "20121212-1212", "role": "placed_child"}],
+        ),
+        moves=(
+            TipTransition(
+                to=TipStatus.INVESTIGATING, reason="Utreds av Inköpscentralen"
+            ),
+            TipTransition(
+                to=TipStatus.SUBSTANTIATED,
+                reason="Bemanningen bekräftad vid oanmält besök",
+                breached_terms=[2, 4],
+            ),
+        ),
+        stop="Brister i bemanning enligt ramavtalets villkor 2 och 4",
+    ),
+    DemoTip(
+        "demo-tip-2",
+        _body(
+            "556677-8899",
+            "Exempel Omsorg AB",
+            "hvb-2022",
+            categories=["documentation"],
+            description="Genomförandeplaner saknas för flera placeringar.",
+            occurred_on="2026-05-02",
+            reporter=_reporter("procurement_follow_up"),
+        ),
+    ),
+    DemoTip(
+        "demo-tip-3",
+        _body(
+            "559012-3450",
+            "Assistansbolaget Norr AB",
+            "assistans-2024",
+            categories=["invoicing", "financial_irregularities"],
+            description="Tidrapporter för assistans som inte utförts, enligt anställd.",
+            occurred_on="2026-06-20",
+            reporter=_reporter("whistleblowing_channel"),
+            persons=[{"personal_number": "19850412-4564", "role": "client"}],
+        ),
+    ),
+    DemoTip(
+        "demo-tip-4",
+        _body(
+            "556781-2341",
+            "Familjestöd Syd AB",
+            "familjehem-2023",
+            categories=["competence"],
+            description="Familjehemmet har inte fått handledning sedan i våras.",
+            occurred_on="2026-08-30",
+            reporter=_reporter("social_services"),
+            persons=[{"personal_number": "20150603-2380", "role": "placed_child"}],
+        ),
+        moves=(TipTransition(to=TipStatus.INVESTIGATING, reason="Begärt underlag"),),
+    ),
+    DemoTip(
+        "demo-tip-5",
+        _body(
+            "559234-5671",
+            "Nya Vägen Stödboende AB",
+            "stodboende-2023",
+            categories=["care_quality", "permits"],
+            description="Boende utan tillstånd från IVO för målgruppen.",
+            occurred_on="2026-05-10",
+            reporter=_reporter("health_care"),
+            persons=[
+                {"personal_number": "20090228-3399", "role": "placed_child"},
+                {"personal_number": "19720315-4823", "role": "relative"},
+            ],
+        ),
+    ),
+)
+
+
+def seed(data_dir: Path) -> None:
+    """Load the demo data into the tips database named by the environment."""
+    settings = TipsSettings(data_dir=data_dir)
+    keyring = settings.keyring()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with Session(engine) as session:
+            import_agreements(session, parse_agreements_csv(DEMO_AGREEMENTS_CSV))
+        for demo in DEMO_TIPS:
+            _seed_tip(engine, keyring, demo)
+    finally:
+        engine.dispose()
+
+
+def _seed_tip(engine: Engine, keyring: Keyring, demo: DemoTip) -> None:
+    with write_session(engine) as session:
+        tip = file_tip(
+            session,
+            TipCreate.model_validate(demo.body),
+            caller=SEED_CALLER,
+            keyring=keyring,
+            idempotency_key=demo.key,
+        )
+    if tip.status is TipStatus.RECEIVED:  # moved before: a second run leaves it
+        _move(engine, keyring, tip.id, demo.moves)
+    if demo.stop is not None:
+        _stop(engine, tip.supplier.org_number, demo.stop, tip.id)
+
+
+def _move(
+    engine: Engine,
+    keyring: Keyring,
+    tip_id: uuid.UUID,
+    moves: tuple[TipTransition, ...],
+) -> None:
+    for move in moves:
+        with write_session(engine) as session:
+            transition_tip(session, tip_id, move, actor=MANAGER, keyring=keyring)
+
+
+def _stop(engine: Engine, org_number: str, reason: str, tip_id: uuid.UUID) -> None:
+    with write_session(engine) as session:
+        if supplier_view(session, org_number).history:
+            return  # stopped (or stopped and lifted) before: leave the operator's state
+        body = CallOffStopCreate(reason=reason, tip_ids=[tip_id])
+        stop_call_offs(session, org_number, body, actor=MANAGER)

@@ -1,0 +1,78 @@
+"""Every tips route wants a token (401) with the right scope (403)."""
+
+import uuid
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from samverkan_tips.app import create_app
+from samverkan_tips.settings import TipsSettings
+from tests.support.tokens import TestIssuer
+
+TIP = str(uuid.uuid4())
+ORG = "556677-8899"
+# (method, path, the scope it needs)
+ROUTES = [
+    ("POST", "/v1/tips", "tips:write"),
+    ("GET", "/v1/tips", "tips:read"),
+    ("GET", f"/v1/tips/{TIP}", "tips:read"),
+    ("POST", f"/v1/tips/{TIP}/transitions", "tips:manage"),
+    ("GET", f"/v1/suppliers/{ORG}", "tips:read"),
+    ("POST", f"/v1/suppliers/{ORG}/call-off-stop", "tips:manage"),
+    ("DELETE", f"/v1/suppliers/{ORG}/call-off-stop", "tips:manage"),
+    ("GET", "/v1/agreements", "tips:read"),
+    ("GET", "/v1/agreements/hvb-2022/suppliers", "tips:read"),
+    ("GET", f"/internal/v1/tips/{TIP}", "tips:internal"),
+    ("GET", f"/internal/v1/suppliers/{ORG}/tips", "tips:internal"),
+]
+
+
+def test_the_table_covers_every_route(tmp_path: str, issuer: TestIssuer) -> None:
+    app = create_app(
+        TipsSettings(data_dir=tmp_path, demo=True),
+        token_validator=issuer.validator("tips"),
+    )
+    routes = {
+        (method, route.path)
+        for route in app.routes
+        if isinstance(route, APIRoute) and route.path.startswith(("/v1", "/internal"))
+        for method in route.methods
+    }
+    templates = {
+        (
+            method,
+            path.replace(TIP, "{tip_id}")
+            .replace(ORG, "{org_number}")
+            .replace("hvb-2022", "{agreement_id}"),
+        )
+        for method, path, _ in ROUTES
+    }
+    assert routes == templates
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), ROUTES)
+def test_without_a_token_is_401(
+    client: TestClient, method: str, path: str, scope: str
+) -> None:
+    response = client.request(method, path, json={})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.json()["title"] == "Unauthorized"
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), ROUTES)
+def test_without_the_scope_is_403(
+    client: TestClient, issuer: TestIssuer, method: str, path: str, scope: str
+) -> None:
+    others = {"tips:write", "tips:read", "tips:manage", "tips:internal"} - {scope}
+    response = client.request(method, path, json={}, headers=issuer.headers(others))
+    assert response.status_code == 403
+    assert scope in response.json()["detail"]
+
+
+def test_a_token_for_another_service_is_401(
+    client: TestClient, issuer: TestIssuer
+) -> None:
+    headers = issuer.headers(["tips:read"], aud=["sharing"])
+    assert client.get("/v1/tips", headers=headers).status_code == 401

@@ -1,0 +1,124 @@
+"""`samverkan tips import-agreements FILE`: idempotent upsert, a bad row named by its line."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from samverkan_shared.cli import main
+from samverkan_tips.agreements_csv import (
+    InvalidRow,
+    Term,
+    parse_agreements_csv,
+    parse_terms,
+)
+from samverkan_tips.models import (
+    AgreementRecord,
+    AgreementSupplierRecord,
+    SupplierRecord,
+)
+
+HEADER = (
+    "agreement_id,agreement_name,area,valid_from,valid_to,terms,"
+    "supplier_org_number,supplier_name\n"
+)
+GOOD = HEADER + (
+    "hvb-2026,HVB 2026,HVB,2026-04-01,,1:Bemanning dygnet runt|2:Tillstånd från IVO,"
+    "556012-5790,Ny Omsorg AB\n"
+    "hvb-2026,HVB 2026,HVB,2026-04-01,,1:Bemanning dygnet runt|2:Tillstånd från IVO,"
+    "556677-8899,Exempel Omsorg AB (nytt namn)\n"
+)
+
+
+def _run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, content: str
+) -> int:
+    path = tmp_path / "agreements.csv"
+    path.write_text(content, encoding="utf-8")
+    monkeypatch.setenv("TIPS_DATABASE_URL", url)
+    return main(["tips", "import-agreements", str(path)])
+
+
+def test_an_import_upserts_and_can_run_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tips_url: str, engine: Engine
+) -> None:
+    assert _run(tmp_path, monkeypatch, tips_url, GOOD) == 0
+    assert _run(tmp_path, monkeypatch, tips_url, GOOD) == 0
+    with Session(engine) as session:
+        agreement = session.get(AgreementRecord, "hvb-2026")
+        links = session.exec(
+            select(AgreementSupplierRecord).where(
+                AgreementSupplierRecord.agreement_id == "hvb-2026"
+            )
+        ).all()
+        renamed = session.get(SupplierRecord, "556677-8899")
+    assert agreement is not None
+    assert (agreement.name, agreement.area, agreement.valid_to) == (
+        "HVB 2026",
+        "HVB",
+        None,
+    )
+    assert agreement.terms == [
+        {"number": 1, "text": "Bemanning dygnet runt"},
+        {"number": 2, "text": "Tillstånd från IVO"},
+    ]
+    assert sorted(link.supplier_org_number for link in links) == [
+        "556012-5790",
+        "556677-8899",
+    ]
+    assert renamed is not None
+    assert renamed.name == "Exempel Omsorg AB (nytt namn)"
+
+
+def test_a_bad_row_names_its_line_and_imports_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tips_url: str,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bad = GOOD + GOOD.splitlines()[1].replace("556012-5790", "556012-5791") + "\n"
+    assert _run(tmp_path, monkeypatch, tips_url, bad) == 2
+    assert "line 4: supplier_org_number: the check digit is 1 but should be 0" in (
+        capsys.readouterr().err
+    )
+    with Session(engine) as session:
+        assert session.get(AgreementRecord, "hvb-2026") is None
+
+
+@pytest.mark.parametrize(
+    ("row", "line", "message"),
+    [
+        ("Hvb,X,HVB,2026-01-01,,1:a,,", 2, "agreement_id must be lowercase"),
+        ("x-1,X,HVB,2026-13-01,,1:a,,", 2, "valid_from"),
+        ("x-1,X,HVB,2026-01-01,2025-01-01,1:a,,", 2, "valid_to lies before valid_from"),
+        ("x-1,X,HVB,2026-01-01,,1 a,,", 2, "is not NUMBER:TEXT"),
+        ("x-1,X,HVB,2026-01-01,,1:a|1:b,,", 2, "term 1 appears twice"),
+        ("x-1,,HVB,2026-01-01,,1:a,,", 2, "agreement_name is empty"),
+        ("x-1,X,HVB,2026-01-01,,1:a,556012-5790,", 2, "supplier_name is empty"),
+    ],
+)
+def test_bad_rows(row: str, line: int, message: str) -> None:
+    with pytest.raises(InvalidRow, match=message) as raised:
+        parse_agreements_csv(HEADER + row + "\n")
+    assert raised.value.line == line
+    assert str(raised.value).startswith(f"line {line}: ")
+
+
+def test_rows_of_one_agreement_must_agree() -> None:
+    rows = "x-1,X,HVB,2026-01-01,,1:a,,\nx-1,X,HVB,2026-01-01,,1:b,,\n"
+    with pytest.raises(InvalidRow, match="line 3: agreement x-1 has other"):
+        parse_agreements_csv(HEADER + rows)
+
+
+def test_a_missing_column_is_line_1() -> None:
+    with pytest.raises(InvalidRow, match="line 1: the header lacks the columns terms"):
+        parse_agreements_csv(HEADER.replace("terms,", "") + "x,X,H,2026-01-01,,,\n")
+
+
+def test_terms_are_sorted_and_may_hold_colons() -> None:
+    assert parse_terms("2: Avtal: bilaga 2 | 1:Bemanning") == (
+        Term(1, "Bemanning"),
+        Term(2, "Avtal: bilaga 2"),
+    )
