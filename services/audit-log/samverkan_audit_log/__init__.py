@@ -1,0 +1,1 @@
+"""Samverkan audit-log: an append-only, verifiable RFC 9162 log of every disclosure."""

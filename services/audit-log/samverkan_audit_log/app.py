@@ -2,7 +2,10 @@
 
 from fastapi import FastAPI
 
+from samverkan_audit_log.dependencies import LogContext
+from samverkan_audit_log.routes import checkpoint, entries, export, proofs, subjects
 from samverkan_audit_log.settings import AuditLogSettings
+from samverkan_audit_log.signer import LogSigner, load_signer
 from samverkan_shared.auth import TokenValidator
 from samverkan_shared.db import make_engine
 from samverkan_shared.service_app import build_app
@@ -14,8 +17,20 @@ def create_app(
     settings: AuditLogSettings | None = None,
     *,
     token_validator: TokenValidator | None = None,
+    signing_key: LogSigner | None = None,
+    pseudonym_key: bytes | None = None,
 ) -> FastAPI:
+    """The audit-log app; tests inject the validator, signer and pseudonym key.
+
+    Unlike the rest of the assembly, the two keys are read here: a missing key
+    outside the demo must stop the service at start-up with a message naming the
+    file, not fail its first request.
+    """
     settings = settings or AuditLogSettings()
+    context = LogContext(
+        signer=signing_key or load_signer(settings),
+        pseudonym_key=pseudonym_key or settings.pseudonym_key(),
+    )
     app: FastAPI = build_app(
         service="audit-log",
         title="Samverkan audit-log",
@@ -24,4 +39,7 @@ def create_app(
         engine=make_engine(settings.effective_database_url),
         token_validator=token_validator,
     )
+    app.state.audit_log = context
+    for module in (entries, subjects, proofs, checkpoint, export):
+        app.include_router(module.router)
     return app

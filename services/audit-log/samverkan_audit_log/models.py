@@ -1,15 +1,154 @@
-"""The audit-log service's tables, on a registry of their own."""
+"""The audit-log service's tables, on a registry of their own.
 
-from sqlalchemy import MetaData
+The database itself keeps the log append-only (migration 0002): entries, their side
+tables, tree nodes and checkpoints refuse UPDATE, DELETE and (PostgreSQL) TRUNCATE;
+an entry is only accepted at the index ``audit_tree_state.tree_size``; and that
+one-row sequencer only ever grows by one, to an index that has an entry.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import registry
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from samverkan_shared.db import NAMING_CONVENTION
 
-__all__ = ["AuditLogTable"]
+__all__ = [
+    "AuditLogTable",
+    "CheckpointRecord",
+    "EntryLegalBasisRecord",
+    "EntryRecord",
+    "EntrySubjectRecord",
+    "TreeNodeRecord",
+    "TreeStateRecord",
+]
 
 
 class AuditLogTable(
     SQLModel, registry=registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 ):
     """Base of every audit-log table; own metadata keeps others out of its migrations."""
+
+
+class EntryRecord(AuditLogTable, table=True):
+    """One leaf of the log: its exact bytes, its hash and the columns filters need."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "event"),
+        Index(
+            "ix_audit_entries_recipient_code_entry_index",
+            "recipient_code",
+            "entry_index",
+        ),
+        Index("ix_audit_entries_occurred_at", "occurred_at"),
+    )
+
+    entry_index: int = Field(
+        sa_column=Column(BigInteger, primary_key=True, autoincrement=False)
+    )
+    leaf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    leaf_hash: bytes = Field(sa_column=Column(LargeBinary(32), nullable=False))
+    event: str = Field(sa_column=Column(String(64), nullable=False))
+    decision_id: str = Field(sa_column=Column(String(128), nullable=False))
+    occurred_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    recipient_code: str = Field(sa_column=Column(String(40), nullable=False))
+    legal_basis: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    partner_reference: str | None = Field(
+        default=None, sa_column=Column(String(200), nullable=True)
+    )
+    appended_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class EntryLegalBasisRecord(AuditLogTable, table=True):
+    """Which entries cite which legal basis (rule id), for the legal_basis filter."""
+
+    __tablename__ = "audit_entry_legal_basis"
+
+    basis: str = Field(sa_column=Column(String(100), primary_key=True))
+    entry_index: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("audit_entries.entry_index"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+
+
+class EntrySubjectRecord(AuditLogTable, table=True):
+    """Which entries name which subject pseudonym, for access requests."""
+
+    __tablename__ = "audit_entry_subjects"
+
+    subject: str = Field(sa_column=Column(String(80), primary_key=True))
+    entry_index: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("audit_entries.entry_index"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+
+
+class TreeNodeRecord(AuditLogTable, table=True):
+    """The hash of a perfect subtree: leaves [node_index * 2**level, (node_index+1) * 2**level).
+
+    Stored once complete (never changes afterwards), so any root or proof is a fold
+    of O(log n) rows (RFC 9162 §2.1; see ``merkle.py``).
+    """
+
+    __tablename__ = "audit_tree_nodes"
+
+    level: int = Field(
+        sa_column=Column(SmallInteger, primary_key=True, autoincrement=False)
+    )
+    node_index: int = Field(
+        sa_column=Column(BigInteger, primary_key=True, autoincrement=False)
+    )
+    hash: bytes = Field(sa_column=Column(LargeBinary(32), nullable=False))
+
+
+class CheckpointRecord(AuditLogTable, table=True):
+    """Every signed checkpoint ever issued (C2SP tlog-checkpoint in a signed note)."""
+
+    __tablename__ = "audit_checkpoints"
+
+    tree_size: int = Field(
+        sa_column=Column(BigInteger, primary_key=True, autoincrement=False)
+    )
+    root_hash: bytes = Field(sa_column=Column(LargeBinary(32), nullable=False))
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    issued_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class TreeStateRecord(AuditLogTable, table=True):
+    """The sequencer: one row whose lock serialises appends and holds the tree size."""
+
+    __tablename__ = "audit_tree_state"
+
+    id: int = Field(
+        sa_column=Column(SmallInteger, primary_key=True, autoincrement=False)
+    )
+    tree_size: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -1,4 +1,4 @@
-"""Start of the audit-log schema.
+"""Start of the audit-log schema (the tables follow in 0002).
 
 Revision ID: 0001
 Revises:

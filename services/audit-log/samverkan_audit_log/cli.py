@@ -1,0 +1,213 @@
+"""`samverkan audit verify`: check a remote audit log without trusting its server.
+
+The checkpoint is fetched first and only the entries it covers are checked, so
+entries appended during the download cannot make a good log look bad. Prints one
+line, ``OK: ...`` (exit 0) or ``FAIL: <what failed>`` (exit 1).
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import httpx
+
+from samverkan_audit_log.checkpoint import Checkpoint, NoteVerifier
+from samverkan_audit_log.log_client import (
+    ClientFactory,
+    FetchFailed,
+    LogReader,
+    default_client,
+    fetch_token,
+)
+from samverkan_audit_log.verify import (
+    LogVerifier,
+    Verdict,
+    VerificationFailed,
+    check_consistency,
+    open_checkpoint,
+    parse_item,
+    parse_log_key,
+)
+
+__all__ = ["Progress", "add_verify_arguments", "main", "register", "run_verify"]
+
+DEFAULT_ISSUER = "http://127.0.0.1:8002"
+
+
+class Progress:
+    """A textual progress bar on a terminal; silent when stderr is not one."""
+
+    def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
+        self._total = total
+        self._stream = stream
+        self._width = width
+        self._enabled = stream.isatty() and total > 0
+        self._shown = -1
+
+    def update(self, done: int) -> None:
+        if not self._enabled:
+            return
+        percent = min(100, done * 100 // self._total)
+        if percent == self._shown:
+            return
+        self._shown = percent
+        filled = self._width * percent // 100
+        bar = "#" * filled + "." * (self._width - filled)
+        self._stream.write(f"\r[{bar}] {percent:3d}% {done}/{self._total} entries")
+        self._stream.flush()
+
+    def close(self) -> None:
+        if self._enabled and self._shown >= 0:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+@dataclass(frozen=True)
+class _Credentials:
+    token: str | None
+    client_id: str | None
+    client_secret: str | None
+    issuer: str
+
+
+def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", required=True, help="the audit-log's base URL")
+    parser.add_argument(
+        "--trusted-checkpoint",
+        type=Path,
+        help="an earlier checkpoint (signed note) the log must be consistent with",
+    )
+    parser.add_argument(
+        "--save-checkpoint", type=Path, help="write the verified checkpoint here"
+    )
+    parser.add_argument(
+        "--log-key",
+        help="the pinned note verifier key (default: fetch /v1/log-key from the log)",
+    )
+    parser.add_argument("--client-id", help="default $SAMVERKAN_CLIENT_ID")
+    parser.add_argument("--client-secret", help="default $SAMVERKAN_CLIENT_SECRET")
+    parser.add_argument(
+        "--issuer", help=f"token issuer (default $SAMVERKAN_ISSUER or {DEFAULT_ISSUER})"
+    )
+
+
+def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    audit = commands.add_parser("audit", help="work with the audit log")
+    actions = audit.add_subparsers(dest="action", required=True)
+    verify = actions.add_parser(
+        "verify",
+        help="download the log and verify leaves, root, signature and consistency",
+        description=__doc__,
+    )
+    add_verify_arguments(verify)
+    verify.set_defaults(handler=run_verify)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    client_factory: ClientFactory = default_client,
+    stdout: TextIO = sys.stdout,
+    stderr: TextIO = sys.stderr,
+) -> int:
+    """`verify` on its own (tests and scripts); the same as `samverkan audit verify`."""
+    parser = argparse.ArgumentParser(prog="samverkan audit verify")
+    add_verify_arguments(parser)
+    args = parser.parse_args(argv)
+    return run_verify(args, client_factory=client_factory, stdout=stdout, stderr=stderr)
+
+
+def run_verify(
+    args: argparse.Namespace,
+    *,
+    client_factory: ClientFactory = default_client,
+    stdout: TextIO = sys.stdout,
+    stderr: TextIO = sys.stderr,
+) -> int:
+    try:
+        verdict = _verify(args, client_factory, stderr)
+    except (VerificationFailed, FetchFailed) as error:
+        stdout.write(f"FAIL: {error}\n")
+        return 1
+    except httpx.HTTPError as error:
+        stdout.write(f"FAIL: cannot reach {error.request.url}: {error}\n")
+        return 1
+    stdout.write(verdict.line() + "\n")
+    return 0
+
+
+def _credentials(args: argparse.Namespace) -> _Credentials:
+    environ = os.environ
+    return _Credentials(
+        token=environ.get("SAMVERKAN_ACCESS_TOKEN"),
+        client_id=args.client_id or environ.get("SAMVERKAN_CLIENT_ID"),
+        client_secret=args.client_secret or environ.get("SAMVERKAN_CLIENT_SECRET"),
+        issuer=args.issuer or environ.get("SAMVERKAN_ISSUER") or DEFAULT_ISSUER,
+    )
+
+
+def _token(credentials: _Credentials, client_factory: ClientFactory) -> str:
+    """$SAMVERKAN_ACCESS_TOKEN if set, else one from the client credentials grant."""
+    if credentials.token:
+        return credentials.token
+    if not credentials.client_id or not credentials.client_secret:
+        raise FetchFailed(
+            "no credentials: pass --client-id/--client-secret, set "
+            "SAMVERKAN_CLIENT_ID/SAMVERKAN_CLIENT_SECRET, or SAMVERKAN_ACCESS_TOKEN"
+        )
+    with client_factory(credentials.issuer) as client:
+        return fetch_token(client, credentials.client_id, credentials.client_secret)
+
+
+def _verify(
+    args: argparse.Namespace, client_factory: ClientFactory, stderr: TextIO
+) -> Verdict:
+    token = _token(_credentials(args), client_factory)
+    with client_factory(args.url) as client:
+        reader = LogReader(client, token)
+        verifier = parse_log_key(args.log_key or reader.log_key())
+        note = reader.checkpoint()
+        current = open_checkpoint(note, verifier, what="checkpoint")
+        if args.trusted_checkpoint is not None:
+            _check_trusted(args.trusted_checkpoint, current, verifier, reader)
+        verdict = _check_entries(reader, current, verifier, stderr)
+    if args.save_checkpoint is not None:
+        args.save_checkpoint.write_text(note, encoding="utf-8")
+    return verdict
+
+
+def _check_trusted(
+    path: Path, current: Checkpoint, verifier: NoteVerifier, reader: LogReader
+) -> None:
+    try:
+        note = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise VerificationFailed(
+            f"trusted checkpoint: cannot read {path}: {error}"
+        ) from None
+    trusted = open_checkpoint(note, verifier, what="trusted checkpoint")
+    proof: list[bytes] = []
+    if 0 < trusted.tree_size < current.tree_size:
+        proof = reader.consistency(trusted.tree_size, current.tree_size)
+    check_consistency(trusted, current, proof)
+
+
+def _check_entries(
+    reader: LogReader, current: Checkpoint, verifier: NoteVerifier, stderr: TextIO
+) -> Verdict:
+    log = LogVerifier(current)
+    progress = Progress(current.tree_size, stderr)
+    try:
+        for page in reader.pages() if current.tree_size else ():
+            start = log.verified
+            log.add_all(parse_item(raw, start + n) for n, raw in enumerate(page))
+            progress.update(log.verified)
+            if log.complete:
+                break
+    finally:
+        progress.close()
+    return log.finish(verifier.name)

@@ -1,0 +1,123 @@
+"""Reading the log: one entry, filtered pages, and subject look-ups for access requests."""
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from samverkan_audit_log.models import EntryRecord
+from samverkan_audit_log.repository import EntryFilter, LogRepository
+from samverkan_audit_log.schemas import EntryItem, EntryPage
+from samverkan_shared.identifiers import InvalidIdentifier
+from samverkan_shared.problems import NotFound, UnprocessableContent
+from samverkan_shared.pseudonyms import pseudonymise
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "PAGE_SIZE",
+    "decode_cursor",
+    "encode_cursor",
+    "entry_item",
+    "get_entry",
+    "list_entries",
+    "lookup_subject",
+    "utc_filter",
+]
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+_CURSOR_PREFIX = "after:"
+
+
+def encode_cursor(index: int) -> str:
+    """An opaque cursor: the last index seen (pages are ordered by index)."""
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{index}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii")
+    except (binascii.Error, UnicodeError, ValueError):
+        text = ""
+    number = text.removeprefix(_CURSOR_PREFIX)
+    valid = text.startswith(_CURSOR_PREFIX) and number.isdigit() and len(number) < 19
+    if not valid:
+        raise UnprocessableContent(
+            "cursor: is not a cursor this service issued; pass next_cursor unchanged.",
+            errors=[{"parameter": "cursor", "in": "query", "detail": "invalid cursor"}],
+        )
+    return int(number)
+
+
+def entry_item(record: EntryRecord) -> EntryItem:
+    """The wire form: the entry parsed back from the exact leaf bytes it was hashed as."""
+    leaf = bytes(record.leaf)
+    entry: Mapping[str, object] = json.loads(leaf)
+    return EntryItem(
+        index=record.entry_index,
+        entry=dict(entry),
+        leaf=base64.b64encode(leaf).decode("ascii"),
+        leaf_hash=base64.b64encode(bytes(record.leaf_hash)).decode("ascii"),
+    )
+
+
+def utc_filter(
+    *,
+    recipient: str | None = None,
+    legal_basis: str | None = None,
+    subject: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+) -> EntryFilter:
+    """A filter whose instants are UTC, as they are stored (SQLite drops offsets)."""
+    return EntryFilter(
+        recipient=recipient,
+        legal_basis=legal_basis,
+        subject=subject,
+        occurred_from=occurred_from.astimezone(UTC) if occurred_from else None,
+        occurred_to=occurred_to.astimezone(UTC) if occurred_to else None,
+    )
+
+
+def get_entry(session: Session, index: int) -> EntryItem:
+    record = LogRepository(session).get(index)
+    if record is None:
+        raise NotFound(f"The log has no entry with index {index}.")
+    return entry_item(record)
+
+
+def list_entries(
+    session: Session, where: EntryFilter, cursor: str | None, limit: int = PAGE_SIZE
+) -> EntryPage:
+    """One page of matching entries by index; next_cursor is null on the last page."""
+    after = decode_cursor(cursor)
+    records = LogRepository(session).page(where, after=after, limit=limit + 1)
+    more = len(records) > limit
+    records = records[:limit]
+    next_cursor = encode_cursor(records[-1].entry_index) if more else None
+    return EntryPage(
+        items=[entry_item(record) for record in records], next_cursor=next_cursor
+    )
+
+
+def lookup_subject(
+    session: Session, identifier: str, key: bytes, cursor: str | None
+) -> EntryPage:
+    """Every disclosure naming this person or organisation (GDPR art. 15.1 c).
+
+    The identifier is turned into the keyed pseudonym the sharing service wrote; it
+    is neither stored nor echoed (the error names the field, not the value).
+    """
+    try:
+        subject = pseudonymise(identifier, key)
+    except InvalidIdentifier as error:
+        raise UnprocessableContent(
+            f"identifier: {error}",
+            errors=[{"pointer": "#/identifier", "detail": str(error)}],
+        ) from None
+    return list_entries(session, EntryFilter(subject=subject), cursor)

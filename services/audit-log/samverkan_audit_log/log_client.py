@@ -1,0 +1,117 @@
+"""HTTP access to a remote audit log and its token issuer, for `samverkan audit verify`."""
+
+import base64
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "ClientFactory",
+    "FetchFailed",
+    "LogReader",
+    "default_client",
+    "fetch_token",
+]
+
+# Builds the client for one base URL; tests return clients over an in-process app.
+ClientFactory = Callable[[str], httpx.Client]
+_PAGE_LIMIT = 1000
+
+
+class FetchFailed(Exception):
+    """The log or the issuer could not be read; the message says what and why."""
+
+
+def default_client(base_url: str) -> httpx.Client:
+    from samverkan_shared.http import make_client
+
+    return make_client(base_url, timeout=httpx.Timeout(30.0, connect=5.0))
+
+
+def fetch_token(
+    client: httpx.Client, client_id: str, client_secret: str, scope: str = "audit:read"
+) -> str:
+    """Client credentials grant (RFC 6749 §4.4) at the issuer's token endpoint.
+
+    The endpoint comes from the issuer's metadata (RFC 8414); the client
+    authenticates with HTTP Basic (client_secret_basic).
+    """
+    metadata = _json(client.get("/.well-known/oauth-authorization-server"), "issuer")
+    endpoint = metadata.get("token_endpoint")
+    if not isinstance(endpoint, str):
+        raise FetchFailed("issuer: its metadata has no token_endpoint")
+    response = client.post(
+        endpoint,
+        data={"grant_type": "client_credentials", "scope": scope},
+        auth=httpx.BasicAuth(client_id, client_secret),
+    )
+    token = _json(response, "token endpoint").get("access_token")
+    if not isinstance(token, str):
+        raise FetchFailed("token endpoint: the answer has no access_token")
+    return token
+
+
+class LogReader:
+    """Reads one audit log with a bearer token."""
+
+    def __init__(self, client: httpx.Client, token: str) -> None:
+        self._client = client
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    def log_key(self) -> str:
+        return _text(self._client.get("/v1/log-key"), "log key")
+
+    def checkpoint(self) -> str:
+        return _text(
+            self._client.get("/v1/checkpoint", headers=self._headers), "checkpoint"
+        )
+
+    def pages(self) -> Iterator[list[Mapping[str, Any]]]:
+        """Every page of entries, in index order, following next_cursor."""
+        params: dict[str, str | int] = {"limit": _PAGE_LIMIT}
+        while True:
+            response = self._client.get(
+                "/v1/entries", params=params, headers=self._headers
+            )
+            page = _json(response, "entries")
+            yield list(page.get("items", []))
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return
+            params = {"limit": _PAGE_LIMIT, "cursor": str(cursor)}
+
+    def consistency(self, first: int, second: int) -> list[bytes]:
+        response = self._client.get(
+            "/v1/proofs/consistency",
+            params={"first": first, "second": second},
+            headers=self._headers,
+        )
+        hashes = _json(response, "consistency proof").get("hashes", [])
+        try:
+            return [base64.b64decode(item, validate=True) for item in hashes]
+        except (TypeError, ValueError) as error:
+            raise FetchFailed(
+                f"consistency proof: not base64 hashes ({error})"
+            ) from None
+
+
+def _checked(response: httpx.Response, what: str) -> httpx.Response:
+    if response.is_error:
+        detail = response.text[:300].replace("\n", " ")
+        raise FetchFailed(f"{what}: HTTP {response.status_code} {detail}")
+    return response
+
+
+def _text(response: httpx.Response, what: str) -> str:
+    return _checked(response, what).text
+
+
+def _json(response: httpx.Response, what: str) -> Mapping[str, Any]:
+    try:
+        body = _checked(response, what).json()
+    except ValueError:
+        raise FetchFailed(f"{what}: the answer is not JSON") from None
+    if not isinstance(body, Mapping):
+        raise FetchFailed(f"{what}: the answer is not a JSON object")
+    return body

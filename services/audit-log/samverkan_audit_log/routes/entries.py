@@ -1,0 +1,80 @@
+"""`/v1/entries`: append (the sharing service) and read (compliance officers)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import AwareDatetime
+
+from samverkan_audit_log import listing, service
+from samverkan_audit_log.dependencies import (
+    AuditAppender,
+    AuditReader,
+    EngineDep,
+    LogDep,
+    SessionDep,
+)
+from samverkan_audit_log.schemas import (
+    LEGAL_BASIS,
+    PSEUDONYM,
+    RECIPIENT_CODE,
+    Entry,
+    EntryItem,
+    EntryPage,
+    Receipt,
+)
+from samverkan_shared.problems import problem_responses
+
+__all__ = ["MAX_INDEX", "router"]
+
+MAX_INDEX = 2**63 - 1  # BIGINT: larger numbers would fail in PostgreSQL, not 404
+router = APIRouter(prefix="/v1/entries", tags=["entries"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Append an audit entry and get its receipt",
+    responses=problem_responses(409),
+)
+def append(
+    body: Entry,
+    caller: AuditAppender,
+    engine: EngineDep,
+    log: LogDep,
+    response: Response,
+) -> Receipt:
+    outcome = service.append_entry(engine, log.signer, body)
+    if outcome.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return outcome.receipt
+
+
+@router.get("", summary="List entries, filtered, by index")
+def list_entries(
+    caller: AuditReader,
+    session: SessionDep,
+    recipient: Annotated[str | None, Query(pattern=RECIPIENT_CODE)] = None,
+    legal_basis: Annotated[str | None, Query(pattern=LEGAL_BASIS)] = None,
+    occurred_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+    occurred_to: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    subject: Annotated[str | None, Query(pattern=PSEUDONYM)] = None,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=listing.MAX_PAGE_SIZE)] = listing.PAGE_SIZE,
+) -> EntryPage:
+    where = listing.utc_filter(
+        recipient=recipient,
+        legal_basis=legal_basis,
+        subject=subject,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+    )
+    return listing.list_entries(session, where, cursor, limit)
+
+
+@router.get("/{index}", summary="One entry", responses=problem_responses(404))
+def get_entry(
+    index: Annotated[int, Path(ge=0, le=MAX_INDEX)],
+    caller: AuditReader,
+    session: SessionDep,
+) -> EntryItem:
+    return listing.get_entry(session, index)

@@ -1,0 +1,45 @@
+"""`/v1/export`: the log as CSV or JSON Lines, streamed page by page."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+from pydantic import AwareDatetime
+
+from samverkan_audit_log import listing
+from samverkan_audit_log.dependencies import AuditReader, EngineDep
+from samverkan_audit_log.export import ExportFormat, export_lines
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["export"])
+_STREAMS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/jsonl": {"schema": {"type": "string"}},
+        }
+    }
+}
+
+
+@router.get(
+    "/export",
+    summary="Export entries (by occurred_at: from inclusive, to exclusive)",
+    response_class=StreamingResponse,
+    responses=_STREAMS,
+)
+def export(
+    caller: AuditReader,
+    engine: EngineDep,
+    export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.JSONL,
+    occurred_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+    occurred_to: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+) -> StreamingResponse:
+    where = listing.utc_filter(occurred_from=occurred_from, occurred_to=occurred_to)
+    filename = f"audit-log.{export_format.value}"
+    return StreamingResponse(
+        export_lines(engine, export_format, where),
+        media_type=export_format.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,24 @@
+"""`/v1/subjects/lookup`: every disclosure about a person or organisation."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from samverkan_audit_log import listing
+from samverkan_audit_log.dependencies import AuditReader, LogDep, SessionDep
+from samverkan_audit_log.schemas import EntryPage, SubjectLookup
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
+
+
+@router.post("/lookup", summary="Disclosures about an identity number (in the body)")
+def lookup(
+    body: SubjectLookup,
+    caller: AuditReader,
+    session: SessionDep,
+    log: LogDep,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+) -> EntryPage:
+    return listing.lookup_subject(session, body.identifier, log.pseudonym_key, cursor)

@@ -1,0 +1,168 @@
+"""`samverkan audit verify` end to end against the app, with a stand-in token issuer."""
+
+import base64
+import io
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from samverkan_audit_log.cli import Progress, main
+from samverkan_audit_log.merkle import EMPTY_ROOT
+from samverkan_audit_log.signer import LogSigner
+
+LOG_URL = "http://audit.test"
+ISSUER_URL = "http://issuer.test"
+
+
+@pytest.fixture
+def verify(app, issuer, monkeypatch):
+    """Runs the CLI; the log is the in-process app, the issuer a fake token endpoint."""
+    monkeypatch.delenv("SAMVERKAN_ACCESS_TOKEN", raising=False)
+    requests: list[httpx.Request] = []
+
+    def fake_issuer(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        if request.url.path == "/.well-known/oauth-authorization-server":
+            return httpx.Response(200, json={"token_endpoint": f"{ISSUER_URL}/t"})
+        assert (
+            request.headers["Authorization"]
+            == "Basic " + base64.b64encode(b"officer:s3cret").decode()
+        )
+        assert request.content == b"grant_type=client_credentials&scope=audit%3Aread"
+        token = issuer.token(["audit:read"], client_id="officer")
+        return httpx.Response(200, json={"access_token": token})
+
+    def client_factory(base_url: str) -> httpx.Client:
+        if base_url == ISSUER_URL:
+            return httpx.Client(
+                base_url=base_url, transport=httpx.MockTransport(fake_issuer)
+            )
+        assert base_url == LOG_URL
+        return TestClient(app, base_url=base_url)
+
+    def run(*extra: str) -> tuple[int, str]:
+        out = io.StringIO()
+        argv = [
+            "--url",
+            LOG_URL,
+            "--issuer",
+            ISSUER_URL,
+            "--client-id",
+            "officer",
+            "--client-secret",
+            "s3cret",
+            *extra,
+        ]
+        code = main(
+            argv, client_factory=client_factory, stdout=out, stderr=io.StringIO()
+        )
+        return code, out.getvalue()
+
+    run.requests = requests  # type: ignore[attr-defined]
+    return run
+
+
+def _append(client: TestClient, headers: dict[str, str], make_entry, numbers) -> None:
+    for number in numbers:
+        response = client.post("/v1/entries", json=make_entry(number), headers=headers)
+        assert response.status_code == 201
+
+
+def test_verify_saves_then_trusts_a_checkpoint(
+    client, appender, reader, make_entry, verify, signer, tmp_path: Path
+) -> None:
+    empty_root = base64.b64encode(EMPTY_ROOT).decode()
+    assert verify() == (
+        0,
+        f"OK: 0 entries, root {empty_root}, checkpoint signed by {signer.origin}\n",
+    )
+    _append(client, appender, make_entry, range(5))
+
+    saved = tmp_path / "checkpoint.txt"
+    code, output = verify("--save-checkpoint", str(saved))
+    assert (code, output.split(",")[0]) == (0, "OK: 5 entries")
+    assert saved.read_text() == client.get("/v1/checkpoint", headers=reader).text
+    assert len(verify.requests) == 4  # metadata + token, twice
+
+    _append(client, appender, make_entry, range(5, 12))
+    code, output = verify(
+        "--trusted-checkpoint", str(saved), "--log-key", signer.verifier_key
+    )
+    assert code == 0, output
+    assert output.startswith("OK: 12 entries, root ")
+
+
+def test_verify_refuses_a_trusted_checkpoint_of_another_log(
+    client, appender, make_entry, verify, tmp_path: Path
+) -> None:
+    _append(client, appender, make_entry, range(3))
+    forged = tmp_path / "forged.txt"
+    forger = LogSigner("samverkan.test/audit-log", Ed25519PrivateKey.generate())
+    forged.write_text(forger.sign(2, bytes(32)))
+    code, output = verify("--trusted-checkpoint", str(forged))
+    assert code == 1
+    assert output.startswith("FAIL: trusted checkpoint: no signature by ")
+
+
+def test_verify_catches_a_leaf_rewritten_behind_the_triggers(
+    client, appender, make_entry, verify, database_url, backend
+) -> None:
+    _append(client, appender, make_entry, range(6))
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        # What an administrator could do: switch the guard off and edit history.
+        if backend == "sqlite":
+            connection.execute(text("DROP TRIGGER audit_entries_no_update"))
+        else:
+            connection.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
+        connection.execute(
+            text("UPDATE audit_entries SET leaf = :leaf WHERE entry_index = 2"),
+            {"leaf": b'{"event":"nothing"}'},
+        )
+    engine.dispose()
+    # The server shows the entry parsed from the stored leaf, so the hash gives it away.
+    assert verify() == (1, "FAIL: entry 2: leaf_hash is not SHA-256(0x00 || leaf)\n")
+
+
+def test_verify_refuses_a_pinned_key_that_did_not_sign(
+    client, appender, make_entry, verify
+) -> None:
+    _append(client, appender, make_entry, range(2))
+    other = (
+        "samverkan.test/audit-log+00000000+"
+        + base64.b64encode(b"\x01" + bytes(32)).decode()
+    )
+    code, output = verify("--log-key", other)
+    assert code == 1
+    assert output.startswith("FAIL: log key: key hash 00000000 does not match")
+
+
+def test_verify_without_credentials_says_what_to_set(verify, monkeypatch) -> None:
+    monkeypatch.delenv("SAMVERKAN_CLIENT_ID", raising=False)
+    monkeypatch.delenv("SAMVERKAN_CLIENT_SECRET", raising=False)
+    out = io.StringIO()
+    code = main(["--url", LOG_URL], stdout=out, stderr=io.StringIO())
+    assert code == 1
+    assert out.getvalue().startswith("FAIL: no credentials: pass --client-id")
+
+
+def test_the_progress_bar_draws_only_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal, pipe = Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        progress = Progress(200, stream, width=10)
+        progress.update(100)
+        progress.update(200)
+        progress.close()
+    assert pipe.getvalue() == ""
+    assert terminal.getvalue() == (
+        "\r[#####.....]  50% 100/200 entries\r[##########] 100% 200/200 entries\n"
+    )

@@ -1,0 +1,122 @@
+"""Listing, filtering, paging and subject look-ups (access requests)."""
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+EBM = {"code": "ekobrottsmyndigheten", "org_number": "202100-4284", "name": "EBM"}
+CHILD = "20121212-1212"
+
+
+def _indexes(client: TestClient, headers: dict[str, str], **params: Any) -> list[int]:
+    response = client.get("/v1/entries", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return [item["index"] for item in response.json()["items"]]
+
+
+@pytest.fixture
+def logged(client, appender, make_entry, subject_of) -> None:
+    """Five entries: 1 and 3 to EBM, 2 and 3 about the child, 4 later in time."""
+    entries = [
+        make_entry(0),
+        make_entry(1, recipient=EBM, legal_basis=["osl-10-24", "lag-2025-170"]),
+        make_entry(2, subjects=[subject_of(CHILD)]),
+        make_entry(3, recipient=EBM, subjects=[subject_of(CHILD)]),
+        make_entry(4, occurred_at="2026-12-01T08:00:00+01:00"),
+    ]
+    for entry in entries:
+        assert (
+            client.post("/v1/entries", json=entry, headers=appender).status_code == 201
+        )
+
+
+@pytest.mark.usefixtures("logged")
+class TestFilters:
+    def test_by_recipient(self, client, reader) -> None:
+        assert _indexes(client, reader, recipient="ekobrottsmyndigheten") == [1, 3]
+
+    def test_by_legal_basis(self, client, reader) -> None:
+        assert _indexes(client, reader, legal_basis="lag-2025-170") == [1]
+        assert _indexes(client, reader, legal_basis="osl-10-24") == [0, 1, 2, 3, 4]
+
+    def test_by_time_from_inclusive_to_exclusive(self, client, reader) -> None:
+        assert _indexes(client, reader, **{"from": "2026-12-01T07:00:00Z"}) == [4]
+        assert _indexes(client, reader, to="2026-12-01T07:00:00Z") == [0, 1, 2, 3]
+        assert _indexes(client, reader, to="2026-11-23T10:00:00Z") == []
+
+    def test_by_subject_pseudonym(self, client, reader, subject_of) -> None:
+        assert _indexes(client, reader, subject=subject_of(CHILD)) == [2, 3]
+
+    def test_filters_combine(self, client, reader, subject_of) -> None:
+        params = {"subject": subject_of(CHILD), "recipient": "ekobrottsmyndigheten"}
+        assert _indexes(client, reader, **params) == [3]
+
+    def test_pages_follow_next_cursor_to_the_end(self, client, reader) -> None:
+        seen, cursor = [], None
+        while True:
+            params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+            page = client.get("/v1/entries", params=params, headers=reader).json()
+            seen.append([item["index"] for item in page["items"]])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert seen == [[0, 1], [2, 3], [4]]
+
+    def test_a_forged_cursor_is_a_problem_not_a_crash(self, client, reader) -> None:
+        response = client.get("/v1/entries", params={"cursor": "x"}, headers=reader)
+        assert response.status_code == 422
+        assert response.json()["detail"].startswith("cursor:")
+
+    def test_one_entry_and_a_missing_one(self, client, reader) -> None:
+        assert client.get("/v1/entries/3", headers=reader).json()["index"] == 3
+        missing = client.get("/v1/entries/99", headers=reader)
+        assert missing.status_code == 404
+        assert missing.json()["detail"] == "The log has no entry with index 99."
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"recipient": "a\x00"},
+            {"legal_basis": "a\x00"},
+            {"subject": "x"},
+            {"from": "2026-11-23T10:00:00"},
+        ],
+        ids=["NUL recipient", "NUL basis", "not a pseudonym", "naive time"],
+    )
+    def test_bad_filters_are_refused(self, client, reader, params) -> None:
+        response = client.get("/v1/entries", params=params, headers=reader)
+        assert response.status_code == 422
+
+
+@pytest.mark.usefixtures("logged")
+class TestSubjectLookup:
+    @pytest.mark.parametrize(
+        "spelling", ["20121212-1212", "201212121212", "121212-1212", "1212121212"]
+    )
+    def test_every_spelling_of_a_personnummer_finds_the_same_entries(
+        self, client, reader, spelling
+    ) -> None:
+        response = client.post(
+            "/v1/subjects/lookup", json={"identifier": spelling}, headers=reader
+        )
+        assert response.status_code == 200, response.text
+        assert [item["index"] for item in response.json()["items"]] == [2, 3]
+
+    def test_an_organisation_number_finds_its_entries(self, client, reader) -> None:
+        response = client.post(
+            "/v1/subjects/lookup", json={"identifier": "5566778899"}, headers=reader
+        )
+        assert [item["index"] for item in response.json()["items"]] == [0, 1, 4]
+
+    def test_an_invalid_identifier_is_named_but_not_echoed(
+        self, client, reader
+    ) -> None:
+        response = client.post(
+            "/v1/subjects/lookup", json={"identifier": "20121212-1213"}, headers=reader
+        )
+        assert response.status_code == 422
+        body = response.json()
+        assert body["errors"][0]["pointer"] == "#/identifier"
+        assert body["detail"].startswith("identifier: ")
+        assert "1213" not in response.text
