@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.support.databases",
     "tests.support.processes",
     "tests.support.tokens",
+    "tests.support.suite",
 ]

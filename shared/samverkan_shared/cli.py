@@ -28,6 +28,15 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 def _run(args: argparse.Namespace) -> int:
     suite = Suite(data_dir=_data_dir(args), host=args.host, demo=not args.no_demo)
+    try:
+        return _start_and_supervise(suite)
+    except KeyboardInterrupt:
+        # Ctrl-C before supervision began (while migrating or seeding): stop cleanly.
+        suite.stop()
+        return 0
+
+
+def _start_and_supervise(suite: Suite) -> int:
     suite.prepare()
     suite.start()
     if suite.demo:

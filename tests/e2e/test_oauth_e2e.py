@@ -22,8 +22,11 @@ def _demo(suite: Suite, key: str) -> dict[str, str]:
     return client
 
 
-def test_third_party_oauth_client_gets_a_token(running_suite: Suite) -> None:
+def test_third_party_oauth_client_gets_a_token(
+    running_suite: Suite, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """requests-oauthlib, not our code, speaks the client credentials grant."""
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")  # plain HTTP on loopback
     malmo = _demo(running_suite, "malmo")
     session = OAuth2Session(
         client=BackendApplicationClient(client_id=malmo["client_id"])

@@ -58,7 +58,7 @@ def _add(args: argparse.Namespace) -> int:
         except InvalidClient as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-    output: dict[str, Any] = {"client_id": client.client_id}
+        output: dict[str, Any] = {"client_id": client.client_id}
     if secret is not None:
         output["client_secret"] = secret
     print(json.dumps(output))

@@ -62,3 +62,86 @@ def test_invalid_catalogue_is_a_clear_error(
     path.write_text("{not json")
     assert main(["rules", "replay", "--catalogue", str(path)]) == 2
     assert "--catalogue" in capsys.readouterr().err
+
+
+def test_clients_add_list_and_revoke_from_the_command_line(
+    sharing: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SHARING_DATABASE_URL", sharing.settings.effective_database_url)
+    argv = [
+        "clients",
+        "add",
+        "--name",
+        "EBM",
+        "--org-number",
+        "2021004979",
+        "--kind",
+        "partner",
+    ]
+    assert (
+        main(
+            [
+                *argv,
+                "--recipient",
+                "ekobrottsmyndigheten",
+                "--scopes",
+                "disclosures:request",
+            ]
+        )
+        == 0
+    )
+    added = json.loads(capsys.readouterr().out)
+    assert set(added) == {"client_id", "client_secret"}
+    token = sharing.token(added["client_id"], added["client_secret"])
+    assert token
+    assert main(["clients", "list"]) == 0
+    listed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    ebm = next(c for c in listed if c["client_id"] == added["client_id"])
+    assert ebm["org_number"] == "202100-4979"
+    assert "client_secret" not in ebm
+    assert main(["clients", "revoke", added["client_id"]]) == 0
+    refused = sharing.client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(added["client_id"], added["client_secret"]),
+    )
+    assert refused.status_code == 401
+
+
+def test_clients_add_refuses_a_partner_without_recipient(
+    sharing: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SHARING_DATABASE_URL", sharing.settings.effective_database_url)
+    argv = [
+        "clients",
+        "add",
+        "--name",
+        "X",
+        "--org-number",
+        "2021004979",
+        "--kind",
+        "partner",
+    ]
+    assert main([*argv, "--scopes", "disclosures:request"]) == 2
+    assert "a partner needs --recipient" in capsys.readouterr().err
+
+
+def test_clients_add_with_jwks_prints_no_secret(
+    sharing: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from authlib.jose import JsonWebKey
+
+    key = JsonWebKey.generate_key("EC", "P-256", is_private=True)
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(json.dumps({"keys": [key.as_dict(is_private=False)]}))
+    monkeypatch.setenv("SHARING_DATABASE_URL", sharing.settings.effective_database_url)
+    argv = ["clients", "add", "--name", "Polisen", "--org-number", "2021000076"]
+    argv += ["--kind", "partner", "--recipient", "polismyndigheten"]
+    assert main([*argv, "--scopes", "disclosures:request", "--jwks", str(jwks)]) == 0
+    assert set(json.loads(capsys.readouterr().out)) == {"client_id"}

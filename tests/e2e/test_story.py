@@ -1,0 +1,297 @@
+"""The whole story over real uvicorn processes and real HTTP, on SQLite and PostgreSQL.
+
+A municipal system files a tip; the police (private_key_jwt) get a partial release;
+Skatteverket's request waits for an assessor and a different approver; a compliance
+officer lists, exports and verifies the log; then the audit-log process is stopped and a
+new request gets 503 with nothing released and nothing half-written.
+"""
+
+import csv
+import io
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from authlib.jose import JsonWebKey, JsonWebToken
+
+from samverkan_shared.supervisor import Suite
+from tests.support.databases import DatabaseFactory
+from tests.support.processes import start_suite, suite_logs
+
+pytestmark = pytest.mark.e2e
+
+CHILD = "20121212-1212"
+BEDRAGERI = {
+    "code": "investigate_crime",
+    "offence": {
+        "name": "bedrägeri",
+        "reference": "BrB 9:1",
+        "min_penalty_months": 0.5,
+        "max_penalty_months": 24,
+        "attempt": False,
+    },
+    "detail": "Fakturor för personal som inte funnits.",
+}
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def story_suite(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    database_factory: DatabaseFactory,
+) -> Iterator[Suite]:
+    env: dict[str, str] = {}
+    if request.param == "postgresql":
+        for variable in (
+            "TIPS_DATABASE_URL",
+            "SHARING_DATABASE_URL",
+            "AUDIT_DATABASE_URL",
+        ):
+            env[variable] = database_factory.empty("postgresql")
+    suite = start_suite(tmp_path_factory.mktemp(f"story-{request.param}"), env)
+    try:
+        suite.wait_ready()
+        suite.after_start()
+    except Exception:  # show the services' own logs
+        suite.stop()
+        pytest.fail(f"the suite did not start:\n{suite_logs(suite)}")
+    yield suite
+    suite.stop()
+
+
+class Agent:
+    """One demo client talking to the suite over HTTP."""
+
+    def __init__(self, suite: Suite, key: str) -> None:
+        document = json.loads((suite.data_dir / "demo-clients.json").read_text())
+        self.credentials: dict[str, str] = document["clients"][key]
+        self.suite = suite
+
+    def token(self) -> str:
+        sharing = self.suite.url("sharing")
+        if "private_key_file" in self.credentials:
+            form = self._assertion(sharing)
+            response = httpx.post(f"{sharing}/oauth/token", data=form)
+        else:
+            response = httpx.post(
+                f"{sharing}/oauth/token",
+                data={"grant_type": "client_credentials"},
+                auth=(self.credentials["client_id"], self.credentials["client_secret"]),
+            )
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+    def _assertion(self, sharing: str) -> dict[str, str]:
+        key = JsonWebKey.import_key(
+            Path(self.credentials["private_key_file"]).read_bytes()
+        )
+        client_id = self.credentials["client_id"]
+        now = int(time.time())
+        claims = {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": f"{sharing}/oauth/token",
+            "iat": now,
+            "exp": now + 60,
+            "jti": secrets.token_hex(16),
+        }
+        assertion = (
+            JsonWebToken(["ES256"]).encode({"alg": "ES256"}, claims, key).decode()
+        )
+        return {
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion,
+        }
+
+    def call(
+        self, method: str, service: str, path: str, **kwargs: Any
+    ) -> httpx.Response:
+        headers = {
+            "Authorization": f"Bearer {self.token()}",
+            **kwargs.pop("headers", {}),
+        }
+        return httpx.request(
+            method,
+            f"{self.suite.url(service)}{path}",
+            headers=headers,
+            timeout=30,
+            **kwargs,
+        )
+
+
+def _file_tip(suite: Suite) -> str:
+    response = Agent(suite, "malmo").call(
+        "POST",
+        "tips",
+        "/v1/tips",
+        json={
+            "supplier": {"org_number": "556677-8899", "name": "Exempel Omsorg AB"},
+            "agreement_id": "hvb-2022",
+            "categories": ["invoicing", "staffing"],
+            "description": "Fakturerad nattpersonal fanns inte på plats.",
+            "occurred_on": "2026-10-01",
+            "reporter": {
+                "municipality_code": "1280",
+                "unit": "Barn- och ungdomshälsa",
+                "activity": "health_care",
+                "contact_email": "halsa@malmo.se",
+            },
+            "persons": [{"personal_number": CHILD, "role": "placed_child"}],
+        },
+        headers={"Idempotency-Key": secrets.token_hex(8)},
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
+    suite = story_suite
+    tip_id = _file_tip(suite)
+
+    police = Agent(suite, "polisen-jwt")
+    partial = police.call(
+        "POST",
+        "sharing",
+        "/v1/disclosure-requests",
+        json={
+            "tip_id": tip_id,
+            "purpose": BEDRAGERI,
+            "partner_reference": "5000-K4711-26",
+            "fields": ["supplier.org_number", "supplier.name", "persons"],
+        },
+        headers={"Idempotency-Key": "police-1"},
+    ).json()
+    assert partial["outcome"] == "partial", partial
+    assert partial["released"] == {
+        "supplier.org_number": "556677-8899",
+        "supplier.name": "Exempel Omsorg AB",
+    }
+    assert [w["field"] for w in partial["withheld"]] == ["persons"]
+    assert partial["audit"]["index"] >= 0
+
+    skatteverket = Agent(suite, "skatteverket")
+    asked = skatteverket.call(
+        "POST",
+        "sharing",
+        "/v1/disclosure-requests",
+        json={
+            "tip_id": tip_id,
+            "purpose": {"code": "prevent_incorrect_taxation"},
+            "partner_reference": "SKV-2026-77",
+            "fields": ["supplier.name", "description"],
+        },
+        headers={"Idempotency-Key": "skv-1"},
+    ).json()
+    assert asked["status"] == "awaiting_assessment", asked
+    held = [w["field"] for w in asked["withheld"] if w["outcome"] == "needs_assessment"]
+    assert held
+    assessed = Agent(suite, "assessor").call(
+        "POST",
+        "sharing",
+        f"/v1/disclosure-requests/{asked['id']}/assessment",
+        json={
+            "assessment": "Behövs för att rätt skatt ska tas ut; menet är litet.",
+            "proposals": [
+                {"field": f, "decision": "release", "reason": "nödvändig"} for f in held
+            ],
+        },
+    )
+    assert assessed.status_code == 200, assessed.text
+    approved = (
+        Agent(suite, "approver")
+        .call(
+            "POST",
+            "sharing",
+            f"/v1/disclosure-requests/{asked['id']}/approval",
+            json={"decision": "approve", "reason": "Instämmer."},
+        )
+        .json()
+    )
+    assert approved["status"] == "released", approved
+    mine = skatteverket.call(
+        "GET", "sharing", f"/v1/disclosure-requests/{asked['id']}"
+    ).json()
+    assert mine["released"] == approved["released"]
+
+    compliance = Agent(suite, "compliance")
+    listed = compliance.call(
+        "GET", "audit-log", "/v1/entries", params={"recipient": "polismyndigheten"}
+    ).json()
+    assert partial["id"] in {item["entry"]["decision_id"] for item in listed["items"]}
+    exported = compliance.call(
+        "GET", "audit-log", "/v1/export", params={"format": "csv"}
+    )
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert {partial["id"], asked["id"]} <= {row["decision_id"] for row in rows}
+    lines = compliance.call(
+        "GET", "audit-log", "/v1/export", params={"format": "jsonl"}
+    ).text
+    assert len(lines.strip().splitlines()) == len(rows)
+    assert CHILD not in exported.text + lines
+
+    env = {
+        **os.environ,
+        **suite.env,
+        "SAMVERKAN_CLIENT_ID": compliance.credentials["client_id"],
+        "SAMVERKAN_CLIENT_SECRET": compliance.credentials["client_secret"],
+    }
+    checkpoint = tmp_path / "checkpoint.txt"
+    verified = subprocess.run(
+        [
+            sys.executable, "-m", "samverkan_shared.cli", "audit", "verify",
+            "--url", suite.url("audit-log"), "--issuer", suite.url("sharing"),
+            "--save-checkpoint", str(checkpoint),
+        ],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.startswith("OK: ")
+
+    size_before = len(rows)
+    suite.stop_one("audit-log")
+    refused = police.call(
+        "POST",
+        "sharing",
+        "/v1/disclosure-requests",
+        json={
+            "tip_id": tip_id,
+            "purpose": BEDRAGERI,
+            "partner_reference": "5000-K4712-26",
+            "fields": ["supplier.name"],
+        },
+        headers={"Idempotency-Key": "police-2"},
+    )
+    assert refused.status_code == 503
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.headers["retry-after"]
+    assert "Exempel Omsorg AB" not in refused.text
+
+    suite.start_one("audit-log")
+    from tests.support.processes import wait_ready
+
+    wait_ready(suite.url("audit-log"))
+    after = compliance.call(
+        "GET", "audit-log", "/v1/export", params={"format": "jsonl"}
+    ).text
+    assert len(after.strip().splitlines()) == size_before  # nothing half-written
+    again = subprocess.run(
+        [
+            sys.executable, "-m", "samverkan_shared.cli", "audit", "verify",
+            "--url", suite.url("audit-log"), "--issuer", suite.url("sharing"),
+            "--trusted-checkpoint", str(checkpoint),
+        ],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stdout + again.stderr

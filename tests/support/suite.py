@@ -1,0 +1,183 @@
+"""The three apps wired together in one process: real tokens, real HTTP semantics.
+
+sharing is the issuer; tips and audit-log fetch its JWKS and revocations through its
+TestClient, and sharing reaches them through theirs. An unreachable audit-log is a
+transport that refuses every connection.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from samverkan_audit_log.app import create_app as create_audit_app
+from samverkan_audit_log.settings import AuditLogSettings
+from samverkan_shared.auth import HttpKeySource, HttpRevocationSource, TokenValidator
+from samverkan_shared.db import migrate
+from samverkan_sharing.app import create_app as create_sharing_app
+from samverkan_sharing.oauth.service import register_client
+from samverkan_sharing.settings import SharingSettings
+from samverkan_tips.app import create_app as create_tips_app
+from samverkan_tips.settings import TipsSettings
+from tests.support.databases import DatabaseFactory
+
+ISSUER = "http://sharing.test"
+ROLES: dict[str, dict[str, Any]] = {
+    "sharing-service": {"kind": "service", "scopes": ["audit:append", "tips:internal"]},
+    "malmo": {
+        "kind": "municipality",
+        "scopes": ["tips:write", "tips:read", "tips:manage"],
+    },
+    "police": {
+        "kind": "partner",
+        "org_number": "202100-0076",
+        "recipient": "polismyndigheten",
+        "scopes": ["disclosures:request"],
+    },
+    "skatteverket": {
+        "kind": "partner",
+        "org_number": "202100-5448",
+        "recipient": "skatteverket",
+        "scopes": ["disclosures:request"],
+    },
+    "assessor": {"kind": "municipality", "scopes": ["disclosures:assess"]},
+    "approver": {"kind": "municipality", "scopes": ["disclosures:approve"]},
+    "compliance": {"kind": "compliance", "scopes": ["audit:read"]},
+}
+
+
+class _Lazy(httpx.BaseTransport):
+    """Routes to a client that exists only once the other apps are built."""
+
+    def __init__(self) -> None:
+        self.target: httpx.Client | None = None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert self.target is not None
+        response = self.target.send(request)
+        response.read()
+        return httpx.Response(
+            response.status_code, headers=response.headers, content=response.content
+        )
+
+
+class _Refusing(httpx.BaseTransport):
+    def __init__(self, inner: httpx.Client) -> None:
+        self.inner = inner
+        self.down = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        response = self.inner.send(request)
+        response.read()
+        return httpx.Response(
+            response.status_code, headers=response.headers, content=response.content
+        )
+
+
+@dataclass
+class InProcessSuite:
+    tips: TestClient
+    sharing: TestClient
+    audit: TestClient
+    audit_switch: _Refusing
+    secrets: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def headers(self, role: str, **extra: str) -> dict[str, str]:
+        client_id, secret = self.secrets[role]
+        response = self.sharing.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(client_id, secret),
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}", **extra}
+
+
+def _validator(audience: str, sharing: _Lazy) -> TokenValidator:
+    client = httpx.Client(base_url=ISSUER, transport=sharing)
+    return TokenValidator(
+        issuer=ISSUER,
+        audience=audience,
+        keys=HttpKeySource("/.well-known/jwks.json", client),
+        revocations=HttpRevocationSource("/oauth/revocations", client),
+    )
+
+
+AGREEMENTS_CSV = """\
+agreement_id,agreement_name,area,valid_from,valid_to,terms,supplier_org_number,supplier_name
+hvb-2022,HVB 2022,HVB,2022-04-01,2027-03-31,1:Bemanning|2:Tillstånd,556677-8899,Exempel Omsorg AB
+"""
+
+
+def _migrate(url: str, package: str) -> None:
+    migrate(url, package)
+    if package == "samverkan_tips":
+        from sqlmodel import create_engine
+
+        from samverkan_tips.agreements_csv import parse_agreements_csv
+        from samverkan_tips.supplier_service import import_agreements
+
+        engine = create_engine(url)
+        with Session(engine) as session:
+            import_agreements(session, parse_agreements_csv(AGREEMENTS_CSV))
+        engine.dispose()
+
+
+@pytest.fixture
+def in_process_suite(
+    backend: str, database_factory: DatabaseFactory, tmp_path: Path
+) -> Iterator[InProcessSuite]:
+    urls = {
+        # A key of its own: this template also holds the suite's agreements.
+        name: database_factory.new(
+            backend, f"suite-{name}", lambda u, p=package: _migrate(u, p)
+        )
+        for name, package in (
+            ("tips", "samverkan_tips"),
+            ("sharing", "samverkan_sharing"),
+            ("audit-log", "samverkan_audit_log"),
+        )
+    }
+    common = {"data_dir": tmp_path, "demo": True, "issuer": ISSUER}
+    to_sharing = _Lazy()
+    tips_app = create_tips_app(
+        TipsSettings(database_url=urls["tips"], **common),
+        token_validator=_validator("tips", to_sharing),
+    )
+    audit_app = create_audit_app(
+        AuditLogSettings(database_url=urls["audit-log"], **common),
+        token_validator=_validator("audit-log", to_sharing),
+    )
+    with (
+        TestClient(tips_app, base_url="http://tips.test") as tips,
+        TestClient(audit_app, base_url="http://audit.test") as audit,
+    ):
+        switch = _Refusing(audit)
+        sharing_app = create_sharing_app(
+            SharingSettings(database_url=urls["sharing"], **common),
+            tips_http=tips,
+            audit_http=httpx.Client(base_url="http://audit.test", transport=switch),
+        )
+        with TestClient(sharing_app, base_url=ISSUER) as sharing:
+            to_sharing.target = sharing
+            suite = InProcessSuite(tips, sharing, audit, switch)
+            with Session(sharing_app.state.engine) as session:
+                for role, fields in ROLES.items():
+                    _, secret = register_client(
+                        session,
+                        name=role,
+                        org_number=fields.get("org_number", "212000-1124"),
+                        kind=fields["kind"],
+                        scopes=fields["scopes"],
+                        recipient=fields.get("recipient"),
+                        client_id=role,
+                    )
+                    suite.secrets[role] = (role, secret or "")
+            yield suite
