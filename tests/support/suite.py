@@ -51,6 +51,14 @@ ROLES: dict[str, dict[str, Any]] = {
 }
 
 
+def _forward(client: httpx.Client, request: httpx.Request) -> httpx.Response:
+    response = client.send(request)
+    response.read()
+    return httpx.Response(
+        response.status_code, headers=response.headers, content=response.content
+    )
+
+
 class _Lazy(httpx.BaseTransport):
     """Routes to a client that exists only once the other apps are built."""
 
@@ -59,11 +67,7 @@ class _Lazy(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert self.target is not None
-        response = self.target.send(request)
-        response.read()
-        return httpx.Response(
-            response.status_code, headers=response.headers, content=response.content
-        )
+        return _forward(self.target, request)
 
 
 class _Refusing(httpx.BaseTransport):
@@ -74,11 +78,7 @@ class _Refusing(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             raise httpx.ConnectError("connection refused", request=request)
-        response = self.inner.send(request)
-        response.read()
-        return httpx.Response(
-            response.status_code, headers=response.headers, content=response.content
-        )
+        return _forward(self.inner, request)
 
 
 @dataclass
