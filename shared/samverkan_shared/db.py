@@ -21,6 +21,7 @@ __all__ = [
     "run_migrations_online",
     "session_for_request",
     "write_session",
+    "write_session_for_request",
 ]
 
 NAMING_CONVENTION = {
@@ -72,16 +73,28 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def write_session(engine: Engine) -> Session:
-    """A session whose transaction takes SQLite's write lock at BEGIN (serialised writers).
+def write_session(engine: Engine, *, expire_on_commit: bool = True) -> Session:
+    """A session whose every transaction takes SQLite's write lock at BEGIN.
 
-    On PostgreSQL this is an ordinary session; callers serialise there with row or
-    advisory locks.
+    SQLite cannot upgrade a read transaction to a write one once another writer has
+    committed (it fails at once with "database is locked", whatever the busy timeout), so
+    a unit of work that reads and then writes must start with BEGIN IMMEDIATE. On
+    PostgreSQL this is an ordinary session; callers serialise there with row or advisory
+    locks.
     """
-    session = Session(engine)
     if engine.dialect.name == "sqlite":
-        session.connection(execution_options={"samverkan_sqlite_immediate": True})
-    return session
+        engine = engine.execution_options(**{_IMMEDIATE: True})
+    return Session(engine, expire_on_commit=expire_on_commit)
+
+
+def write_session_for_request(request: Request) -> Iterator[Session]:
+    """A request's session for units of work that read and then write (see write_session).
+
+    Objects stay readable after a commit, so a use case can end its transaction before an
+    outbound call and keep working with what it loaded.
+    """
+    with write_session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
 
 
 def session_for_request(request: Request) -> Iterator[Session]:

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, tuple_, update
+from sqlalchemy import and_, insert, or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -147,11 +147,19 @@ class LogRepository:
         wanted = sorted(set(keys))
         if not wanted:
             return {}
+        # An OR of (level, index) pairs, not a row-value IN: SQLite plans the latter as a
+        # full scan of the node table, the former as index look-ups (O(log n) proofs).
         statement = select(
             TreeNodeRecord.level, TreeNodeRecord.node_index, TreeNodeRecord.hash
         ).where(
-            tuple_(col(TreeNodeRecord.level), col(TreeNodeRecord.node_index)).in_(
-                wanted
+            or_(
+                *(
+                    and_(
+                        col(TreeNodeRecord.level) == level,
+                        col(TreeNodeRecord.node_index) == index,
+                    )
+                    for level, index in wanted
+                )
             )
         )
         return {

@@ -6,7 +6,7 @@ from fastapi import Depends, Header, Request, Security
 from sqlmodel import Session
 
 from samverkan_shared.auth import AccessToken, access_token
-from samverkan_shared.db import session_for_request
+from samverkan_shared.db import session_for_request, write_session_for_request
 from samverkan_sharing.disclosures.service import Disclosures
 from samverkan_sharing.upstream import Upstream
 
@@ -19,6 +19,7 @@ __all__ = [
     "Partner",
     "SessionDep",
     "UpstreamDep",
+    "WriteSessionDep",
 ]
 
 SessionDep = Annotated[Session, Depends(session_for_request)]
@@ -38,8 +39,13 @@ def _upstream(request: Request) -> Upstream:
 UpstreamDep = Annotated[Upstream, Depends(_upstream)]
 
 
+# Disclosures read and then write: a write session, whose transactions the use case ends
+# before every call to another service (see samverkan_shared.db.write_session).
+WriteSessionDep = Annotated[Session, Depends(write_session_for_request)]
+
+
 def _disclosures(
-    request: Request, session: SessionDep, upstream: UpstreamDep
+    request: Request, session: WriteSessionDep, upstream: UpstreamDep
 ) -> Disclosures:
     state = request.app.state
     return Disclosures(

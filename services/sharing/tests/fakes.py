@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import json
+import threading
 from typing import Any
 
 import httpx
@@ -85,6 +86,7 @@ class FakeAuditLog:
         self.entries: list[dict[str, Any]] = []
         self.by_key: dict[str, dict[str, Any]] = {}
         self.down = False
+        self.lock = threading.Lock()
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if self.down:
@@ -92,6 +94,10 @@ class FakeAuditLog:
         if request.url.path == "/healthz":
             return httpx.Response(200, json={"status": "ok"})
         key = request.headers["idempotency-key"]
+        with self.lock:  # appends are serialised, as in the real log
+            return self._append(key, request)
+
+    def _append(self, key: str, request: httpx.Request) -> httpx.Response:
         if key not in self.by_key:
             entry = json.loads(request.content)
             self.entries.append(entry)

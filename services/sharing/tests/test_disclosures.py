@@ -434,3 +434,28 @@ def test_metrics_count_disclosures_by_outcome_and_basis(sharing: Any) -> None:
         'samverkan_disclosures_by_legal_basis_total{legal_basis="OSL 10:23"} 1.0'
         in text
     )
+
+
+def test_concurrent_requests_all_succeed_and_each_is_logged_once(sharing: Any) -> None:
+    """16 partners at once: no 'database is locked', one audit entry per disclosure."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    headers = sharing.headers("police")
+    body = {"tip_id": TIP_ID, "purpose": GROVT_BEDRAGERI, "partner_reference": "x"}
+
+    def ask(n: int) -> Any:
+        return sharing.client.post(
+            "/v1/disclosure-requests",
+            json=body,
+            headers={**headers, "Idempotency-Key": f"burst-{n % 24}"},
+        )
+
+    with ThreadPoolExecutor(16) as pool:
+        responses = list(pool.map(ask, range(48)))
+    assert {r.status_code for r in responses} == {201}, [
+        r.text for r in responses if r.status_code != 201
+    ][:2]
+    assert len({r.json()["id"] for r in responses}) == 24
+    decisions = [entry["decision_id"] for entry in sharing.audit.entries]
+    assert len(decisions) == 24, sorted(decisions)
+    assert sorted(sharing.audit.by_key) == sorted(f"{d}:disclosure" for d in decisions)

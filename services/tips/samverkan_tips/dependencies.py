@@ -1,6 +1,5 @@
 """Annotated dependencies, so route signatures read as a sentence."""
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Query, Request, Security
@@ -8,7 +7,7 @@ from sqlmodel import Session
 
 from samverkan_shared.auth import AccessToken, access_token
 from samverkan_shared.crypto import Keyring
-from samverkan_shared.db import session_for_request, write_session
+from samverkan_shared.db import session_for_request, write_session_for_request
 
 __all__ = [
     "AgreementId",
@@ -23,15 +22,6 @@ __all__ = [
     "TipsWriter",
     "WriteSessionDep",
 ]
-
-
-def write_session_for_request(request: Request) -> Iterator[Session]:
-    """A session that writes: on SQLite its transaction holds the write lock from BEGIN.
-
-    Declare it after the token in a route, so an unauthenticated call never takes it.
-    """
-    with write_session(request.app.state.engine) as session:
-        yield session
 
 
 def keyring_for_request(request: Request) -> Keyring:

@@ -21,6 +21,8 @@ class DisclosureRepository:
             select(DisclosureRecord)
             .where(DisclosureRecord.id == disclosure_id)
             .with_for_update()
+            # The session keeps objects across commits: read the row afresh under the lock.
+            .execution_options(populate_existing=True)
         )
         return self._session.exec(statement).first()
 

@@ -115,17 +115,21 @@ class Disclosures:
         kind: str,
     ) -> DisclosureRecord:
         fingerprint = body_fingerprint(body)
+        earlier = None
         if key is not None:
             earlier = DisclosureRepository(self.session).by_idempotency_key(
                 caller.client_id, key
             )
             if earlier is not None:
-                return self._replay(earlier, fingerprint)
+                record = self._replay(earlier, fingerprint)
+                if record.status != "decided":
+                    return record
         parts = self._parts(body, recipient.code, kind)
-        record = self._store_decision(
-            caller, body, key, fingerprint, recipient, parts, kind
-        )
-        if record.status == "pending_audit":
+        if earlier is None:
+            record = self._store_decision(
+                caller, body, key, fingerprint, recipient, parts, kind
+            )
+        if record.status == "decided":
             return self._release(record, parts, actor=caller.client_id)
         return record
 
@@ -147,6 +151,7 @@ class Disclosures:
     def _parts(
         self, body: DisclosureRequest | NotificationCreate, recipient: str, kind: str
     ) -> list[Part]:
+        self._end_transaction()
         if body.tip_id is not None:
             tips = [self.upstream.tips.tip(str(body.tip_id))]
         else:
@@ -185,7 +190,7 @@ class Disclosures:
         decision = decide(parts, self.catalogue, self.today())
         outcome = decision["outcome"]
         status = {"needs_assessment": "awaiting_assessment", "deny": "denied"}.get(
-            outcome, "pending_audit"
+            outcome, "decided"
         )
         now = datetime.now(UTC)
         record = DisclosureRecord(
@@ -242,6 +247,12 @@ class Disclosures:
         actor: str,
         released: set[str] | None = None,
     ) -> DisclosureRecord:
+        # Under the row lock: a concurrent retry may have stored the entry meanwhile.
+        record = self._locked(record.id)
+        if record.status == "pending_audit":
+            return self._complete(record)
+        if record.status not in ("decided", "assessed"):
+            return record
         names = (
             released if released is not None else names_with(record.decision, "release")
         )
@@ -263,6 +274,7 @@ class Disclosures:
 
     def _complete(self, record: DisclosureRecord) -> DisclosureRecord:
         """Append the stored entry (again, if a first try failed) and mark released."""
+        self._end_transaction()
         entry = record.audit_entry or {}
         receipt = self.upstream.audit_log.append(
             entry, idempotency_key=f"{record.id}:{entry.get('event')}"
@@ -292,7 +304,10 @@ class Disclosures:
         record.updated_at = datetime.now(UTC)
         self.session.add(record)
         self.session.commit()
-        self.session.refresh(record)
+
+    def _end_transaction(self) -> None:
+        """No transaction (or SQLite write lock) is held across a call to another service."""
+        self.session.commit()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -369,6 +384,8 @@ class Disclosures:
     def approve(
         self, caller: AccessToken, disclosure_id: str, decision: str, reason: str
     ) -> DisclosureRecord:
+        # The data is fetched before the row is locked: no lock waits on another service.
+        parts = self._parts_for_approval(disclosure_id) if decision == "approve" else []
         record = self._locked(disclosure_id)
         if record.status == "pending_audit" and record.approval is not None:
             return self._complete(record)  # a retried approval after a 503
@@ -396,11 +413,17 @@ class Disclosures:
             for p in assessment.get("proposals", [])
             if p["decision"] == "release"
         }
-        parts = self._parts_again(record)
         return self._release(record, parts, actor=caller.client_id, released=released)
+
+    def _parts_for_approval(self, disclosure_id: str) -> list[Part]:
+        record = DisclosureRepository(self.session).get(disclosure_id)
+        if record is None or record.status != "assessed":
+            return []
+        return self._parts_again(record)
 
     def _parts_again(self, record: DisclosureRecord) -> list[Part]:
         """The approved fields, fetched again from tips: nothing unreleased is kept here."""
+        self._end_transaction()
         parts = []
         for stored in record.query["parts"]:
             tip = self.upstream.tips.tip(stored["tip_id"])

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from samverkan_shared.auth import SCOPE_DESCRIPTIONS
-from samverkan_shared.db import session_for_request
+from samverkan_shared.db import session_for_request, write_session_for_request
 from samverkan_shared.problems import problem_responses
 from samverkan_sharing.oauth.errors import OAuthError
 from samverkan_sharing.oauth.models import ClientRecord
@@ -22,7 +22,10 @@ from samverkan_sharing.oauth.service import TokenIssuer
 __all__ = ["router"]
 
 router = APIRouter(tags=["oauth"])
-SessionDep = Annotated[Session, Depends(session_for_request)]
+# Token issuance may record an assertion id after reading the client: a write session,
+# so SQLite never has to upgrade a read transaction (see samverkan_shared.db.write_session).
+SessionDep = Annotated[Session, Depends(write_session_for_request)]
+ReadSessionDep = Annotated[Session, Depends(session_for_request)]
 
 
 def _authorization(request: Request) -> str | None:
@@ -230,7 +233,7 @@ def _revoke(
     "/oauth/revocations",
     summary="Revoked token ids and clients (polled by the resource servers)",
 )
-def revocations(session: SessionDep) -> dict[str, list[str]]:
+def revocations(session: ReadSessionDep) -> dict[str, list[str]]:
     """Like a certificate revocation list: opaque ids only, public by design."""
     repository = RevocationRepository(session)
     return {
