@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: run test lint fmt lock venv clean
+.PHONY: run test lint fmt lock venv clean bench
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -29,6 +29,11 @@ lint: venv
 	.venv/bin/ruff check .
 	.venv/bin/mypy -p samverkan_shared -p samverkan_tips -p samverkan_sharing -p samverkan_audit_log
 	.venv/bin/lint-imports
+
+# Benchmarks print figures next to a baseline measured in the same run (see bench/README.md).
+bench: venv
+	.venv/bin/python bench/load.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
+	.venv/bin/python bench/audit_log.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 fmt: venv
 	.venv/bin/ruff format .

@@ -1,0 +1,511 @@
+"""Audit-log benchmarks, each next to a baseline measured in the same run.
+
+(a) Sustained appends through the API (POST /v1/entries as the ``sharing-service``
+    demo client) from 16 concurrent clients, against ``bench/baseline_app.py`` (one
+    INSERT per request) on the same backend and with the same concurrency.
+(b) Inclusion-proof latency at 1,000 and at ``--entries`` entries. The big log is
+    written straight into a fresh database migrated by the service's own migrations:
+    leaves in index order, leaf hashes and every completed subtree from
+    ``MerkleAccumulator.append`` (exactly what ``append_entry`` stores), and a
+    checkpoint signed with the service's key. SQLite keeps every append-only guard on
+    (a temporary trigger advances the sequencer after each insert); PostgreSQL is
+    filled with COPY under ``session_replication_role = replica``, i.e. triggers off,
+    and the sequencer set once. Proofs are timed through the API (a separate
+    audit-log process on that database) and through ``service.prove_inclusion``.
+    The "baseline" here is the 1,000-entry log: the target is <= 2x at 1M.
+(c) ``samverkan audit verify`` (a subprocess, download included) over the big log, in
+    entries/s, against plain SHA-256 of the same leaves in this process.
+
+    .venv/bin/python bench/audit_log.py                      # SQLite, 100,000 entries
+    .venv/bin/python bench/audit_log.py --entries 1000000    # the full 1M figure
+    .venv/bin/python bench/audit_log.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+"""
+
+import argparse
+import asyncio
+import hashlib
+import os
+import secrets
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from common import (
+    Databases,
+    Stats,
+    Tokens,
+    Workload,
+    baseline_workload,
+    drive,
+    free_port,
+    print_table,
+    running_baseline,
+    running_suite,
+    suite_env,
+    temp_dir,
+)
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from samverkan_audit_log import service
+from samverkan_audit_log.merkle import MerkleAccumulator, leaf_hash
+from samverkan_audit_log.settings import AuditLogSettings
+from samverkan_audit_log.signer import load_signer
+from samverkan_shared.canonical_json import canonicalize
+from samverkan_shared.db import make_engine, migrate
+from samverkan_shared.pseudonyms import PSEUDONYM_PREFIX
+from samverkan_shared.supervisor import Suite
+
+APPENDS_TARGET = 1000.0
+PROOF_RATIO_TARGET = 2.0
+PROOF_MS_TARGET = 5.0
+VERIFY_TARGET = 50_000.0
+SMALL_LOG = 1000
+_ID_WIDTH = 12
+
+
+def entry_document(decision_id: str) -> dict[str, Any]:
+    """A realistic entry, shaped like the sharing service's (audit_entry.py)."""
+    return {
+        "event": "disclosure.released",
+        "decision_id": decision_id,
+        "occurred_at": "2026-11-23T12:00:00Z",
+        "actor": "demo-polisen",
+        "recipient": {
+            "code": "polismyndigheten",
+            "org_number": "202100-0076",
+            "name": "Polismyndigheten",
+        },
+        "legal_basis": ["OSL 10:23", "OSL 6:5"],
+        "data_categories": ["child_social", "supplier_business", "supplier_company"],
+        "subjects": [
+            PSEUDONYM_PREFIX + hashlib.sha256(decision_id.encode()).hexdigest()
+        ],
+        "payload_sha256": hashlib.sha256(b"payload" + decision_id.encode()).hexdigest(),
+        "partner_reference": "5000-K4711-26",
+        "catalogue_version": "2026-01-01.1",
+        "details": {
+            "purpose": "investigate_crime",
+            "fields": ["supplier.name", "supplier.org_number", "description"],
+        },
+    }
+
+
+class Leaves:
+    """Canonical leaves of the filled log, cut from one template (same bytes as
+    canonicalize() would give: only a fixed-width decision id differs)."""
+
+    def __init__(self) -> None:
+        marker = "bench-" + "0" * _ID_WIDTH
+        leaf = canonicalize(entry_document(marker))
+        before, after = leaf.split(marker.encode())
+        self.prefix, self.suffix = before, after
+
+    def __call__(self, index: int) -> bytes:
+        return self.prefix + f"bench-{index:0{_ID_WIDTH}d}".encode() + self.suffix
+
+
+# --- (a) appends -----------------------------------------------------------------
+
+
+def append_workload(
+    suite: Suite, tokens: Tokens, workers: int
+) -> tuple[Workload, set[int]]:
+    headers = tokens.headers("sharing-service")
+    url = f"{suite.url('audit-log')}/v1/entries"
+    run = secrets.token_hex(4)
+    receipts: set[int] = set()
+
+    async def call(client: httpx.AsyncClient, sequence: int) -> httpx.Response:
+        body = entry_document(f"bench-{run}-{sequence}")
+        body["occurred_at"] = datetime.now(UTC).isoformat()
+        return await client.post(url, json=body, headers=headers)
+
+    def check(response: httpx.Response) -> None:
+        receipts.add(int(response.json()["index"]))
+
+    return Workload(Stats("append (API)"), call, workers, (201,), check), receipts
+
+
+def tree_size(suite: Suite, tokens: Tokens) -> int:
+    response = httpx.get(
+        f"{suite.url('audit-log')}/v1/checkpoint", headers=tokens.headers("compliance")
+    )
+    response.raise_for_status()
+    return int(response.text.splitlines()[1])
+
+
+def measure_appends(
+    suite: Suite, tokens: Tokens, databases: Databases, args: argparse.Namespace
+) -> list[str]:
+    with running_baseline(databases.new("baseline")) as url:
+        baseline = baseline_workload(url, args.concurrency)
+        asyncio.run(drive([baseline], args.duration, args.max_requests))
+    before = tree_size(suite, tokens)
+    appends, receipts = append_workload(suite, tokens, args.concurrency)
+    asyncio.run(drive([appends], args.duration, args.max_requests))
+    grown = tree_size(suite, tokens) - before
+    print_table(
+        f"(a) appends, {databases.backend}, {args.concurrency} clients, "
+        f"{args.duration:.0f}s",
+        [baseline.stats, appends.stats],
+    )
+    rate, base = appends.stats.throughput, baseline.stats.throughput
+    verdict = "OK" if rate >= APPENDS_TARGET else "MISSED"
+    target = f"target >= {APPENDS_TARGET:.0f}/s on PostgreSQL"
+    if databases.backend == "postgresql":
+        target += f") {verdict}"
+    else:
+        target += "; informational on SQLite)"
+    print(f"appends: {rate:.0f}/s = {rate / base:.0%} of baseline ({target}")
+    problems = []
+    if grown != appends.stats.count or len(receipts) != appends.stats.count:
+        problems.append(
+            f"log grew by {grown}, {appends.stats.count} appends acknowledged, "
+            f"{len(receipts)} distinct indexes"
+        )
+    if appends.stats.errors or baseline.stats.errors:
+        problems.append(f"{appends.stats.errors + baseline.stats.errors} errors")
+    return problems
+
+
+# --- filling a log directly --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filled:
+    url: str
+    size: int
+    seconds: float
+
+
+def fill(url: str, size: int, data_dir: Path) -> Filled:
+    """A migrated audit-log database holding ``size`` entries, as appends leave it."""
+    began = time.perf_counter()
+    migrate(url, "samverkan_audit_log")
+    signer = load_signer(AuditLogSettings(data_dir=data_dir, demo=True))
+    leaves = Leaves()
+    accumulator = MerkleAccumulator()
+    if make_url(url).get_backend_name() == "sqlite":
+        _fill_sqlite(make_url(url).database or "", size, leaves, accumulator)
+    else:
+        _fill_postgres(url, size, leaves, accumulator)
+    note = signer.sign(size, accumulator.root())
+    _add_checkpoint(url, size, accumulator.root(), note)
+    return Filled(url, size, time.perf_counter() - began)
+
+
+_NOW = "2026-11-23 12:00:00.000000"
+_ENTRY_COLUMNS = (
+    "entry_index, leaf, leaf_hash, event, decision_id, occurred_at, recipient_code, "
+    "legal_basis, partner_reference, appended_at"
+)
+
+
+def _rows(
+    size: int, leaves: Leaves, accumulator: MerkleAccumulator, chunk: int = 50_000
+) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[int, int, bytes]]]]:
+    entries: list[tuple[Any, ...]] = []
+    nodes: list[tuple[int, int, bytes]] = []
+    for index in range(size):
+        leaf = leaves(index)
+        hashed = leaf_hash(leaf)
+        nodes.extend((n.level, n.index, n.hash) for n in accumulator.append(hashed))
+        entries.append(
+            (index, leaf, hashed, "disclosure.released", f"bench-{index:0{_ID_WIDTH}d}",
+             _NOW, "polismyndigheten", '["OSL 10:23", "OSL 6:5"]', "5000-K4711-26", _NOW)
+        )  # fmt: skip
+        if len(entries) >= chunk:
+            yield entries, nodes
+            entries, nodes = [], []
+    if entries:
+        yield entries, nodes
+
+
+def _fill_sqlite(
+    path: str, size: int, leaves: Leaves, accumulator: MerkleAccumulator
+) -> None:
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=OFF")
+        # The guards stay on: each entry must land at the sequencer's size, and the
+        # sequencer may only grow by one onto an existing entry; this temporary
+        # trigger (this connection only) advances it after each insert.
+        connection.execute(
+            "CREATE TEMP TRIGGER bench_advance AFTER INSERT ON main.audit_entries "
+            "BEGIN UPDATE audit_tree_state SET tree_size = NEW.entry_index + 1 "
+            "WHERE id = 1; END"
+        )
+        placeholders = ", ".join("?" * 10)
+        for entries, nodes in _rows(size, leaves, accumulator):
+            connection.execute("BEGIN")
+            connection.executemany(
+                f"INSERT INTO audit_entries ({_ENTRY_COLUMNS}) VALUES ({placeholders})",  # noqa: S608
+                entries,
+            )
+            connection.executemany(
+                "INSERT INTO audit_tree_nodes (level, node_index, hash) VALUES (?, ?, ?)",
+                nodes,
+            )
+            connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+def _fill_postgres(
+    url: str, size: int, leaves: Leaves, accumulator: MerkleAccumulator
+) -> None:
+    import psycopg
+
+    plain = make_url(url).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(plain) as connection:
+        connection.execute("SET session_replication_role = replica")
+        with connection.cursor() as cursor:
+            for entries, nodes in _rows(size, leaves, accumulator):
+                copy_entries = f"COPY audit_entries ({_ENTRY_COLUMNS}) FROM STDIN"
+                with cursor.copy(copy_entries.encode()) as copy:
+                    for row in entries:
+                        copy.write_row(
+                            (
+                                *row[:5],
+                                "2026-11-23 12:00:00+00",
+                                *row[6:9],
+                                _NOW + "+00",
+                            )
+                        )
+                copy_nodes = (
+                    "COPY audit_tree_nodes (level, node_index, hash) FROM STDIN"
+                )
+                with cursor.copy(copy_nodes.encode()) as copy:
+                    for node in nodes:
+                        copy.write_row(node)
+            cursor.execute(
+                "UPDATE audit_tree_state SET tree_size = %s WHERE id = 1", (size,)
+            )
+        connection.execute("SET session_replication_role = DEFAULT")
+        connection.commit()
+
+
+def _add_checkpoint(url: str, size: int, root: bytes, note: str) -> None:
+    from sqlalchemy import insert
+
+    from samverkan_audit_log.models import CheckpointRecord
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(CheckpointRecord).values(
+                tree_size=size, root_hash=root, note=note, issued_at=datetime.now(UTC)
+            )
+        )
+    engine.dispose()
+
+
+# --- (b) proofs and (c) verification -----------------------------------------------
+
+
+@contextmanager
+def audit_log_on(suite: Suite, url: str) -> Iterator[str]:
+    """One more audit-log process, on ``url``, trusting the running suite's issuer."""
+    extra = Suite(
+        data_dir=suite.data_dir,
+        ports={"audit-log": free_port()},
+        demo=True,
+        only=("audit-log",),
+        env={
+            "AUDIT_DATABASE_URL": url,
+            "SAMVERKAN_ISSUER": suite.url("sharing"),
+            "SAMVERKAN_SHARING_URL": suite.url("sharing"),
+            "SAMVERKAN_TIPS_URL": suite.url("tips"),
+            "SAMVERKAN_LOG_LEVEL": "WARNING",
+        },
+        log_dir=suite.data_dir / "logs-extra",
+    )
+    try:
+        extra.start()
+        extra.wait_ready(60)
+        yield extra.url("audit-log")
+    finally:
+        extra.stop()
+
+
+def time_proofs(
+    log: Filled, base_url: str, tokens: Tokens, samples: int
+) -> tuple[Stats, Stats]:
+    """Inclusion proofs for random leaves: over HTTP (one client) and in-process."""
+    indexes = [secrets.randbelow(log.size) for _ in range(samples)]
+    api = Stats(f"proof via API, {log.size:,}")
+    headers = tokens.headers("compliance")
+    with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
+        for index in indexes:
+            began = time.perf_counter()
+            response = client.get(
+                "/v1/proofs/inclusion", params={"index": index, "tree_size": log.size}
+            )
+            took = time.perf_counter() - began
+            if response.status_code == 200 and response.json()["hashes"]:
+                api.latencies.append(took)
+            else:
+                api.error(f"HTTP {response.status_code} {response.text}")
+    api.elapsed = sum(api.latencies)
+    direct = Stats(f"prove_inclusion(), {log.size:,}")
+    engine = make_engine(log.url)
+    with Session(engine) as session:
+        for index in indexes:
+            began = time.perf_counter()
+            service.prove_inclusion(session, index, log.size)
+            direct.latencies.append(time.perf_counter() - began)
+            session.rollback()
+    engine.dispose()
+    direct.elapsed = sum(direct.latencies)
+    return api, direct
+
+
+def time_verify(
+    suite: Suite, base_url: str, tokens: Tokens, size: int
+) -> tuple[float, str]:
+    client = tokens.clients["compliance"]
+    env = {
+        **os.environ,
+        **suite.env,
+        "SAMVERKAN_CLIENT_ID": client["client_id"],
+        "SAMVERKAN_CLIENT_SECRET": client["client_secret"],
+    }
+    command = [
+        sys.executable, "-m", "samverkan_shared.cli", "audit", "verify",
+        "--url", base_url, "--issuer", suite.url("sharing"),
+    ]  # fmt: skip
+    began = time.perf_counter()
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+    seconds = time.perf_counter() - began
+    return seconds, (done.stdout + done.stderr).strip().splitlines()[-1]
+
+
+def hash_baseline(size: int) -> float:
+    """Seconds to SHA-256(0x00 || leaf) the same leaves (generated beforehand)."""
+    leaves = Leaves()
+    total = 0.0
+    for start in range(0, size, 100_000):
+        chunk = [leaves(i) for i in range(start, min(size, start + 100_000))]
+        began = time.perf_counter()
+        for leaf in chunk:
+            hashlib.sha256(b"\x00" + leaf).digest()
+        total += time.perf_counter() - began
+    return total
+
+
+def measure_proofs_and_verify(
+    suite: Suite, tokens: Tokens, databases: Databases, args: argparse.Namespace
+) -> list[str]:
+    small = fill(databases.new("small"), SMALL_LOG, suite.data_dir)
+    big = fill(databases.new("big"), args.entries, suite.data_dir)
+    print(
+        f"\n(b) filled {big.size:,} entries directly in {big.seconds:.0f}s "
+        f"({databases.backend})"
+    )
+    rows: list[Stats] = []
+    with audit_log_on(suite, small.url) as small_url:
+        rows += time_proofs(small, small_url, tokens, args.proofs)
+    with audit_log_on(suite, big.url) as big_url:
+        rows += time_proofs(big, big_url, tokens, args.proofs)
+        seconds, verdict = time_verify(suite, big_url, tokens, big.size)
+    print_table(f"(b) inclusion proofs, {args.proofs} random leaves each", rows)
+    problems = [f"{s.name}: {s.errors} errors" for s in rows if s.errors]
+    for kind, (small_stats, big_stats) in (
+        ("API", (rows[0], rows[2])),
+        ("in-process", (rows[1], rows[3])),
+    ):
+        ratio = big_stats.percentile(50) / small_stats.percentile(50)
+        absolute = big_stats.percentile(50)
+        ok = ratio <= PROOF_RATIO_TARGET and absolute <= PROOF_MS_TARGET
+        print(
+            f"proof ({kind}): p50 {absolute:.2f} ms at {big.size:,} vs "
+            f"{small_stats.percentile(50):.2f} ms at {SMALL_LOG:,} = {ratio:.2f}x "
+            f"(target <= {PROOF_RATIO_TARGET:.0f}x and <= {PROOF_MS_TARGET:.0f} ms) "
+            f"{'OK' if ok else 'MISSED'}"
+        )
+    hashing = hash_baseline(big.size)
+    rate, base = big.size / seconds, big.size / hashing
+    print(
+        f"\n(c) samverkan audit verify: {big.size:,} entries in {seconds:.1f}s = "
+        f"{rate:,.0f} entries/s incl. download; baseline plain SHA-256 of the same "
+        f"leaves {base:,.0f}/s (verify = {rate / base:.1%} of it; target >= "
+        f"{VERIFY_TARGET:,.0f}/s) {'OK' if rate >= VERIFY_TARGET else 'MISSED'}"
+    )
+    print(f"    verdict: {verdict}")
+    if not verdict.startswith("OK"):
+        problems.append(f"verify failed: {verdict}")
+    return problems
+
+
+def run_backend(
+    postgres: str | None, workdir: Path, args: argparse.Namespace
+) -> list[str]:
+    databases = Databases(workdir / ("pg" if postgres else "sqlite"), postgres)
+    databases.workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        env = suite_env(databases)
+        with running_suite(databases.workdir / "data", env) as suite:
+            tokens = Tokens(suite)
+            problems = []
+            if "appends" in args.parts:
+                problems += measure_appends(suite, tokens, databases, args)
+            if "proofs" in args.parts:
+                problems += measure_proofs_and_verify(suite, tokens, databases, args)
+            return problems
+    finally:
+        databases.drop_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds for (a)")
+    parser.add_argument("--max-requests", type=int, default=50_000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--entries",
+        type=int,
+        default=100_000,
+        help="size of the big log for (b) and (c); the full figure is 1000000",
+    )
+    parser.add_argument("--proofs", type=int, default=300, help="proofs per log size")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="also run on fresh databases on this server"
+    )
+    parser.add_argument(
+        "--only-postgres", action="store_true", help="skip the SQLite run"
+    )
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=("appends", "proofs"),
+        default=["appends", "proofs"],
+    )
+    args = parser.parse_args(argv)
+    backends: list[str | None] = [] if args.only_postgres else [None]
+    if args.postgres:
+        backends.append(args.postgres)
+    problems: list[str] = []
+    with temp_dir() as workdir:
+        for postgres in backends:
+            problems += run_backend(postgres, workdir, args)
+    if problems:
+        print("\nFAIL: " + "; ".join(problems))
+        return 1
+    print("\nOK: zero errors, every acknowledged append is in the log, verify passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
