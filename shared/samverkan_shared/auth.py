@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import httpx
+import structlog
 from authlib.jose import JsonWebKey, JsonWebToken, KeySet
 from authlib.jose.errors import JoseError
 from fastapi import Depends, Request
@@ -29,6 +30,8 @@ __all__ = [
     "bearer_scheme",
     "make_token_validator",
 ]
+
+_log = structlog.get_logger("samverkan.auth")
 
 # Asymmetric only: never "none", never HMAC (a public key must not become a shared secret).
 ALLOWED_ALGORITHMS = ("ES256", "EdDSA", "RS256", "PS256")
@@ -165,6 +168,7 @@ class TokenValidator:
         self._lock = threading.Lock()
         self._keyset: KeySet | None = None
         self._keys_fetched_at = float("-inf")
+        self._keys_unavailable = False
         self._revocations = Revocations()
         self._revocations_fetched_at = float("-inf")
 
@@ -222,11 +226,19 @@ class TokenValidator:
         with self._lock:
             if self._keyset is None or not _has_kid(self._keyset, kid):
                 self._refresh_keys()
-            if self._keyset is None or not _has_kid(self._keyset, kid):
-                raise _unauthenticated(
-                    "invalid_token", "the token's signing key is unknown"
+            keyset = self._keyset
+            if keyset is not None and _has_kid(keyset, kid):
+                return keyset
+            if keyset is None or self._keys_unavailable:
+                # Not the token's fault: the keys that could vouch for it are out of
+                # reach (also within the refresh throttle after a failed fetch).
+                raise ServiceUnavailable(
+                    "The token issuer's keys cannot be fetched; try again shortly.",
+                    headers={"Retry-After": "5"},
                 )
-            return self._keyset
+            raise _unauthenticated(
+                "invalid_token", "the token's signing key is unknown"
+            )
 
     def _refresh_keys(self) -> None:
         now = self._clock()
@@ -237,12 +249,11 @@ class TokenValidator:
             document = self._keys_source()
             keys = [k for k in document.get("keys", []) if k.get("kty") != "oct"]
             self._keyset = JsonWebKey.import_key_set({"keys": keys})
-        except Exception as error:
-            if self._keyset is None:
-                raise ServiceUnavailable(
-                    "The token issuer's keys cannot be fetched; try again shortly.",
-                    headers={"Retry-After": "5"},
-                ) from error
+        except Exception as error:  # 503 from the caller if the cached keys fall short
+            self._keys_unavailable = True
+            _log.warning("jwks_fetch_failed", error=type(error).__name__)
+        else:
+            self._keys_unavailable = False
 
     def _check_not_revoked(self, token: AccessToken) -> None:
         if self._revocations_source is None:

@@ -137,7 +137,7 @@ def _document_problems(document: dict[str, Any]) -> None:
 
 def _document_operation(method: str, operation: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
-    statuses = {500}
+    statuses = {500, 503}  # 503: a database or service it needs is out of reach
     if operation.get("parameters") or "requestBody" in operation:
         statuses.add(422)
     if method in _BODY_METHODS:
