@@ -19,7 +19,7 @@ __all__ = [
     "validate_catalogue",
 ]
 
-CATALOGUE_VERSION = "2026-01-01.1"
+CATALOGUE_VERSION = "2026-01-01.2"
 """Bumped whenever a rule is added, changed or re-dated; every decision records it."""
 
 # The source ids of legal-rules.md §0: a rule must trace to research someone can re-read.

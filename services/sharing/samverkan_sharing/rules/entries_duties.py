@@ -107,6 +107,27 @@ _SOCIAL_SERVICES_ACT = (
         standard=Standard.JUDGEMENT_OF_FACT,
     ),
     Rule(
+        id="sol-28-5-2025",
+        citation="SoL 2025:400 28:5",
+        title="Documents and information IVO asks for in its supervision",
+        valid_from=date(2025, 7, 1),
+        source="SRC-SOL",
+        recipients=frozenset({_R.IVO}),
+        precedence=Precedence.DUTY,
+        breaks=_ALL,
+        gateway=_GATEWAY,
+        conditions=Conditions(
+            initiatives=_REQUEST,
+            purposes=frozenset({_P.SUPERVISION_OF_DISCLOSER}),
+            holder_activities=_SOCIAL_SERVICES,
+        ),
+        # "Den som bedriver verksamhet som står under tillsyn enligt denna lag är skyldig
+        # att på begäran av Inspektionen för vård och omsorg lämna över handlingar ... som
+        # myndigheten behöver för sin tillsyn" (28:1: IVO supervises socialtjänsten). A duty
+        # on request only; what IVO needs is IVO's judgement, so no assessment here.
+        note="Text read in SRC-SOL (SoL 2025:400 28 kap. 5 §); overlaps OSL 10:17.",
+    ),
+    Rule(
         id="sol-27-7-2026",
         citation="SoL 2025:400 27:7",
         title="Municipality reports deficiencies in a licensed activity to IVO",

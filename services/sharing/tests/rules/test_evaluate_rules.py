@@ -116,11 +116,25 @@ APPLIES = [
         id="OSL 12:2 – the supplier's consent claimed towards Adda → consent",
     ),
     pytest.param(
-        ask(to="ivo", purpose="supervision_of_discloser"),
+        ask("2025-06-01", to="ivo", purpose="supervision_of_discloser"),
         "release",
         ["OSL 10:17"],
         None,
-        id="OSL 10:17 – IVO supervising socialnämnden → release",
+        id="OSL 10:17 – IVO supervising socialnämnden (before SoL 2025:400) → release",
+    ),
+    pytest.param(
+        ask(to="ivo", purpose="supervision_of_discloser"),
+        "release",
+        ["OSL 10:28", "SoL 2025:400 28:5"],
+        None,
+        id="SoL 2025:400 28:5 – documents IVO asks for in its supervision → release",
+    ),
+    pytest.param(
+        ask(to="ivo", purpose="supervision_of_discloser", **PROCUREMENT),
+        "needs_assessment",
+        ["OSL 10:27"],
+        "obvious_priority",
+        id="SoL 2025:400 28:5 – the procurement unit is not the supervised activity → not 28:5",
     ),
     pytest.param(
         crime("2025-06-01", offence=BEDRAGERI, basis="OSL 10:18"),
@@ -982,7 +996,7 @@ def test_contract_example() -> None:
             },
         ],
         "flags": [],
-        "catalogue_version": "2026-01-01.1",
+        "catalogue_version": "2026-01-01.2",
     }
 
 
