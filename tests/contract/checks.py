@@ -42,3 +42,28 @@ def assert_problem_errors(response: Any) -> None:
         body = response.json()
         assert body["status"] == response.status_code
         assert body["detail"]
+
+
+def add_parameter_examples(schema: Any, values: dict[str, list[Any]]) -> None:
+    """Offer the seeded resources' ids as examples of the parameters with these names.
+
+    Generated ids almost never name an existing resource; with these, the examples
+    phase also reaches the 200 paths of GET-by-id and of actions on a resource.
+    """
+    for operations in schema.raw_schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                seeded = values.get(parameter.get("name"))
+                if seeded:
+                    parameter["examples"] = {
+                        f"seeded-{number}": {"value": value}
+                        for number, value in enumerate(seeded)
+                    }
+
+
+def add_body_example(schema: Any, method: str, path: str, body: Any) -> None:
+    """A request body that names seeded resources, tried in the examples phase."""
+    content = schema.raw_schema["paths"][path][method.lower()]["requestBody"]["content"]
+    content["application/json"]["examples"] = {"seeded": {"value": body}}

@@ -21,6 +21,7 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+from pydantic.config import JsonDict
 
 from samverkan_shared.identifiers import (
     parse_municipality_code,
@@ -161,6 +162,33 @@ class Person(_Request):
 
 
 class TipCreate(_Request):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "supplier": {
+                        "org_number": "556677-8899",
+                        "name": "Exempel Omsorg AB",
+                    },
+                    "agreement_id": "hvb-2022",
+                    "categories": ["staffing", "safety"],
+                    "description": "Nattpersonal saknades; barnet lämnades ensamt.",
+                    "occurred_on": "2026-03-01",
+                    "reporter": {
+                        "municipality_code": "1280",
+                        "unit": "IFO Barn och unga",
+                        "activity": "social_services",
+                        "contact_email": "tips@malmo.se",
+                    },
+                    "persons": [
+                        {"personal_number": "20121212-1212", "role": "placed_child"}
+                    ],
+                }
+            ]
+        },
+    )
+
     supplier: SupplierRef
     agreement_id: Annotated[str, StringConstraints(min_length=1, max_length=64), _NoNul]
     categories: list[TipCategory] = Field(min_length=1, max_length=len(TipCategory))
@@ -198,6 +226,13 @@ class TipCreate(_Request):
 
 
 class TipTransition(_Request):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"to": "investigating", "reason": "Utreds av Inköpscentralen"}]
+        },
+    )
+
     to: TipStatus
     reason: Reason
     breached_terms: list[Annotated[int, Field(ge=1, le=9999)]] = Field(
@@ -208,12 +243,27 @@ class TipTransition(_Request):
     )
 
 
+_STOP_EXAMPLE: JsonDict = {
+    "reason": "Brister i bemanning enligt ramavtalets villkor 2",
+    "tip_ids": ["0b7c6d2e-5f4a-4c1b-9a8e-3d2f1e0c9b8a"],
+}
+
+
 class CallOffStopCreate(_Request):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [_STOP_EXAMPLE]}
+    )
+
     reason: Reason
     tip_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
 
 
 class CallOffLift(_Request):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason": "Bemanningen åtgärdad"}]},
+    )
+
     reason: Reason
     tip_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
 
