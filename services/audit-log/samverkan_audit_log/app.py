@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from samverkan_audit_log.dependencies import LogContext
 from samverkan_audit_log.routes import checkpoint, entries, export, proofs, subjects
+from samverkan_audit_log.service import AppendQueue
 from samverkan_audit_log.settings import AuditLogSettings
 from samverkan_audit_log.signer import LogSigner, load_signer
 from samverkan_shared.auth import TokenValidator
@@ -27,16 +28,18 @@ def create_app(
     file, not fail its first request.
     """
     settings = settings or AuditLogSettings()
+    signer = signing_key or load_signer(settings)
+    key = pseudonym_key or settings.pseudonym_key()
+    engine = make_engine(settings.effective_database_url)
     context = LogContext(
-        signer=signing_key or load_signer(settings),
-        pseudonym_key=pseudonym_key or settings.pseudonym_key(),
+        signer=signer, pseudonym_key=key, appends=AppendQueue(engine, signer)
     )
     app: FastAPI = build_app(
         service="audit-log",
         title="Samverkan audit-log",
         description="Append-only, verifiable log of every disclosure (RFC 9162).",
         settings=settings,
-        engine=make_engine(settings.effective_database_url),
+        engine=engine,
         token_validator=token_validator,
     )
     app.state.audit_log = context

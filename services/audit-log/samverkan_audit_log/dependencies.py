@@ -7,6 +7,7 @@ from fastapi import Depends, Request, Security
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from samverkan_audit_log.service import AppendQueue
 from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.auth import AccessToken, access_token
 from samverkan_shared.db import session_for_request
@@ -23,10 +24,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class LogContext:
-    """What the routes need besides the database: the signer and the pseudonym key."""
+    """What the routes need besides the database: the signer, the pseudonym key and
+    the process's append queue (group commit)."""
 
     signer: LogSigner
     pseudonym_key: bytes
+    appends: AppendQueue
 
 
 def _log_context(request: Request) -> LogContext:

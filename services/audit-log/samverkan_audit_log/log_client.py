@@ -1,8 +1,11 @@
 """HTTP access to a remote audit log and its token issuer, for `samverkan audit verify`."""
 
 import base64
+import queue
+import threading
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from types import TracebackType
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -10,13 +13,18 @@ __all__ = [
     "ClientFactory",
     "FetchFailed",
     "LogReader",
+    "Prefetch",
     "default_client",
     "fetch_token",
 ]
 
 # Builds the client for one base URL; tests return clients over an in-process app.
 ClientFactory = Callable[[str], httpx.Client]
-_PAGE_LIMIT = 1000
+# The server's MAX_PAGE_SIZE: fewer, larger round trips. The first page is small,
+# so checking starts at once (it cannot overlap a download, the later ones do).
+_PAGE_LIMIT = 10_000
+_FIRST_PAGE_LIMIT = 1000
+T = TypeVar("T")
 
 
 class FetchFailed(Exception):
@@ -69,7 +77,7 @@ class LogReader:
 
     def pages(self) -> Iterator[list[Mapping[str, Any]]]:
         """Every page of entries, in index order, following next_cursor."""
-        params: dict[str, str | int] = {"limit": _PAGE_LIMIT}
+        params: dict[str, str | int] = {"limit": _FIRST_PAGE_LIMIT}
         while True:
             response = self._client.get(
                 "/v1/entries", params=params, headers=self._headers
@@ -115,3 +123,71 @@ def _json(response: httpx.Response, what: str) -> Mapping[str, Any]:
     if not isinstance(body, Mapping):
         raise FetchFailed(f"{what}: the answer is not a JSON object")
     return body
+
+
+class Prefetch(Generic[T]):
+    """Iterates ``source`` in a thread of its own, up to ``depth`` items ahead.
+
+    The verifier checks one page while the next is downloaded (and the server
+    builds it). Whatever the source raises is raised here, in order; leaving the
+    ``with`` block early stops the thread and waits for it, so the HTTP client is
+    not closed under a request in flight.
+    """
+
+    def __init__(self, source: Iterator[T], *, depth: int = 2) -> None:
+        self._queue: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._finished = False
+        self._thread = threading.Thread(
+            target=self._run, args=(source,), name="log-prefetch", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, source: Iterator[T]) -> None:
+        try:
+            for item in source:
+                if not self._put((True, item)):
+                    return
+        except BaseException as error:  # handed over to the consuming thread
+            self._put((False, error))
+            return
+        self._put((False, None))
+
+    def _put(self, message: tuple[bool, Any]) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(message, timeout=0.05)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def __iter__(self) -> "Prefetch[T]":
+        return self
+
+    def __next__(self) -> T:
+        if self._finished:
+            raise StopIteration
+        ok, value = self._queue.get()
+        if ok:
+            item: T = value
+            return item
+        self._finished = True
+        if value is None:
+            raise StopIteration
+        raise value
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def __enter__(self) -> "Prefetch[T]":
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -3,13 +3,16 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, insert, or_, update
+from sqlalchemy import Table, and_, bindparam, insert, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from samverkan_audit_log.merkle import StoredNode
 from samverkan_audit_log.models import (
+    AuditLogTable,
     CheckpointRecord,
     EntryLegalBasisRecord,
     EntryRecord,
@@ -18,9 +21,33 @@ from samverkan_audit_log.models import (
     TreeStateRecord,
 )
 
-__all__ = ["EntryFilter", "LogRepository", "NewEntry"]
+__all__ = ["EntryFilter", "LogRepository", "LoggedEntry", "NewEntry"]
+
+
+def table(model: type[AuditLogTable]) -> Table:
+    """The Core table of a model (its ``__table__``), typed."""
+    found: object = model.__table__  # type: ignore[attr-defined]
+    if not isinstance(found, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return found
+
 
 _SEQUENCER_ROW = 1
+_INSERT_ENTRY = insert(table(EntryRecord))
+_INSERT_BASIS = insert(table(EntryLegalBasisRecord))
+_INSERT_SUBJECT = insert(table(EntrySubjectRecord))
+_INSERT_NODE = insert(table(TreeNodeRecord))
+_INSERT_CHECKPOINT = insert(table(CheckpointRecord))
+_LOCK_SIZE = (
+    sa_select(table(TreeStateRecord).c.tree_size)
+    .where(table(TreeStateRecord).c.id == _SEQUENCER_ROW)
+    .with_for_update()
+)
+_ADVANCE = (
+    update(table(TreeStateRecord))
+    .where(table(TreeStateRecord).c.id == _SEQUENCER_ROW)
+    .values(tree_size=bindparam("new_size"))
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +78,15 @@ class NewEntry:
     appended_at: datetime
 
 
+@dataclass(frozen=True)
+class LoggedEntry:
+    """What an idempotent retry needs of an entry already in the log."""
+
+    index: int
+    leaf: bytes
+    leaf_hash: bytes
+
+
 class LogRepository:
     """Reads and appends; never updates a log row (the database would refuse)."""
 
@@ -65,12 +101,7 @@ class LogRepository:
         On SQLite the write session's BEGIN IMMEDIATE already holds the one write
         lock, and SQLAlchemy leaves FOR UPDATE out there.
         """
-        statement = (
-            select(TreeStateRecord.tree_size)
-            .where(TreeStateRecord.id == _SEQUENCER_ROW)
-            .with_for_update()
-        )
-        return int(self._session.exec(statement).one())
+        return int(self._session.connection().execute(_LOCK_SIZE).scalar_one())
 
     def tree_size(self) -> int:
         statement = select(TreeStateRecord.tree_size).where(
@@ -79,35 +110,61 @@ class LogRepository:
         return int(self._session.exec(statement).one())
 
     def advance_to(self, tree_size: int) -> None:
-        self._session.execute(
-            update(TreeStateRecord)
-            .where(col(TreeStateRecord.id) == _SEQUENCER_ROW)
-            .values(tree_size=tree_size)
-        )
+        self._session.connection().execute(_ADVANCE, {"new_size": tree_size})
 
     # --- entries -------------------------------------------------------------
 
-    def add_entry(self, entry: NewEntry) -> None:
-        """Insert the entry, then its side rows (each basis and subject once)."""
-        self._session.execute(insert(EntryRecord).values(_entry_row(entry)))
+    def append_entries(self, entries: Sequence[NewEntry]) -> None:
+        """Insert entries at the sequencer's size, advancing it after each one.
+
+        The database accepts an entry only at the current size and lets the size
+        grow only by one onto an existing entry (migration 0002), so each entry is
+        its own INSERT followed by the sequencer's UPDATE; the side rows of all of
+        them follow in one executemany per table.
+        """
+        # Constant Core statements with bound parameters: compiled once, cached;
+        # no ORM bulk machinery per statement (this runs twice per appended entry).
+        connection = self._session.connection()
+        for entry in entries:
+            connection.execute(_INSERT_ENTRY, _entry_row(entry))
+            connection.execute(_ADVANCE, {"new_size": entry.index + 1})
         bases = [
             {"basis": basis, "entry_index": entry.index}
+            for entry in entries
             for basis in dict.fromkeys(entry.legal_basis)
         ]
         subjects = [
             {"subject": subject, "entry_index": entry.index}
+            for entry in entries
             for subject in dict.fromkeys(entry.subjects)
         ]
         if bases:
-            self._session.execute(insert(EntryLegalBasisRecord), bases)
+            connection.execute(_INSERT_BASIS, bases)
         if subjects:
-            self._session.execute(insert(EntrySubjectRecord), subjects)
+            connection.execute(_INSERT_SUBJECT, subjects)
 
-    def find_decision(self, decision_id: str, event: str) -> EntryRecord | None:
-        statement = select(EntryRecord).where(
-            EntryRecord.decision_id == decision_id, EntryRecord.event == event
-        )
-        return self._session.exec(statement).first()
+    def find_decisions(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], LoggedEntry]:
+        """The logged entries of these ``(decision_id, event)`` pairs, in one query."""
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        statement = sa_select(
+            col(EntryRecord.decision_id),
+            col(EntryRecord.event),
+            col(EntryRecord.entry_index),
+            col(EntryRecord.leaf),
+            col(EntryRecord.leaf_hash),
+        ).where(col(EntryRecord.decision_id).in_({key[0] for key in wanted}))
+        found = {}
+        rows = self._session.connection().execute(statement)
+        for decision_id, event, index, leaf, hashed in rows:
+            if (decision_id, event) in wanted:
+                found[decision_id, event] = LoggedEntry(
+                    int(index), bytes(leaf), bytes(hashed)
+                )
+        return found
 
     def get(self, index: int) -> EntryRecord | None:
         return self._session.get(EntryRecord, index)
@@ -130,6 +187,26 @@ class LogRepository:
         statement = statement.order_by(col(EntryRecord.entry_index)).limit(limit)
         return list(self._session.exec(statement))
 
+    def page_leaves(
+        self, where: EntryFilter, *, after: int | None, limit: int
+    ) -> list[tuple[int, bytes, bytes]]:
+        """``(index, leaf, leaf_hash)`` of the entries ``page`` would return.
+
+        Only the three columns the wire form needs, as plain tuples: listing a page
+        of the log builds no ORM objects (the verifier reads the whole log this way).
+        """
+        index = col(EntryRecord.entry_index)
+        statement = select(index, col(EntryRecord.leaf), col(EntryRecord.leaf_hash))
+        if after is not None:
+            statement = statement.where(index > after)
+        statement = _filtered(statement, where)
+        statement = statement.order_by(index).limit(limit)
+        # Core execution on the session's connection: no ORM result processing.
+        rows = self._session.connection().execute(statement).all()
+        return [
+            (int(number), bytes(leaf), bytes(hashed)) for number, leaf, hashed in rows
+        ]
+
     # --- tree nodes ----------------------------------------------------------
 
     def add_nodes(self, nodes: Iterable[StoredNode]) -> None:
@@ -138,7 +215,7 @@ class LogRepository:
             for node in nodes
         ]
         if rows:
-            self._session.execute(insert(TreeNodeRecord), rows)
+            self._session.connection().execute(_INSERT_NODE, rows)
 
     def node_hashes(
         self, keys: Iterable[tuple[int, int]]
@@ -172,14 +249,30 @@ class LogRepository:
     def add_checkpoint(
         self, tree_size: int, root_hash: bytes, note: str, issued_at: datetime
     ) -> None:
-        self._session.execute(
-            insert(CheckpointRecord).values(
-                tree_size=tree_size, root_hash=root_hash, note=note, issued_at=issued_at
-            )
-        )
+        row = {
+            "tree_size": tree_size,
+            "root_hash": root_hash,
+            "note": note,
+            "issued_at": issued_at,
+        }
+        self._session.connection().execute(_INSERT_CHECKPOINT, row)
 
     def checkpoint(self, tree_size: int) -> CheckpointRecord | None:
         return self._session.get(CheckpointRecord, tree_size)
+
+    def checkpoint_covering(self, index: int) -> CheckpointRecord | None:
+        """The first checkpoint issued with the entry at ``index`` in it.
+
+        Appends are committed in batches with one checkpoint for the batch's final
+        size, so this is the checkpoint the entry's receipt carried.
+        """
+        statement = (
+            select(CheckpointRecord)
+            .where(col(CheckpointRecord.tree_size) > index)
+            .order_by(col(CheckpointRecord.tree_size))
+            .limit(1)
+        )
+        return self._session.exec(statement).first()
 
     def latest_checkpoint(self) -> CheckpointRecord | None:
         statement = (
@@ -205,9 +298,10 @@ def _entry_row(entry: NewEntry) -> dict[str, object]:
     }
 
 
-def _filtered(
-    statement: SelectOfScalar[EntryRecord], where: EntryFilter
-) -> SelectOfScalar[EntryRecord]:
+_Selection = TypeVar("_Selection", SelectOfScalar[EntryRecord], Select[Any])
+
+
+def _filtered(statement: _Selection, where: EntryFilter) -> _Selection:
     index = col(EntryRecord.entry_index)
     if where.recipient is not None:
         statement = statement.where(EntryRecord.recipient_code == where.recipient)

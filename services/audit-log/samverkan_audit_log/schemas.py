@@ -13,6 +13,7 @@ from pydantic import (
     JsonValue,
     field_validator,
 )
+from pydantic.config import JsonDict
 
 from samverkan_shared.canonical_json import MAX_SAFE_INTEGER
 from samverkan_shared.identifiers import InvalidIdentifier, parse_org_number
@@ -82,8 +83,30 @@ class Recipient(_Strict):
     name: Annotated[Text, Field(min_length=1, max_length=200)] | None = None
 
 
+_ENTRY_EXAMPLE: JsonDict = {
+    "event": "disclosure.released",
+    "decision_id": "3f1c2a9e-6b7d-4e21-9c0a-5d8e7f6a1b2c",
+    "occurred_at": "2026-11-23T10:00:00Z",
+    "actor": "sharing-service",
+    "recipient": {
+        "code": "polismyndigheten",
+        "org_number": "202100-0076",
+        "name": "Polismyndigheten",
+    },
+    "legal_basis": ["osl-10-24"],
+    "data_categories": ["supplier_company"],
+    "subjects": ["hmac-sha256:" + "5e" * 32],
+    "payload_sha256": "9f" * 32,
+    "partner_reference": "AM-2026-1234",
+}
+
+
 class Entry(_Strict):
     """One disclosure as logged; its RFC 8785 canonical JSON is the Merkle leaf."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [_ENTRY_EXAMPLE]}
+    )
 
     event: Code
     decision_id: Annotated[
@@ -165,6 +188,10 @@ class EntryPage(_Strict):
 
 class SubjectLookup(_Strict):
     """A personal, coordination or organisation number, in the body (never a URL)."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"identifier": "556677-8899"}]}
+    )
 
     identifier: Annotated[Text, Field(min_length=1, max_length=20)]
 

@@ -6,11 +6,17 @@ the sequencer row), so two processes on one database can neither fork, gap nor
 reorder the tree. It is acknowledged only after the commit: SQLite in WAL mode
 with synchronous=NORMAL keeps a committed transaction across a process kill, and
 a PostgreSQL commit is durable.
+
+Concurrent appends within one process share such a transaction (group commit,
+``AppendQueue``): one lock, one commit and one signed checkpoint per batch instead
+of per entry.
 """
 
 import base64
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -22,6 +28,7 @@ from samverkan_audit_log.merkle import (
     EMPTY_ROOT,
     InvalidProofRequest,
     MerkleAccumulator,
+    StoredNode,
     SubtreeHashGetter,
     consistency_proof,
     inclusion_proof,
@@ -29,8 +36,7 @@ from samverkan_audit_log.merkle import (
     node_for_range,
     right_edge_nodes,
 )
-from samverkan_audit_log.models import EntryRecord
-from samverkan_audit_log.repository import LogRepository, NewEntry
+from samverkan_audit_log.repository import LoggedEntry, LogRepository, NewEntry
 from samverkan_audit_log.schemas import Entry, ProofHashes, Receipt
 from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.canonical_json import canonicalize
@@ -38,7 +44,9 @@ from samverkan_shared.db import write_session
 from samverkan_shared.problems import Conflict, UnprocessableContent
 
 __all__ = [
+    "MAX_BATCH",
     "AppendOutcome",
+    "AppendQueue",
     "InconsistentTree",
     "append_entry",
     "b64",
@@ -81,48 +89,188 @@ def append_entry(
 
     The same ``decision_id`` and ``event`` again with the identical entry returns the
     original receipt (the sharing service retries); with a different entry → 409.
+    This is a batch of one; the service's route goes through ``AppendQueue``.
     """
-    leaf = canonicalize(entry.document())
+    pending = _Pending(entry)
+    _append_batch(engine, signer, [pending], clock())
+    return pending.future.result()
+
+
+@dataclass
+class _Pending:
+    """One queued append: its entry, its leaf and where its outcome goes."""
+
+    entry: Entry
+    leaf: bytes = b""
+    future: "Future[AppendOutcome]" = field(default_factory=Future)
+
+    def __post_init__(self) -> None:
+        self.leaf = canonicalize(self.entry.document())
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.entry.decision_id, self.entry.event
+
+
+# Entries per append transaction: enough for every request a busy process has
+# waiting (its thread pool is smaller), few enough to keep one transaction short.
+MAX_BATCH = 200
+
+
+class AppendQueue:
+    """Group commit: the appends of this process, gathered into few transactions.
+
+    A request queues its entry and, if no append transaction is running in this
+    process, becomes the leader: it takes up to ``max_batch`` queued entries (its own
+    among them, or it loops until it is) and appends them in one transaction that
+    holds the sequencer lock, with one signed checkpoint for the batch's final size.
+    Requests that arrive meanwhile wait and form the next batch. Every entry of a
+    batch gets its own index and leaf hash and that checkpoint as its receipt; an
+    inclusion proof against the later size is as good as one against its own.
+
+    Only the commit acknowledges: if the transaction fails, every request of the
+    batch gets the error and none is acknowledged. The sequencer lock still
+    serialises this process against every other on the same database.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        signer: LogSigner,
+        *,
+        max_batch: int = MAX_BATCH,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        self._engine = engine
+        self._signer = signer
+        self._max_batch = max_batch
+        self._clock = clock
+        self._condition = threading.Condition()
+        self._queue: list[_Pending] = []
+        self._writing = False
+
+    def append(self, entry: Entry) -> AppendOutcome:
+        pending = _Pending(entry)
+        with self._condition:
+            self._queue.append(pending)
+            while self._writing and not pending.future.done():
+                self._condition.wait()
+            leader = not pending.future.done()
+            if leader:
+                self._writing = True
+        if leader:
+            self._lead(pending)
+        return pending.future.result()
+
+    def _lead(self, own: _Pending) -> None:
+        try:
+            while not own.future.done():
+                with self._condition:
+                    batch = self._queue[: self._max_batch]
+                    del self._queue[: self._max_batch]
+                _settle(batch, self._engine, self._signer, self._clock())
+                with self._condition:
+                    self._condition.notify_all()
+        finally:
+            with self._condition:
+                self._writing = False
+                self._condition.notify_all()
+
+
+def _settle(
+    batch: list[_Pending], engine: Engine, signer: LogSigner, now: datetime
+) -> None:
+    """Append ``batch``; every request gets its outcome, or the batch's error."""
+    try:
+        _append_batch(engine, signer, batch, now)
+    except BaseException as error:
+        for pending in batch:
+            if not pending.future.done():
+                pending.future.set_exception(error)
+        if not isinstance(error, Exception):
+            raise
+
+
+def _append_batch(
+    engine: Engine, signer: LogSigner, batch: list[_Pending], now: datetime
+) -> None:
+    """One transaction under the sequencer lock; outcomes are set after the commit."""
+    outcomes: list[tuple[_Pending, AppendOutcome | Exception]] = []
     with write_session(engine) as session:
         repository = LogRepository(session)
         size = repository.lock_tree_size()
-        existing = repository.find_decision(entry.decision_id, entry.event)
-        if existing is not None:
-            receipt = _original_receipt(repository, existing, leaf)
-            _log.info("audit_entry_replayed", index=receipt.index)
-            return AppendOutcome(receipt, True)
-        receipt = _append_leaf(repository, signer, entry, leaf, size, clock())
-        session.commit()
-    _log.info("audit_entry_appended", index=receipt.index, tree_size=receipt.tree_size)
-    return AppendOutcome(receipt, False)
+        logged = repository.find_decisions(pending.key for pending in batch)
+        fresh: dict[tuple[str, str], _Pending] = {}
+        repeats: list[_Pending] = []
+        for pending in batch:
+            if pending.key in logged:
+                outcomes.append(
+                    (pending, _replayed(repository, logged[pending.key], pending))
+                )
+            elif pending.key in fresh:
+                repeats.append(pending)  # the same decision twice in one batch
+            else:
+                fresh[pending.key] = pending
+        receipts: dict[tuple[str, str], Receipt] = {}
+        if fresh:
+            receipts = _append_leaves(
+                repository, signer, list(fresh.values()), size, now
+            )
+            session.commit()
+    for key, receipt in receipts.items():
+        outcomes.append((fresh[key], AppendOutcome(receipt, False)))
+        _log.info(
+            "audit_entry_appended", index=receipt.index, tree_size=receipt.tree_size
+        )
+    for pending in repeats:
+        first = fresh[pending.key]
+        outcomes.append((pending, _repeated(first, receipts[first.key], pending)))
+    for pending, outcome in outcomes:
+        if isinstance(outcome, Exception):
+            pending.future.set_exception(outcome)
+        else:
+            if outcome.replayed:
+                _log.info("audit_entry_replayed", index=outcome.receipt.index)
+            pending.future.set_result(outcome)
 
 
-def _append_leaf(
+def _append_leaves(
     repository: LogRepository,
     signer: LogSigner,
-    entry: Entry,
-    leaf: bytes,
+    batch: list[_Pending],
     size: int,
     now: datetime,
-) -> Receipt:
+) -> dict[tuple[str, str], Receipt]:
     # Resume the compact range of the tree (RFC 9162 §2.1.1 MTH) from the
-    # O(log n) right-edge subtrees, and store every subtree the leaf completes.
+    # O(log n) right-edge subtrees, and store every subtree the leaves complete.
     edge = right_edge_nodes(size)
     stored = repository.node_hashes(edge)
     accumulator = MerkleAccumulator(size, [_stored(stored, key) for key in edge])
-    hashed = leaf_hash(leaf)
-    nodes = accumulator.append(hashed)
-    # Entry before sequencer: the database accepts an entry only at the current
-    # size and lets the size grow only onto an existing entry.
-    repository.add_entry(_new_entry(entry, size, leaf, hashed, now))
+    entries: list[NewEntry] = []
+    nodes: list[StoredNode] = []
+    for offset, pending in enumerate(batch):
+        hashed = leaf_hash(pending.leaf)
+        nodes += accumulator.append(hashed)
+        entries.append(
+            _new_entry(pending.entry, size + offset, pending.leaf, hashed, now)
+        )
+    # Entries before the sequencer: the database accepts an entry only at the
+    # current size and lets the size grow only onto an existing entry.
+    repository.append_entries(entries)
     repository.add_nodes(nodes)
-    repository.advance_to(size + 1)
+    final = accumulator.tree_size
     root = accumulator.root()
-    note = signer.sign(size + 1, root)
-    repository.add_checkpoint(size + 1, root, note, now)
-    return Receipt(
-        index=size, leaf_hash=b64(hashed), tree_size=size + 1, checkpoint=note
-    )
+    note = signer.sign(final, root)
+    repository.add_checkpoint(final, root, note, now)
+    return {
+        pending.key: Receipt(
+            index=entry.index,
+            leaf_hash=b64(entry.leaf_hash),
+            tree_size=final,
+            checkpoint=note,
+        )
+        for pending, entry in zip(batch, entries, strict=True)
+    }
 
 
 def _new_entry(
@@ -143,25 +291,41 @@ def _new_entry(
     )
 
 
-def _original_receipt(
-    repository: LogRepository, existing: EntryRecord, leaf: bytes
-) -> Receipt:
-    if bytes(existing.leaf) != leaf:
-        raise Conflict(
-            f"Decision {existing.decision_id} already has a {existing.event!r} entry "
-            f"(index {existing.entry_index}) with different content; an audit "
-            "entry cannot be changed."
-        )
-    size = existing.entry_index + 1
-    checkpoint = repository.checkpoint(size)
+def _conflict(pending: _Pending, index: int) -> Conflict:
+    entry = pending.entry
+    return Conflict(
+        f"Decision {entry.decision_id} already has a {entry.event!r} entry "
+        f"(index {index}) with different content; an audit entry cannot be changed."
+    )
+
+
+def _replayed(
+    repository: LogRepository, existing: LoggedEntry, pending: _Pending
+) -> AppendOutcome | Exception:
+    """The original receipt of an entry already logged, or 409 if it differs."""
+    if existing.leaf != pending.leaf:
+        return _conflict(pending, existing.index)
+    checkpoint = repository.checkpoint_covering(existing.index)
     if checkpoint is None:
-        raise InconsistentTree(f"the checkpoint for tree size {size} is missing")
-    return Receipt(
-        index=existing.entry_index,
-        leaf_hash=b64(bytes(existing.leaf_hash)),
-        tree_size=size,
+        return InconsistentTree(
+            f"no checkpoint covers the entry at index {existing.index}"
+        )
+    receipt = Receipt(
+        index=existing.index,
+        leaf_hash=b64(existing.leaf_hash),
+        tree_size=checkpoint.tree_size,
         checkpoint=checkpoint.note,
     )
+    return AppendOutcome(receipt, True)
+
+
+def _repeated(
+    first: _Pending, receipt: Receipt, pending: _Pending
+) -> AppendOutcome | Exception:
+    """A second request for a decision appended earlier in the same batch."""
+    if first.leaf != pending.leaf:
+        return _conflict(pending, receipt.index)
+    return AppendOutcome(receipt, True)
 
 
 def current_checkpoint(session: Session, signer: LogSigner) -> str:

@@ -10,7 +10,8 @@ Each failure raises ``VerificationFailed`` with the index and the check that fai
 
 import base64
 import binascii
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,13 +23,14 @@ from samverkan_audit_log.checkpoint import (
     parse_verifier_key,
 )
 from samverkan_audit_log.merkle import MerkleAccumulator, leaf_hash, verify_consistency
-from samverkan_shared.canonical_json import canonicalize
+from samverkan_shared.canonical_json import MAX_SAFE_INTEGER, canonicalize
 
 __all__ = [
     "LogItem",
     "LogVerifier",
     "Verdict",
     "VerificationFailed",
+    "canonical_leaf",
     "check_consistency",
     "open_checkpoint",
     "parse_item",
@@ -119,6 +121,27 @@ class LogVerifier:
         for item in items:
             self.add(item)
 
+    def add_page(self, page: Sequence[object]) -> None:
+        """Check a downloaded page of raw items, as ``parse_item`` and ``add`` do.
+
+        The same verdict, found faster: each item is first checked without decoding
+        anything (the canonical leaf of its entry, base64-encoded, must be its
+        ``leaf`` text; the hash of that leaf, encoded, its ``leaf_hash`` text). The
+        first item that does not pass, and every item after it, goes through
+        ``parse_item`` and ``add``, which name the index and the check that fails.
+        """
+        start = self.verified
+        room = max(self.checkpoint.tree_size - start, 0)
+        hashes: list[bytes] = []
+        for raw in page[:room]:
+            hashed = _quick_leaf_hash(raw, start + len(hashes))
+            if hashed is None:
+                break
+            hashes.append(hashed)
+        self._accumulator.extend(hashes)
+        for position in range(len(hashes), len(page)):
+            self.add(parse_item(_mapping(page[position]), start + position))
+
     def add(self, item: LogItem) -> None:
         """Check one entry; those beyond the checkpoint's size are ignored."""
         if self.complete:
@@ -154,11 +177,89 @@ class LogVerifier:
         return Verdict(size, root, signer)
 
 
-def _canonical(item: LogItem) -> bytes | None:
+def _mapping(raw: object) -> Mapping[str, Any]:
+    # parse_item turns a non-mapping into the "not well-formed" verdict.
+    return raw if isinstance(raw, Mapping) else {}
+
+
+def _quick_leaf_hash(raw: object, expected: int) -> bytes | None:
+    """The leaf hash of a well-formed, correct item at ``expected``; else None."""
+    if type(raw) is not dict:
+        return None
+    index, entry = raw.get("index"), raw.get("entry")
+    leaf, claimed = raw.get("leaf"), raw.get("leaf_hash")
+    if type(index) is not int or index != expected or type(entry) is not dict:
+        return None
+    if type(leaf) is not str or type(claimed) is not str:
+        return None
     try:
-        return canonicalize(item.entry)
+        canonical = canonical_leaf(entry)
     except (TypeError, ValueError):
         return None
+    if binascii.b2a_base64(canonical, newline=False).decode("ascii") != leaf:
+        return None
+    hashed = leaf_hash(canonical)
+    if binascii.b2a_base64(hashed, newline=False).decode("ascii") != claimed:
+        return None
+    return hashed
+
+
+def _canonical(item: LogItem) -> bytes | None:
+    try:
+        return canonical_leaf(item.entry)
+    except (TypeError, ValueError):
+        return None
+
+
+def canonical_leaf(entry: object) -> bytes:
+    """``canonicalize(entry)``, byte for byte, about five times faster on log entries.
+
+    When the value holds only dicts with BMP-only str keys, lists, str, bool, None
+    and ints within ±2**53 (every entry the service writes, unless its details hold
+    a float), the C JSON encoder with sorted keys writes exactly RFC 8785's bytes:
+    the same string escapes (``"``, ``\\`` and U+0000..U+001F, the five short
+    forms, lowercase ``\\u00xx``), and code point order equals UTF-16 code unit order
+    for BMP keys. Anything else (floats, other key characters, other types) goes
+    through ``canonicalize`` itself; tests check the two agree on arbitrary values.
+    """
+    if _plain_json(entry):
+        # Lone surrogates pass the encoder but not UTF-8, a ValueError as in canonicalize.
+        return _ENCODER.encode(entry).encode("utf-8")
+    return canonicalize(entry)
+
+
+# No circularity check: _plain_json has walked the value already (a cycle would
+# not have come back from it).
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, check_circular=False
+)
+
+
+def _plain_json(value: object) -> bool:
+    """True for values ``canonical_leaf`` may hand to ``json.dumps`` (exact types)."""
+    if type(value) is dict:
+        for key, item in value.items():
+            if type(key) is not str or not (key.isascii() or _bmp(key)):
+                return False
+            if type(item) is not str and not _plain_json(item):
+                return False
+        return True
+    if type(value) is list:
+        # A loop, not all(generator): this runs for every entry the verifier reads.
+        for item in value:
+            if type(item) is str or _plain_json(item):
+                continue
+            return False
+        return True
+    if type(value) is str or type(value) is bool or value is None:
+        return True
+    if type(value) is int:
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    return False
+
+
+def _bmp(text: str) -> bool:
+    return max(text, default="\0") <= "\uffff"
 
 
 def check_consistency(

@@ -2,6 +2,7 @@
 
 import base64
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -11,7 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from samverkan_audit_log import log_client
 from samverkan_audit_log.cli import Progress, main
+from samverkan_audit_log.log_client import FetchFailed, Prefetch
 from samverkan_audit_log.merkle import EMPTY_ROOT
 from samverkan_audit_log.signer import LogSigner
 
@@ -166,3 +169,46 @@ def test_the_progress_bar_draws_only_on_a_terminal() -> None:
     assert terminal.getvalue() == (
         "\r[#####.....]  50% 100/200 entries\r[##########] 100% 200/200 entries\n"
     )
+
+
+class TestPrefetch:
+    def test_yields_everything_in_order(self) -> None:
+        with Prefetch(iter(range(50)), depth=2) as pages:
+            assert list(pages) == list(range(50))
+
+    def test_raises_what_the_source_raised_after_the_items_before_it(self) -> None:
+        def source() -> Iterator[int]:
+            yield 1
+            raise FetchFailed("entries: HTTP 503")
+
+        with Prefetch(source()) as pages:
+            assert next(pages) == 1
+            with pytest.raises(FetchFailed, match="HTTP 503"):
+                next(pages)
+            with pytest.raises(StopIteration):
+                next(pages)
+
+    def test_leaving_early_stops_the_thread(self) -> None:
+        produced: list[int] = []
+
+        def endless() -> Iterator[int]:
+            number = 0
+            while True:
+                produced.append(number)
+                yield number
+                number += 1
+
+        with Prefetch(endless(), depth=1) as pages:
+            assert next(pages) == 0
+        assert not pages._thread.is_alive()
+        assert len(produced) <= 4  # one taken, one queued, one waiting to be queued
+
+
+def test_verify_reads_a_log_longer_than_the_first_page(
+    client, appender, make_entry, verify, monkeypatch
+) -> None:
+    monkeypatch.setattr(log_client, "_FIRST_PAGE_LIMIT", 2)
+    monkeypatch.setattr(log_client, "_PAGE_LIMIT", 3)
+    _append(client, appender, make_entry, range(10))
+    code, output = verify()
+    assert (code, output.split(",")[0]) == (0, "OK: 10 entries")

@@ -1,9 +1,15 @@
 """Listing, filtering, paging and subject look-ups (access requests)."""
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from samverkan_audit_log import listing
+from samverkan_audit_log.schemas import EntryPage
+from samverkan_shared.db import make_engine
 
 EBM = {"code": "ekobrottsmyndigheten", "org_number": "202100-4284", "name": "EBM"}
 CHILD = "20121212-1212"
@@ -120,3 +126,60 @@ class TestSubjectLookup:
         assert body["errors"][0]["pointer"] == "#/identifier"
         assert body["detail"].startswith("identifier: ")
         assert "1213" not in response.text
+
+
+class TestPageBody:
+    """Pages are built as JSON text from raw columns; they must be the EntryPage."""
+
+    @pytest.mark.usefixtures("logged")
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {},
+            {"limit": 2},
+            {"limit": 2, "cursor": listing.encode_cursor(1)},
+            {"recipient": "ekobrottsmyndigheten"},
+            {"legal_basis": "lag-2025-170"},
+            {"to": "2026-12-01T07:00:00Z", "limit": 3},
+        ],
+    )
+    def test_is_the_page_list_entries_builds(
+        self, client, reader, database_url, params
+    ) -> None:
+        response = client.get("/v1/entries", params=params, headers=reader)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/json"
+        engine = make_engine(database_url)
+        where = listing.utc_filter(
+            recipient=params.get("recipient"),
+            legal_basis=params.get("legal_basis"),
+            occurred_to=datetime.fromisoformat(params["to"])
+            if "to" in params
+            else None,
+        )
+        with Session(engine) as session:
+            expected = listing.list_entries(
+                session, where, params.get("cursor"), params.get("limit", 100)
+            )
+        engine.dispose()
+        assert response.json() == expected.model_dump()
+        EntryPage.model_validate_json(response.content)
+
+    def test_the_verifier_may_ask_for_10000_entries_a_page(
+        self, client, reader
+    ) -> None:
+        ok = client.get("/v1/entries", params={"limit": 10_000}, headers=reader)
+        too_many = client.get("/v1/entries", params={"limit": 10_001}, headers=reader)
+        assert (ok.status_code, ok.json()) == (200, {"items": [], "next_cursor": None})
+        assert too_many.status_code == 422
+
+    def test_a_stored_leaf_that_is_not_a_json_object_is_an_error_not_a_page(
+        self,
+    ) -> None:
+        for leaf in (b"[1]", b'{"n":NaN}', b"{", b'{"a":1}x'):
+            with pytest.raises(ValueError):
+                listing._item_json(0, leaf, bytes(32))
+        assert listing._item_json(3, b'{"a":"\\u00e5"}', b"\x00" * 32) == (
+            '{"index":3,"entry":{"a":"\\u00e5"},"leaf":"eyJhIjoiXHUwMGU1In0=",'
+            '"leaf_hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}'
+        )

@@ -5,11 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import AwareDatetime
 
-from samverkan_audit_log import listing, service
+from samverkan_audit_log import listing
 from samverkan_audit_log.dependencies import (
     AuditAppender,
     AuditReader,
-    EngineDep,
     LogDep,
     SessionDep,
 )
@@ -39,17 +38,17 @@ router = APIRouter(prefix="/v1/entries", tags=["entries"])
 def append(
     body: Entry,
     caller: AuditAppender,
-    engine: EngineDep,
     log: LogDep,
     response: Response,
 ) -> Receipt:
-    outcome = service.append_entry(engine, log.signer, body)
+    # Concurrent appends of this process are committed together (group commit).
+    outcome = log.appends.append(body)
     if outcome.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return outcome.receipt
 
 
-@router.get("", summary="List entries, filtered, by index")
+@router.get("", summary="List entries, filtered, by index", response_model=EntryPage)
 def list_entries(
     caller: AuditReader,
     session: SessionDep,
@@ -60,7 +59,7 @@ def list_entries(
     subject: Annotated[str | None, Query(pattern=PSEUDONYM)] = None,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=listing.MAX_PAGE_SIZE)] = listing.PAGE_SIZE,
-) -> EntryPage:
+) -> Response:
     where = listing.utc_filter(
         recipient=recipient,
         legal_basis=legal_basis,
@@ -68,7 +67,9 @@ def list_entries(
         occurred_from=occurred_from,
         occurred_to=occurred_to,
     )
-    return listing.list_entries(session, where, cursor, limit)
+    # Built by hand (no per-row model): the same EntryPage, far cheaper per entry.
+    body = listing.page_json(session, where, cursor, limit)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/{index}", summary="One entry", responses=problem_responses(404))

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from samverkan_audit_log import listing
 from samverkan_audit_log.dependencies import AuditReader, LogDep, SessionDep
@@ -13,12 +13,17 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 
 
-@router.post("/lookup", summary="Disclosures about an identity number (in the body)")
+@router.post(
+    "/lookup",
+    summary="Disclosures about an identity number (in the body)",
+    response_model=EntryPage,
+)
 def lookup(
     body: SubjectLookup,
     caller: AuditReader,
     session: SessionDep,
     log: LogDep,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
-) -> EntryPage:
-    return listing.lookup_subject(session, body.identifier, log.pseudonym_key, cursor)
+) -> Response:
+    page = listing.lookup_subject(session, body.identifier, log.pseudonym_key, cursor)
+    return Response(page, media_type="application/json")

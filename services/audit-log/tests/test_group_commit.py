@@ -1,0 +1,187 @@
+"""Group commit: concurrent appends of one process share a transaction and a checkpoint."""
+
+import base64
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session
+
+from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
+from samverkan_audit_log.merkle import verify_inclusion
+from samverkan_audit_log.models import CheckpointRecord
+from samverkan_audit_log.repository import LogRepository
+from samverkan_audit_log.schemas import Entry
+from samverkan_audit_log.service import AppendOutcome, AppendQueue, prove_inclusion
+from samverkan_audit_log.signer import LogSigner
+from samverkan_shared.db import make_engine
+from samverkan_shared.problems import Conflict
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+class _Gate:
+    """A clock that holds the first batch until every other request has queued."""
+
+    def __init__(self, queue_length: Callable[[], int], expected: int) -> None:
+        self._queue_length = queue_length
+        self._expected = expected
+        self._first = True
+        self.entered = threading.Event()  # the first leader has taken its batch
+
+    def __call__(self) -> datetime:
+        if self._first:
+            self._first = False
+            self.entered.set()
+            deadline = datetime.now(UTC).timestamp() + 10
+            while self._queue_length() < self._expected:
+                assert datetime.now(UTC).timestamp() < deadline, "requests never queued"
+                threading.Event().wait(0.01)
+        return datetime.now(UTC)
+
+
+def _gated_queue(engine: Engine, signer: LogSigner, waiting: int) -> AppendQueue:
+    """A queue whose first leader waits until ``waiting`` more requests queued."""
+    queue = AppendQueue(engine, signer)
+    queue._clock = _Gate(lambda: len(queue._queue), waiting)
+    return queue
+
+
+def _first_batch_taken(queue: AppendQueue) -> bool:
+    gate = queue._clock
+    assert isinstance(gate, _Gate)
+    return gate.entered.wait(10)
+
+
+def _concurrently(
+    queue: AppendQueue, entries: list[Entry]
+) -> list[AppendOutcome | BaseException]:
+    """The first entry leads alone; the others queue behind it and form one batch."""
+    results: list[AppendOutcome | BaseException] = []
+
+    def append(entry: Entry) -> AppendOutcome | BaseException:
+        try:
+            return queue.append(entry)
+        except Exception as error:
+            return error
+
+    with ThreadPoolExecutor(len(entries)) as pool:
+        first = pool.submit(append, entries[0])
+        assert _first_batch_taken(queue)
+        rest = [pool.submit(append, entry) for entry in entries[1:]]
+        results = [first.result(), *(future.result() for future in rest)]
+    return results
+
+
+def _entry(
+    make_entry: Callable[..., dict[str, Any]], number: Any, **changes: Any
+) -> Entry:
+    return Entry.model_validate(make_entry(number, **changes))
+
+
+def _checkpoints(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(
+            session.execute(
+                select(func.count()).select_from(CheckpointRecord)
+            ).scalar_one()
+        )
+
+
+def test_a_batch_shares_one_transaction_and_one_checkpoint(
+    engine, signer, make_entry
+) -> None:
+    queue = _gated_queue(engine, signer, waiting=11)
+    outcomes = _concurrently(queue, [_entry(make_entry, n) for n in range(12)])
+
+    receipts = [
+        outcome.receipt for outcome in outcomes if isinstance(outcome, AppendOutcome)
+    ]
+    assert len(receipts) == 12
+    assert sorted(r.index for r in receipts) == list(range(12))
+    assert receipts[0].tree_size == 1  # the leader's own batch of one
+    batch = receipts[1:]
+    assert {r.tree_size for r in batch} == {12}
+    assert len({r.checkpoint for r in batch}) == 1
+    assert _checkpoints(engine) == 2  # one per batch, not one per entry
+
+    key = parse_verifier_key(signer.verifier_key)
+    with Session(engine) as session:
+        for receipt in receipts:
+            checkpoint = open_signed_checkpoint(receipt.checkpoint, key)
+            assert checkpoint.tree_size == receipt.tree_size
+            proof = prove_inclusion(session, receipt.index, receipt.tree_size)
+            assert verify_inclusion(
+                base64.b64decode(receipt.leaf_hash),
+                receipt.index,
+                receipt.tree_size,
+                [base64.b64decode(h) for h in proof.hashes],
+                checkpoint.root_hash,
+            )
+
+
+def test_a_retry_gets_the_receipt_of_its_batch(engine, signer, make_entry) -> None:
+    queue = _gated_queue(engine, signer, waiting=3)
+    outcomes = _concurrently(queue, [_entry(make_entry, n) for n in range(4)])
+    original = outcomes[2]
+    assert isinstance(original, AppendOutcome)
+
+    again = AppendQueue(engine, signer).append(_entry(make_entry, 2))
+    assert again == AppendOutcome(original.receipt, replayed=True)
+    assert again.receipt.tree_size == 4
+
+
+def test_the_same_decision_twice_in_one_batch(engine, signer, make_entry) -> None:
+    queue = _gated_queue(engine, signer, waiting=4)
+    entries = [
+        _entry(make_entry, 0),
+        _entry(make_entry, 1),
+        _entry(make_entry, 1),  # an identical retry racing the first request
+        _entry(make_entry, 1, actor="someone else"),  # the same decision, changed
+        _entry(make_entry, 2),
+    ]
+    _, one, retry, changed, two = _concurrently(queue, entries)
+
+    assert isinstance(one, AppendOutcome)
+    assert isinstance(two, AppendOutcome)
+    assert isinstance(retry, AppendOutcome)
+    assert (one.replayed, retry.replayed) == (False, True)
+    assert retry.receipt == one.receipt
+    assert isinstance(changed, Conflict)
+    assert f"(index {one.receipt.index})" in str(changed.detail)
+    assert sorted([one.receipt.index, two.receipt.index]) == [1, 2]
+    with Session(engine) as session:
+        assert LogRepository(session).tree_size() == 3
+
+
+def test_a_failed_batch_fails_every_request_and_acknowledges_none(
+    engine, signer, make_entry
+) -> None:
+    outage = threading.Event()
+
+    class Broken(LogSigner):
+        def sign(self, tree_size: int, root_hash: bytes) -> str:
+            if tree_size > 1 and not outage.is_set():
+                outage.set()  # this batch fails, later ones are signed
+                raise RuntimeError("the signing key is unavailable")
+            return super().sign(tree_size, root_hash)
+
+    broken = Broken(signer.origin, signer.private_key)
+    queue = _gated_queue(engine, broken, waiting=5)
+    first, *batch = _concurrently(queue, [_entry(make_entry, n) for n in range(6)])
+
+    assert isinstance(first, AppendOutcome)
+    assert all(isinstance(result, RuntimeError) for result in batch), batch
+    with Session(engine) as session:
+        assert LogRepository(session).tree_size() == 1
+    # The failure released the leadership: the next append is served.
+    assert queue.append(_entry(make_entry, 9)).receipt.index == 1

@@ -1,0 +1,206 @@
+"""The verifier's fast paths give exactly the verdicts of the plain ones.
+
+``canonical_leaf`` must be ``canonicalize`` byte for byte (or fail alike), and
+``LogVerifier.add_page`` must pass, and fail with the same message, wherever
+``parse_item`` followed by ``add`` does.
+"""
+
+import base64
+import copy
+import math
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from samverkan_audit_log.checkpoint import parse_verifier_key
+from samverkan_audit_log.merkle import leaf_hash, root_from_leaf_hashes
+from samverkan_audit_log.signer import LogSigner
+from samverkan_audit_log.verify import (
+    LogVerifier,
+    VerificationFailed,
+    canonical_leaf,
+    open_checkpoint,
+    parse_item,
+)
+from samverkan_shared.canonical_json import MAX_SAFE_INTEGER, canonicalize
+
+SIGNER = LogSigner("samverkan.test/audit-log", Ed25519PrivateKey.generate())
+KEY = parse_verifier_key(SIGNER.verifier_key)
+
+# Everything canonicalize sees in practice and what it must refuse: floats (other
+# digits than repr), integers around ±2**53, astral and surrogate characters (UTF-16
+# key order, invalid UTF-8), control characters, tuples, non-str keys.
+_characters = st.characters(codec=None, exclude_categories=())
+_texts = st.text(_characters, max_size=6) | st.sampled_from(
+    [
+        "",
+        "a",
+        "\x00",
+        "\x1f",
+        "\x7f",
+        '"',
+        "\\",
+        "\u2028",
+        "\ud800",
+        "\ue000",
+        "\U0001f600",
+    ]
+)
+_integers = st.integers(
+    min_value=-MAX_SAFE_INTEGER - 2, max_value=MAX_SAFE_INTEGER + 2
+) | st.sampled_from([MAX_SAFE_INTEGER, -MAX_SAFE_INTEGER, 2**63, 0])
+_floats = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from(
+    [1.0, -0.0, 1e21, 1e-7, 5e-324, 2.0**60, math.inf]
+)
+_keys = _texts | st.integers(-3, 3) | st.booleans() | st.none() | st.just(1.5)
+_values = st.recursive(
+    st.none() | st.booleans() | _integers | _floats | _texts,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.lists(children, max_size=3).map(tuple)
+        | st.dictionaries(_keys, children, max_size=4)
+        | st.dictionaries(_texts, children, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+def _outcome(function: Any, value: object) -> bytes | str:
+    """The bytes, or the kind of refusal (the verifier treats both kinds alike)."""
+    try:
+        return bytes(function(value))
+    except TypeError:
+        return "TypeError"
+    except ValueError:
+        return "ValueError"
+
+
+class TestCanonicalLeaf:
+    @settings(max_examples=1500)
+    @given(_values)
+    def test_is_canonicalize_byte_for_byte(self, value: object) -> None:
+        assert _outcome(canonical_leaf, value) == _outcome(canonicalize, value)
+
+    @settings(max_examples=500)
+    @given(st.dictionaries(_texts, _values, max_size=8))
+    def test_is_canonicalize_for_entries(self, entry: dict[str, object]) -> None:
+        assert _outcome(canonical_leaf, entry) == _outcome(canonicalize, entry)
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            {"\ue000": 1, "\U0001f600": 2},  # code point vs UTF-16 order differ
+            {"n": 2**53 + 1},
+            {"n": 1e21},
+            {"n": 10.0},
+            {1: "int key"},
+            {"s": "\ud800"},
+            {"t": ("a", 1)},
+            {"c": '\x00\x08\x0b\x1f"\\/'},
+        ],
+    )
+    def test_the_cases_the_fast_path_must_not_take_alone(self, value: object) -> None:
+        assert _outcome(canonical_leaf, value) == _outcome(canonicalize, value)
+
+
+def _raw_items(count: int) -> list[dict[str, Any]]:
+    items = []
+    for index in range(count):
+        entry = {
+            "event": "disclosure.released",
+            "decision_id": f"d-{index}",
+            "details": {"n": index, "list": ["å", None, True], "f": 0.5 * index},
+        }
+        leaf = canonicalize(entry)
+        items.append(
+            {
+                "index": index,
+                "entry": entry,
+                "leaf": base64.b64encode(leaf).decode(),
+                "leaf_hash": base64.b64encode(leaf_hash(leaf)).decode(),
+            }
+        )
+    return items
+
+
+def _note(size: int) -> str:
+    items = _raw_items(size)
+    hashes = [base64.b64decode(item["leaf_hash"]) for item in items]
+    return SIGNER.sign(size, root_from_leaf_hashes(hashes))
+
+
+def _verdict(pages: list[list[Any]], note: str, *, fast: bool) -> str:
+    log = LogVerifier(open_checkpoint(note, KEY, what="checkpoint"))
+    try:
+        for page in pages:
+            if fast:
+                log.add_page(page)
+            else:
+                start = log.verified
+                log.add_all(parse_item(raw, start + n) for n, raw in enumerate(page))
+            if log.complete:
+                break
+        return log.finish(KEY.name).line()
+    except VerificationFailed as error:
+        return f"FAIL: {error}"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+_TAMPERINGS: dict[str, Any] = {
+    "none": lambda items, n: None,
+    "entry rewritten": lambda items, n: items[n]["entry"].update(actor="x"),
+    "leaf rewritten": lambda items, n: items[n].update(leaf=_b64(b'{"a":1}')),
+    "leaf and hash rewritten": lambda items, n: items[n].update(
+        leaf=_b64(b'{"a":1}'), leaf_hash=_b64(leaf_hash(b'{"a":1}'))
+    ),
+    "removed": lambda items, n: items.pop(n),
+    "index moved": lambda items, n: items[n].update(index=n + 1),
+    "bool index": lambda items, n: items[n].update(index=True),
+    "bad base64": lambda items, n: items[n].update(leaf="%%"),
+    "unpadded base64": lambda items, n: items[n].update(
+        leaf_hash=items[n]["leaf_hash"].rstrip("=")
+    ),
+    "hash as bytes of other": lambda items, n: items[n].update(leaf_hash=_b64(b"x")),
+    "entry is a list": lambda items, n: items[n].update(entry=[1]),
+    "item is a list": lambda items, n: items.__setitem__(n, [1]),
+    "missing field": lambda items, n: items[n].pop("leaf_hash"),
+    "float as int": lambda items, n: items[n]["entry"]["details"].update(f=1),
+    "non-canonical key order": lambda items, n: items[n].update(
+        entry=dict(reversed(list(items[n]["entry"].items())))
+    ),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    size=st.integers(1, 12),
+    extra=st.integers(0, 3),
+    tampering=st.sampled_from(sorted(_TAMPERINGS)),
+    data=st.data(),
+)
+def test_add_page_gives_the_verdicts_of_parse_item_and_add(
+    size: int, extra: int, tampering: str, data: st.DataObject
+) -> None:
+    items = _raw_items(size + extra)
+    position = data.draw(st.integers(0, size + extra - 1))
+    _TAMPERINGS[tampering](items, position)
+    page_size = data.draw(st.integers(1, size + extra))
+    pages = [
+        items[start : start + page_size] for start in range(0, len(items), page_size)
+    ]
+    note = _note(size)
+    slow = _verdict(copy.deepcopy(pages), note, fast=False)
+    assert _verdict(pages, note, fast=True) == slow
+
+
+def test_an_intact_page_verifies_fast() -> None:
+    items = _raw_items(20)
+    assert _verdict([items[:15], items[15:]], _note(20), fast=True).startswith(
+        "OK: 20 entries"
+    )
