@@ -60,6 +60,17 @@ _CLIENT_AUTH_FIELDS = {
 }
 
 
+# Introspection (RFC 7662 §2.1) and revocation (RFC 7009 §2.1) take the same form.
+_TOKEN_FORM = _form_body(
+    {
+        "token": {"type": "string"},
+        "token_type_hint": {"type": "string"},
+        **_CLIENT_AUTH_FIELDS,
+    },
+    ["token"],
+)
+
+
 async def _read_form(request: Request) -> dict[str, str]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
@@ -156,14 +167,7 @@ async def token(
     "/oauth/introspect",
     summary="Token introspection (RFC 7662)",
     responses=problem_responses(400, 401),
-    openapi_extra=_form_body(
-        {
-            "token": {"type": "string"},
-            "token_type_hint": {"type": "string"},
-            **_CLIENT_AUTH_FIELDS,
-        },
-        ["token"],
-    ),
+    openapi_extra=_TOKEN_FORM,
 )
 async def introspect(
     request: Request, session: SessionDep, authorization: AuthorizationHeader
@@ -179,14 +183,7 @@ async def introspect(
     "/oauth/revoke",
     summary="Token revocation (RFC 7009)",
     responses=problem_responses(400, 401),
-    openapi_extra=_form_body(
-        {
-            "token": {"type": "string"},
-            "token_type_hint": {"type": "string"},
-            **_CLIENT_AUTH_FIELDS,
-        },
-        ["token"],
-    ),
+    openapi_extra=_TOKEN_FORM,
 )
 async def revoke(
     request: Request, session: SessionDep, authorization: AuthorizationHeader
