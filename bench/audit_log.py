@@ -52,6 +52,7 @@ from common import (
     suite_env,
     temp_dir,
 )
+from lean_client import LeanClient, LeanResponse
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -124,12 +125,12 @@ def append_workload(
     run = secrets.token_hex(4)
     receipts: set[int] = set()
 
-    async def call(client: httpx.AsyncClient, sequence: int) -> httpx.Response:
+    async def call(client: LeanClient, sequence: int) -> LeanResponse:
         body = entry_document(f"bench-{run}-{sequence}")
         body["occurred_at"] = datetime.now(UTC).isoformat()
         return await client.post(url, json=body, headers=headers)
 
-    def check(response: httpx.Response) -> None:
+    def check(response: LeanResponse) -> None:
         receipts.add(int(response.json()["index"]))
 
     return Workload(Stats("append (API)"), call, workers, (201,), check), receipts

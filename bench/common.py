@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from lean_client import LeanClient, LeanResponse, TransportError
 from sqlalchemy.engine import make_url
 
 from samverkan_shared.supervisor import Suite
@@ -246,7 +247,7 @@ def print_table(title: str, rows: list[Stats]) -> None:
             print(f"    error: {sample}")
 
 
-Call = Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]
+Call = Callable[[LeanClient, int], Awaitable[LeanResponse]]
 
 
 @dataclass(frozen=True)
@@ -257,14 +258,12 @@ class Workload:
     call: Call
     workers: int
     expect: tuple[int, ...] = (200, 201)
-    on_success: Callable[[httpx.Response], None] | None = None
+    on_success: Callable[[LeanResponse], None] | None = None
 
 
 async def drive(workloads: list[Workload], duration: float, max_requests: int) -> None:
     """Run every workload concurrently; each is bounded in time and in count."""
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    timeout = httpx.Timeout(30.0, connect=5.0)
-    async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
+    async with LeanClient(timeout=30.0) as client:
         started = time.perf_counter()
         deadline = started + duration
         await asyncio.gather(
@@ -276,7 +275,7 @@ async def drive(workloads: list[Workload], duration: float, max_requests: int) -
 
 
 async def _run(
-    client: httpx.AsyncClient, load: Workload, deadline: float, max_requests: int
+    client: LeanClient, load: Workload, deadline: float, max_requests: int
 ) -> None:
     budget = [max_requests]
 
@@ -287,7 +286,7 @@ async def _run(
             began = time.perf_counter()
             try:
                 response = await load.call(client, sequence)
-            except httpx.HTTPError as error:
+            except TransportError as error:
                 load.stats.error(f"{type(error).__name__}: {error}")
                 continue
             took = time.perf_counter() - began
@@ -309,7 +308,7 @@ def baseline_workload(url: str, workers: int) -> Workload:
     """One row inserted per request into the baseline app (same JSON size as a tip)."""
     payload = {"kind": "baseline", "body": "x" * 600}
 
-    async def call(client: httpx.AsyncClient, sequence: int) -> httpx.Response:
+    async def call(client: LeanClient, sequence: int) -> LeanResponse:
         return await client.post(f"{url}/items", json={**payload, "n": sequence})
 
     return Workload(Stats("baseline insert"), call, workers)

@@ -41,6 +41,7 @@ from common import (
     suite_env,
     temp_dir,
 )
+from lean_client import LeanClient, LeanResponse
 
 from samverkan_shared.supervisor import Suite
 
@@ -86,10 +87,10 @@ class Ledger:
     decisions: set[str] = field(default_factory=set)
     audit_indexes: set[int] = field(default_factory=set)
 
-    def tip_filed(self, response: httpx.Response) -> None:
+    def tip_filed(self, response: LeanResponse) -> None:
         self.tips.add(response.json()["id"])
 
-    def disclosed(self, response: httpx.Response) -> None:
+    def disclosed(self, response: LeanResponse) -> None:
         body = response.json()
         self.decisions.add(body["id"])
         self.audit_indexes.add(body["audit"]["index"])
@@ -111,7 +112,7 @@ class Mix:
     def file_tips(self, name: str, workers: int) -> Workload:
         headers = self.tokens.headers("malmo")
 
-        async def call(client: httpx.AsyncClient, sequence: int) -> httpx.Response:
+        async def call(client: LeanClient, sequence: int) -> LeanResponse:
             return await client.post(
                 f"{self.tips_url}/v1/tips",
                 json=tip_body(sequence),
@@ -123,7 +124,7 @@ class Mix:
     def read_tips(self, name: str, workers: int) -> Workload:
         headers = self.tokens.headers("malmo")
 
-        async def call(client: httpx.AsyncClient, sequence: int) -> httpx.Response:
+        async def call(client: LeanClient, sequence: int) -> LeanResponse:
             tip = self.pool[sequence % len(self.pool)]
             return await client.get(f"{self.tips_url}/v1/tips/{tip}", headers=headers)
 
@@ -132,7 +133,7 @@ class Mix:
     def disclose(self, name: str, workers: int) -> Workload:
         partners = [self.tokens.headers(key) for key in PARTNERS]
 
-        async def call(client: httpx.AsyncClient, sequence: int) -> httpx.Response:
+        async def call(client: LeanClient, sequence: int) -> LeanResponse:
             reference = secrets.token_hex(6)
             return await client.post(
                 f"{self.sharing_url}/v1/disclosure-requests",
@@ -147,7 +148,7 @@ class Mix:
                 },
             )
 
-        def check(response: httpx.Response) -> None:
+        def check(response: LeanResponse) -> None:
             if response.json().get("status") != "released":
                 raise AssertionError(f"not a full release: {response.text[:300]}")
             self.ledger.disclosed(response)
@@ -157,7 +158,7 @@ class Mix:
     def read_audit(self, name: str, workers: int) -> Workload:
         headers = self.tokens.headers("compliance")
 
-        async def call(client: httpx.AsyncClient, sequence: int) -> httpx.Response:
+        async def call(client: LeanClient, sequence: int) -> LeanResponse:
             return await client.get(
                 f"{self.audit_url}/v1/entries",
                 params={"recipient": PARTNERS_RECIPIENT[sequence % 2], "limit": 50},
