@@ -1,14 +1,23 @@
-"""`samverkan`: the operator's command line; services add their commands via entry points."""
+"""`samverkan`: the operator's command line; services add their commands via entry points.
+
+Start-up is kept cheap (`samverkan audit verify` is timed with it): the supervisor
+(SQLModel, Alembic) is imported only by the commands that run services, and each
+service's `register` adds its parsers without importing the service itself.
+"""
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samverkan_shared.service_spec import ServiceSpec, discover_services
-from samverkan_shared.supervisor import Suite
+
+if TYPE_CHECKING:
+    from samverkan_shared.supervisor import Suite
 
 __all__ = ["main"]
 
@@ -21,12 +30,12 @@ def _spec(name: str) -> ServiceSpec:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    import os
-
     return Path(args.data_dir or os.environ.get("SAMVERKAN_DATA_DIR", "var"))
 
 
 def _run(args: argparse.Namespace) -> int:
+    from samverkan_shared.supervisor import Suite
+
     suite = Suite(data_dir=_data_dir(args), host=args.host, demo=not args.no_demo)
     try:
         return _start_and_supervise(suite)
@@ -36,7 +45,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
 
 
-def _start_and_supervise(suite: Suite) -> int:
+def _start_and_supervise(suite: "Suite") -> int:
     suite.prepare()
     suite.start()
     if suite.demo:
@@ -51,7 +60,7 @@ def _start_and_supervise(suite: Suite) -> int:
     return suite.supervise()
 
 
-def _print_welcome(suite: Suite) -> None:
+def _print_welcome(suite: "Suite") -> None:
     lines = ["", "Samverkan is starting:"]
     lines += [f"  {spec.name:<10} {suite.url(spec.name)}/docs" for spec in suite.specs]
     clients = suite.data_dir / "demo-clients.json"
@@ -62,6 +71,8 @@ def _print_welcome(suite: Suite) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from samverkan_shared.supervisor import Suite
+
     spec = _spec(args.service)
     port = args.port or spec.default_port
     suite = Suite(

@@ -13,27 +13,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import httpx
-
-from samverkan_audit_log.checkpoint import Checkpoint, NoteVerifier
-from samverkan_audit_log.log_client import (
-    ClientFactory,
-    FetchFailed,
-    LogReader,
-    Prefetch,
-    default_client,
-    fetch_token,
-)
-from samverkan_audit_log.verify import (
-    LogVerifier,
-    Verdict,
-    VerificationFailed,
-    check_consistency,
-    open_checkpoint,
-    parse_log_key,
-)
+# The verifier's modules (httpx, cryptography) are imported where the command runs,
+# not here: `samverkan` loads this module to add the `audit` parsers for every
+# command it runs, and its start-up is part of every verification's time.
+if TYPE_CHECKING:
+    from samverkan_audit_log.checkpoint import Checkpoint, NoteVerifier
+    from samverkan_audit_log.log_client import ClientFactory, LogReader
+    from samverkan_audit_log.verify import Verdict
 
 __all__ = ["Progress", "add_verify_arguments", "main", "register", "run_verify"]
 
@@ -112,7 +100,7 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
 def main(
     argv: Sequence[str] | None = None,
     *,
-    client_factory: ClientFactory = default_client,
+    client_factory: "ClientFactory | None" = None,
     stdout: TextIO = sys.stdout,
     stderr: TextIO = sys.stderr,
 ) -> int:
@@ -126,12 +114,17 @@ def main(
 def run_verify(
     args: argparse.Namespace,
     *,
-    client_factory: ClientFactory = default_client,
+    client_factory: "ClientFactory | None" = None,
     stdout: TextIO = sys.stdout,
     stderr: TextIO = sys.stderr,
 ) -> int:
+    import httpx
+
+    from samverkan_audit_log.log_client import FetchFailed, default_client
+    from samverkan_audit_log.verify import VerificationFailed
+
     try:
-        verdict = _verify(args, client_factory, stderr)
+        verdict = _verify(args, client_factory or default_client, stderr)
     except (VerificationFailed, FetchFailed) as error:
         stdout.write(f"FAIL: {error}\n")
         return 1
@@ -152,8 +145,10 @@ def _credentials(args: argparse.Namespace) -> _Credentials:
     )
 
 
-def _token(credentials: _Credentials, client_factory: ClientFactory) -> str:
+def _token(credentials: _Credentials, client_factory: "ClientFactory") -> str:
     """$SAMVERKAN_ACCESS_TOKEN if set, else one from the client credentials grant."""
+    from samverkan_audit_log.log_client import FetchFailed, fetch_token
+
     if credentials.token:
         return credentials.token
     if not credentials.client_id or not credentials.client_secret:
@@ -166,8 +161,11 @@ def _token(credentials: _Credentials, client_factory: ClientFactory) -> str:
 
 
 def _verify(
-    args: argparse.Namespace, client_factory: ClientFactory, stderr: TextIO
-) -> Verdict:
+    args: argparse.Namespace, client_factory: "ClientFactory", stderr: TextIO
+) -> "Verdict":
+    from samverkan_audit_log.log_client import LogReader
+    from samverkan_audit_log.verify import open_checkpoint, parse_log_key
+
     token = _token(_credentials(args), client_factory)
     with client_factory(args.url) as client:
         reader = LogReader(client, token)
@@ -183,8 +181,14 @@ def _verify(
 
 
 def _check_trusted(
-    path: Path, current: Checkpoint, verifier: NoteVerifier, reader: LogReader
+    path: Path, current: "Checkpoint", verifier: "NoteVerifier", reader: "LogReader"
 ) -> None:
+    from samverkan_audit_log.verify import (
+        VerificationFailed,
+        check_consistency,
+        open_checkpoint,
+    )
+
     try:
         note = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -199,8 +203,11 @@ def _check_trusted(
 
 
 def _check_entries(
-    reader: LogReader, current: Checkpoint, verifier: NoteVerifier, stderr: TextIO
-) -> Verdict:
+    reader: "LogReader", current: "Checkpoint", verifier: "NoteVerifier", stderr: TextIO
+) -> "Verdict":
+    from samverkan_audit_log.log_client import Prefetch
+    from samverkan_audit_log.verify import LogVerifier
+
     log = LogVerifier(current)
     progress = Progress(current.tree_size, stderr)
     pages = Prefetch(reader.pages() if current.tree_size else iter(()))

@@ -5,38 +5,33 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+# The service's modules are imported inside each command, not here: `samverkan`
+# loads this module for every command it runs (to add these parsers), and the OAuth
+# server, SQLModel and the settings cost ~3 s to import.
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
-from samverkan_shared.db import make_engine
-from samverkan_sharing.disclosures.replay_source import stored_decisions
-from samverkan_sharing.disclosures.repository import DisclosureRepository
-from samverkan_sharing.oauth.keys import SigningKeyStore
-from samverkan_sharing.oauth.repository import ClientRepository
-from samverkan_sharing.oauth.service import (
-    CLIENT_KINDS,
-    InvalidClient,
-    register_client,
-    revoke_client,
-)
-from samverkan_sharing.rules import (
-    CATALOGUE,
-    InvalidCatalogue,
-    catalogue_from_json,
-    catalogue_to_json,
-    replay,
-)
-from samverkan_sharing.settings import SharingSettings
+__all__ = ["CLIENT_KINDS", "register"]
 
-__all__ = ["register"]
+# `samverkan_sharing.oauth.service.CLIENT_KINDS`, which validates them again (a test
+# keeps the two equal): importing it here would load the whole OAuth server.
+CLIENT_KINDS = ("municipality", "partner", "compliance", "service")
 
 
-def _session() -> Session:
+def _session() -> "Session":
+    from sqlmodel import Session
+
+    from samverkan_shared.db import make_engine
+    from samverkan_sharing.settings import SharingSettings
+
     return Session(make_engine(SharingSettings().effective_database_url))
 
 
 def _add(args: argparse.Namespace) -> int:
+    from samverkan_sharing.oauth.service import InvalidClient, register_client
+
     jwks: dict[str, Any] | None = None
     if args.jwks:
         try:
@@ -66,6 +61,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from samverkan_sharing.oauth.repository import ClientRepository
+
     with _session() as session:
         for client in ClientRepository(session).all():
             print(
@@ -86,6 +83,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
+    from samverkan_sharing.oauth.service import InvalidClient, revoke_client
+
     with _session() as session:
         try:
             revoke_client(session, args.client_id)
@@ -99,11 +98,16 @@ def _revoke(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from samverkan_sharing.rules import CATALOGUE, catalogue_to_json
+
     print(catalogue_to_json(CATALOGUE))
     return 0
 
 
 def _rotate(args: argparse.Namespace) -> int:
+    from samverkan_sharing.oauth.keys import SigningKeyStore
+    from samverkan_sharing.settings import SharingSettings
+
     settings = SharingSettings()
     store = SigningKeyStore(
         settings.effective_signing_keys_dir,
@@ -118,6 +122,10 @@ def _rotate(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
+    from samverkan_sharing.disclosures.replay_source import stored_decisions
+    from samverkan_sharing.disclosures.repository import DisclosureRepository
+    from samverkan_sharing.rules import InvalidCatalogue, catalogue_from_json, replay
+
     try:
         proposed = catalogue_from_json(Path(args.catalogue).read_text())
     except (OSError, ValueError, InvalidCatalogue) as error:

@@ -145,3 +145,12 @@ def test_clients_add_with_jwks_prints_no_secret(
     argv += ["--kind", "partner", "--recipient", "polismyndigheten"]
     assert main([*argv, "--scopes", "disclosures:request", "--jwks", str(jwks)]) == 0
     assert set(json.loads(capsys.readouterr().out)) == {"client_id"}
+
+
+def test_the_cli_offers_exactly_the_kinds_registration_accepts() -> None:
+    # cli.py keeps its own copy so that `samverkan --help` need not import the
+    # OAuth server; register_client is the one that decides.
+    from samverkan_sharing.cli import CLIENT_KINDS
+    from samverkan_sharing.oauth.service import CLIENT_KINDS as ACCEPTED
+
+    assert CLIENT_KINDS == ACCEPTED

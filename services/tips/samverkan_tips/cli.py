@@ -6,17 +6,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
-
-from samverkan_shared.db import make_engine
-from samverkan_tips.agreements_csv import InvalidRow, parse_agreements_csv
-from samverkan_tips.settings import TipsSettings
-from samverkan_tips.supplier_service import import_agreements
-
 __all__ = ["register"]
 
 
 def _import_agreements(args: argparse.Namespace) -> int:
+    # Imported here, not above: `samverkan` loads this module for every command it
+    # runs (to add the `tips` parsers), and SQLModel and the service cost ~0.5 s.
+    from sqlmodel import Session
+
+    from samverkan_shared.db import make_engine
+    from samverkan_tips.agreements_csv import InvalidRow, parse_agreements_csv
+    from samverkan_tips.settings import TipsSettings
+    from samverkan_tips.supplier_service import import_agreements
+
     path = Path(args.file)
     try:
         agreements = parse_agreements_csv(path.read_text(encoding="utf-8-sig"))
