@@ -43,6 +43,8 @@ def create_app(
         token_validator=token_validator,
     )
     app.state.audit_log = context
+    # The writer thread drains its queue before the engine is disposed.
+    app.state.on_startup.append(lambda: app.state.closers.append(context.appends.close))
     for module in (entries, subjects, proofs, checkpoint, export):
         app.include_router(module.router)
     return app

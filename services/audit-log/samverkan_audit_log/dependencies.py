@@ -32,12 +32,12 @@ class LogContext:
     appends: AppendQueue
 
 
-def _log_context(request: Request) -> LogContext:
+async def _log_context(request: Request) -> LogContext:
     context: LogContext = request.app.state.audit_log
     return context
 
 
-def _engine(request: Request) -> Engine:
+async def _engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 

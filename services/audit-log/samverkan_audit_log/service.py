@@ -12,6 +12,7 @@ Concurrent appends within one process share such a transaction (group commit,
 of per entry.
 """
 
+import asyncio
 import base64
 import threading
 from collections.abc import Callable
@@ -112,6 +113,19 @@ class _Pending:
         return self.entry.decision_id, self.entry.event
 
 
+@dataclass
+class _RightEdge:
+    """The right-edge hashes of the tree as this process's last commit left it.
+
+    The tree of a given size never changes once committed, so when the locked size
+    is still ``tree_size`` (no other process appended since), these hashes are the
+    stored ones and the batch skips reading them.
+    """
+
+    tree_size: int = -1
+    hashes: tuple[bytes, ...] = ()
+
+
 # Entries per append transaction: enough for every request a busy process has
 # waiting (its thread pool is smaller), few enough to keep one transaction short.
 MAX_BATCH = 200
@@ -120,17 +134,19 @@ MAX_BATCH = 200
 class AppendQueue:
     """Group commit: the appends of this process, gathered into few transactions.
 
-    A request queues its entry and, if no append transaction is running in this
-    process, becomes the leader: it takes up to ``max_batch`` queued entries (its own
-    among them, or it loops until it is) and appends them in one transaction that
+    Requests queue their entry and wait; one writer thread per process takes up to
+    ``max_batch`` queued entries at a time and appends them in one transaction that
     holds the sequencer lock, with one signed checkpoint for the batch's final size.
-    Requests that arrive meanwhile wait and form the next batch. Every entry of a
-    batch gets its own index and leaf hash and that checkpoint as its receipt; an
-    inclusion proof against the later size is as good as one against its own.
+    Requests that arrive meanwhile form the next batch. Every entry of a batch gets
+    its own index and leaf hash and that checkpoint as its receipt; an inclusion
+    proof against the later size is as good as one against its own.
 
     Only the commit acknowledges: if the transaction fails, every request of the
     batch gets the error and none is acknowledged. The sequencer lock still
     serialises this process against every other on the same database.
+
+    The route awaits ``append_async`` on the event loop, so a waiting request holds
+    no thread (a thread per waiting request cost more CPU than the append itself).
     """
 
     def __init__(
@@ -147,42 +163,66 @@ class AppendQueue:
         self._clock = clock
         self._condition = threading.Condition()
         self._queue: list[_Pending] = []
-        self._writing = False
+        self._writer: threading.Thread | None = None
+        self._closing = False
+        self._edge = _RightEdge()
 
-    def append(self, entry: Entry) -> AppendOutcome:
+    def submit(self, entry: Entry) -> "Future[AppendOutcome]":
+        """Queue ``entry``; the future is set once its batch is committed (or failed)."""
         pending = _Pending(entry)
         with self._condition:
             self._queue.append(pending)
-            while self._writing and not pending.future.done():
-                self._condition.wait()
-            leader = not pending.future.done()
-            if leader:
-                self._writing = True
-        if leader:
-            self._lead(pending)
-        return pending.future.result()
+            if self._writer is None:
+                self._closing = False
+                self._writer = threading.Thread(
+                    target=self._write, name="audit-append-writer", daemon=True
+                )
+                self._writer.start()
+            self._condition.notify_all()
+        return pending.future
 
-    def _lead(self, own: _Pending) -> None:
+    def append(self, entry: Entry) -> AppendOutcome:
+        return self.submit(entry).result()
+
+    async def append_async(self, entry: Entry) -> AppendOutcome:
+        return await asyncio.wrap_future(self.submit(entry))
+
+    def close(self) -> None:
+        """Let the writer finish what is queued and stop; a later append starts anew."""
+        with self._condition:
+            writer, self._closing = self._writer, True
+            self._condition.notify_all()
+        if writer is not None:
+            writer.join()
+
+    def _write(self) -> None:
         try:
-            while not own.future.done():
+            while True:
                 with self._condition:
+                    while not self._queue and not self._closing:
+                        self._condition.wait()
+                    if not self._queue:
+                        return
                     batch = self._queue[: self._max_batch]
                     del self._queue[: self._max_batch]
-                _settle(batch, self._engine, self._signer, self._clock())
-                with self._condition:
-                    self._condition.notify_all()
+                _settle(batch, self._engine, self._signer, self._clock, self._edge)
         finally:
+            # Also after a BaseException: the next append starts a new writer.
             with self._condition:
-                self._writing = False
-                self._condition.notify_all()
+                if self._writer is threading.current_thread():
+                    self._writer = None
 
 
 def _settle(
-    batch: list[_Pending], engine: Engine, signer: LogSigner, now: datetime
+    batch: list[_Pending],
+    engine: Engine,
+    signer: LogSigner,
+    clock: Callable[[], datetime],
+    edge: _RightEdge,
 ) -> None:
     """Append ``batch``; every request gets its outcome, or the batch's error."""
     try:
-        _append_batch(engine, signer, batch, now)
+        _append_batch(engine, signer, batch, clock(), edge)
     except BaseException as error:
         for pending in batch:
             if not pending.future.done():
@@ -192,36 +232,28 @@ def _settle(
 
 
 def _append_batch(
-    engine: Engine, signer: LogSigner, batch: list[_Pending], now: datetime
+    engine: Engine,
+    signer: LogSigner,
+    batch: list[_Pending],
+    now: datetime,
+    edge: _RightEdge | None = None,
 ) -> None:
     """One transaction under the sequencer lock; outcomes are set after the commit."""
     outcomes: list[tuple[_Pending, AppendOutcome | Exception]] = []
     with write_session(engine) as session:
         repository = LogRepository(session)
         size = repository.lock_tree_size()
-        logged = repository.find_decisions(pending.key for pending in batch)
-        fresh: dict[tuple[str, str], _Pending] = {}
-        repeats: list[_Pending] = []
-        for pending in batch:
-            if pending.key in logged:
-                outcomes.append(
-                    (pending, _replayed(repository, logged[pending.key], pending))
-                )
-            elif pending.key in fresh:
-                repeats.append(pending)  # the same decision twice in one batch
-            else:
-                fresh[pending.key] = pending
+        fresh, repeats = _sort_out(repository, batch, outcomes)
         receipts: dict[tuple[str, str], Receipt] = {}
         if fresh:
-            receipts = _append_leaves(
-                repository, signer, list(fresh.values()), size, now
-            )
+            receipts, grown = _append_fresh(repository, signer, fresh, size, now, edge)
             session.commit()
+            if edge is not None:
+                # Only a committed tree may be remembered: another process could
+                # reach the same size with other leaves after a failed commit.
+                edge.tree_size, edge.hashes = grown.tree_size, grown.hashes
     for key, receipt in receipts.items():
         outcomes.append((fresh[key], AppendOutcome(receipt, False)))
-        _log.info(
-            "audit_entry_appended", index=receipt.index, tree_size=receipt.tree_size
-        )
     for pending in repeats:
         first = fresh[pending.key]
         outcomes.append((pending, _repeated(first, receipts[first.key], pending)))
@@ -234,18 +266,64 @@ def _append_batch(
             pending.future.set_result(outcome)
 
 
+def _sort_out(
+    repository: LogRepository,
+    batch: list[_Pending],
+    outcomes: list[tuple[_Pending, AppendOutcome | Exception]],
+) -> tuple[dict[tuple[str, str], _Pending], list[_Pending]]:
+    """New decisions to append, and repeats of one in the same batch; replays of
+    logged decisions get their outcome in ``outcomes`` at once."""
+    logged = repository.find_decisions(pending.key for pending in batch)
+    fresh: dict[tuple[str, str], _Pending] = {}
+    repeats: list[_Pending] = []
+    for pending in batch:
+        if pending.key in logged:
+            outcomes.append(
+                (pending, _replayed(repository, logged[pending.key], pending))
+            )
+        elif pending.key in fresh:
+            repeats.append(pending)  # the same decision twice in one batch
+        else:
+            fresh[pending.key] = pending
+    return fresh, repeats
+
+
+def _append_fresh(
+    repository: LogRepository,
+    signer: LogSigner,
+    fresh: dict[tuple[str, str], _Pending],
+    size: int,
+    now: datetime,
+    edge: _RightEdge | None,
+) -> tuple[dict[tuple[str, str], Receipt], _RightEdge]:
+    known = edge.hashes if edge is not None and edge.tree_size == size else None
+    receipts, accumulator = _append_leaves(
+        repository, signer, list(fresh.values()), size, now, known
+    )
+    _log.info(
+        "audit_entries_appended",
+        first_index=size,
+        count=len(fresh),
+        tree_size=accumulator.tree_size,
+    )
+    return receipts, _RightEdge(accumulator.tree_size, accumulator.right_edge)
+
+
 def _append_leaves(
     repository: LogRepository,
     signer: LogSigner,
     batch: list[_Pending],
     size: int,
     now: datetime,
-) -> dict[tuple[str, str], Receipt]:
+    known_edge: tuple[bytes, ...] | None = None,
+) -> tuple[dict[tuple[str, str], Receipt], MerkleAccumulator]:
     # Resume the compact range of the tree (RFC 9162 §2.1.1 MTH) from the
     # O(log n) right-edge subtrees, and store every subtree the leaves complete.
-    edge = right_edge_nodes(size)
-    stored = repository.node_hashes(edge)
-    accumulator = MerkleAccumulator(size, [_stored(stored, key) for key in edge])
+    if known_edge is None:
+        edge = right_edge_nodes(size)
+        stored = repository.node_hashes(edge)
+        known_edge = tuple(_stored(stored, key) for key in edge)
+    accumulator = MerkleAccumulator(size, known_edge)
     entries: list[NewEntry] = []
     nodes: list[StoredNode] = []
     for offset, pending in enumerate(batch):
@@ -254,15 +332,15 @@ def _append_leaves(
         entries.append(
             _new_entry(pending.entry, size + offset, pending.leaf, hashed, now)
         )
-    # Entries before the sequencer: the database accepts an entry only at the
-    # current size and lets the size grow only onto an existing entry.
+    # Entries before the sequencer: the database accepts an entry only right after
+    # the last one and lets the size grow only onto existing entries.
     repository.append_entries(entries)
     repository.add_nodes(nodes)
     final = accumulator.tree_size
     root = accumulator.root()
     note = signer.sign(final, root)
     repository.add_checkpoint(final, root, note, now)
-    return {
+    receipts = {
         pending.key: Receipt(
             index=entry.index,
             leaf_hash=b64(entry.leaf_hash),
@@ -271,6 +349,7 @@ def _append_leaves(
         )
         for pending, entry in zip(batch, entries, strict=True)
     }
+    return receipts, accumulator
 
 
 def _new_entry(

@@ -71,15 +71,32 @@ class TestTruncate:
         assert "audit log is append-only" in message
 
 
+def _entry_row(index: int) -> dict[str, object]:
+    return {
+        "entry_index": index,
+        "leaf": b"{}",
+        "leaf_hash": bytes(32),
+        "event": "e",
+        "decision_id": f"d{index}",
+        "occurred_at": datetime.now(UTC),
+        "recipient_code": "r",
+        "legal_basis": [],
+        "appended_at": datetime.now(UTC),
+    }
+
+
+GROWTH = "the tree grows only onto appended entries, never shrinks"
+
+
 @pytest.mark.usefixtures("filled")
 class TestSequencer:
+    """Migrations 0002 and 0004: no gap, no reuse, no reordering, no shrinking."""
+
     def test_the_tree_cannot_shrink(self, engine: Engine) -> None:
-        message = _refused(engine, "UPDATE audit_tree_state SET tree_size = 2")
-        assert "the tree grows by one appended entry at a time" in message
+        assert GROWTH in _refused(engine, "UPDATE audit_tree_state SET tree_size = 2")
 
     def test_the_tree_cannot_grow_past_its_entries(self, engine: Engine) -> None:
-        message = _refused(engine, "UPDATE audit_tree_state SET tree_size = 4")
-        assert "the tree grows by one appended entry at a time" in message
+        assert GROWTH in _refused(engine, "UPDATE audit_tree_state SET tree_size = 4")
 
     def test_the_sequencer_row_cannot_be_deleted(self, engine: Engine) -> None:
         assert "append-only" in _refused(engine, "DELETE FROM audit_tree_state")
@@ -87,20 +104,36 @@ class TestSequencer:
     def test_an_entry_cannot_skip_or_reuse_an_index(self, engine: Engine) -> None:
         for index in (1, 5):
             with pytest.raises(DBAPIError) as raised, engine.begin() as connection:
-                connection.execute(
-                    insert(EntryRecord).values(
-                        entry_index=index,
-                        leaf=b"{}",
-                        leaf_hash=bytes(32),
-                        event="e",
-                        decision_id=f"d{index}",
-                        occurred_at=datetime.now(UTC),
-                        recipient_code="r",
-                        legal_basis=[],
-                        appended_at=datetime.now(UTC),
-                    )
-                )
+                connection.execute(insert(EntryRecord).values(_entry_row(index)))
             assert "appended at the next index only" in str(raised.value)
+
+    def test_a_multi_row_insert_cannot_skip_an_index(self, engine: Engine) -> None:
+        with pytest.raises(DBAPIError) as raised, engine.begin() as connection:
+            connection.execute(
+                insert(EntryRecord).values([_entry_row(3), _entry_row(5)])
+            )
+        assert "appended at the next index only" in str(raised.value)
+        assert _tree_size(engine) == 3
+
+    @pytest.mark.parametrize("multi_row", [False, True])
+    def test_a_batch_of_entries_advances_the_sequencer_once(
+        self, engine: Engine, multi_row: bool
+    ) -> None:
+        rows = [_entry_row(index) for index in (3, 4, 5)]
+        with engine.begin() as connection:
+            if multi_row:  # one INSERT ... VALUES (...), (...): each row sees the last
+                connection.execute(insert(EntryRecord).values(rows))
+            else:  # executemany
+                connection.execute(insert(EntryRecord), rows)
+            connection.execute(text("UPDATE audit_tree_state SET tree_size = 6"))
+        assert _tree_size(engine) == 6
+        assert GROWTH in _refused(engine, "UPDATE audit_tree_state SET tree_size = 5")
+
+
+def _tree_size(engine: Engine) -> int:
+    with engine.connect() as connection:
+        size = connection.execute(text("SELECT tree_size FROM audit_tree_state"))
+        return int(size.scalar_one())
 
 
 @pytest.mark.postgres

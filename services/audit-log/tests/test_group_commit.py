@@ -1,5 +1,6 @@
 """Group commit: concurrent appends of one process share a transaction and a checkpoint."""
 
+import asyncio
 import base64
 import threading
 from collections.abc import Callable, Iterator
@@ -12,11 +13,15 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
-from samverkan_audit_log.merkle import verify_inclusion
-from samverkan_audit_log.models import CheckpointRecord
+from samverkan_audit_log.merkle import MerkleAccumulator, verify_inclusion
+from samverkan_audit_log.models import CheckpointRecord, EntryRecord
 from samverkan_audit_log.repository import LogRepository
 from samverkan_audit_log.schemas import Entry
-from samverkan_audit_log.service import AppendOutcome, AppendQueue, prove_inclusion
+from samverkan_audit_log.service import (
+    AppendOutcome,
+    AppendQueue,
+    prove_inclusion,
+)
 from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.db import make_engine
 from samverkan_shared.problems import Conflict
@@ -185,3 +190,69 @@ def test_a_failed_batch_fails_every_request_and_acknowledges_none(
         assert LogRepository(session).tree_size() == 1
     # The failure released the leadership: the next append is served.
     assert queue.append(_entry(make_entry, 9)).receipt.index == 1
+
+
+def _root_from_leaves(engine: Engine) -> tuple[int, bytes]:
+    with Session(engine) as session:
+        hashes = session.execute(
+            select(EntryRecord.leaf_hash).order_by(EntryRecord.entry_index)
+        ).scalars()
+        accumulator = MerkleAccumulator()
+        accumulator.extend(bytes(h) for h in hashes)
+    return accumulator.tree_size, accumulator.root()
+
+
+def test_the_remembered_right_edge_is_not_used_after_another_process_appended(
+    engine, signer, make_entry
+) -> None:
+    # Two queues on one database stand for two processes: each remembers the right
+    # edge its last commit left, which must not outlive an append by the other.
+    first, second = AppendQueue(engine, signer), AppendQueue(engine, signer)
+    try:
+        receipts = [
+            queue.append(_entry(make_entry, number)).receipt
+            for number, queue in enumerate([first, first, second, first, second, first])
+        ]
+    finally:
+        first.close()
+        second.close()
+
+    size, root = _root_from_leaves(engine)
+    assert [r.index for r in receipts] == list(range(6))
+    last = open_signed_checkpoint(
+        receipts[-1].checkpoint, parse_verifier_key(signer.verifier_key)
+    )
+    assert (last.tree_size, last.root_hash) == (size, root)
+    with Session(engine) as session:
+        for receipt in receipts:
+            proof = prove_inclusion(session, receipt.index, size)
+            assert verify_inclusion(
+                base64.b64decode(receipt.leaf_hash),
+                receipt.index,
+                size,
+                [base64.b64decode(h) for h in proof.hashes],
+                root,
+            )
+
+
+def test_append_async_waits_without_a_thread_and_close_drains(
+    engine, signer, make_entry
+) -> None:
+    queue = AppendQueue(engine, signer)
+
+    async def twenty() -> list[AppendOutcome]:
+        return await asyncio.gather(
+            *(queue.append_async(_entry(make_entry, n)) for n in range(20))
+        )
+
+    outcomes = asyncio.run(twenty())
+    assert sorted(outcome.receipt.index for outcome in outcomes) == list(range(20))
+    # Far fewer checkpoints than entries: the writer batched what queued meanwhile.
+    assert _checkpoints(engine) < 20
+
+    pending = queue.submit(_entry(make_entry, 20))
+    queue.close()  # returns only once the queued entry is committed
+    assert pending.done()
+    assert pending.result().receipt.index == 20
+    assert queue.append(_entry(make_entry, 21)).receipt.index == 21  # starts anew
+    queue.close()

@@ -35,14 +35,14 @@ router = APIRouter(prefix="/v1/entries", tags=["entries"])
     summary="Append an audit entry and get its receipt",
     responses=problem_responses(409),
 )
-def append(
+async def append(
     body: Entry,
     caller: AuditAppender,
     log: LogDep,
     response: Response,
 ) -> Receipt:
     # Concurrent appends of this process are committed together (group commit).
-    outcome = log.appends.append(body)
+    outcome = await log.appends.append_async(body)
     if outcome.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return outcome.receipt
