@@ -100,7 +100,7 @@ def running_suite(
         data_dir=data_dir,
         ports={"tips": free_port(), "sharing": free_port(), "audit-log": free_port()},
         demo=True,
-        env={**env, "SAMVERKAN_LOG_LEVEL": "WARNING"},
+        env={"SAMVERKAN_LOG_LEVEL": "WARNING", **env},
         log_dir=data_dir / "logs",
     )
     try:

@@ -11,6 +11,7 @@ import structlog
 from authlib.jose import JsonWebKey, JsonWebToken, KeySet
 from authlib.jose.errors import JoseError
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import OAuth2, SecurityScopes
 
@@ -23,6 +24,7 @@ __all__ = [
     "AccessToken",
     "HttpKeySource",
     "HttpRevocationSource",
+    "NeedsIO",
     "Revocations",
     "TokenValidator",
     "access_token",
@@ -39,6 +41,9 @@ LEEWAY_SECONDS = 30
 _JWKS_MIN_REFRESH_SECONDS = 1.0
 _REVOCATIONS_TTL_SECONDS = 2.0
 _REVOCATIONS_MAX_STALE_SECONDS = 60.0
+# Tokens whose signature was checked; a token lives minutes, so this bounds memory
+# for thousands of active clients, not for the log of all tokens ever seen.
+_MAX_VERIFIED_TOKENS = 10_000
 
 SCOPE_AUDIENCES: Mapping[str, str] = {
     "tips:write": "tips",
@@ -147,6 +152,10 @@ class _Invalid(Exception):
     pass
 
 
+class NeedsIO(Exception):
+    """Validation would have to fetch keys or revocations (``validate(io=False)``)."""
+
+
 class TokenValidator:
     """Validates access tokens for one audience; fails closed on every doubt."""
 
@@ -171,20 +180,34 @@ class TokenValidator:
         self._keys_unavailable = False
         self._revocations = Revocations()
         self._revocations_fetched_at = float("-inf")
+        self._verified: dict[str, Mapping[str, Any]] = {}
 
-    def validate(self, token: str) -> AccessToken:
-        """The caller behind `token`, or `Unauthenticated` saying what is wrong."""
+    def validate(self, token: str, *, io: bool = True) -> AccessToken:
+        """The caller behind `token`, or `Unauthenticated` saying what is wrong.
+
+        With ``io=False`` it never blocks: where it would fetch keys or revocations
+        (or wait for another thread doing so) it raises `NeedsIO` instead, so an
+        event loop can validate the common case in place and hand the rest to a thread.
+        """
         try:
-            claims = self._decode(token)
+            claims = self._decode(token, io)
             self._check_claims(claims)
         except _Invalid as error:
             raise _unauthenticated("invalid_token", str(error)) from None
         access = AccessToken.from_claims(claims)
-        self._check_not_revoked(access)
+        self._check_not_revoked(access, io)
         return access
 
-    def _decode(self, token: str) -> Mapping[str, Any]:
-        keyset = self._keyset_for(_unverified_kid(token))
+    def _decode(self, token: str, io: bool) -> Mapping[str, Any]:
+        # A signature checked once stays checked: the same token string carries the
+        # same claims. Expiry, audience and revocation are still checked on every use.
+        # A key withdrawn from the JWKS takes its remembered tokens with it.
+        kid = _unverified_kid(token)
+        known = self._verified.get(token)
+        keys = self._keyset
+        if known is not None and keys is not None and _has_kid(keys, kid):
+            return known
+        keyset = self._keyset_for(kid, io)
         try:
             claims = self._jwt.decode(token, keyset)
         except (JoseError, ValueError) as error:
@@ -194,7 +217,24 @@ class TokenValidator:
         typ = str(claims.header.get("typ", "")).lower()
         if typ not in {"at+jwt", "application/at+jwt"}:
             raise _Invalid("the token is not an RFC 9068 access token (typ at+jwt)")
-        return dict(claims)
+        verified = dict(claims)
+        self._remember(token, verified)
+        return verified
+
+    def _remember(self, token: str, claims: Mapping[str, Any]) -> None:
+        if len(self._verified) >= _MAX_VERIFIED_TOKENS:
+            now = self._clock()
+            kept = {
+                known: held
+                for known, held in list(self._verified.items())
+                if isinstance(held.get("exp"), int | float)
+                and held["exp"] + LEEWAY_SECONDS >= now
+            }
+            # Still full of live tokens: forget the older half (insertion order).
+            if len(kept) >= _MAX_VERIFIED_TOKENS:
+                kept = dict(list(kept.items())[len(kept) // 2 :])
+            self._verified = kept
+        self._verified[token] = claims
 
     def _check_claims(self, claims: Mapping[str, Any]) -> None:
         missing = [
@@ -222,7 +262,12 @@ class TokenValidator:
         if not isinstance(not_before, int | float) or not_before - LEEWAY_SECONDS > now:
             raise _Invalid("the token is not valid yet")
 
-    def _keyset_for(self, kid: str | None) -> KeySet:
+    def _keyset_for(self, kid: str | None, io: bool) -> KeySet:
+        keyset = self._keyset
+        if keyset is not None and _has_kid(keyset, kid):
+            return keyset
+        if not io:
+            raise NeedsIO
         with self._lock:
             if self._keyset is None or not _has_kid(self._keyset, kid):
                 self._refresh_keys()
@@ -255,10 +300,15 @@ class TokenValidator:
         else:
             self._keys_unavailable = False
 
-    def _check_not_revoked(self, token: AccessToken) -> None:
+    def _check_not_revoked(self, token: AccessToken, io: bool) -> None:
         if self._revocations_source is None:
             return
-        revocations = self._current_revocations()
+        if io:
+            revocations = self._current_revocations()
+        elif self._clock() - self._revocations_fetched_at < _REVOCATIONS_TTL_SECONDS:
+            revocations = self._revocations
+        else:
+            raise NeedsIO
         if token.jti in revocations.token_ids:
             raise _unauthenticated("invalid_token", "the token has been revoked")
         if token.client_id in revocations.client_ids:
@@ -326,7 +376,7 @@ bearer_scheme = OAuth2(
 )
 
 
-def access_token(
+async def access_token(
     security_scopes: SecurityScopes,
     request: Request,
     authorization: Annotated[str | None, Depends(bearer_scheme)],
@@ -340,7 +390,11 @@ def access_token(
             headers={"WWW-Authenticate": 'Bearer realm="samverkan"'},
         )
     validator: TokenValidator = request.app.state.token_validator
-    caller = validator.validate(token.strip())
+    try:
+        # Known token, fresh revocations: checked in place, no thread hop.
+        caller = validator.validate(token.strip(), io=False)
+    except NeedsIO:
+        caller = await run_in_threadpool(validator.validate, token.strip())
     request.state.client_id = caller.client_id
     missing = sorted(set(security_scopes.scopes) - caller.scopes)
     if missing:

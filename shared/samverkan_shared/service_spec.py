@@ -37,6 +37,10 @@ class ServiceSpec:
         return f"SAMVERKAN_{self._env_name}_PORT"
 
     @property
+    def workers_env(self) -> str:
+        return f"SAMVERKAN_{self._env_name}_WORKERS"
+
+    @property
     def _env_name(self) -> str:
         return self.name.upper().replace("-", "_")
 

@@ -14,7 +14,13 @@ import httpx
 
 from samverkan_shared.service_spec import ServiceSpec, discover_services
 
-__all__ = ["Suite", "child_environment", "prepare_command", "uvicorn_command"]
+__all__ = [
+    "Suite",
+    "child_environment",
+    "prepare_command",
+    "uvicorn_command",
+    "workers_for",
+]
 
 _GRACE_SECONDS = 15.0
 
@@ -26,8 +32,10 @@ def _answers(url: str) -> bool:
         return False
 
 
-def uvicorn_command(spec: ServiceSpec, host: str, port: int) -> list[str]:
-    return [
+def uvicorn_command(
+    spec: ServiceSpec, host: str, port: int, workers: int = 1
+) -> list[str]:
+    command = [
         sys.executable,
         "-m",
         "uvicorn",
@@ -41,6 +49,20 @@ def uvicorn_command(spec: ServiceSpec, host: str, port: int) -> list[str]:
         "--timeout-graceful-shutdown",
         "10",
     ]
+    # Several processes on one port (uvicorn's process manager); each runs the
+    # whole app, so everything shared between them lives in the database.
+    return [*command, "--workers", str(workers)] if workers > 1 else command
+
+
+def workers_for(spec: ServiceSpec, env: Mapping[str, str]) -> int:
+    """Worker processes for ``spec``: ``SAMVERKAN_<SERVICE>_WORKERS``, default 1."""
+    value = env.get(spec.workers_env, "1").strip() or "1"
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise ValueError(
+            f"{spec.workers_env}={value!r}: give a whole number of worker processes "
+            "from 1 to 64"
+        )
+    return int(value)
 
 
 def prepare_command(spec: ServiceSpec, *, seed: bool) -> list[str]:
@@ -153,7 +175,9 @@ class Suite:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             output = (self.log_dir / f"{name}.log").open("ab")
         child = subprocess.Popen(
-            uvicorn_command(spec, self.host, self.ports[name]),
+            uvicorn_command(
+                spec, self.host, self.ports[name], workers_for(spec, self.env)
+            ),
             env=self.env,
             stdout=output,
             stderr=subprocess.STDOUT if output else None,

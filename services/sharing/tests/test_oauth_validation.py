@@ -11,7 +11,13 @@ import pytest
 from authlib.jose import JsonWebKey, JsonWebToken
 from sqlmodel import Session
 
-from samverkan_shared.auth import HttpKeySource, HttpRevocationSource, TokenValidator
+from samverkan_shared.auth import (
+    LEEWAY_SECONDS,
+    HttpKeySource,
+    HttpRevocationSource,
+    NeedsIO,
+    TokenValidator,
+)
 from samverkan_shared.problems import Unauthenticated
 from samverkan_sharing.oauth.service import revoke_client
 
@@ -261,3 +267,66 @@ class TestRevocation:
         response = sharing.client.post("/oauth/introspect", data={"token": token})
         assert response.status_code == 401
         assert response.json()["error"] == "invalid_client"
+
+
+class TestRememberedSignatures:
+    """A token's signature is checked once; everything else on every use."""
+
+    def test_a_remembered_token_still_expires(self, sharing: Any, token: str) -> None:
+        clock = FakeClock()
+        validator = _validator(sharing, "tips", clock)
+        expires = validator.validate(token).expires_at
+        clock.now = expires + LEEWAY_SECONDS + 1
+        _rejects(validator, token, "expired")
+
+    def test_a_remembered_token_is_still_checked_for_its_audience(
+        self, sharing: Any, token: str
+    ) -> None:
+        # The same token string at another service: the claims are rechecked.
+        assert _validator(sharing, "tips").validate(token)
+        _rejects(_validator(sharing, "sharing"), token, "not meant for the sharing")
+
+    def test_a_key_withdrawn_from_the_jwks_takes_its_tokens_with_it(
+        self, sharing: Any, token: str
+    ) -> None:
+        clock = FakeClock()
+        validator = _validator(sharing, "tips", clock)
+        assert validator.validate(token)
+        store = sharing.client.app.state.token_issuer.keys
+        old_kid = store.current().kid
+        store.rotate()
+        index = Path(sharing.settings.effective_signing_keys_dir) / "keys.json"
+        document = json.loads(index.read_text())
+        for entry in document["keys"]:
+            if entry["kid"] == old_kid:
+                entry["retired_at"] = time.time() - 3600  # e.g. a compromised key
+        index.write_text(json.dumps(document))
+        # A token under the new key makes the validator fetch the JWKS again.
+        clock.now += 3
+        fresh_id, fresh_secret = sharing.register(scopes=["tips:read"])
+        assert validator.validate(str(sharing.token(fresh_id, fresh_secret)))
+        _rejects(validator, token, "signing key is unknown")
+
+    def test_without_io_it_validates_in_place_or_says_it_needs_io(
+        self, sharing: Any, token: str
+    ) -> None:
+        clock = FakeClock()
+        validator = _validator(sharing, "tips", clock)
+        with pytest.raises(NeedsIO):  # no keys and no revocation list yet
+            validator.validate(token, io=False)
+        assert validator.validate(token).client_id
+        assert validator.validate(token, io=False).client_id  # all known and fresh
+        clock.now += 3  # the revocation list is older than its two seconds
+        with pytest.raises(NeedsIO):
+            validator.validate(token, io=False)
+        # Refusals need no I/O: a forged signature is refused in place.
+        header, payload, signature = token.split(".")
+        forged = f"{header}.{payload}.{signature[::-1]}"
+        validator.validate(token)
+        _rejects_in_place(validator, forged)
+
+
+def _rejects_in_place(validator: TokenValidator, token: str) -> None:
+    with pytest.raises(Unauthenticated) as caught:
+        validator.validate(token, io=False)
+    assert "signature" in caught.value.detail
