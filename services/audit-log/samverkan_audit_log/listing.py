@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+import orjson
 from sqlmodel import Session
 
 from samverkan_audit_log.models import EntryRecord
@@ -113,29 +114,59 @@ def page_json(
     """``list_entries`` as the JSON body itself, built once from raw columns.
 
     The wire form is the same ``EntryPage``; only the work differs: no ORM object
-    and no pydantic model per row. The ``entry`` of each item is the stored leaf
-    text itself, after ``json.loads`` has checked that it is one strict JSON object
-    (so a page is valid JSON whatever the database holds), i.e. exactly the object
-    ``entry_item`` would parse back from the same bytes.
+    and no pydantic model per row, and bytes throughout (no text decoded and
+    encoded again). The ``entry`` of each item is the stored leaf text itself, once
+    it is known to be one strict JSON object (so a page is valid JSON whatever the
+    database holds), i.e. exactly the object ``entry_item`` would parse back from
+    the same bytes.
     """
     after = decode_cursor(cursor)
     rows = LogRepository(session).page_leaves(where, after=after, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = json.dumps(encode_cursor(rows[-1][0])) if more else "null"
-    items = ",".join([_item_json(index, leaf, hashed) for index, leaf, hashed in rows])
-    return f'{{"items":[{items}],"next_cursor":{next_cursor}}}'.encode()
+    # One join of every piece: a page of 10,000 entries is ~17 MB, and each extra
+    # copy of it (a second join, or %-formatting, five times slower) shows.
+    parts = [b'{"items":[']
+    add = parts.append
+    for index, leaf, hashed in rows:
+        add(_item_json(index, leaf, hashed))
+        add(b",")
+    closing = b'],"next_cursor":%b}' % next_cursor.encode("ascii")
+    if rows:
+        parts[-1] = closing  # in place of the last item's comma
+    else:
+        parts.append(closing)
+    return b"".join(parts)
 
 
-def _item_json(index: int, leaf: bytes, hashed: bytes) -> str:
-    text = leaf.decode("utf-8")
-    if type(_STRICT_JSON.decode(text)) is not dict:
+def _item_json(index: int, leaf: bytes, hashed: bytes) -> bytes:
+    if not _is_json_object(leaf):
         raise ValueError(f"the stored leaf at index {index} is not a JSON object")
-    return (
-        f'{{"index":{index},"entry":{text},'
-        f'"leaf":"{base64.b64encode(leaf).decode("ascii")}",'
-        f'"leaf_hash":"{base64.b64encode(hashed).decode("ascii")}"}}'
+    return b'{"index":%d,"entry":%b,"leaf":"%b","leaf_hash":"%b"}' % (
+        index,
+        leaf,
+        binascii.b2a_base64(leaf, newline=False),
+        binascii.b2a_base64(hashed, newline=False),
     )
+
+
+def _is_json_object(text: bytes) -> bool:
+    """Whether ``text`` is one strict JSON object (RFC 8259, UTF-8).
+
+    orjson (~3x faster than the standard parser) decides for nearly every leaf:
+    whatever it reads is strict JSON. What it refuses goes to the standard parser
+    without NaN and Infinity, which reads some JSON orjson does not (lone surrogate
+    escapes such as ``"\\ud800"``), so nothing valid is refused.
+    """
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        try:
+            value = _STRICT_JSON.decode(text.decode("utf-8"))
+        except ValueError:
+            return False
+    return type(value) is dict
 
 
 def _refuse_constant(name: str) -> object:

@@ -1,10 +1,13 @@
 """Listing, filtering, paging and subject look-ups (access requests)."""
 
+import json
 from datetime import datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session
 
 from samverkan_audit_log import listing
@@ -176,10 +179,79 @@ class TestPageBody:
     def test_a_stored_leaf_that_is_not_a_json_object_is_an_error_not_a_page(
         self,
     ) -> None:
-        for leaf in (b"[1]", b'{"n":NaN}', b"{", b'{"a":1}x'):
+        for leaf in (b"[1]", b'{"n":NaN}', b"{", b'{"a":1}x', b"\xef\xbb\xbf{}"):
             with pytest.raises(ValueError):
                 listing._item_json(0, leaf, bytes(32))
         assert listing._item_json(3, b'{"a":"\\u00e5"}', b"\x00" * 32) == (
-            '{"index":3,"entry":{"a":"\\u00e5"},"leaf":"eyJhIjoiXHUwMGU1In0=",'
-            '"leaf_hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}'
+            b'{"index":3,"entry":{"a":"\\u00e5"},"leaf":"eyJhIjoiXHUwMGU1In0=",'
+            b'"leaf_hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}'
         )
+
+    @pytest.mark.parametrize(
+        "leaf",
+        [
+            b'{"a":"\\ud800"}',  # a lone surrogate escape: orjson refuses, json reads
+            b'{"n":123456789012345678901234567890}',  # orjson reads a float
+            b'{"n":-0,"m":1E400}',
+        ],
+    )
+    def test_json_that_orjson_reads_otherwise_is_still_served(
+        self, leaf: bytes
+    ) -> None:
+        item = json.loads(listing._item_json(0, leaf, bytes(32)))
+        assert item["entry"] == json.loads(leaf)
+
+
+def _strict_json_object(text: bytes) -> bool:
+    """What the page check accepted before orjson: the standard parser, no NaN."""
+
+    def refuse(name: str) -> object:
+        raise ValueError(name)
+
+    try:
+        value = json.loads(text.decode("utf-8"), parse_constant=refuse)
+    except ValueError:
+        return False
+    return type(value) is dict
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
+    | st.text(st.characters(codec=None, exclude_categories=()), max_size=5),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=3), children, max_size=3),
+    max_leaves=10,
+)
+# Raw bytes that stored leaves could hold after tampering: JSON text (ASCII escapes
+# or UTF-8, lone surrogates escaped), spliced with what breaks it or is not JSON.
+_documents = _json_values | st.dictionaries(st.text(max_size=3), _json_values)
+_texts = st.one_of(
+    _documents.map(lambda v: json.dumps(v).encode()),
+    _documents.map(
+        lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    ),
+)
+_noise = st.sampled_from(
+    [b"", b" ", b"\n", b"\xef\xbb\xbf", b"NaN", b"Infinity", b"}", b"{", b",", b"\x00",
+     b"\xff", b'"', b"\\", b"\\ud800", b"1e999", b"-", b"[]", b"{}"]
+)  # fmt: skip
+
+
+@settings(max_examples=1000)
+@given(
+    text=_texts,
+    prefix=_noise,
+    suffix=_noise,
+    cut=st.integers(0, 64),
+    data=st.data(),
+)
+def test_the_page_check_accepts_exactly_what_the_standard_parser_does(
+    text: bytes, prefix: bytes, suffix: bytes, cut: int, data: st.DataObject
+) -> None:
+    at = data.draw(st.integers(0, len(text)))
+    spliced = text[:at] + data.draw(_noise) + text[at:]
+    for leaf in (text, prefix + text + suffix, spliced, text[:-cut] if cut else text):
+        assert listing._is_json_object(leaf) == _strict_json_object(leaf), leaf
