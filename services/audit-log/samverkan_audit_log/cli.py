@@ -215,7 +215,7 @@ def _check_entries(
         with _without_cycle_collector(), pages:
             # Page n + 1 downloads while page n is checked here.
             for page in pages:
-                log.add_page(page)
+                log.add_page(page.items, exact=page.exact)
                 progress.update(log.verified)
                 if log.complete:
                     break

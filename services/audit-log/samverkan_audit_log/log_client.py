@@ -1,18 +1,22 @@
 """HTTP access to a remote audit log and its token issuer, for `samverkan audit verify`."""
 
 import base64
+import json
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 import httpx
+import orjson
 
 __all__ = [
     "ClientFactory",
     "FetchFailed",
     "LogReader",
+    "Page",
     "Prefetch",
     "default_client",
     "fetch_token",
@@ -20,15 +24,31 @@ __all__ = [
 
 # Builds the client for one base URL; tests return clients over an in-process app.
 ClientFactory = Callable[[str], httpx.Client]
-# The server's MAX_PAGE_SIZE: fewer, larger round trips. The first page is small,
-# so checking starts at once (it cannot overlap a download, the later ones do).
-_PAGE_LIMIT = 10_000
+# Half the server's MAX_PAGE_SIZE: the server spends ~7 µs per entry on pages of
+# 5,000 (~8 MB) and ~10 µs on pages of 10,000, where the bodies are large enough
+# to be fresh memory each time; a round trip costs ~1.5 ms. The first page is
+# small, so checking starts at once (it cannot overlap a download, the later ones do).
+_PAGE_LIMIT = 5000
 _FIRST_PAGE_LIMIT = 1000
 T = TypeVar("T")
 
 
 class FetchFailed(Exception):
     """The log or the issuer could not be read; the message says what and why."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of entries, read fast, with the standard parser's reading at hand.
+
+    ``items`` is orjson's reading of the body (~1.5x faster than ``json``, whose
+    reading ``exact()`` gives), or ``json``'s own when ``exact`` is None. The two
+    differ only where orjson reads integers beyond 64 bits as floats: where it
+    refuses a body outright (lone surrogate escapes, NaN) ``json`` reads it.
+    """
+
+    items: list[Any]
+    exact: Callable[[], list[Any]] | None = None
 
 
 def default_client(base_url: str) -> httpx.Client:
@@ -75,15 +95,15 @@ class LogReader:
             self._client.get("/v1/checkpoint", headers=self._headers), "checkpoint"
         )
 
-    def pages(self) -> Iterator[list[Mapping[str, Any]]]:
+    def pages(self) -> Iterator[Page]:
         """Every page of entries, in index order, following next_cursor."""
         params: dict[str, str | int] = {"limit": _FIRST_PAGE_LIMIT}
         while True:
             response = self._client.get(
                 "/v1/entries", params=params, headers=self._headers
             )
-            page = _json(response, "entries")
-            yield list(page.get("items", []))
+            page, exact = _entries(response)
+            yield Page(list(page.get("items", [])), exact)
             cursor = page.get("next_cursor")
             if not cursor:
                 return
@@ -113,6 +133,29 @@ def _checked(response: httpx.Response, what: str) -> httpx.Response:
 
 def _text(response: httpx.Response, what: str) -> str:
     return _checked(response, what).text
+
+
+def _entries(
+    response: httpx.Response,
+) -> tuple[Mapping[str, Any], Callable[[], list[Any]] | None]:
+    """A page of entries as orjson reads it, and how to read it with ``json``.
+
+    Only a page of the expected shape is taken from orjson (an object, its items
+    a list, its cursor a string or null): a cursor beyond 64 bits would be a float
+    there, and anything else is left to ``_json`` and its messages.
+    """
+    body = _checked(response, "entries").content
+    try:
+        page = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return _json(response, "entries"), None
+    if (
+        type(page) is not dict
+        or type(page.get("items")) is not list
+        or type(page.get("next_cursor", None)) not in (str, type(None))
+    ):
+        return _json(response, "entries"), None
+    return page, lambda: list(json.loads(body)["items"])
 
 
 def _json(response: httpx.Response, what: str) -> Mapping[str, Any]:

@@ -10,10 +10,11 @@ Each failure raises ``VerificationFailed`` with the index and the check that fai
 
 import base64
 import binascii
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from samverkan_audit_log.checkpoint import (
     Checkpoint,
@@ -121,7 +122,12 @@ class LogVerifier:
         for item in items:
             self.add(item)
 
-    def add_page(self, page: Sequence[object]) -> None:
+    def add_page(
+        self,
+        page: Sequence[object],
+        *,
+        exact: Callable[[], Sequence[object]] | None = None,
+    ) -> None:
         """Check a downloaded page of raw items, as ``parse_item`` and ``add`` do.
 
         The same verdict, found faster: each item is first checked without decoding
@@ -129,15 +135,23 @@ class LogVerifier:
         ``leaf`` text; the hash of that leaf, encoded, its ``leaf_hash`` text). The
         first item that does not pass, and every item after it, goes through
         ``parse_item`` and ``add``, which name the index and the check that fails.
+
+        ``page`` is the standard parser's (``json``) reading of the page, unless
+        ``exact`` is given: then ``page`` is orjson's reading and ``exact()`` the
+        standard parser's. orjson reads integers beyond 64 bits as floats, so on
+        its reading only items free of floats pass; from the first item that does
+        not, the standard parser's reading is checked as above.
         """
         start = self.verified
         room = max(self.checkpoint.tree_size - start, 0)
         hashes: list[bytes] = []
-        for raw in page[:room]:
-            hashed = _quick_leaf_hash(raw, start + len(hashes))
-            if hashed is None:
-                break
-            hashes.append(hashed)
+        if exact is not None:
+            hashes = _passing(page[:room], start, _plain_leaf)
+            if len(hashes) == len(page):
+                self._accumulator.extend(hashes)
+                return
+            page = exact()
+        hashes += _passing(page[len(hashes) : room], start + len(hashes), _leaf_of)
         self._accumulator.extend(hashes)
         for position in range(len(hashes), len(page)):
             self.add(parse_item(_mapping(page[position]), start + position))
@@ -151,7 +165,7 @@ class LogVerifier:
             raise VerificationFailed(
                 f"entry {expected}: missing (the log continues with index {item.index})"
             )
-        if _canonical(item) != item.leaf:
+        if _leaf_of(item.entry) != item.leaf:
             raise VerificationFailed(f"entry {expected}: leaf does not match its entry")
         if leaf_hash(item.leaf) != item.leaf_hash:
             raise VerificationFailed(
@@ -182,8 +196,26 @@ def _mapping(raw: object) -> Mapping[str, Any]:
     return raw if isinstance(raw, Mapping) else {}
 
 
-def _quick_leaf_hash(raw: object, expected: int) -> bytes | None:
-    """The leaf hash of a well-formed, correct item at ``expected``; else None."""
+def _passing(
+    items: Sequence[object], start: int, encode: Callable[[object], bytes | None]
+) -> list[bytes]:
+    """The leaf hashes of the items, from the first on, that pass the quick check."""
+    hashes: list[bytes] = []
+    for raw in items:
+        hashed = _quick_leaf_hash(raw, start + len(hashes), encode)
+        if hashed is None:
+            break
+        hashes.append(hashed)
+    return hashes
+
+
+def _quick_leaf_hash(
+    raw: object, expected: int, encode: Callable[[object], bytes | None]
+) -> bytes | None:
+    """The leaf hash of a well-formed, correct item at ``expected``; else None.
+
+    ``encode`` gives the canonical leaf of the item's entry, or None.
+    """
     if type(raw) is not dict:
         return None
     index, entry = raw.get("index"), raw.get("entry")
@@ -192,9 +224,8 @@ def _quick_leaf_hash(raw: object, expected: int) -> bytes | None:
         return None
     if type(leaf) is not str or type(claimed) is not str:
         return None
-    try:
-        canonical = canonical_leaf(entry)
-    except (TypeError, ValueError):
+    canonical = encode(entry)
+    if canonical is None:
         return None
     if binascii.b2a_base64(canonical, newline=False).decode("ascii") != leaf:
         return None
@@ -204,39 +235,47 @@ def _quick_leaf_hash(raw: object, expected: int) -> bytes | None:
     return hashed
 
 
-def _canonical(item: LogItem) -> bytes | None:
+def _leaf_of(entry: object) -> bytes | None:
     try:
-        return canonical_leaf(item.entry)
+        return canonical_leaf(entry)
     except (TypeError, ValueError):
         return None
 
 
+def _plain_leaf(entry: object) -> bytes | None:
+    """The canonical leaf of a value free of floats (and of big integers); else None."""
+    return _encode_plain(entry) if _plain_json(entry) else None
+
+
 def canonical_leaf(entry: object) -> bytes:
-    """``canonicalize(entry)``, byte for byte, about five times faster on log entries.
+    """``canonicalize(entry)``, byte for byte, about seven times faster on log entries.
 
     When the value holds only dicts with BMP-only str keys, lists, str, bool, None
     and ints within ±2**53 (every entry the service writes, unless its details hold
-    a float), the C JSON encoder with sorted keys writes exactly RFC 8785's bytes:
-    the same string escapes (``"``, ``\\`` and U+0000..U+001F, the five short
-    forms, lowercase ``\\u00xx``), and code point order equals UTF-16 code unit order
-    for BMP keys. Anything else (floats, other key characters, other types) goes
+    a float), orjson with sorted keys writes exactly RFC 8785's bytes: the same
+    string escapes (``"``, ``\\`` and U+0000..U+001F, the five short forms,
+    lowercase ``\\u00xx``), and code point order equals UTF-16 code unit order
+    for BMP keys. Anything else (floats, other key characters, other types, and
+    what orjson refuses: lone surrogates, nesting deeper than 254 levels) goes
     through ``canonicalize`` itself; tests check the two agree on arbitrary values.
     """
     if _plain_json(entry):
-        # Lone surrogates pass the encoder but not UTF-8, a ValueError as in canonicalize.
-        return _ENCODER.encode(entry).encode("utf-8")
+        encoded = _encode_plain(entry)
+        if encoded is not None:
+            return encoded
     return canonicalize(entry)
 
 
-# No circularity check: _plain_json has walked the value already (a cycle would
-# not have come back from it).
-_ENCODER = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), sort_keys=True, check_circular=False
-)
+def _encode_plain(value: object) -> bytes | None:
+    """orjson's bytes for a value ``_plain_json`` accepts, or None if orjson refuses."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return None
 
 
 def _plain_json(value: object) -> bool:
-    """True for values ``canonical_leaf`` may hand to ``json.dumps`` (exact types)."""
+    """True for values ``canonical_leaf`` may hand to orjson (exact types)."""
     if type(value) is dict:
         for key, item in value.items():
             if type(key) is not str or not (key.isascii() or _bmp(key)):

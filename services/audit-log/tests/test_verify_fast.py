@@ -6,15 +6,20 @@
 """
 
 import base64
+import contextlib
 import copy
+import json
 import math
 from typing import Any
 
+import httpx
+import orjson
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samverkan_audit_log import log_client
 from samverkan_audit_log.checkpoint import parse_verifier_key
 from samverkan_audit_log.merkle import leaf_hash, root_from_leaf_hashes
 from samverkan_audit_log.signer import LogSigner
@@ -204,3 +209,151 @@ def test_an_intact_page_verifies_fast() -> None:
     assert _verdict([items[:15], items[15:]], _note(20), fast=True).startswith(
         "OK: 20 entries"
     )
+
+
+# --- pages as the verifier downloads them: orjson's reading, json's on demand -----
+
+
+def _body_verdict(bodies: list[bytes], note: str, *, fast: bool) -> str:
+    """The verdict on downloaded page bodies: via ``_entries`` (orjson first) and
+    ``add_page``, or the plain way (``json``, ``parse_item``, ``add``)."""
+    log = LogVerifier(open_checkpoint(note, KEY, what="checkpoint"))
+    try:
+        for body in bodies:
+            if fast:
+                page, exact = log_client._entries(httpx.Response(200, content=body))
+                log.add_page(list(page["items"]), exact=exact)
+            else:
+                start = log.verified
+                items = json.loads(body)["items"]
+                log.add_all(parse_item(raw, start + n) for n, raw in enumerate(items))
+            if log.complete:
+                break
+        return log.finish(KEY.name).line()
+    except VerificationFailed as error:
+        return f"FAIL: {error}"
+
+
+def _body(items: list[Any]) -> bytes:
+    # json.dumps writes what orjson reads otherwise: integers beyond 64 bits
+    # (orjson: floats), NaN and lone surrogate escapes (orjson refuses the body).
+    return json.dumps({"items": items, "next_cursor": None}).encode()
+
+
+def _note_for(items: list[dict[str, Any]]) -> str:
+    """A checkpoint over the items' claimed leaf hashes: a verifier that accepts a
+    wrong entry then says OK instead of failing."""
+    hashes = [base64.b64decode(item["leaf_hash"]) for item in items]
+    return SIGNER.sign(len(hashes), root_from_leaf_hashes(hashes))
+
+
+def _item(index: int, entry: object, leaf: bytes) -> dict[str, Any]:
+    return {"index": index, "entry": entry, "leaf": _b64(leaf),
+            "leaf_hash": _b64(leaf_hash(leaf))}  # fmt: skip
+
+
+def _leaf_candidates(entry: object) -> list[bytes]:
+    """The right leaf of the entry as ``json`` reads it back, and the wrong ones a
+    reader that trusted orjson's reading (big integers as floats) would accept."""
+    text = json.dumps(entry)
+    candidates = []
+    for make in (
+        lambda: canonicalize(json.loads(text)),
+        lambda: canonicalize(orjson.loads(text)),
+        lambda: orjson.dumps(orjson.loads(text), option=orjson.OPT_SORT_KEYS),
+        lambda: json.dumps(json.loads(text), sort_keys=True).encode(),
+    ):
+        with contextlib.suppress(TypeError, ValueError):
+            candidates.append(make())
+    return candidates or [b"{}"]
+
+
+_big_integers = st.sampled_from(
+    [2**53, 2**53 + 1, 2**63, 2**64 - 1, 2**64, 2**64 + 1, -(2**63) - 1, 10**30]
+)
+_page_values = st.recursive(
+    st.none() | st.booleans() | _integers | _big_integers | _floats | _texts,
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(_texts, children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    entries=st.lists(st.dictionaries(_texts, _page_values, max_size=4), min_size=1,
+                     max_size=6),
+    page_size=st.integers(1, 6),
+    data=st.data(),
+)  # fmt: skip
+def test_pages_read_by_orjson_get_the_verdicts_of_the_standard_parser(
+    entries: list[dict[str, Any]], page_size: int, data: st.DataObject
+) -> None:
+    items = [
+        _item(n, entry, data.draw(st.sampled_from(_leaf_candidates(entry))))
+        for n, entry in enumerate(entries)
+    ]
+    if data.draw(st.booleans()):
+        items[data.draw(st.integers(0, len(items) - 1))]["index"] = data.draw(
+            _big_integers
+        )
+    note = _note_for(items)
+    bodies = [
+        _body(items[start : start + page_size])
+        for start in range(0, len(items), page_size)
+    ]
+    slow = _body_verdict(bodies, note, fast=False)
+    assert _body_verdict(bodies, note, fast=True) == slow
+
+
+@pytest.mark.parametrize("big", [2**64, 10**30, -(2**63) - 1])
+def test_an_integer_orjson_reads_as_a_float_is_not_taken_for_that_float(
+    big: int,
+) -> None:
+    # The leaf is the canonical form of the float orjson reads: the entry shown
+    # (an integer beyond 2**53) has no canonical form at all.
+    entry = {"event": "x", "n": big}
+    leaf = canonicalize({"event": "x", "n": float(big)})
+    items = [_item(0, {"event": "ok"}, canonicalize({"event": "ok"})),
+             _item(1, entry, leaf)]  # fmt: skip
+    note = _note_for(items)
+    verdict = _body_verdict([_body(items)], note, fast=True)
+    assert verdict == "FAIL: entry 1: leaf does not match its entry"
+    assert verdict == _body_verdict([_body(items)], note, fast=False)
+
+
+def test_an_intact_body_is_read_by_orjson_and_verifies() -> None:
+    items = _raw_items(30)
+    page, exact = log_client._entries(httpx.Response(200, content=_body(items)))
+    assert exact is not None
+    assert page["items"] == items
+    bodies = [_body(items[:10]), _body(items[10:])]
+    assert _body_verdict(bodies, _note(30), fast=True).startswith("OK: 30 entries")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"items":[],"next_cursor":123456789012345678901234567890}',
+        b'{"items":[{"n":NaN}],"next_cursor":null}',
+        b'{"items":["\\ud800"],"next_cursor":null}',
+        b'{"items":{},"next_cursor":null}',
+        b'{"next_cursor":null}',
+    ],
+)
+def test_a_body_orjson_reads_otherwise_or_not_as_a_page_is_read_by_json(
+    body: bytes,
+) -> None:
+    page, exact = log_client._entries(httpx.Response(200, content=body))
+    assert exact is None
+    assert page == json.loads(body)
+
+
+def test_a_body_that_is_no_object_fails_as_before() -> None:
+    with pytest.raises(
+        log_client.FetchFailed, match="entries: the answer is not a JSON object"
+    ):
+        log_client._entries(httpx.Response(200, content=b"[]"))
+    with pytest.raises(log_client.FetchFailed, match="entries: the answer is not JSON"):
+        log_client._entries(httpx.Response(200, content=b"{"))
