@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import itertools
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -122,18 +123,22 @@ def page_json(
     """
     after = decode_cursor(cursor)
     rows = LogRepository(session).page_leaves(where, after=after, limit=limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = json.dumps(encode_cursor(rows[-1][0])) if more else "null"
-    # One join of every piece: a page of 10,000 entries is ~17 MB, and each extra
+    # One join of every piece: a page of 5,000 entries is ~8 MB, and each extra
     # copy of it (a second join, or %-formatting, five times slower) shows.
     parts = [b'{"items":[']
     add = parts.append
-    for index, leaf, hashed in rows:
+    last: int | None = None
+    for index, leaf, hashed in itertools.islice(rows, limit):
         add(_item_json(index, leaf, hashed))
         add(b",")
+        last = index
+    more = next(rows, None) is not None
+    rows.close()
+    next_cursor = (
+        json.dumps(encode_cursor(last)) if more and last is not None else "null"
+    )
     closing = b'],"next_cursor":%b}' % next_cursor.encode("ascii")
-    if rows:
+    if last is not None:
         parts[-1] = closing  # in place of the last item's comma
     else:
         parts.append(closing)
