@@ -4,10 +4,11 @@ import base64
 import binascii
 import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 
 import orjson
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from samverkan_audit_log.models import EntryRecord
@@ -18,11 +19,13 @@ from samverkan_shared.problems import NotFound, UnprocessableContent
 from samverkan_shared.pseudonyms import pseudonymise
 
 __all__ = [
+    "JSONL_CHUNK",
     "MAX_PAGE_SIZE",
     "PAGE_SIZE",
     "decode_cursor",
     "encode_cursor",
     "entry_item",
+    "export_jsonl",
     "get_entry",
     "list_entries",
     "lookup_subject",
@@ -31,8 +34,11 @@ __all__ = [
 ]
 
 PAGE_SIZE = 100
-# The verifier reads the whole log in pages of this size (log_client.py).
 MAX_PAGE_SIZE = 10_000
+# Entries per database read of the JSON Lines export, which the verifier reads:
+# ~8 MB of lines per chunk; the server spent ~6.6 µs per entry on chunks of 5,000
+# and ~7.5 on chunks of 1,000 (a session, a query and a thread hop per chunk).
+JSONL_CHUNK = 5000
 _CURSOR_PREFIX = "after:"
 
 
@@ -143,6 +149,37 @@ def page_json(
     else:
         parts.append(closing)
     return b"".join(parts)
+
+
+def export_jsonl(
+    engine: Engine, where: EntryFilter, *, chunk: int = JSONL_CHUNK
+) -> Iterator[bytes]:
+    """The JSON Lines export: per line one item as ``/v1/entries`` lists it.
+
+    Built like ``page_json`` (the stored leaf text is the ``entry``): ~6 µs per
+    entry instead of ~54 with an ``EntryItem`` model per row, and for entries
+    without floats the same bytes (``json.dumps`` kept the leaf's key order and
+    writes the same escapes). A snapshot, like the CSV export: the entries below
+    the tree size read when it starts, one short database read per chunk of lines
+    and no transaction held between them.
+    """
+    with Session(engine) as session:
+        below = LogRepository(session).tree_size()
+    after: int | None = None
+    while True:
+        parts: list[bytes] = []
+        add = parts.append
+        with Session(engine) as session:
+            rows = LogRepository(session).page_leaves(
+                where, after=after, limit=chunk, below=below
+            )
+            for index, leaf, hashed in rows:
+                add(_item_json(index, leaf, hashed))
+                add(b"\n")
+                after = index
+        if not parts:
+            return
+        yield b"".join(parts)
 
 
 def _item_json(index: int, leaf: bytes, hashed: bytes) -> bytes:

@@ -189,7 +189,12 @@ class LogRepository:
         return list(self._session.exec(statement))
 
     def page_leaves(
-        self, where: EntryFilter, *, after: int | None, limit: int
+        self,
+        where: EntryFilter,
+        *,
+        after: int | None,
+        limit: int,
+        below: int | None = None,
     ) -> Generator[tuple[int, bytes, bytes], None, None]:
         """``(index, leaf, leaf_hash)`` of the entries ``page`` would return.
 
@@ -202,6 +207,8 @@ class LogRepository:
         statement = select(index, col(EntryRecord.leaf), col(EntryRecord.leaf_hash))
         if after is not None:
             statement = statement.where(index > after)
+        if below is not None:
+            statement = statement.where(index < below)
         statement = _filtered(statement, where)
         statement = statement.order_by(index).limit(limit)
         # Core execution on the session's connection: no ORM result processing.

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from samverkan_audit_log.export import ExportFormat, export_lines
+from samverkan_audit_log.listing import export_jsonl
 from samverkan_audit_log.repository import EntryFilter
 
 
@@ -16,6 +17,7 @@ def logged(client, appender, make_entry) -> None:
         make_entry(0, actor='=HYPERLINK("x")'),
         make_entry(1, legal_basis=["osl-10-24", "lag-2025-170"]),
         make_entry(2, occurred_at="2026-12-01T08:00:00Z", partner_reference=None),
+        make_entry(3, partner_reference='Malmö "ärende" \\ 7\t\u2028'),
     ]
     for entry in entries:
         assert (
@@ -28,7 +30,8 @@ def test_jsonl_lines_are_the_entries_as_listed(client, reader) -> None:
     response = client.get("/v1/export", params={"format": "jsonl"}, headers=reader)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/jsonl; charset=utf-8"
-    lines = [json.loads(line) for line in response.text.splitlines()]
+    # bytes.splitlines: str.splitlines would also split at U+2028 inside a string.
+    lines = [json.loads(line) for line in response.content.splitlines()]
     listed = client.get("/v1/entries", headers=reader).json()["items"]
     assert lines == listed
 
@@ -38,7 +41,7 @@ def test_csv_has_a_header_row_and_defused_formulas(client, reader, make_entry) -
     response = client.get("/v1/export", params={"format": "csv"}, headers=reader)
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert [row["index"] for row in rows] == ["0", "1", "2"]
+    assert [row["index"] for row in rows] == ["0", "1", "2", "3"]
     assert rows[0]["actor"] == '\'=HYPERLINK("x")'
     assert rows[1]["legal_basis"] == "osl-10-24;lag-2025-170"
     assert rows[1]["recipient_org_number"] == "202100-0076"
@@ -62,7 +65,30 @@ def test_export_reads_the_database_in_chunks(app, client, appender, make_entry) 
     # Appended after the export began: not part of this snapshot.
     client.post("/v1/entries", json=make_entry(9), headers=appender)
     rest = list(chunks)
-    assert [line.count("\n") for line in [first, *rest]] == [2, 1]
+    assert [line.count("\n") for line in [first, *rest]] == [2, 2]
+
+
+@pytest.mark.usefixtures("logged")
+def test_jsonl_is_read_in_chunks_as_of_its_start(
+    app, client, appender, make_entry
+) -> None:
+    chunks = export_jsonl(app.state.engine, EntryFilter(), chunk=3)
+    first = next(chunks)
+    # Appended after the export began: not part of this snapshot.
+    client.post("/v1/entries", json=make_entry(9), headers=appender)
+    rest = list(chunks)
+    assert [chunk.count(b"\n") for chunk in [first, *rest]] == [3, 1]
+
+
+@pytest.mark.usefixtures("logged")
+def test_jsonl_lines_are_byte_for_byte_what_the_item_models_gave(app) -> None:
+    # The export once wrote json.dumps(EntryItem.model_dump()) per line; the lines
+    # built from the stored leaf text are the same bytes (escapes, non-ASCII).
+    engine = app.state.engine
+    spliced = b"".join(export_jsonl(engine, EntryFilter()))
+    modelled = "".join(export_lines(engine, ExportFormat.JSONL, EntryFilter()))
+    assert spliced == modelled.encode("utf-8")
+    assert spliced.count(b"\n") == 4
 
 
 def test_an_unknown_format_is_refused(client, reader) -> None:
