@@ -210,12 +210,12 @@ def _check_entries(
 
     log = LogVerifier(current)
     progress = Progress(current.tree_size, stderr)
-    pages = Prefetch(reader.pages() if current.tree_size else iter(()))
+    batches = Prefetch(reader.batches() if current.tree_size else iter(()))
     try:
-        with _without_cycle_collector(), pages:
-            # Page n + 1 downloads while page n is checked here.
-            for page in pages:
-                log.add_page(page.items, exact=page.exact)
+        with _without_cycle_collector(), batches:
+            # The next entries download while these are checked here.
+            for batch in batches:
+                log.add_page(batch.items, exact=batch.exact)
                 progress.update(log.verified)
                 if log.complete:
                     break

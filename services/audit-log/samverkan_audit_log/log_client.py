@@ -4,7 +4,7 @@ import base64
 import json
 import queue
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -13,10 +13,10 @@ import httpx
 import orjson
 
 __all__ = [
+    "Batch",
     "ClientFactory",
     "FetchFailed",
     "LogReader",
-    "Page",
     "Prefetch",
     "default_client",
     "fetch_token",
@@ -24,12 +24,10 @@ __all__ = [
 
 # Builds the client for one base URL; tests return clients over an in-process app.
 ClientFactory = Callable[[str], httpx.Client]
-# Half the server's MAX_PAGE_SIZE: the server spends ~7 µs per entry on pages of
-# 5,000 (~8 MB) and ~10 µs on pages of 10,000, where the bodies are large enough
-# to be fresh memory each time; a round trip costs ~1.5 ms. The first page is
-# small, so checking starts at once (it cannot overlap a download, the later ones do).
-_PAGE_LIMIT = 5000
-_FIRST_PAGE_LIMIT = 1000
+# Entries checked at once: ~1.7 MB of lines, so a batch and what orjson builds of
+# it stay in the CPU caches (reading costs ~2.5 µs per entry in batches of 1,000
+# and ~6 µs in pages of 5,000 on this machine).
+_BATCH = 1000
 T = TypeVar("T")
 
 
@@ -38,13 +36,13 @@ class FetchFailed(Exception):
 
 
 @dataclass(frozen=True)
-class Page:
-    """One page of entries, read fast, with the standard parser's reading at hand.
+class Batch:
+    """Consecutive entries as downloaded, read fast, with ``json``'s reading at hand.
 
-    ``items`` is orjson's reading of the body (~1.5x faster than ``json``, whose
+    ``items`` is orjson's reading of the lines (~2.5x faster than ``json``, whose
     reading ``exact()`` gives), or ``json``'s own when ``exact`` is None. The two
-    differ only where orjson reads integers beyond 64 bits as floats: where it
-    refuses a body outright (lone surrogate escapes, NaN) ``json`` reads it.
+    differ only where orjson reads integers beyond 64 bits as floats: a line it
+    refuses outright (lone surrogate escapes, NaN) has the batch read by ``json``.
     """
 
     items: list[Any]
@@ -95,19 +93,27 @@ class LogReader:
             self._client.get("/v1/checkpoint", headers=self._headers), "checkpoint"
         )
 
-    def pages(self) -> Iterator[Page]:
-        """Every page of entries, in index order, following next_cursor."""
-        params: dict[str, str | int] = {"limit": _FIRST_PAGE_LIMIT}
-        while True:
-            response = self._client.get(
-                "/v1/entries", params=params, headers=self._headers
-            )
-            page, exact = _entries(response)
-            yield Page(list(page.get("items", [])), exact)
-            cursor = page.get("next_cursor")
-            if not cursor:
-                return
-            params = {"limit": _PAGE_LIMIT, "cursor": str(cursor)}
+    def batches(self) -> Iterator[Batch]:
+        """Every entry, in index order, in batches: the JSON Lines export, streamed.
+
+        One request for the whole log, no page round trips: the server reads and
+        sends the next entries while these are checked. The export is a snapshot
+        taken as it starts, so it covers at least the checkpoint read before.
+        """
+        with self._client.stream(
+            "GET", "/v1/export", params={"format": "jsonl"}, headers=self._headers
+        ) as response:
+            if response.is_error:
+                response.read()
+                _checked(response, "export")
+            line = 1
+            try:
+                for lines in _batched_lines(response.iter_bytes(), _BATCH):
+                    yield _batch(lines, line)
+                    line += len(lines)
+            except httpx.HTTPError as error:
+                # Not "cannot reach": it was reached, and stopped sending.
+                raise FetchFailed(f"export: the download broke off: {error}") from None
 
     def consistency(self, first: int, second: int) -> list[bytes]:
         response = self._client.get(
@@ -135,27 +141,58 @@ def _text(response: httpx.Response, what: str) -> str:
     return _checked(response, what).text
 
 
-def _entries(
-    response: httpx.Response,
-) -> tuple[Mapping[str, Any], Callable[[], list[Any]] | None]:
-    """A page of entries as orjson reads it, and how to read it with ``json``.
+def _batched_lines(chunks: Iterable[bytes], size: int) -> Iterator[list[memoryview]]:
+    """The lines of a JSON Lines stream, about ``size`` at a time, in order.
 
-    Only a page of the expected shape is taken from orjson (an object, its items
-    a list, its cursor a string or null): a cursor beyond 64 bits would be a float
-    there, and anything else is left to ``_json`` and its messages.
+    Each line is a view into the received bytes (splitting into copies cost as
+    much again as receiving them).
     """
-    body = _checked(response, "entries").content
+    received: list[bytes] = []
+    count = 0
+    for chunk in chunks:
+        received.append(chunk)
+        count += chunk.count(b"\n")
+        if count >= size:
+            lines, rest = _lines(b"".join(received))
+            yield lines
+            received, count = [rest], 0
+    lines, rest = _lines(b"".join(received))
+    if rest:  # the last line may lack its newline
+        lines.append(memoryview(rest))
+    if lines:
+        yield lines
+
+
+def _lines(text: bytes) -> tuple[list[memoryview], bytes]:
+    """The complete lines of ``text``, and what follows the last newline."""
+    view = memoryview(text)
+    lines = []
+    start = 0
+    end = text.find(b"\n")
+    while end >= 0:
+        lines.append(view[start:end])
+        start = end + 1
+        end = text.find(b"\n", start)
+    return lines, text[start:]
+
+
+def _batch(lines: list[memoryview], first: int) -> Batch:
+    """The lines (numbered from ``first``) read by orjson, or by ``json`` if it refuses one."""
     try:
-        page = orjson.loads(body)
+        items = [orjson.loads(line) for line in lines]
     except orjson.JSONDecodeError:
-        return _json(response, "entries"), None
-    if (
-        type(page) is not dict
-        or type(page.get("items")) is not list
-        or type(page.get("next_cursor", None)) not in (str, type(None))
-    ):
-        return _json(response, "entries"), None
-    return page, lambda: list(json.loads(body)["items"])
+        return Batch(_read_lines(lines, first))
+    return Batch(items, lambda: _read_lines(lines, first))
+
+
+def _read_lines(lines: list[memoryview], first: int) -> list[Any]:
+    items = []
+    for number, line in enumerate(lines, first):
+        try:
+            items.append(json.loads(bytes(line)))
+        except ValueError:
+            raise FetchFailed(f"export: line {number} is not JSON") from None
+    return items
 
 
 def _json(response: httpx.Response, what: str) -> Mapping[str, Any]:
@@ -171,7 +208,7 @@ def _json(response: httpx.Response, what: str) -> Mapping[str, Any]:
 class Prefetch(Generic[T]):
     """Iterates ``source`` in a thread of its own, up to ``depth`` items ahead.
 
-    The verifier checks one page while the next is downloaded (and the server
+    The verifier checks one batch while the next is downloaded (and the server
     builds it). Whatever the source raises is raised here, in order; leaving the
     ``with`` block early stops the thread and waits for it, so the HTTP client is
     not closed under a request in flight.

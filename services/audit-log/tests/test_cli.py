@@ -204,11 +204,65 @@ class TestPrefetch:
         assert len(produced) <= 4  # one taken, one queued, one waiting to be queued
 
 
-def test_verify_reads_a_log_longer_than_the_first_page(
+def test_verify_checks_the_log_in_batches(
     client, appender, make_entry, verify, monkeypatch
 ) -> None:
-    monkeypatch.setattr(log_client, "_FIRST_PAGE_LIMIT", 2)
-    monkeypatch.setattr(log_client, "_PAGE_LIMIT", 3)
+    monkeypatch.setattr(log_client, "_BATCH", 3)
     _append(client, appender, make_entry, range(10))
     code, output = verify()
     assert (code, output.split(",")[0]) == (0, "OK: 10 entries")
+
+
+class _BrokenOff(httpx.SyncByteStream):
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"{}\n"
+        raise httpx.RemoteProtocolError("peer closed connection")
+
+
+def _log_serving(export: bytes | None, status: int = 200) -> log_client.ClientFactory:
+    """A log whose checkpoint covers two entries, and whose export is ``export``
+    (None: one that breaks off)."""
+    signer = LogSigner("samverkan.test/audit-log", Ed25519PrivateKey.generate())
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/log-key":
+            return httpx.Response(200, text=signer.verifier_key)
+        if request.url.path == "/v1/checkpoint":
+            return httpx.Response(200, text=signer.sign(2, bytes(32)))
+        assert request.url.path == "/v1/export"
+        assert request.url.params["format"] == "jsonl"
+        if export is None:
+            return httpx.Response(status, stream=_BrokenOff())
+        return httpx.Response(status, content=export)
+
+    def factory(base_url: str) -> httpx.Client:
+        return httpx.Client(base_url=base_url, transport=httpx.MockTransport(handle))
+
+    return factory
+
+
+@pytest.mark.parametrize(
+    ("export", "status", "failure"),
+    [
+        (b"{}\n{\n", 200, "FAIL: export: line 2 is not JSON\n"),
+        (b"gone", 503, "FAIL: export: HTTP 503 gone\n"),
+        (b"", 200, "FAIL: the log returned 0 entries but the checkpoint covers 2\n"),
+        (
+            None,
+            200,
+            "FAIL: export: the download broke off: peer closed connection\n",
+        ),
+    ],
+)
+def test_verify_names_what_was_wrong_with_the_download(
+    export: bytes | None, status: int, failure: str, monkeypatch
+) -> None:
+    monkeypatch.setenv("SAMVERKAN_ACCESS_TOKEN", "token")
+    out = io.StringIO()
+    code = main(
+        ["--url", LOG_URL],
+        client_factory=_log_serving(export, status),
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert (code, out.getvalue()) == (1, failure)

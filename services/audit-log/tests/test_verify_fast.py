@@ -8,11 +8,11 @@
 import base64
 import contextlib
 import copy
+import itertools
 import json
 import math
 from typing import Any
 
-import httpx
 import orjson
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -211,22 +211,25 @@ def test_an_intact_page_verifies_fast() -> None:
     )
 
 
-# --- pages as the verifier downloads them: orjson's reading, json's on demand -----
+# --- entries as the verifier downloads them (JSON Lines): orjson's reading, json's
+# on demand ---------------------------------------------------------------------
 
 
-def _body_verdict(bodies: list[bytes], note: str, *, fast: bool) -> str:
-    """The verdict on downloaded page bodies: via ``_entries`` (orjson first) and
-    ``add_page``, or the plain way (``json``, ``parse_item``, ``add``)."""
+def _lines_verdict(batches: list[list[bytes]], note: str, *, fast: bool) -> str:
+    """The verdict on downloaded batches of lines: via ``_batch`` (orjson first)
+    and ``add_page``, or the plain way (``json``, ``parse_item``, ``add``)."""
     log = LogVerifier(open_checkpoint(note, KEY, what="checkpoint"))
+    first = 1
     try:
-        for body in bodies:
+        for lines in batches:
             if fast:
-                page, exact = log_client._entries(httpx.Response(200, content=body))
-                log.add_page(list(page["items"]), exact=exact)
+                batch = log_client._batch([memoryview(line) for line in lines], first)
+                log.add_page(batch.items, exact=batch.exact)
             else:
                 start = log.verified
-                items = json.loads(body)["items"]
+                items = [json.loads(line) for line in lines]
                 log.add_all(parse_item(raw, start + n) for n, raw in enumerate(items))
+            first += len(lines)
             if log.complete:
                 break
         return log.finish(KEY.name).line()
@@ -234,10 +237,10 @@ def _body_verdict(bodies: list[bytes], note: str, *, fast: bool) -> str:
         return f"FAIL: {error}"
 
 
-def _body(items: list[Any]) -> bytes:
+def _line(item: object) -> bytes:
     # json.dumps writes what orjson reads otherwise: integers beyond 64 bits
-    # (orjson: floats), NaN and lone surrogate escapes (orjson refuses the body).
-    return json.dumps({"items": items, "next_cursor": None}).encode()
+    # (orjson: floats), NaN and lone surrogate escapes (orjson refuses the line).
+    return json.dumps(item).encode()
 
 
 def _note_for(items: list[dict[str, Any]]) -> str:
@@ -284,11 +287,11 @@ _page_values = st.recursive(
 @given(
     entries=st.lists(st.dictionaries(_texts, _page_values, max_size=4), min_size=1,
                      max_size=6),
-    page_size=st.integers(1, 6),
+    batch_size=st.integers(1, 6),
     data=st.data(),
 )  # fmt: skip
-def test_pages_read_by_orjson_get_the_verdicts_of_the_standard_parser(
-    entries: list[dict[str, Any]], page_size: int, data: st.DataObject
+def test_lines_read_by_orjson_get_the_verdicts_of_the_standard_parser(
+    entries: list[dict[str, Any]], batch_size: int, data: st.DataObject
 ) -> None:
     items = [
         _item(n, entry, data.draw(st.sampled_from(_leaf_candidates(entry))))
@@ -299,12 +302,12 @@ def test_pages_read_by_orjson_get_the_verdicts_of_the_standard_parser(
             _big_integers
         )
     note = _note_for(items)
-    bodies = [
-        _body(items[start : start + page_size])
-        for start in range(0, len(items), page_size)
+    lines = [_line(item) for item in items]
+    batches = [
+        lines[start : start + batch_size] for start in range(0, len(lines), batch_size)
     ]
-    slow = _body_verdict(bodies, note, fast=False)
-    assert _body_verdict(bodies, note, fast=True) == slow
+    slow = _lines_verdict(batches, note, fast=False)
+    assert _lines_verdict(batches, note, fast=True) == slow
 
 
 @pytest.mark.parametrize("big", [2**64, 10**30, -(2**63) - 1])
@@ -318,42 +321,75 @@ def test_an_integer_orjson_reads_as_a_float_is_not_taken_for_that_float(
     items = [_item(0, {"event": "ok"}, canonicalize({"event": "ok"})),
              _item(1, entry, leaf)]  # fmt: skip
     note = _note_for(items)
-    verdict = _body_verdict([_body(items)], note, fast=True)
+    batches = [[_line(item) for item in items]]
+    verdict = _lines_verdict(batches, note, fast=True)
     assert verdict == "FAIL: entry 1: leaf does not match its entry"
-    assert verdict == _body_verdict([_body(items)], note, fast=False)
+    assert verdict == _lines_verdict(batches, note, fast=False)
 
 
-def test_an_intact_body_is_read_by_orjson_and_verifies() -> None:
+def test_keys_beyond_the_bmp_are_ordered_as_rfc_8785_says() -> None:
+    # U+E000 sorts after U+1F600 by UTF-16 code unit (RFC 8785), before it by code
+    # point (orjson): a leaf in orjson's order is not the canonical one.
+    entry = {"\ue000": 1, "\U0001f600": 2}
+    right = [_item(0, entry, canonicalize(entry))]
+    wrong = [_item(0, entry, orjson.dumps(entry, option=orjson.OPT_SORT_KEYS))]
+    assert right[0]["leaf"] != wrong[0]["leaf"]
+    for items, verdict in (
+        (right, "OK: 1 entries"),
+        (wrong, "FAIL: entry 0: leaf does not match its entry"),
+    ):
+        batches = [[_line(items[0])]]
+        fast = _lines_verdict(batches, _note_for(items), fast=True)
+        assert fast == _lines_verdict(batches, _note_for(items), fast=False)
+        assert fast.startswith(verdict)
+
+
+def test_intact_lines_are_read_by_orjson_and_verify() -> None:
     items = _raw_items(30)
-    page, exact = log_client._entries(httpx.Response(200, content=_body(items)))
-    assert exact is not None
-    assert page["items"] == items
-    bodies = [_body(items[:10]), _body(items[10:])]
-    assert _body_verdict(bodies, _note(30), fast=True).startswith("OK: 30 entries")
+    batch = log_client._batch([memoryview(_line(item)) for item in items], 1)
+    assert batch.exact is not None
+    assert batch.items == items
+    lines = [_line(item) for item in items]
+    verdict = _lines_verdict([lines[:10], lines[10:]], _note(30), fast=True)
+    assert verdict.startswith("OK: 30 entries")
 
 
 @pytest.mark.parametrize(
-    "body",
-    [
-        b'{"items":[],"next_cursor":123456789012345678901234567890}',
-        b'{"items":[{"n":NaN}],"next_cursor":null}',
-        b'{"items":["\\ud800"],"next_cursor":null}',
-        b'{"items":{},"next_cursor":null}',
-        b'{"next_cursor":null}',
-    ],
+    "line",
+    [b'{"n":NaN}', b'["\\ud800"]', b'{"n":1e400}', b"\xef\xbb\xbf{}"],
+    ids=["NaN", "lone surrogate", "1e400", "BOM"],
 )
-def test_a_body_orjson_reads_otherwise_or_not_as_a_page_is_read_by_json(
-    body: bytes,
+def test_lines_orjson_refuses_are_read_by_json(line: bytes) -> None:
+    batch = log_client._batch([memoryview(b"{}"), memoryview(line)], 1)
+    assert batch.exact is None
+    assert batch.items == [{}, json.loads(line)]
+
+
+def test_a_line_that_is_not_json_is_named() -> None:
+    with pytest.raises(log_client.FetchFailed, match="export: line 8 is not JSON"):
+        log_client._batch([memoryview(b"{}"), memoryview(b"{")], 7)
+    with pytest.raises(log_client.FetchFailed, match="export: line 2 is not JSON"):
+        log_client._batch([memoryview(b"{}"), memoryview(b"")], 1)
+
+
+@settings(max_examples=200)
+@given(
+    lines=st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")),
+                   max_size=30),
+    final_newline=st.booleans(),
+    cuts=st.lists(st.integers(0, 2000), max_size=20),
+    size=st.integers(1, 8),
+)  # fmt: skip
+def test_lines_come_out_as_they_went_in_however_the_stream_is_cut(
+    lines: list[bytes], final_newline: bool, cuts: list[int], size: int
 ) -> None:
-    page, exact = log_client._entries(httpx.Response(200, content=body))
-    assert exact is None
-    assert page == json.loads(body)
-
-
-def test_a_body_that_is_no_object_fails_as_before() -> None:
-    with pytest.raises(
-        log_client.FetchFailed, match="entries: the answer is not a JSON object"
-    ):
-        log_client._entries(httpx.Response(200, content=b"[]"))
-    with pytest.raises(log_client.FetchFailed, match="entries: the answer is not JSON"):
-        log_client._entries(httpx.Response(200, content=b"{"))
+    text = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
+    points = sorted({0, len(text), *(cut for cut in cuts if cut < len(text))})
+    chunks = [text[a:b] for a, b in itertools.pairwise(points)]
+    batches = list(log_client._batched_lines(chunks, size))
+    got = [bytes(line) for batch in batches for line in batch]
+    expected = text.split(b"\n")
+    if expected and expected[-1] == b"":
+        expected.pop()  # a final newline ends the last line, it starts none
+    assert got == expected
+    assert all(len(batch) >= size for batch in batches[:-1])
