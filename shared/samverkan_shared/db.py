@@ -1,5 +1,6 @@
 """Database engines for SQLite and PostgreSQL, per-request sessions and Alembic migrations."""
 
+import threading
 from collections.abc import Iterator
 from importlib.resources import files
 from typing import Any
@@ -18,6 +19,7 @@ __all__ = [
     "is_sqlite",
     "make_engine",
     "migrate",
+    "reading_from_now_on",
     "run_migrations_online",
     "session_for_request",
     "write_session",
@@ -32,6 +34,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 _IMMEDIATE = "samverkan_sqlite_immediate"
+_GATE_HELD = "samverkan_sqlite_write_gate"
+_GATE_TIMEOUT_SECONDS = 30.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -50,10 +54,51 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    _SqliteWriteGate().install(engine)
+
+
+class _SqliteWriteGate:
+    """BEGIN IMMEDIATE behind a lock of this process's own.
+
+    This process's writers queue on the lock and are woken the moment it is free.
+    Left to SQLite, each waiter polls the file lock with sleeps growing to 100 ms, so
+    under load the lock sits idle while writers sleep (filing tips at 16 concurrent
+    clients: p50 11 ms, p99 1.4 s). Other processes still meet the busy timeout; a
+    gate not got within it leaves the wait to SQLite alone.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def install(self, engine: Engine) -> None:
+        event.listen(engine, "begin", self._begin)
+        event.listen(engine, "commit", self._end)
+        event.listen(engine, "rollback", self._end)
+        # However a connection comes back (an error between begin and end, say), it
+        # does not keep this process's writers out.
+        event.listen(engine, "checkin", self._checkin)
+
+    def _begin(self, connection: Any) -> None:
+        if not connection.get_execution_options().get(_IMMEDIATE, False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        if self._lock.acquire(timeout=_GATE_TIMEOUT_SECONDS):
+            connection.info[_GATE_HELD] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self._open(connection.info)
+            raise
+
+    def _end(self, connection: Any) -> None:
+        self._open(connection.info)
+
+    def _checkin(self, _dbapi_connection: Any, record: Any) -> None:
+        self._open(record.info)
+
+    def _open(self, info: dict[str, Any]) -> None:
+        if info.pop(_GATE_HELD, False):
+            self._lock.release()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -85,6 +130,20 @@ def write_session(engine: Engine, *, expire_on_commit: bool = True) -> Session:
     if engine.dialect.name == "sqlite":
         engine = engine.execution_options(**{_IMMEDIATE: True})
     return Session(engine, expire_on_commit=expire_on_commit)
+
+
+def reading_from_now_on(session: Session) -> None:
+    """The write session's next transaction only reads: a plain BEGIN on SQLite.
+
+    For a use case that has committed its write and then builds its answer: without
+    this, those reads would take SQLite's write lock a second time and queue behind
+    every other writer for nothing. Call it right after a commit.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        options: Any = {
+            _IMMEDIATE: False
+        }  # our own option: not in SQLAlchemy's TypedDict
+        session.connection(execution_options=options)
 
 
 def write_session_for_request(request: Request) -> Iterator[Session]:

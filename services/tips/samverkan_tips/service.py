@@ -17,6 +17,7 @@ from sqlmodel import Session
 from samverkan_shared.auth import AccessToken
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.crypto import Keyring
+from samverkan_shared.db import reading_from_now_on
 from samverkan_shared.problems import Conflict, NotFound, UnprocessableContent
 from samverkan_tips.classification import description_category
 from samverkan_tips.cursors import InvalidCursor, decode_cursor, encode_cursor
@@ -106,7 +107,10 @@ def file_tip(
         session.rollback()
         if idempotency_key is None:
             raise
+        reading_from_now_on(session)
         record, replayed = _replay(session, caller, idempotency_key, digest), True
+    else:
+        reading_from_now_on(session)
     _log.info("tip_replayed" if replayed else "tip_filed", tip_id=str(record.id))
     return _view(session, keyring, record)
 

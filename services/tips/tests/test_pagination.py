@@ -14,7 +14,9 @@ def _walk(
     cursor: str | None = None
     while True:
         query = "?limit=3" + (f"&cursor={cursor}" if cursor else "")
-        page = client.get(f"/v1/tips{query}", headers=headers).json()
+        response = client.get(f"/v1/tips{query}", headers=headers)
+        assert response.status_code == 200, response.text
+        page = response.json()
         seen += [tip["id"] for tip in page["items"]]
         cursor = page["next_cursor"]
         if cursor is None:
@@ -45,8 +47,10 @@ def test_pages_stay_exact_under_concurrent_filing(
     stop = threading.Event()
 
     def keep_filing() -> list[str]:
+        # Bounded: filers faster than a walker's pages of three would let it chase
+        # a list that grows without end.
         ids = []
-        while not stop.is_set():
+        while not stop.is_set() and len(ids) < 25:
             ids.append(kit.file(client, writer)["id"])
         return ids
 

@@ -1,0 +1,112 @@
+"""SQLite writers of one process queue on a lock, not on SQLite's sleeping busy handler."""
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+from samverkan_shared.db import make_engine, reading_from_now_on, write_session
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path / 'gate.db'}", pool_size=20)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE counter (n INTEGER NOT NULL)"))
+        connection.execute(text("INSERT INTO counter VALUES (0)"))
+    return engine
+
+
+def _increment(engine: Engine, hold: float = 0.0) -> None:
+    with write_session(engine) as session:
+        # Read, then write: without BEGIN IMMEDIATE this is a lost update.
+        n = session.execute(text("SELECT n FROM counter")).scalar_one()
+        time.sleep(hold)
+        session.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
+        session.commit()
+
+
+def _count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(session.execute(text("SELECT n FROM counter")).scalar_one())
+
+
+def test_concurrent_read_then_write_units_lose_nothing(engine: Engine) -> None:
+    threads = [
+        threading.Thread(target=_increment, args=(engine, 0.002)) for _ in range(16)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert _count(engine) == 16
+
+
+def test_a_waiting_writer_starts_as_soon_as_the_lock_is_free(engine: Engine) -> None:
+    # SQLite's own busy handler would poll with sleeps of up to 100 ms; the gate
+    # wakes the next writer at the commit.
+    waits: list[float] = []
+
+    def timed() -> None:
+        began = time.perf_counter()
+        _increment(engine)
+        waits.append(time.perf_counter() - began)
+
+    holder = threading.Thread(target=_increment, args=(engine, 0.3))
+    holder.start()
+    time.sleep(0.05)
+    waiters = [threading.Thread(target=timed) for _ in range(4)]
+    for thread in waiters:
+        thread.start()
+    for thread in [holder, *waiters]:
+        thread.join(30)
+    assert _count(engine) == 5
+    assert max(waits) < 0.3 + 0.08, waits
+
+
+def test_a_failed_unit_of_work_releases_the_lock(engine: Engine) -> None:
+    def fail() -> None:
+        with write_session(engine) as session:
+            session.execute(text("UPDATE counter SET n = 100"))
+            raise RuntimeError("the use case failed before committing")
+
+    with pytest.raises(RuntimeError):
+        fail()
+    finished = threading.Event()
+
+    def write() -> None:
+        _increment(engine)
+        finished.set()
+
+    threading.Thread(target=write).start()
+    assert finished.wait(5), "the next writer is still waiting"
+    assert _count(engine) == 1
+
+
+def test_reads_after_the_commit_do_not_queue_behind_writers(engine: Engine) -> None:
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold_the_write_lock() -> None:
+        with write_session(engine) as other:
+            other.execute(text("UPDATE counter SET n = n"))
+            holding.set()
+            release.wait(10)
+            other.commit()
+
+    with write_session(engine) as session:
+        session.execute(text("UPDATE counter SET n = 7"))
+        session.commit()
+        holder = threading.Thread(target=hold_the_write_lock)
+        holder.start()
+        assert holding.wait(5)
+        reading_from_now_on(session)
+        began = time.perf_counter()
+        assert session.execute(text("SELECT n FROM counter")).scalar_one() == 7
+        assert time.perf_counter() - began < 0.5
+        session.commit()
+    release.set()
+    holder.join(10)
