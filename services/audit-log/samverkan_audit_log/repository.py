@@ -1,11 +1,11 @@
 """All SQL of the audit-log: the sequencer, entries, tree nodes and checkpoints."""
 
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, and_, bindparam, insert, or_, update
+from sqlalchemy import Connection, Table, and_, bindparam, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select, SelectOfScalar
@@ -211,8 +211,12 @@ class LogRepository:
             statement = statement.where(index < below)
         statement = _filtered(statement, where)
         statement = statement.order_by(index).limit(limit)
+        connection = self._session.connection()
+        if connection.dialect.driver == "psycopg":
+            yield from _binary_rows(connection, statement)
+            return
         # Core execution on the session's connection: no ORM result processing.
-        with self._session.connection().execute(statement) as rows:
+        with connection.execute(statement) as rows:
             for number, leaf, hashed in rows:
                 yield int(number), bytes(leaf), bytes(hashed)
 
@@ -290,6 +294,29 @@ class LogRepository:
             .limit(1)
         )
         return self._session.exec(statement).first()
+
+
+def _binary_rows(
+    connection: Connection, statement: Select[Any]
+) -> Iterator[tuple[int, bytes, bytes]]:
+    """The rows of ``statement`` in PostgreSQL's binary format, read by psycopg.
+
+    In the text format, which SQLAlchemy always asks for, a bytea travels as hex,
+    twice its size, that PostgreSQL encodes and psycopg decodes: ~5 instead of
+    ~1.8 µs per row of the log. The statement runs on the session's own
+    connection, in its transaction; its parameters need no conversion (integers,
+    strings and aware datetimes, which psycopg adapts itself).
+    """
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the session's connection is closed")
+    with driver.cursor(binary=True) as cursor:
+        cursor.execute(str(compiled), compiled.params)
+        # Row by row, as psycopg holds the result: no list of rows in Python.
+        yield from cursor
 
 
 def _entry_row(entry: NewEntry) -> dict[str, object]:
