@@ -1,11 +1,13 @@
 """All SQL of the audit-log: the sequencer, entries, tree nodes and checkpoints."""
 
+import functools
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, and_, bindparam, insert, or_, update
+from sqlalchemy import Select as CoreSelect
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select, SelectOfScalar
@@ -42,6 +44,9 @@ _LOCK_SIZE = (
     sa_select(table(TreeStateRecord).c.tree_size)
     .where(table(TreeStateRecord).c.id == _SEQUENCER_ROW)
     .with_for_update()
+)
+_READ_SIZE = sa_select(table(TreeStateRecord).c.tree_size).where(
+    table(TreeStateRecord).c.id == _SEQUENCER_ROW
 )
 _ADVANCE = (
     update(table(TreeStateRecord))
@@ -104,10 +109,9 @@ class LogRepository:
         return int(self._session.connection().execute(_LOCK_SIZE).scalar_one())
 
     def tree_size(self) -> int:
-        statement = select(TreeStateRecord.tree_size).where(
-            TreeStateRecord.id == _SEQUENCER_ROW
-        )
-        return int(self._session.exec(statement).one())
+        # Core, not the ORM: every proof reads it, and the ORM's execution was a
+        # quarter of a proof's CPU time.
+        return int(self._session.connection().execute(_READ_SIZE).scalar_one())
 
     def advance_to(self, tree_size: int) -> None:
         self._session.connection().execute(_ADVANCE, {"new_size": tree_size})
@@ -237,25 +241,12 @@ class LogRepository:
         wanted = sorted(set(keys))
         if not wanted:
             return {}
-        # An OR of (level, index) pairs, not a row-value IN: SQLite plans the latter as a
-        # full scan of the node table, the former as index look-ups (O(log n) proofs).
-        statement = select(
-            TreeNodeRecord.level, TreeNodeRecord.node_index, TreeNodeRecord.hash
-        ).where(
-            or_(
-                *(
-                    and_(
-                        col(TreeNodeRecord.level) == level,
-                        col(TreeNodeRecord.node_index) == index,
-                    )
-                    for level, index in wanted
-                )
-            )
-        )
-        return {
-            (level, index): bytes(digest)
-            for level, index, digest in self._session.exec(statement)
-        }
+        parameters: dict[str, int] = {}
+        for number, (level, index) in enumerate(wanted):
+            parameters[f"level_{number}"] = level
+            parameters[f"index_{number}"] = index
+        rows = self._session.connection().execute(_nodes_query(len(wanted)), parameters)
+        return {(level, index): bytes(digest) for level, index, digest in rows}
 
     # --- checkpoints ---------------------------------------------------------
 
@@ -317,6 +308,27 @@ def _binary_rows(
         cursor.execute(str(compiled), compiled.params)
         # Row by row, as psycopg holds the result: no list of rows in Python.
         yield from cursor
+
+
+@functools.lru_cache(maxsize=128)
+def _nodes_query(count: int) -> CoreSelect[Any]:
+    """The nodes ``(level_n, index_n)`` for n < count: built once per count.
+
+    An OR of (level, index) pairs, not a row-value IN: SQLite plans the latter as a
+    full scan of the node table, the former as index look-ups (O(log n) proofs).
+    Built once, as Core with named parameters: the ORM statement built anew for
+    every proof took ~4.7 ms (p50, 10**6 entries, PostgreSQL, a busy machine), this
+    one ~2.3 ms, for a query PostgreSQL runs in ~0.3 ms.
+    """
+    nodes = table(TreeNodeRecord).c
+    pairs = [
+        and_(
+            nodes.level == bindparam(f"level_{number}"),
+            nodes.node_index == bindparam(f"index_{number}"),
+        )
+        for number in range(count)
+    ]
+    return sa_select(nodes.level, nodes.node_index, nodes.hash).where(or_(*pairs))
 
 
 def _entry_row(entry: NewEntry) -> dict[str, object]:

@@ -4,6 +4,7 @@ import base64
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
 
 from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
 from samverkan_audit_log.merkle import (
@@ -11,6 +12,7 @@ from samverkan_audit_log.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from samverkan_audit_log.repository import _nodes_query
 
 SIZE = 13  # not a power of two: proofs cross the ragged right edge
 
@@ -115,3 +117,21 @@ def test_impossible_proofs_are_422_with_a_precise_detail(
 def test_out_of_range_numbers_are_422(client, reader, params) -> None:
     response = client.get("/v1/proofs/inclusion", params=params, headers=reader)
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("count", [1, 20, 40])
+def test_sqlite_reads_proof_nodes_by_the_primary_key(count: int) -> None:
+    # A row-value IN was planned as a full scan of the node table (proofs grew
+    # linearly with the log); the OR of pairs must stay index look-ups.
+    engine = create_engine("sqlite://")
+    sql = str(_nodes_query(count).compile(dialect=engine.dialect))
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        raw.execute(
+            "CREATE TABLE audit_tree_nodes (level SMALLINT, node_index BIGINT, "
+            "hash BLOB, PRIMARY KEY (level, node_index))"
+        )
+        plan = raw.execute("EXPLAIN QUERY PLAN " + sql, [0] * 2 * count).fetchall()
+    details = [row[3] for row in plan]
+    assert not [detail for detail in details if detail.startswith("SCAN")]
+    assert sum("SEARCH audit_tree_nodes USING INDEX" in d for d in details) == count

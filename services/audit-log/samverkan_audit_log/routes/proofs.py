@@ -3,9 +3,12 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from samverkan_audit_log import service
-from samverkan_audit_log.dependencies import AuditReader, SessionDep
+from samverkan_audit_log.dependencies import AuditReader, EngineDep
 from samverkan_audit_log.routes.entries import MAX_INDEX
 from samverkan_audit_log.schemas import ProofHashes
 
@@ -13,22 +16,36 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/proofs", tags=["proofs"])
 
+# The routes are async and hand the database work to one thread: a sync route with
+# a session dependency takes three thread hops (the session opened, the route, the
+# session closed), ~1 ms of a ~2 ms proof on this machine.
+
 
 @router.get("/inclusion", summary="RFC 9162 §2.1.3 inclusion proof")
-def inclusion(
+async def inclusion(
     index: Annotated[int, Query(ge=0, le=MAX_INDEX)],
     tree_size: Annotated[int, Query(ge=1, le=MAX_INDEX)],
     caller: AuditReader,
-    session: SessionDep,
+    engine: EngineDep,
 ) -> ProofHashes:
-    return service.prove_inclusion(session, index, tree_size)
+    return await run_in_threadpool(_inclusion, engine, index, tree_size)
 
 
 @router.get("/consistency", summary="RFC 9162 §2.1.4 consistency proof")
-def consistency(
+async def consistency(
     first: Annotated[int, Query(ge=0, le=MAX_INDEX)],
     second: Annotated[int, Query(ge=0, le=MAX_INDEX)],
     caller: AuditReader,
-    session: SessionDep,
+    engine: EngineDep,
 ) -> ProofHashes:
-    return service.prove_consistency(session, first, second)
+    return await run_in_threadpool(_consistency, engine, first, second)
+
+
+def _inclusion(engine: Engine, index: int, tree_size: int) -> ProofHashes:
+    with Session(engine) as session:
+        return service.prove_inclusion(session, index, tree_size)
+
+
+def _consistency(engine: Engine, first: int, second: int) -> ProofHashes:
+    with Session(engine) as session:
+        return service.prove_consistency(session, first, second)
