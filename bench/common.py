@@ -282,24 +282,7 @@ async def _run(
     async def worker() -> None:
         while budget[0] > 0 and time.perf_counter() < deadline:
             budget[0] -= 1
-            sequence = budget[0]
-            began = time.perf_counter()
-            try:
-                response = await load.call(client, sequence)
-            except TransportError as error:
-                load.stats.error(f"{type(error).__name__}: {error}")
-                continue
-            took = time.perf_counter() - began
-            if response.status_code not in load.expect:
-                load.stats.error(f"HTTP {response.status_code} {response.text}")
-                continue
-            try:
-                if load.on_success is not None:
-                    load.on_success(response)
-            except (AssertionError, KeyError, ValueError) as error:
-                load.stats.error(f"bad answer: {error}")
-                continue
-            load.stats.latencies.append(took)
+            await _one(client, load, budget[0])
 
     await asyncio.gather(*(worker() for _ in range(load.workers)))
 
@@ -316,3 +299,43 @@ def baseline_workload(url: str, workers: int) -> Workload:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+async def drive_paced(load: Workload, rate: float, duration: float) -> None:
+    """Start ``load.call`` at a steady ``rate`` per second, whatever the answers take.
+
+    Unlike ``drive`` (each worker waits for its answer before the next call, so the
+    latency measured is the queue the workers themselves build), this is an offered
+    load: callers that send a request every so often, as partner agencies do.
+    """
+    async with LeanClient(timeout=30.0) as client:
+        started = time.perf_counter()
+        calls: list[asyncio.Task[None]] = []
+        sequence = 0
+        while (now := time.perf_counter()) < started + duration:
+            calls.append(asyncio.create_task(_one(client, load, sequence)))
+            sequence += 1
+            await asyncio.sleep(max(0.0, started + sequence / rate - now))
+        await asyncio.gather(*calls)
+        load.stats.elapsed = time.perf_counter() - started
+
+
+async def _one(client: LeanClient, load: Workload, sequence: int) -> None:
+    """One call: its latency if it succeeded and its answer checks out, else an error."""
+    began = time.perf_counter()
+    try:
+        response = await load.call(client, sequence)
+    except TransportError as error:
+        load.stats.error(f"{type(error).__name__}: {error}")
+        return
+    took = time.perf_counter() - began
+    if response.status_code not in load.expect:
+        load.stats.error(f"HTTP {response.status_code} {response.text}")
+        return
+    try:
+        if load.on_success is not None:
+            load.on_success(response)
+    except (AssertionError, KeyError, ValueError) as error:
+        load.stats.error(f"bad answer: {error}")
+        return
+    load.stats.latencies.append(took)

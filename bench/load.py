@@ -8,7 +8,10 @@ fresh PostgreSQL databases with ``--postgres``), then measures, each phase for
 2. filing tips alone, 16 concurrent municipal clients;
 3. full disclosures alone, 16 concurrent partners (polisen and ekobrottsmyndigheten,
    purpose "grovt bedrägeri" on a social-services tip: everything is released at once);
-4. the realistic mix: tips filed, tips read, disclosures by 16 partners, audit reads.
+4. the realistic mix: tips filed, tips read, disclosures by 16 partners, audit reads;
+5. disclosures as an offered load (``--paced-rates``, requests per second from the 16
+   partners together, each call started on time whatever the answers take), for the
+   latency a partner sees at a given traffic rather than at saturation.
 
 It prints throughput and p50/p95/p99 latency per operation, the ratios against the
 baseline, and checks zero errors and zero lost writes (every acknowledged tip and
@@ -35,6 +38,7 @@ from common import (
     Workload,
     baseline_workload,
     drive,
+    drive_paced,
     print_table,
     running_baseline,
     running_suite,
@@ -247,6 +251,7 @@ class Results:
     filing: Stats
     disclosure: Stats
     mix: list[Stats]
+    paced: list[Stats] = field(default_factory=list)
     baseline_lost: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -282,11 +287,18 @@ def measure_suite(suite: Suite, args: argparse.Namespace, baseline: Stats) -> Re
         mix.read_audit("mix: audit read", 2),
     ]
     asyncio.run(drive(mixed, duration, cap))
+    paced = []
+    for rate in args.paced_rates:
+        load = mix.disclose(f"disclosures at {rate:g}/s", args.partners)
+        asyncio.run(drive_paced(load, rate, duration))
+        paced.append(load.stats)
     results = Results(
-        baseline, filing.stats, disclosure.stats, [w.stats for w in mixed]
+        baseline, filing.stats, disclosure.stats, [w.stats for w in mixed], paced
     )
     results.problems = lost_writes(before, count(mix), ledger)
-    all_stats = [baseline, seed.stats, filing.stats, disclosure.stats, *results.mix]
+    all_stats = [
+        baseline, seed.stats, filing.stats, disclosure.stats, *results.mix, *paced
+    ]  # fmt: skip
     errors = sum(s.errors for s in all_stats)
     if errors:
         results.problems.append(f"{errors} errors")
@@ -300,6 +312,12 @@ def report(results: Results, backend: str, args: argparse.Namespace) -> bool:
         [results.baseline, results.filing, results.disclosure],
     )
     print_table("Realistic mix (all at once)", results.mix)
+    if results.paced:
+        print_table(
+            "Disclosures as an offered load (informational; the target is the "
+            "closed loop above)",
+            results.paced,
+        )
     ratio = results.filing.throughput / results.baseline.throughput
     p99 = results.disclosure.percentile(99)
     mix_p99 = results.mix[2].percentile(99)
@@ -337,6 +355,13 @@ def main(argv: list[str] | None = None) -> int:
         "--postgres",
         metavar="URL",
         help="an admin URL; fresh databases are created (and dropped) on that server",
+    )
+    parser.add_argument(
+        "--paced-rates",
+        type=float,
+        nargs="*",
+        default=[16.0, 32.0, 64.0],
+        help="disclosures per second offered by the partners together (phase 5)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp data dir")
     args = parser.parse_args(argv)
