@@ -174,9 +174,11 @@ def test_key_rotation_keeps_old_tokens_valid_until_expiry(
     assert store.current().kid != old_kid
 
 
-def test_retired_key_leaves_the_jwks_after_its_tokens_expired(sharing: Any) -> None:
+def _rotate_and_withdraw(sharing: Any) -> str:
+    """Rotate the signing key and date the old one's retirement an hour back, so the
+    JWKS no longer publishes it; the old key id."""
     store = sharing.client.app.state.token_issuer.keys
-    old_kid = store.current().kid
+    old_kid: str = store.current().kid
     store.rotate()
     index = Path(sharing.settings.effective_signing_keys_dir) / "keys.json"
     document = json.loads(index.read_text())
@@ -184,6 +186,11 @@ def test_retired_key_leaves_the_jwks_after_its_tokens_expired(sharing: Any) -> N
         if entry["kid"] == old_kid:
             entry["retired_at"] = time.time() - 3600
     index.write_text(json.dumps(document))
+    return old_kid
+
+
+def test_retired_key_leaves_the_jwks_after_its_tokens_expired(sharing: Any) -> None:
+    old_kid = _rotate_and_withdraw(sharing)
     kids = {
         k["kid"] for k in sharing.client.get("/.well-known/jwks.json").json()["keys"]
     }
@@ -292,15 +299,7 @@ class TestRememberedSignatures:
         clock = FakeClock()
         validator = _validator(sharing, "tips", clock)
         assert validator.validate(token)
-        store = sharing.client.app.state.token_issuer.keys
-        old_kid = store.current().kid
-        store.rotate()
-        index = Path(sharing.settings.effective_signing_keys_dir) / "keys.json"
-        document = json.loads(index.read_text())
-        for entry in document["keys"]:
-            if entry["kid"] == old_kid:
-                entry["retired_at"] = time.time() - 3600  # e.g. a compromised key
-        index.write_text(json.dumps(document))
+        _rotate_and_withdraw(sharing)  # e.g. a compromised key
         # A token under the new key makes the validator fetch the JWKS again.
         clock.now += 3
         fresh_id, fresh_secret = sharing.register(scopes=["tips:read"])
