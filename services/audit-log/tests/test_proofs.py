@@ -4,6 +4,7 @@ import base64
 
 import pytest
 from fastapi.testclient import TestClient
+from psycopg.pq import TransactionStatus
 from sqlalchemy import create_engine
 
 from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
@@ -12,7 +13,8 @@ from samverkan_audit_log.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from samverkan_audit_log.repository import _nodes_query
+from samverkan_audit_log.repository import LogRepository, _nodes_query
+from samverkan_audit_log.routes.proofs import _reading
 
 SIZE = 13  # not a power of two: proofs cross the ragged right edge
 
@@ -135,3 +137,18 @@ def test_sqlite_reads_proof_nodes_by_the_primary_key(count: int) -> None:
     details = [row[3] for row in plan]
     assert not [detail for detail in details if detail.startswith("SCAN")]
     assert sum("SEARCH audit_tree_nodes USING INDEX" in d for d in details) == count
+
+
+def test_a_proof_reads_outside_a_transaction_and_leaves_the_pool_as_it_was(
+    app, receipts, backend
+) -> None:
+    with _reading(app.state.engine) as session:
+        assert LogRepository(session).tree_size() == SIZE
+        driver = session.connection().connection.driver_connection
+        if backend == "postgresql":
+            # No BEGIN was sent: the connection is idle, not in a transaction.
+            assert driver.autocommit
+            assert driver.info.transaction_status == TransactionStatus.IDLE
+    if backend == "postgresql":
+        # Back in the pool in its usual mode: appends on it still get transactions.
+        assert not driver.autocommit

@@ -42,10 +42,24 @@ async def consistency(
 
 
 def _inclusion(engine: Engine, index: int, tree_size: int) -> ProofHashes:
-    with Session(engine) as session:
+    with _reading(engine) as session:
         return service.prove_inclusion(session, index, tree_size)
 
 
 def _consistency(engine: Engine, first: int, second: int) -> ProofHashes:
-    with Session(engine) as session:
+    with _reading(engine) as session:
         return service.prove_consistency(session, first, second)
+
+
+def _reading(engine: Engine) -> Session:
+    """A session for one proof: on PostgreSQL its reads run without a transaction.
+
+    A proof reads the tree size, then stored nodes; nodes never change once
+    written and are committed with the size that needs them, so the two reads
+    need no common snapshot. Without BEGIN and ROLLBACK a proof takes two round
+    trips to PostgreSQL fewer (of five, with the pool's ping).
+    """
+    session = Session(engine)
+    if engine.dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return session
