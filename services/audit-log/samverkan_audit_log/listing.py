@@ -1,4 +1,4 @@
-"""Reading the log: one entry, filtered pages, and subject look-ups for access requests."""
+"""Reading the log: one entry, filtered pages, the JSON Lines export, subject look-ups."""
 
 import base64
 import binascii
@@ -129,7 +129,7 @@ def page_json(
     """
     after = decode_cursor(cursor)
     rows = LogRepository(session).page_leaves(where, after=after, limit=limit + 1)
-    # One join of every piece: a page of 5,000 entries is ~8 MB, and each extra
+    # One join of every piece: a page of 10,000 entries is ~17 MB, and each extra
     # copy of it (a second join, or %-formatting, five times slower) shows.
     parts = [b'{"items":[']
     add = parts.append
