@@ -226,11 +226,11 @@ def _check_entries(
 
 @contextmanager
 def _without_cycle_collector() -> Iterator[None]:
-    """Pause the cyclic garbage collector while pages are parsed and checked.
+    """Pause the cyclic garbage collector while entries are parsed and checked.
 
-    A page of 10,000 entries is some 300,000 fresh, acyclic containers; the
-    collector would scan them again and again (it cost as much as the checks).
-    Reference counting frees every page as before.
+    A batch of 1,000 entries is some 30,000 fresh, acyclic containers, and a few
+    batches are in flight; the collector would scan them again and again (it cost
+    as much as the checks). Reference counting frees every batch as before.
     """
     enabled = gc.isenabled()
     gc.disable()
