@@ -21,6 +21,23 @@ from samverkan_sharing.oauth.repository import ClientRepository, RevocationRepos
 from samverkan_sharing.oauth.secrets import hash_secret, new_secret
 from samverkan_sharing.rules.vocabulary import Recipient
 
+# Claims that hold identifiers this server issued, never secrets.
+_IDENTIFIER_CLAIMS = frozenset({"sub", "client_id", "jti"})
+
+
+class _AccessTokenJwt(JsonWebToken):  # type: ignore[misc]  # authlib is untyped
+    """Authlib's JWT, whose leak heuristic skips the identifiers this server issues.
+
+    Authlib refuses to sign a claim whose value looks like a card number (13–16
+    digits): a generated client id ``svk-`` + 16 hex characters that happen to be
+    all digits would then never get a token. Every other claim is still checked.
+    """
+
+    def check_sensitive_data(self, payload: Mapping[str, Any]) -> None:
+        checked = {k: v for k, v in payload.items() if k not in _IDENTIFIER_CLAIMS}
+        super().check_sensitive_data(checked)
+
+
 __all__ = [
     "CLIENT_KINDS",
     "InvalidClient",
@@ -113,10 +130,8 @@ class TokenIssuer:
             claims["recipient"] = client.recipient
         key = self.keys.current()
         header = {"alg": self.keys.algorithm, "kid": key.kid, "typ": "at+jwt"}
-        token = (
-            JsonWebToken([self.keys.algorithm]).encode(header, claims, key.key).decode()
-        )
-        return IssuedToken(token, self.lifetime, claims["scope"], claims)
+        token = _AccessTokenJwt([self.keys.algorithm]).encode(header, claims, key.key)
+        return IssuedToken(token.decode(), self.lifetime, claims["scope"], claims)
 
     def verified_claims(self, token: str) -> Mapping[str, Any] | None:
         """Claims of a token this server signed (expired or not), else None."""
