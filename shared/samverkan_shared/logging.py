@@ -57,7 +57,13 @@ def configure_logging(level: str = "INFO") -> None:
     )
     # Not cached on first use: tests replace the processors with capture_logs().
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # Below the level, an event is dropped before any processor runs: services
+        # log at INFO on every request, and at WARNING that work was pure waste.
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,

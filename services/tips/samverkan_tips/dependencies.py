@@ -8,10 +8,12 @@ from sqlmodel import Session
 from samverkan_shared.auth import AccessToken, access_token
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import session_for_request, write_session_for_request
+from samverkan_tips.filing import FilingQueue
 
 __all__ = [
     "AgreementId",
     "Cursor",
+    "FilingsDep",
     "IdempotencyKey",
     "KeyringDep",
     "Limit",
@@ -24,14 +26,21 @@ __all__ = [
 ]
 
 
-def keyring_for_request(request: Request) -> Keyring:
+# async: no I/O, so no hop to the thread pool
+async def keyring_for_request(request: Request) -> Keyring:
     keyring: Keyring = request.app.state.keyring
     return keyring
+
+
+async def filings_for_request(request: Request) -> FilingQueue:
+    filings: FilingQueue = request.app.state.filings
+    return filings
 
 
 SessionDep = Annotated[Session, Depends(session_for_request)]
 WriteSessionDep = Annotated[Session, Depends(write_session_for_request)]
 KeyringDep = Annotated[Keyring, Depends(keyring_for_request)]
+FilingsDep = Annotated[FilingQueue, Depends(filings_for_request)]
 
 TipsWriter = Annotated[AccessToken, Security(access_token, scopes=["tips:write"])]
 TipsReader = Annotated[AccessToken, Security(access_token, scopes=["tips:read"])]

@@ -7,8 +7,10 @@ transitions lock the tip's row, so concurrent requests never interleave half-way
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 import structlog
 from sqlalchemy.exc import IntegrityError
@@ -18,12 +20,18 @@ from samverkan_shared.auth import AccessToken
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import reading_from_now_on
-from samverkan_shared.problems import Conflict, NotFound, UnprocessableContent
+from samverkan_shared.problems import (
+    Conflict,
+    NotFound,
+    Problem,
+    UnprocessableContent,
+)
 from samverkan_tips.classification import description_category
 from samverkan_tips.cursors import InvalidCursor, decode_cursor, encode_cursor
 from samverkan_tips.models import IdempotencyKeyRecord, TipRecord, TipTransitionRecord
 from samverkan_tips.repository import (
     AgreementRepository,
+    Claim,
     IdempotencyRepository,
     SupplierRepository,
     TipFilter,
@@ -42,8 +50,10 @@ from samverkan_tips.workflow import (
 
 __all__ = [
     "Caller",
+    "Filing",
     "decode_tip_cursor",
     "file_tip",
+    "file_tips",
     "fingerprint",
     "get_tip",
     "list_tips",
@@ -86,6 +96,26 @@ def fingerprint(body: TipCreate) -> str:
     return hashlib.sha256(canonicalize(body.model_dump(mode="json"))).hexdigest()
 
 
+@dataclass(frozen=True)
+class Filing:
+    """A tip to file: the validated body, who files it, and its Idempotency-Key."""
+
+    body: TipCreate
+    caller: Caller
+    idempotency_key: str | None = None
+
+    @cached_property
+    def digest(self) -> str:
+        return fingerprint(self.body)
+
+    @property
+    def claim(self) -> tuple[str, str] | None:
+        """The ``(client_id, key)`` this filing claims, if it has a key."""
+        if self.idempotency_key is None:
+            return None
+        return self.caller.client_id, self.idempotency_key
+
+
 def file_tip(
     session: Session,
     body: TipCreate,
@@ -96,56 +126,150 @@ def file_tip(
     now: datetime | None = None,
 ) -> Tip:
     """Store a new tip, or return the one this key filed before (same body only)."""
-    digest = fingerprint(body)
+    [outcome] = file_tips(
+        session, [Filing(body, caller, idempotency_key)], keyring=keyring, now=now
+    )
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome
+
+
+def file_tips(
+    session: Session,
+    filings: Sequence[Filing],
+    *,
+    keyring: Keyring,
+    now: datetime | None = None,
+) -> list[Tip | Problem]:
+    """File ``filings`` in one transaction; each gets its tip or its own error.
+
+    A filing's own error (an unknown agreement, a key reused with another body) is
+    found before it writes anything, so the others still commit. Should the
+    transaction fail (a concurrent claim of the same key by another process), each
+    filing is tried again alone, where that claim turns into a replay.
+    """
+    now = now or _utc_now()
     try:
-        record, replayed = _file(
-            session, body, caller, keyring, idempotency_key, digest, now or _utc_now()
-        )
+        outcomes = _file_all(session, filings, keyring, now)
         session.commit()
     except IntegrityError:
-        # A concurrent retry claimed the key first; it has committed by now.
         session.rollback()
-        if idempotency_key is None:
+        if len(filings) > 1:
+            return [
+                file_tips(session, [filing], keyring=keyring, now=now)[0]
+                for filing in filings
+            ]
+        [filing] = filings
+        if filing.idempotency_key is None:
             raise
+        # A concurrent retry claimed the key first; it has committed by now.
         reading_from_now_on(session)
-        record, replayed = _replay(session, caller, idempotency_key, digest), True
+        try:
+            record = _replay(session, filing, filing.idempotency_key)
+        except Problem as error:
+            return [error]
+        outcomes = [_Filed(record, replayed=True)]
     else:
         reading_from_now_on(session)
-    _log.info("tip_replayed" if replayed else "tip_filed", tip_id=str(record.id))
-    return _view(session, keyring, record)
+    return _views(session, keyring, outcomes)
 
 
-def _file(
-    session: Session,
-    body: TipCreate,
-    caller: Caller,
-    keyring: Keyring,
-    key: str | None,
-    digest: str,
-    now: datetime,
-) -> tuple[TipRecord, bool]:
+@dataclass(frozen=True)
+class _Filed:
+    record: TipRecord
+    replayed: bool
+
+
+def _file_all(
+    session: Session, filings: Sequence[Filing], keyring: Keyring, now: datetime
+) -> list[_Filed | Problem]:
+    """One statement per table for the whole batch, not one per filing."""
     tips = TipRepository(session)
     tips.lock_for_filing()
-    if key is not None and IdempotencyRepository(session).get(caller.client_id, key):
-        return _replay(session, caller, key, digest), True
-    if AgreementRepository(session).get(body.agreement_id) is None:
-        raise _unknown_agreement(body.agreement_id)
-    tip_id = uuid.uuid4()
-    received_at = _after(tips.latest_received_at(), now)
-    if key is not None:
-        IdempotencyRepository(session).add(
-            IdempotencyKeyRecord(
-                client_id=caller.client_id,
-                key=key,
-                fingerprint=digest,
-                tip_id=tip_id,
-                created_at=now,
-            )
+    latest = tips.latest_received_at()
+    keys = IdempotencyRepository(session)
+    claims = keys.claims(f.claim for f in filings if f.claim is not None)
+    agreements = AgreementRepository(session).known(
+        f.body.agreement_id for f in filings
+    )
+    new_claims: list[IdempotencyKeyRecord] = []
+    new_tips: dict[uuid.UUID, TipRecord] = {}
+    outcomes: list[_Filed | Problem | Claim] = []
+    for filing in filings:
+        claim = claims.get(filing.claim) if filing.claim is not None else None
+        if claim is not None:
+            outcomes.append(_check_replay(filing, claim))
+        elif filing.body.agreement_id not in agreements:
+            outcomes.append(_unknown_agreement(filing.body.agreement_id))
+        else:
+            latest = _after(latest, now)
+            record = _record(filing.body, uuid.uuid4(), latest, filing.caller, keyring)
+            new_tips[record.id] = record
+            outcomes.append(_Filed(record, replayed=False))
+            if filing.claim is not None:
+                # A second filing with this key in the same batch is its replay.
+                claims[filing.claim] = Claim(filing.digest, record.id)
+                new_claims.append(_claim_record(filing, record))
+    # Claims first: a concurrent claim of a key (another process) stops the batch
+    # at the primary key before the tips are written.
+    keys.insert_all(new_claims)
+    SupplierRepository(session).ensure_all(
+        {r.supplier_org_number: r.supplier_name for r in new_tips.values()}
+    )
+    tips.insert_all(list(new_tips.values()))
+    replayed = tips.get_many(
+        o.tip_id for o in outcomes if isinstance(o, Claim) and o.tip_id not in new_tips
+    )
+    return [_replayed(outcome, new_tips, replayed) for outcome in outcomes]
+
+
+def _check_replay(filing: Filing, claim: Claim) -> Claim | Problem:
+    if claim.fingerprint != filing.digest:
+        return _key_reused()
+    return claim
+
+
+def _replayed(
+    outcome: "_Filed | Problem | Claim",
+    new_tips: dict[uuid.UUID, TipRecord],
+    stored: dict[uuid.UUID, TipRecord],
+) -> _Filed | Problem:
+    if not isinstance(outcome, Claim):
+        return outcome
+    record = new_tips.get(outcome.tip_id) or stored.get(outcome.tip_id)
+    if record is None:
+        raise RuntimeError("an idempotency key is claimed but its tip is missing")
+    return _Filed(record, replayed=True)
+
+
+def _claim_record(filing: Filing, record: TipRecord) -> IdempotencyKeyRecord:
+    client_id, key = filing.claim or ("", "")
+    return IdempotencyKeyRecord(
+        client_id=client_id,
+        key=key,
+        fingerprint=filing.digest,
+        tip_id=record.id,
+        created_at=record.received_at,
+    )
+
+
+def _views(
+    session: Session, keyring: Keyring, outcomes: list[_Filed | Problem]
+) -> list[Tip | Problem]:
+    """The answers, after the commit; only a replayed tip can have a history yet."""
+    replayed = [o.record.id for o in outcomes if isinstance(o, _Filed) and o.replayed]
+    history = TipRepository(session).history_for(replayed) if replayed else {}
+    views: list[Tip | Problem] = []
+    for outcome in outcomes:
+        if isinstance(outcome, Problem):
+            views.append(outcome)
+            continue
+        record = outcome.record
+        _log.info(
+            "tip_replayed" if outcome.replayed else "tip_filed", tip_id=str(record.id)
         )
-    SupplierRepository(session).ensure(body.supplier.org_number, body.supplier.name)
-    record = _record(body, tip_id, received_at, caller, keyring)
-    tips.add(record)
-    return record, False
+        views.append(tip_view(keyring, record, history.get(record.id, [])))
+    return views
 
 
 def _after(latest: datetime | None, now: datetime) -> datetime:
@@ -155,24 +279,28 @@ def _after(latest: datetime | None, now: datetime) -> datetime:
     return now
 
 
-def _replay(session: Session, caller: Caller, key: str, digest: str) -> TipRecord:
-    claim = IdempotencyRepository(session).get(caller.client_id, key)
+def _replay(session: Session, filing: Filing, key: str) -> TipRecord:
+    claim = IdempotencyRepository(session).get(filing.caller.client_id, key)
     record = TipRepository(session).get(claim.tip_id) if claim else None
     if claim is None or record is None:
         raise RuntimeError("an idempotency key conflicted but its tip is missing")
-    if claim.fingerprint != digest:
-        raise UnprocessableContent(
-            "This Idempotency-Key was used before with another body; use a new key "
-            "for a new tip, or resend the original body.",
-            errors=[
-                {
-                    "parameter": "Idempotency-Key",
-                    "in": "header",
-                    "detail": "was used with another request body",
-                }
-            ],
-        )
+    if claim.fingerprint != filing.digest:
+        raise _key_reused()
     return record
+
+
+def _key_reused() -> UnprocessableContent:
+    return UnprocessableContent(
+        "This Idempotency-Key was used before with another body; use a new key "
+        "for a new tip, or resend the original body.",
+        errors=[
+            {
+                "parameter": "Idempotency-Key",
+                "in": "header",
+                "detail": "was used with another request body",
+            }
+        ],
+    )
 
 
 def _unknown_agreement(agreement_id: str) -> UnprocessableContent:

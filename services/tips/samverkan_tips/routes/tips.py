@@ -3,12 +3,13 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from samverkan_shared.problems import problem_responses
 from samverkan_tips import service
 from samverkan_tips.dependencies import (
     Cursor,
+    FilingsDep,
     IdempotencyKey,
     KeyringDep,
     Limit,
@@ -28,19 +29,24 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1/tips", tags=["tips"])
 
 
-@router.post("", status_code=201, responses=problem_responses(422))
-def file_tip(
+@router.post(
+    "",
+    status_code=201,
+    response_model=Tip,
+    responses=problem_responses(422),
+)
+async def file_tip(
     body: TipCreate,
     token: TipsWriter,
-    session: WriteSessionDep,
-    keyring: KeyringDep,
+    filings: FilingsDep,
     idempotency_key: IdempotencyKey = None,
-) -> Tip:
+) -> Response:
     """File a tip; a retry with the same Idempotency-Key and body returns the same tip."""
-    caller = service.Caller.from_token(token)
-    return service.file_tip(
-        session, body, caller=caller, keyring=keyring, idempotency_key=idempotency_key
-    )
+    filing = service.Filing(body, service.Caller.from_token(token), idempotency_key)
+    # Filed with the other requests waiting (group commit); the tip is built from
+    # the validated model, so it is serialised without validating it again.
+    tip = await filings.file_async(filing)
+    return Response(tip.model_dump_json(), 201, media_type="application/json")
 
 
 @router.get("", responses=problem_responses(422))
