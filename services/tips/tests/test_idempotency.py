@@ -149,14 +149,15 @@ def test_a_lost_race_for_the_key_returns_the_winners_tip(
 ) -> None:
     """If the pre-check misses a concurrent claim, the key's primary key still holds."""
     first = _post(client, kit.body(), writer, "late")
-    real_get = IdempotencyRepository.get
+    real_claims = IdempotencyRepository.claims
     calls = iter(range(1_000))
 
-    def miss_once(self: IdempotencyRepository, client_id: str, key: str) -> Any:
-        return None if next(calls) == 0 else real_get(self, client_id, key)
+    def miss_once(self: IdempotencyRepository, pairs: Any) -> Any:
+        return {} if next(calls) == 0 else real_claims(self, pairs)
 
-    monkeypatch.setattr(IdempotencyRepository, "get", miss_once)
+    monkeypatch.setattr(IdempotencyRepository, "claims", miss_once)
     again = _post(client, kit.body(), writer, "late")
     assert again.status_code == 201
     assert again.json()["id"] == first.json()["id"]
+    assert next(calls) == 1  # the pre-check missed, the key's primary key held
     assert _count(engine) == 1
