@@ -22,7 +22,7 @@ __all__ = ["MAX_BATCH", "FilingQueue"]
 
 # Filings per transaction: every request a busy process has waiting, while one
 # transaction stays short.
-MAX_BATCH = 64
+MAX_BATCH = 8
 
 
 def _utc_now() -> datetime:

@@ -39,7 +39,7 @@ from samverkan_tips.repository import (
 )
 from samverkan_tips.schemas import Page, Tip, TipCreate, TipTransition
 from samverkan_tips.sealing import OpenedTip, seal_tip
-from samverkan_tips.views import tip_view
+from samverkan_tips.views import new_tip_view, tip_view
 from samverkan_tips.workflow import (
     IllegalTransition,
     InvalidBreachedTerms,
@@ -178,6 +178,7 @@ def file_tips(
 class _Filed:
     record: TipRecord
     replayed: bool
+    body: TipCreate | None = None  # of a tip filed just now
 
 
 def _file_all(
@@ -205,7 +206,7 @@ def _file_all(
             latest = _after(latest, now)
             record = _record(filing.body, uuid.uuid4(), latest, filing.caller, keyring)
             new_tips[record.id] = record
-            outcomes.append(_Filed(record, replayed=False))
+            outcomes.append(_Filed(record, replayed=False, body=filing.body))
             if filing.claim is not None:
                 # A second filing with this key in the same batch is its replay.
                 claims[filing.claim] = Claim(filing.digest, record.id)
@@ -268,7 +269,10 @@ def _views(
         _log.info(
             "tip_replayed" if outcome.replayed else "tip_filed", tip_id=str(record.id)
         )
-        views.append(tip_view(keyring, record, history.get(record.id, [])))
+        if outcome.body is not None:
+            views.append(new_tip_view(outcome.body, record))
+        else:
+            views.append(tip_view(keyring, record, history.get(record.id, [])))
     return views
 
 

@@ -14,7 +14,13 @@ from samverkan_tips.filing import FilingQueue
 from samverkan_tips.models import IdempotencyKeyRecord, SupplierRecord, TipRecord
 from samverkan_tips.repository import IdempotencyRepository
 from samverkan_tips.schemas import Tip, TipCreate, TipTransition
-from samverkan_tips.service import Caller, Filing, file_tips, transition_tip
+from samverkan_tips.service import (
+    Caller,
+    Filing,
+    file_tips,
+    get_tip,
+    transition_tip,
+)
 
 MUNICIPAL = Caller("malmo-system", "212000-1124")
 NEW_SUPPLIER = {"org_number": "559012-3450", "name": "Assistansbolaget Norr AB"}
@@ -136,3 +142,34 @@ def test_the_queue_answers_each_request_with_its_own_outcome(
         stored = session.get(TipRecord, uuid.UUID(str(tip.id)))
         assert stored is not None
         assert stored.description_sealed != tip.description  # sealed at rest
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"persons": []},
+        {"description_category": "supplier_business"},
+        {
+            "reporter": {
+                "municipality_code": "0180",
+                "unit": "Vuxenenheten",
+                "activity": "health_care",
+            },
+            "persons": [
+                {"personal_number": "19850412-4564", "role": "client"},
+                {"personal_number": "201212121212", "role": "placed_child"},
+            ],
+        },
+    ],
+    ids=["child", "nobody", "own category", "adult and child, no email"],
+)
+def test_the_answer_to_a_filing_is_the_tip_as_stored(
+    engine: Engine, keyring: Keyring, kit: Any, changes: dict[str, Any]
+) -> None:
+    """The view built from the body equals the one decrypted from the database."""
+    [filed] = _file(engine, keyring, [_filing(kit, None, **changes)])
+    with Session(engine) as session:
+        stored = get_tip(session, filed.id, caller=MUNICIPAL, keyring=keyring)
+    assert filed.model_dump_json() == stored.model_dump_json()
+    assert filed == stored
