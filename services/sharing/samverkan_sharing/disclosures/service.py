@@ -129,6 +129,8 @@ class Disclosures:
             record = self._store_decision(
                 caller, body, key, fingerprint, recipient, parts, kind
             )
+        if record.status == "pending_audit" and earlier is None:
+            return self._complete(record)
         if record.status == "decided":
             return self._release(record, parts, actor=caller.client_id)
         return record
@@ -223,6 +225,11 @@ class Disclosures:
             if status == "awaiting_assessment"
             else None,
         )
+        if status == "decided":
+            # Released at once: the entry is stored with the decision, in one
+            # transaction (pending_audit), instead of a second one under a row lock.
+            names = names_with(decision, "release")
+            self._prepare_release(record, parts, names, caller.client_id)
         try:
             DisclosureRepository(self.session).add(record)
             self.session.commit()
@@ -256,9 +263,25 @@ class Disclosures:
         names = (
             released if released is not None else names_with(record.decision, "release")
         )
+        if not self._prepare_release(record, parts, names, actor):
+            return self._close(record, "denied", actor)
+        self._save(record)
+        return self._complete(record)
+
+    def _prepare_release(
+        self,
+        record: DisclosureRecord,
+        parts: Sequence[Part],
+        names: set[str],
+        actor: str,
+    ) -> bool:
+        """Seal the payload and write the audit entry into ``record`` (pending_audit).
+
+        False, and ``record`` unchanged, if nothing of ``names`` is in the parts.
+        """
         payload = released_payload(parts, names, prefixed=record.tip_id is None)
         if not payload:
-            return self._close(record, "denied", actor)
+            return False
         record.payload_ciphertext = self.keyring.encrypt(
             canonicalize(payload), associated_data=payload_aad(record.id)
         )
@@ -269,8 +292,7 @@ class Disclosures:
         record.withheld = withheld_fields(record.decision, released=names)
         record.status = "pending_audit"
         record.history = [*record.history, history_event("audit_pending", actor)]
-        self._save(record)
-        return self._complete(record)
+        return True
 
     def _complete(self, record: DisclosureRecord) -> DisclosureRecord:
         """Append the stored entry (again, if a first try failed) and mark released."""
