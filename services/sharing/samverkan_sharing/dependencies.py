@@ -31,7 +31,8 @@ Approver = Annotated[
 ]
 
 
-def _upstream(request: Request) -> Upstream:
+# async where they do no I/O: a sync dependency costs a hop to the thread pool.
+async def _upstream(request: Request) -> Upstream:
     upstream: Upstream = request.app.state.upstream
     return upstream
 
@@ -44,7 +45,7 @@ UpstreamDep = Annotated[Upstream, Depends(_upstream)]
 WriteSessionDep = Annotated[Session, Depends(write_session_for_request)]
 
 
-def _disclosures(
+async def _disclosures(
     request: Request, session: WriteSessionDep, upstream: UpstreamDep
 ) -> Disclosures:
     state = request.app.state

@@ -81,6 +81,24 @@ class TestRelease:
         )
         assert CHILD not in json.dumps(entry)
 
+    def test_the_answer_is_what_reading_the_disclosure_gives(
+        self, sharing: Any
+    ) -> None:
+        """The route serialises the answer itself; it must match the read model."""
+        created = _request(sharing, GROVT_BEDRAGERI)
+        read = sharing.client.get(
+            f"/v1/disclosure-requests/{created.json()['id']}",
+            headers=sharing.headers("police"),
+        )
+        assert (created.status_code, read.status_code) == (201, 200)
+        assert created.headers["content-type"] == "application/json"
+        assert created.json() == read.json()
+        assert [step["event"] for step in created.json()["history"]] == [
+            "decided",
+            "audit_pending",
+            "released",
+        ]
+
     def test_only_the_fields_asked_for_are_released(self, sharing: Any) -> None:
         body = _request(sharing, GROVT_BEDRAGERI, fields=["supplier.org_number"]).json()
         assert body["released"] == {"supplier.org_number": "556677-8899"}

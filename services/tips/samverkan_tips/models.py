@@ -6,15 +6,15 @@ needs (supplier, agreement, status, dates) stays in clear so no query decrypts.
 """
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Dialect, Index, MetaData, Text
+from sqlalchemy import JSON, Column, Index, MetaData, Text
 from sqlalchemy.orm import registry
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from samverkan_shared.db import NAMING_CONVENTION
+from samverkan_shared.db_types import UTCDateTime
 
 __all__ = [
     "AgreementRecord",
@@ -33,33 +33,6 @@ class TipsTable(
     SQLModel, registry=registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 ):
     """Base of every tips table; its own metadata keeps other services out of its migrations."""
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes in and out, on both backends.
-
-    The one place that normalises: SQLite keeps no time zone and hands back naive
-    values, so we store UTC without an offset there and put UTC back on reading.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise ValueError("timestamps must be timezone-aware datetimes")
-        utc = value.astimezone(UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)  # noqa: S101 - the column type guarantees it
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
 
 
 def _timestamp(**kwargs: Any) -> Any:

@@ -161,3 +161,22 @@ def test_a_lost_race_for_the_key_returns_the_winners_tip(
     assert again.json()["id"] == first.json()["id"]
     assert next(calls) == 1  # the pre-check missed, the key's primary key held
     assert _count(engine) == 1
+
+
+def test_a_replay_answers_with_the_tip_as_it_is_now(
+    client: TestClient, writer: dict[str, str], manager: dict[str, str], kit: Any
+) -> None:
+    """The replayed answer is the JSON a GET gives, history and its 'from' included."""
+    first = _post(client, kit.body(), writer, "moved")
+    tip_id = first.json()["id"]
+    moved = client.post(
+        f"/v1/tips/{tip_id}/transitions",
+        json={"to": "investigating", "reason": "Granskas."},
+        headers=manager,
+    )
+    assert moved.status_code == 200, moved.text
+    again = _post(client, kit.body(), writer, "moved")
+    current = client.get(f"/v1/tips/{tip_id}", headers=manager)
+    assert again.status_code == 201
+    assert again.json() == current.json()
+    assert again.json()["history"][0]["from"] == "received"

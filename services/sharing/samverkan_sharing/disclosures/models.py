@@ -3,9 +3,10 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field
 
+from samverkan_shared.db_types import UTCDateTime
 from samverkan_sharing.models import SharingTable
 
 __all__ = ["DisclosureRecord"]
@@ -46,12 +47,8 @@ class DisclosureRecord(SharingTable, table=True):
     approval: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     message: str | None = Field(default=None, sa_column=Column(Text))
     history: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     assessment_due: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True))
+        default=None, sa_column=Column(UTCDateTime())
     )
-    updated_at: datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

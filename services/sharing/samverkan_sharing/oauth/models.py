@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
+from samverkan_shared.db_types import UTCDateTime
 from samverkan_sharing.models import SharingTable
 
 __all__ = ["ClientRecord", "RevokedTokenRecord", "UsedAssertionRecord"]
@@ -25,12 +26,8 @@ class ClientRecord(SharingTable, table=True):
     secret_hash: str | None = Field(default=None, max_length=300)
     jwks: dict[str, object] | None = Field(default=None, sa_column=Column(JSON))
     active: bool = True
-    created_at: datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
-    revoked_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True))
-    )
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class UsedAssertionRecord(SharingTable, table=True):
@@ -40,9 +37,7 @@ class UsedAssertionRecord(SharingTable, table=True):
 
     client_id: str = Field(primary_key=True, max_length=64)
     jti: str = Field(primary_key=True, max_length=200)
-    expires_at: datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class RevokedTokenRecord(SharingTable, table=True):
@@ -52,6 +47,4 @@ class RevokedTokenRecord(SharingTable, table=True):
 
     jti: str = Field(primary_key=True, max_length=64)
     client_id: str = Field(max_length=64)
-    expires_at: datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 
 from samverkan_shared.problems import problem_responses
 from samverkan_sharing.dependencies import (
@@ -29,15 +29,24 @@ DisclosureId = Annotated[
 ]
 
 
-@router.post("", status_code=201, responses=problem_responses(403, 404, 409, 503))
+@router.post(
+    "",
+    status_code=201,
+    response_model=Disclosure,
+    responses=problem_responses(403, 404, 409, 503),
+)
 def request_disclosure(
     body: DisclosureRequest,
     caller: Partner,
     service: DisclosuresDep,
     key: IdempotencyKey = None,
-) -> Disclosure:
+) -> Response:
     """Rule-checked request; the recipient is the caller's registered one."""
-    return present(service.request(caller, body, key), service)
+    answer = present(service.request(caller, body, key), service)
+    # present() validated the answer; FastAPI would validate it a second time.
+    return Response(
+        answer.model_dump_json(by_alias=True), 201, media_type="application/json"
+    )
 
 
 @router.get("/{disclosure_id}", responses=problem_responses(404))

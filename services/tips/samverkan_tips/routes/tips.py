@@ -46,7 +46,9 @@ async def file_tip(
     # Filed with the other requests waiting (group commit); the tip is built from
     # the validated model, so it is serialised without validating it again.
     tip = await filings.file_async(filing)
-    return Response(tip.model_dump_json(), 201, media_type="application/json")
+    return Response(
+        tip.model_dump_json(by_alias=True), 201, media_type="application/json"
+    )
 
 
 @router.get("", responses=problem_responses(422))
