@@ -104,6 +104,12 @@ class _SqliteWriteGate:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the settings each backend needs; creating it does no I/O."""
     if is_sqlite(url):
+        # As many kept connections as the thread pool has threads (40): beyond the
+        # default five, every connection was opened anew (four PRAGMAs) and closed
+        # again on return whenever more than five requests were in the database.
+        if make_url(url).database not in (None, "", ":memory:"):  # a file: QueuePool
+            kwargs.setdefault("pool_size", 40)
+            kwargs.setdefault("max_overflow", 10)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},

@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
 from samverkan_shared.db import make_engine, reading_from_now_on, write_session
@@ -110,3 +110,25 @@ def test_reads_after_the_commit_do_not_queue_behind_writers(engine: Engine) -> N
         session.commit()
     release.set()
     holder.join(10)
+
+
+def test_a_file_database_keeps_a_connection_per_pool_thread(tmp_path: Path) -> None:
+    """Forty concurrent requests reuse kept connections instead of opening new ones."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'pool.db'}")
+    opened: list[object] = []
+    event.listen(engine, "connect", lambda connection, record: opened.append(record))
+    try:
+        for _ in range(3):
+            held = [engine.connect() for _ in range(40)]
+            for connection in held:
+                connection.close()
+        assert len(opened) == 40
+    finally:
+        engine.dispose()
+
+
+def test_an_in_memory_database_keeps_sqlalchemys_own_pool() -> None:
+    engine = make_engine("sqlite://")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
+    engine.dispose()
