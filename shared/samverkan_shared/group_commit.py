@@ -80,6 +80,12 @@ class GroupCommit(Generic[Item, Result]):
             self._condition.notify_all()
         return pending.future
 
+    @property
+    def waiting(self) -> int:
+        """Items queued and not yet taken by the writer."""
+        with self._condition:
+            return len(self._queue)
+
     def run(self, item: Item) -> Result:
         return self.submit(item).result()
 

@@ -14,10 +14,9 @@ of per entry.
 
 import asyncio
 import base64
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -42,6 +41,7 @@ from samverkan_audit_log.schemas import Entry, ProofHashes, Receipt
 from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.db import write_session
+from samverkan_shared.group_commit import GroupCommit, Pending
 from samverkan_shared.problems import Conflict, UnprocessableContent
 
 __all__ = [
@@ -92,25 +92,28 @@ def append_entry(
     original receipt (the sharing service retries); with a different entry → 409.
     This is a batch of one; the service's route goes through ``AppendQueue``.
     """
-    pending = _Pending(entry)
+    pending: _Pending = Pending(_Leaf.of(entry))
     _append_batch(engine, signer, [pending], clock())
     return pending.future.result()
 
 
-@dataclass
-class _Pending:
-    """One queued append: its entry, its leaf and where its outcome goes."""
+@dataclass(frozen=True)
+class _Leaf:
+    """An entry to append and its exact leaf bytes (RFC 8785 canonical JSON)."""
 
     entry: Entry
-    leaf: bytes = b""
-    future: "Future[AppendOutcome]" = field(default_factory=Future)
+    leaf: bytes
 
-    def __post_init__(self) -> None:
-        self.leaf = canonicalize(self.entry.document())
+    @classmethod
+    def of(cls, entry: Entry) -> "_Leaf":
+        return cls(entry, canonicalize(entry.document()))
 
     @property
     def key(self) -> tuple[str, str]:
         return self.entry.decision_id, self.entry.event
+
+
+_Pending = Pending[_Leaf, AppendOutcome]
 
 
 @dataclass
@@ -132,14 +135,14 @@ MAX_BATCH = 200
 
 
 class AppendQueue:
-    """Group commit: the appends of this process, gathered into few transactions.
+    """Group commit (`samverkan_shared.group_commit`): this process's appends,
+    gathered into few transactions.
 
-    Requests queue their entry and wait; one writer thread per process takes up to
-    ``max_batch`` queued entries at a time and appends them in one transaction that
-    holds the sequencer lock, with one signed checkpoint for the batch's final size.
-    Requests that arrive meanwhile form the next batch. Every entry of a batch gets
-    its own index and leaf hash and that checkpoint as its receipt; an inclusion
-    proof against the later size is as good as one against its own.
+    One writer thread appends up to ``max_batch`` queued entries at a time in one
+    transaction that holds the sequencer lock, with one signed checkpoint for the
+    batch's final size. Every entry of a batch gets its own index and leaf hash and
+    that checkpoint as its receipt; an inclusion proof against the later size is as
+    good as one against its own.
 
     Only the commit acknowledges: if the transaction fails, every request of the
     batch gets the error and none is acknowledged. The sequencer lock still
@@ -159,27 +162,19 @@ class AppendQueue:
     ) -> None:
         self._engine = engine
         self._signer = signer
-        self._max_batch = max_batch
         self._clock = clock
-        self._condition = threading.Condition()
-        self._queue: list[_Pending] = []
-        self._writer: threading.Thread | None = None
-        self._closing = False
         self._edge = _RightEdge()
+        self._queue: GroupCommit[_Leaf, AppendOutcome] = GroupCommit(
+            self._write, max_batch=max_batch, name="audit-append-writer"
+        )
+
+    @property
+    def waiting(self) -> int:
+        return self._queue.waiting
 
     def submit(self, entry: Entry) -> "Future[AppendOutcome]":
         """Queue ``entry``; the future is set once its batch is committed (or failed)."""
-        pending = _Pending(entry)
-        with self._condition:
-            self._queue.append(pending)
-            if self._writer is None:
-                self._closing = False
-                self._writer = threading.Thread(
-                    target=self._write, name="audit-append-writer", daemon=True
-                )
-                self._writer.start()
-            self._condition.notify_all()
-        return pending.future
+        return self._queue.submit(_Leaf.of(entry))
 
     def append(self, entry: Entry) -> AppendOutcome:
         return self.submit(entry).result()
@@ -189,46 +184,10 @@ class AppendQueue:
 
     def close(self) -> None:
         """Let the writer finish what is queued and stop; a later append starts anew."""
-        with self._condition:
-            writer, self._closing = self._writer, True
-            self._condition.notify_all()
-        if writer is not None:
-            writer.join()
+        self._queue.close()
 
-    def _write(self) -> None:
-        try:
-            while True:
-                with self._condition:
-                    while not self._queue and not self._closing:
-                        self._condition.wait()
-                    if not self._queue:
-                        return
-                    batch = self._queue[: self._max_batch]
-                    del self._queue[: self._max_batch]
-                _settle(batch, self._engine, self._signer, self._clock, self._edge)
-        finally:
-            # Also after a BaseException: the next append starts a new writer.
-            with self._condition:
-                if self._writer is threading.current_thread():
-                    self._writer = None
-
-
-def _settle(
-    batch: list[_Pending],
-    engine: Engine,
-    signer: LogSigner,
-    clock: Callable[[], datetime],
-    edge: _RightEdge,
-) -> None:
-    """Append ``batch``; every request gets its outcome, or the batch's error."""
-    try:
-        _append_batch(engine, signer, batch, clock(), edge)
-    except BaseException as error:
-        for pending in batch:
-            if not pending.future.done():
-                pending.future.set_exception(error)
-        if not isinstance(error, Exception):
-            raise
+    def _write(self, batch: list[_Pending]) -> None:
+        _append_batch(self._engine, self._signer, batch, self._clock(), self._edge)
 
 
 def _append_batch(
@@ -255,8 +214,8 @@ def _append_batch(
     for key, receipt in receipts.items():
         outcomes.append((fresh[key], AppendOutcome(receipt, False)))
     for pending in repeats:
-        first = fresh[pending.key]
-        outcomes.append((pending, _repeated(first, receipts[first.key], pending)))
+        first = fresh[pending.item.key]
+        outcomes.append((pending, _repeated(first, receipts[first.item.key], pending)))
     for pending, outcome in outcomes:
         if isinstance(outcome, Exception):
             pending.future.set_exception(outcome)
@@ -273,18 +232,18 @@ def _sort_out(
 ) -> tuple[dict[tuple[str, str], _Pending], list[_Pending]]:
     """New decisions to append, and repeats of one in the same batch; replays of
     logged decisions get their outcome in ``outcomes`` at once."""
-    logged = repository.find_decisions(pending.key for pending in batch)
+    logged = repository.find_decisions(pending.item.key for pending in batch)
     fresh: dict[tuple[str, str], _Pending] = {}
     repeats: list[_Pending] = []
     for pending in batch:
-        if pending.key in logged:
+        if pending.item.key in logged:
             outcomes.append(
-                (pending, _replayed(repository, logged[pending.key], pending))
+                (pending, _replayed(repository, logged[pending.item.key], pending))
             )
-        elif pending.key in fresh:
+        elif pending.item.key in fresh:
             repeats.append(pending)  # the same decision twice in one batch
         else:
-            fresh[pending.key] = pending
+            fresh[pending.item.key] = pending
     return fresh, repeats
 
 
@@ -327,10 +286,12 @@ def _append_leaves(
     entries: list[NewEntry] = []
     nodes: list[StoredNode] = []
     for offset, pending in enumerate(batch):
-        hashed = leaf_hash(pending.leaf)
+        hashed = leaf_hash(pending.item.leaf)
         nodes += accumulator.append(hashed)
         entries.append(
-            _new_entry(pending.entry, size + offset, pending.leaf, hashed, now)
+            _new_entry(
+                pending.item.entry, size + offset, pending.item.leaf, hashed, now
+            )
         )
     # Entries before the sequencer: the database accepts an entry only right after
     # the last one and lets the size grow only onto existing entries.
@@ -341,7 +302,7 @@ def _append_leaves(
     note = signer.sign(final, root)
     repository.add_checkpoint(final, root, note, now)
     receipts = {
-        pending.key: Receipt(
+        pending.item.key: Receipt(
             index=entry.index,
             leaf_hash=b64(entry.leaf_hash),
             tree_size=final,
@@ -371,7 +332,7 @@ def _new_entry(
 
 
 def _conflict(pending: _Pending, index: int) -> Conflict:
-    entry = pending.entry
+    entry = pending.item.entry
     return Conflict(
         f"Decision {entry.decision_id} already has a {entry.event!r} entry "
         f"(index {index}) with different content; an audit entry cannot be changed."
@@ -382,7 +343,7 @@ def _replayed(
     repository: LogRepository, existing: LoggedEntry, pending: _Pending
 ) -> AppendOutcome | Exception:
     """The original receipt of an entry already logged, or 409 if it differs."""
-    if existing.leaf != pending.leaf:
+    if existing.leaf != pending.item.leaf:
         return _conflict(pending, existing.index)
     checkpoint = repository.checkpoint_covering(existing.index)
     if checkpoint is None:
@@ -402,7 +363,7 @@ def _repeated(
     first: _Pending, receipt: Receipt, pending: _Pending
 ) -> AppendOutcome | Exception:
     """A second request for a decision appended earlier in the same batch."""
-    if first.leaf != pending.leaf:
+    if first.item.leaf != pending.item.leaf:
         return _conflict(pending, receipt.index)
     return AppendOutcome(receipt, True)
 

@@ -57,7 +57,7 @@ class _Gate:
 def _gated_queue(engine: Engine, signer: LogSigner, waiting: int) -> AppendQueue:
     """A queue whose first leader waits until ``waiting`` more requests queued."""
     queue = AppendQueue(engine, signer)
-    queue._clock = _Gate(lambda: len(queue._queue), waiting)
+    queue._clock = _Gate(lambda: queue.waiting, waiting)
     return queue
 
 
