@@ -1,5 +1,6 @@
 """RFC 8785 JSON Canonicalization Scheme (JCS): one byte string per JSON value."""
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 
@@ -30,12 +31,49 @@ def canonicalize(value: object) -> bytes:
     str keys. Raises ValueError for NaN, infinities, integers beyond 2**53 and
     strings that are not valid Unicode (lone surrogates); TypeError otherwise.
     """
+    if _plain(value):
+        # Without floats and keys beyond U+FFFF, JCS is exactly sorted compact JSON
+        # (a property test checks it against _write), which the json module's C
+        # encoder writes about five times faster than _write does.
+        try:
+            return _PLAIN_ENCODER.encode(value).encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: _write's path reports it
     parts: list[str] = []
     _write(value, parts)
     try:
         return "".join(parts).encode("utf-8")
     except UnicodeEncodeError as error:
         raise ValueError(f"string is not valid Unicode: {error.reason}") from error
+
+
+_PLAIN_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, check_circular=False
+)
+
+
+def _plain(value: object) -> bool:
+    """True if ``value`` holds no float, no unsafe integer, only dicts with BMP str
+    keys and only lists or tuples: the values whose JCS form json.dumps writes."""
+    if value is None or isinstance(value, bool | str):
+        return True
+    if isinstance(value, int):
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    if type(value) is dict:
+        for key, item in value.items():
+            if not isinstance(key, str) or not (key.isascii() or _bmp(key)):
+                return False
+            if not _plain(item):
+                return False
+        return True
+    if type(value) is list or type(value) is tuple:
+        return all(_plain(item) for item in value)
+    return False
+
+
+def _bmp(key: str) -> bool:
+    # Above U+FFFF, code-point order (sort_keys) and UTF-16 order (JCS) differ.
+    return max(key, default="\0") <= "\uffff"
 
 
 def _write(value: object, parts: list[str]) -> None:

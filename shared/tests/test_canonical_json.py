@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samverkan_shared.canonical_json import MAX_SAFE_INTEGER, canonicalize
+from samverkan_shared.canonical_json import MAX_SAFE_INTEGER, _write, canonicalize
 
 # RFC 8785 Appendix B: IEEE 754 bit patterns and their ECMAScript serialisation.
 APPENDIX_B = [
@@ -170,6 +170,13 @@ json_values = st.recursive(
 )
 
 
+# Keys where sort orders part: ASCII, high BMP (U+E000..U+FFFF) and astral characters.
+_keys = st.text(
+    alphabet=st.sampled_from("aBz_\u00e5\ue000\uffee\U0001f600\U00010000"),
+    max_size=4,
+)
+
+
 class TestProperties:
     @given(json_values)
     def test_canonical_form_is_a_fixed_point(self, value: object) -> None:
@@ -214,3 +221,29 @@ class TestProperties:
             value, ensure_ascii=False, separators=(",", ":"), sort_keys=True
         )
         assert canonicalize(value) == expected.encode("utf-8")
+
+    @given(
+        st.recursive(
+            st.none() | st.booleans() | safe_integers | st.text() | finite_floats,
+            lambda children: (
+                st.lists(children, max_size=4)
+                | st.lists(children, max_size=3).map(tuple)
+                | st.dictionaries(_keys, children, max_size=4)
+            ),
+            max_leaves=25,
+        )
+    )
+    def test_the_fast_path_agrees_with_the_full_writer(self, value: object) -> None:
+        """canonicalize's json-module path gives _write's bytes, or is not taken
+        (floats, keys beyond U+FFFF)."""
+        parts: list[str] = []
+        _write(value, parts)
+        assert canonicalize(value) == "".join(parts).encode("utf-8")
+
+    @given(st.dictionaries(_keys, safe_integers, min_size=2, max_size=8))
+    def test_the_fast_path_sorts_keys_as_jcs_does(
+        self, members: dict[str, int]
+    ) -> None:
+        parts: list[str] = []
+        _write(members, parts)
+        assert canonicalize(members) == "".join(parts).encode("utf-8")
