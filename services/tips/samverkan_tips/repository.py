@@ -2,9 +2,10 @@
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, text
 from sqlalchemy import select as sa_select
@@ -81,9 +82,9 @@ class TipRepository:
         self._session.add(record)
         self._session.flush()
 
-    def insert_all(self, records: Sequence[TipRecord]) -> None:
-        """New tips in one executemany, bypassing the unit of work (see `_rows`)."""
-        _insert_rows(self._session, TipRecord, records)
+    def insert_all(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """New tips (column → value) in one executemany, past the unit of work."""
+        _insert_rows(self._session, TipRecord, rows)
 
     def get_many(self, tip_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, TipRecord]:
         wanted = list(set(tip_ids))
@@ -180,8 +181,8 @@ class IdempotencyRepository:
                 found[client_id, key] = Claim(fingerprint, tip_id)
         return found
 
-    def insert_all(self, records: Sequence[IdempotencyKeyRecord]) -> None:
-        _insert_rows(self._session, IdempotencyKeyRecord, records)
+    def insert_all(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        _insert_rows(self._session, IdempotencyKeyRecord, rows)
 
 
 class AgreementRepository:
@@ -284,7 +285,7 @@ class SupplierRepository:
         )
         known = {org_number for (org_number,) in rows}
         missing = [
-            SupplierRecord(org_number=org_number, name=name)
+            {"org_number": org_number, "name": name}
             for org_number, name in names.items()
             if org_number not in known
         ]
@@ -322,19 +323,12 @@ _IDEMPOTENCY = _table(IdempotencyKeyRecord)
 
 
 def _insert_rows(
-    session: Session, model: type[TipsTable], records: Sequence[TipsTable]
+    session: Session, model: type[TipsTable], rows: Sequence[Mapping[str, Any]]
 ) -> None:
-    """New rows of ``model`` in one Core executemany.
+    """New rows of ``model``, as column → value, in one Core executemany.
 
     For rows written once and never changed in the same transaction: the unit of
     work's bookkeeping per object (a flush each) was most of a batch's filing time.
-    The objects stay detached from the session, readable as they are.
     """
-    if not records:
-        return
-    table = _table(model)
-    rows = [
-        {column.name: getattr(record, column.key) for column in table.columns}
-        for record in records
-    ]
-    session.connection().execute(insert(table), rows)
+    if rows:
+        session.connection().execute(insert(_table(model)), list(rows))

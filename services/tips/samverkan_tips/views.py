@@ -16,7 +16,7 @@ holds the children (``child_social``) and ``persons.adults`` the adults
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from samverkan_shared.crypto import Keyring
@@ -92,28 +92,35 @@ def tip_view(
     )
 
 
-def new_tip_view(body: TipCreate, record: TipRecord) -> Tip:
-    """The view of a tip just filed from ``body``: what ``tip_view`` would give.
+def new_tip_view(
+    body: TipCreate,
+    *,
+    tip_id: uuid.UUID,
+    received_at: datetime,
+    filed_by: str,
+    description_category: str,
+) -> Tip:
+    """The view of a tip filed just now from ``body``: what ``tip_view`` would give.
 
     Built from the validated body rather than by decrypting what was just sealed
     and validating every field again (a third of the filing writer's time): the
-    nested values are the body's own validated models, and the rest comes from
-    the record, so nothing here is unvalidated. A new tip has no history.
+    nested values are the body's own validated models, the rest is what the row
+    was given, so nothing here is unvalidated. A new tip has no history.
     """
     return Tip.model_construct(
-        id=record.id,
-        status=TipStatus(record.status),
-        received_at=record.received_at,
+        id=tip_id,
+        status=TipStatus.RECEIVED,
+        received_at=received_at,
         supplier=body.supplier,
-        agreement_id=record.agreement_id,
+        agreement_id=body.agreement_id,
         categories=list(body.categories),
         description=body.description,
-        description_category=DataCategory(record.description_category),
-        occurred_on=record.occurred_on,
+        description_category=DataCategory(description_category),
+        occurred_on=body.occurred_on,
         reporter=body.reporter,
         persons=list(body.persons),
-        holder_activity=HolderActivity(record.holder_activity),
-        filed_by=record.filed_by,
+        holder_activity=body.reporter.activity,
+        filed_by=filed_by,
         breached_terms=[],
         history=[],
     )
