@@ -37,12 +37,26 @@ def _run(args: argparse.Namespace) -> int:
     from samverkan_shared.supervisor import Suite
 
     suite = Suite(data_dir=_data_dir(args), host=args.host, demo=not args.no_demo)
+    if not _configured(suite):
+        return 2
     try:
         return _start_and_supervise(suite)
     except KeyboardInterrupt:
         # Ctrl-C before supervision began (while migrating or seeding): stop cleanly.
         suite.stop()
         return 0
+
+
+def _configured(suite: "Suite") -> bool:
+    """False, with a one-line message, if a setting the supervisor reads is bad."""
+    from samverkan_shared.supervisor import InvalidWorkers
+
+    try:
+        suite.check_configuration()
+    except InvalidWorkers as error:
+        print(f"samverkan: {error}", file=sys.stderr)
+        return False
+    return True
 
 
 def _start_and_supervise(suite: "Suite") -> int:
@@ -82,6 +96,8 @@ def _serve(args: argparse.Namespace) -> int:
         demo=False,
         only=[spec.name],
     )
+    if not _configured(suite):
+        return 2
     suite.start()
     return suite.supervise()
 

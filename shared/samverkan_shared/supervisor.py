@@ -54,11 +54,15 @@ def uvicorn_command(
     return [*command, "--workers", str(workers)] if workers > 1 else command
 
 
+class InvalidWorkers(ValueError):
+    """A ``SAMVERKAN_<SERVICE>_WORKERS`` that is not a worker count."""
+
+
 def workers_for(spec: ServiceSpec, env: Mapping[str, str]) -> int:
     """Worker processes for ``spec``: ``SAMVERKAN_<SERVICE>_WORKERS``, default 1."""
     value = env.get(spec.workers_env, "1").strip() or "1"
     if not value.isdigit() or not 1 <= int(value) <= 64:
-        raise ValueError(
+        raise InvalidWorkers(
             f"{spec.workers_env}={value!r}: give a whole number of worker processes "
             "from 1 to 64"
         )
@@ -126,6 +130,11 @@ class Suite:
 
     def url(self, name: str) -> str:
         return f"http://{self.host}:{self.ports[name]}"
+
+    def check_configuration(self) -> None:
+        """Refuse a bad setting now, before migrating anything (InvalidWorkers)."""
+        for spec in self.specs:
+            workers_for(spec, self.env)
 
     def prepare(self) -> None:
         """Migrate (and for the demo seed) every service, each in its own process."""
