@@ -90,6 +90,8 @@ class TipRecord(TipsTable, table=True):
     __table_args__ = (
         Index("ix_tips_received_at_id", "received_at", "id"),
         Index("ix_tips_supplier_received_at", "supplier_org_number", "received_at"),
+        # An organisation's tips in listing order (migration 0003).
+        Index("ix_tips_filed_by_org_received_at", "filed_by_org", "received_at", "id"),
     )
 
     id: uuid.UUID = Field(primary_key=True)
@@ -105,7 +107,7 @@ class TipRecord(TipsTable, table=True):
     reporter_municipality_code: str = Field(max_length=4)
     reporter_unit: str = Field(max_length=200)
     filed_by: str = Field(max_length=200)
-    filed_by_org: str | None = Field(default=None, max_length=11, index=True)
+    filed_by_org: str | None = Field(default=None, max_length=11)
     description_sealed: str = Field(sa_type=Text)
     persons_sealed: str = Field(sa_type=Text)
     contact_email_sealed: str | None = Field(default=None, sa_type=Text)

@@ -1,10 +1,18 @@
 """Keyset pages neither skip nor repeat, also while tips are filed between and during pages."""
 
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlmodel import Session
+
+from samverkan_shared.db import make_engine, migrate
+from samverkan_tips.repository import TipFilter, TipRepository
 
 
 def _walk(
@@ -75,3 +83,32 @@ def test_a_foreign_cursor_is_a_422(client: TestClient, manager: dict[str, str]) 
         response = client.get(f"/v1/tips?cursor={cursor}", headers=manager)
         assert response.status_code == 422
         assert response.json()["errors"][0]["parameter"] == "cursor"
+
+
+def test_an_organisations_page_is_read_in_index_order(tmp_path: Path) -> None:
+    """The page query walks (filed_by_org, received_at, id): no sort of every tip.
+
+    On SQLite, whose plan follows from the schema (PostgreSQL's from statistics).
+    """
+    url = f"sqlite:///{tmp_path / 'tips.db'}"
+    migrate(url, "samverkan_tips")
+    engine = make_engine(url)
+    statements: list[tuple[str, Any]] = []
+    event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda _c, _cur, sql, params, _ctx, _many: statements.append((sql, params)),
+    )
+    cursor = (datetime(2026, 1, 1, tzinfo=UTC), uuid.uuid4())
+    with Session(engine) as session:
+        TipRepository(session).page(TipFilter(filed_by_org="212000-1124"), cursor, 101)
+        [(sql, params)] = [s for s in statements if "FROM tips" in s[0]]
+        plan = " | ".join(
+            row[3]
+            for row in session.connection().exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {sql}", params
+            )
+        )
+    engine.dispose()
+    assert "ix_tips_filed_by_org_received_at" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
