@@ -1,12 +1,12 @@
-"""Column types both backends need to agree on."""
+"""Column types both backends need to agree on, and the Core table of a model."""
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect
+from sqlalchemy import DateTime, Dialect, Table
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["UTCDateTime"]
+__all__ = ["UTCDateTime", "table_of"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -34,3 +34,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a mapped model (its ``__table__``), typed."""
+    found: object = getattr(model, "__table__", None)
+    if not isinstance(found, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return found

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, and_, bindparam, insert, or_, update
+from sqlalchemy import Connection, and_, bindparam, insert, or_, update
 from sqlalchemy import Select as CoreSelect
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -15,7 +15,6 @@ from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from samverkan_audit_log.merkle import StoredNode
 from samverkan_audit_log.models import (
-    AuditLogTable,
     CheckpointRecord,
     EntryLegalBasisRecord,
     EntryRecord,
@@ -23,35 +22,28 @@ from samverkan_audit_log.models import (
     TreeNodeRecord,
     TreeStateRecord,
 )
+from samverkan_shared.db_types import table_of
 
 __all__ = ["EntryFilter", "LogRepository", "LoggedEntry", "NewEntry"]
 
 
-def table(model: type[AuditLogTable]) -> Table:
-    """The Core table of a model (its ``__table__``), typed."""
-    found: object = model.__table__  # type: ignore[attr-defined]
-    if not isinstance(found, Table):
-        raise TypeError(f"{model.__name__} is not mapped to a table")
-    return found
-
-
 _SEQUENCER_ROW = 1
-_INSERT_ENTRY = insert(table(EntryRecord))
-_INSERT_BASIS = insert(table(EntryLegalBasisRecord))
-_INSERT_SUBJECT = insert(table(EntrySubjectRecord))
-_INSERT_NODE = insert(table(TreeNodeRecord))
-_INSERT_CHECKPOINT = insert(table(CheckpointRecord))
+_INSERT_ENTRY = insert(table_of(EntryRecord))
+_INSERT_BASIS = insert(table_of(EntryLegalBasisRecord))
+_INSERT_SUBJECT = insert(table_of(EntrySubjectRecord))
+_INSERT_NODE = insert(table_of(TreeNodeRecord))
+_INSERT_CHECKPOINT = insert(table_of(CheckpointRecord))
 _LOCK_SIZE = (
-    sa_select(table(TreeStateRecord).c.tree_size)
-    .where(table(TreeStateRecord).c.id == _SEQUENCER_ROW)
+    sa_select(table_of(TreeStateRecord).c.tree_size)
+    .where(table_of(TreeStateRecord).c.id == _SEQUENCER_ROW)
     .with_for_update()
 )
-_READ_SIZE = sa_select(table(TreeStateRecord).c.tree_size).where(
-    table(TreeStateRecord).c.id == _SEQUENCER_ROW
+_READ_SIZE = sa_select(table_of(TreeStateRecord).c.tree_size).where(
+    table_of(TreeStateRecord).c.id == _SEQUENCER_ROW
 )
 _ADVANCE = (
-    update(table(TreeStateRecord))
-    .where(table(TreeStateRecord).c.id == _SEQUENCER_ROW)
+    update(table_of(TreeStateRecord))
+    .where(table_of(TreeStateRecord).c.id == _SEQUENCER_ROW)
     .values(tree_size=bindparam("new_size"))
 )
 
@@ -337,7 +329,7 @@ def _nodes_query(count: int) -> CoreSelect[Any]:
     every proof took ~4.7 ms (p50, 10**6 entries, PostgreSQL, a busy machine), this
     one ~2.3 ms, for a query PostgreSQL runs in ~0.3 ms.
     """
-    nodes = table(TreeNodeRecord).c
+    nodes = table_of(TreeNodeRecord).c
     pairs = [
         and_(
             nodes.level == bindparam(f"level_{number}"),

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, text
+from sqlalchemy import ColumnElement, and_, func, insert, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from samverkan_shared.db_types import table_of
 from samverkan_tips.models import (
     AgreementRecord,
     AgreementSupplierRecord,
@@ -197,7 +198,7 @@ class AgreementRepository:
         wanted = set(agreement_ids)
         if not wanted:
             return set()
-        column = _table(AgreementRecord).c.id
+        column = table_of(AgreementRecord).c.id
         rows = self._session.connection().execute(
             sa_select(column).where(column.in_(wanted))
         )
@@ -267,8 +268,7 @@ class SupplierRepository:
 
     def ensure(self, org_number: str, name: str) -> SupplierRecord:
         """The supplier, added with this name if it is not known yet."""
-        # By primary key: a batch of filings about one supplier reads it once.
-        record = self._session.get(SupplierRecord, org_number)
+        record = self.get(org_number)
         if record is None:
             record = SupplierRecord(org_number=org_number, name=name)
             self._session.add(record)
@@ -279,7 +279,7 @@ class SupplierRepository:
         """Add the suppliers (org number → name) not known yet, in two statements."""
         if not names:
             return
-        column = _table(SupplierRecord).c.org_number
+        column = table_of(SupplierRecord).c.org_number
         rows = self._session.connection().execute(
             sa_select(column).where(column.in_(names))
         )
@@ -312,14 +312,7 @@ class CallOffStopRepository:
         return self._session.exec(statement).all()
 
 
-def _table(model: type[TipsTable]) -> Table:
-    found: object = model.__table__  # type: ignore[attr-defined]
-    if not isinstance(found, Table):
-        raise TypeError(f"{model.__name__} is not mapped to a table")
-    return found
-
-
-_IDEMPOTENCY = _table(IdempotencyKeyRecord)
+_IDEMPOTENCY = table_of(IdempotencyKeyRecord)
 
 
 def _insert_rows(
@@ -331,4 +324,4 @@ def _insert_rows(
     work's bookkeeping per object (a flush each) was most of a batch's filing time.
     """
     if rows:
-        session.connection().execute(insert(_table(model)), list(rows))
+        session.connection().execute(insert(table_of(model)), list(rows))
