@@ -1,6 +1,7 @@
 """The audit-log's wire contract: entries, receipts, pages, proofs (architecture.md)."""
 
 import math
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -37,12 +38,12 @@ MAX_DETAILS_DEPTH = 16
 RECIPIENT_CODE = r"^[a-z][a-z0-9_]{0,39}$"
 PSEUDONYM = rf"^{PSEUDONYM_PREFIX}[0-9a-f]{{64}}$"
 LEGAL_BASIS = r"^[^\x00-\x1f]{1,100}$"
-_CONTROL = {chr(code) for code in range(0x20)} - {"\t", "\n", "\r"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 except tab, LF, CR
 
 
 def _printable(text: str) -> str:
     # PostgreSQL cannot store NUL; other C0 controls have no place in an audit record.
-    if any(char in _CONTROL for char in text):
+    if _CONTROL.search(text):
         raise ValueError("must not contain NUL or other control characters")
     return text
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
 from samverkan_audit_log.merkle import leaf_hash, verify_inclusion
+from samverkan_audit_log.schemas import _printable
 from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.canonical_json import canonicalize
 
@@ -158,3 +159,14 @@ def test_invalid_entries_are_refused_naming_the_field(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert pointer in [error.get("pointer") for error in response.json()["errors"]]
+
+
+@pytest.mark.parametrize("code", range(0x80), ids=lambda code: f"U+{code:04X}")
+def test_text_fields_refuse_exactly_the_c0_controls_but_tab_lf_cr(code: int) -> None:
+    text = f"a{chr(code)}b"
+    refused = code < 0x20 and chr(code) not in "\t\n\r"
+    if refused:
+        with pytest.raises(ValueError, match="control characters"):
+            _printable(text)
+    else:
+        assert _printable(text) == text
