@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
+from samverkan_shared.admission import AdmissionGate, AdmissionMiddleware
 from samverkan_shared.auth import TokenValidator, make_token_validator
 from samverkan_shared.body_limit import BodyLimitMiddleware
 from samverkan_shared.health import ReadinessCheck, health_router
@@ -77,7 +78,11 @@ def build_app(
         app.state.on_startup.insert(0, lambda: _open_token_validator(app, service))
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware)
+    # Inside the request log, so a refused request is logged and counted with its id.
+    app.state.admission = AdmissionGate(settings.max_in_flight)
+    app.add_middleware(AdmissionMiddleware, gate=app.state.admission)
     app.state.metrics = RequestMetrics(service)
+    app.state.metrics.track(app.state.admission)
     app.add_middleware(
         RequestLogMiddleware, service=service, observer=app.state.metrics.observe
     )

@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from samverkan_shared.admission import DEFAULT_MAX_IN_FLIGHT
 from samverkan_shared.keyfiles import load_or_create_secret
 
 __all__ = ["ServiceSettings"]
@@ -36,6 +37,14 @@ class ServiceSettings(BaseSettings):
     )
     demo: bool = Field(
         default=False, validation_alias=AliasChoices("SAMVERKAN_DEMO", "demo")
+    )
+
+    # <PREFIX>_MAX_IN_FLIGHT (TIPS_, SHARING_, AUDIT_): each service has its own.
+    max_in_flight: int = Field(
+        default=DEFAULT_MAX_IN_FLIGHT,
+        ge=1,
+        le=10_000,
+        description="requests one process works on at once; more get 503 at once",
     )
 
     pseudonym_key_file: Path | None = Field(
