@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from samverkan_audit_log.dependencies import LogContext
+from samverkan_audit_log.metrics import LogSizeCollector
 from samverkan_audit_log.routes import checkpoint, entries, export, proofs, subjects
 from samverkan_audit_log.service import AppendQueue
 from samverkan_audit_log.settings import AuditLogSettings
@@ -43,6 +44,7 @@ def create_app(
         token_validator=token_validator,
     )
     app.state.audit_log = context
+    app.state.metrics.registry.register(LogSizeCollector(engine))
     # The writer thread drains its queue before the engine is disposed.
     app.state.on_startup.append(lambda: app.state.closers.append(context.appends.close))
     for module in (entries, subjects, proofs, checkpoint, export):
