@@ -1,4 +1,4 @@
-"""`samverkan clients ...` and `samverkan keys rotate`: the operator's view of OAuth clients."""
+"""`samverkan clients ...` and `samverkan keys rotate|prune`: the operator's view of OAuth."""
 
 import argparse
 import json
@@ -121,6 +121,28 @@ def _rotate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prune(args: argparse.Namespace) -> int:
+    from samverkan_sharing.oauth.keys import SigningKeyStore
+    from samverkan_sharing.settings import SharingSettings
+
+    settings = SharingSettings()
+    store = SigningKeyStore(
+        settings.effective_signing_keys_dir,
+        token_lifetime=settings.token_lifetime,
+        create=False,
+    )
+    try:
+        gone = store.prune()
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if gone:
+        print(f"deleted {len(gone)} retired signing key(s): {', '.join(gone)}")
+    else:
+        print("no retired signing key is past the lifetime of its last tokens")
+    return 0
+
+
 def _replay(args: argparse.Namespace) -> int:
     from samverkan_sharing.disclosures.replay_source import stored_decisions
     from samverkan_sharing.disclosures.repository import DisclosureRepository
@@ -189,3 +211,7 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     key_actions.add_parser("rotate", help="start signing with a new key").set_defaults(
         handler=_rotate
     )
+    key_actions.add_parser(
+        "prune",
+        help="delete retired keys whose tokens have all expired (no longer published)",
+    ).set_defaults(handler=_prune)

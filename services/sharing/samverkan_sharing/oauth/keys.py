@@ -2,7 +2,7 @@
 
 The folder holds one PEM file per key (mode 0600) and `keys.json`, the index that says
 which key signs and when the others were retired. A retired key stays in the JWKS until
-every token it signed has expired.
+every token it signed has expired; after that `prune` may delete it.
 """
 
 import json
@@ -54,13 +54,29 @@ class SigningKeyStore:
 
     def jwks(self) -> dict[str, Any]:
         """Public keys that may still have live tokens (RFC 7517 key set)."""
-        horizon = time.time() - self._token_lifetime - 60
-        keys = [
-            k.public_jwk()
-            for k in self._load()
-            if k.retired_at is None or k.retired_at > horizon
-        ]
-        return {"keys": keys}
+        return {"keys": [k.public_jwk() for k in self._load() if self._published(k)]}
+
+    def _published(self, key: SigningKey, now: float | None = None) -> bool:
+        # A minute of slack for clocks and for tokens signed just before retirement.
+        horizon = (time.time() if now is None else now) - self._token_lifetime - 60
+        return key.retired_at is None or key.retired_at > horizon
+
+    def prune(self, *, now: float | None = None) -> list[str]:
+        """Delete the retired keys no live token can name any more; their key ids.
+
+        The index is rewritten first and the PEM files removed after, so a process
+        reading the folder meanwhile never finds a listed key without its file.
+        """
+        with self._lock:
+            keys = self._read_or_create()
+            kept = [k for k in keys if self._published(k, now)]
+            gone = [k.kid for k in keys if k not in kept]
+            if gone:
+                self._write_index(kept)
+                for kid in gone:
+                    (self._folder / f"{kid}.pem").unlink(missing_ok=True)
+            self._keys = None
+        return gone
 
     def rotate(self) -> SigningKey:
         """A new signing key; the previous one is retired but still published."""
