@@ -114,6 +114,22 @@ class Keyring:
                 "another row or field than the associated data names"
             ) from None
 
+    def key_id_of(self, token: str) -> str:
+        """The id of the key a token was encrypted with (its header; not authenticated
+        until the token is decrypted)."""
+        return _split_token(token)[0]
+
+    def reseal(self, token: str, *, associated_data: bytes) -> str | None:
+        """The token encrypted afresh under the current key, or None if it already is.
+
+        Decrypting first authenticates it, so an altered token raises instead of
+        being re-encrypted into a valid one.
+        """
+        if self.key_id_of(token) == self.current:
+            return None
+        plain = self.decrypt(token, associated_data=associated_data)
+        return self.encrypt(plain, associated_data=associated_data)
+
 
 def load_keyring(path: Path | None, env_value: str | None = None) -> Keyring:
     """Read the keyring JSON from a key file or from an environment value.

@@ -156,6 +156,42 @@ class TestEncryption:
             Keyring(current=current, keys=keys)
 
 
+class TestReseal:
+    def test_moves_a_token_to_the_current_key_keeping_its_plaintext(
+        self, keyring: Keyring
+    ) -> None:
+        old = keyring.encrypt("Barnet far illa.", associated_data=ROW)
+        rotated = keyring.with_new_current_key()
+        fresh = rotated.reseal(old, associated_data=ROW)
+        assert fresh is not None
+        assert rotated.key_id_of(old) == keyring.current
+        assert rotated.key_id_of(fresh) == rotated.current != keyring.current
+        only_new = Keyring(
+            rotated.current, {rotated.current: rotated.keys[rotated.current]}
+        )
+        assert only_new.decrypt(fresh, associated_data=ROW) == b"Barnet far illa."
+
+    def test_a_token_under_the_current_key_is_left_alone(
+        self, keyring: Keyring
+    ) -> None:
+        token = keyring.encrypt("x", associated_data=ROW)
+        assert keyring.reseal(token, associated_data=ROW) is None
+
+    def test_an_altered_or_misplaced_token_is_refused_not_resealed(
+        self, keyring: Keyring
+    ) -> None:
+        token = keyring.encrypt("x", associated_data=ROW)
+        rotated = keyring.with_new_current_key()
+        with pytest.raises(DecryptionFailed):
+            rotated.reseal(token, associated_data=b"tips/other/description")
+        version, key_id, nonce, sealed = token.split(".")
+        flipped = b64url(bytes([unb64url(sealed)[0] ^ 1]) + unb64url(sealed)[1:])
+        with pytest.raises(DecryptionFailed):
+            rotated.reseal(
+                ".".join((version, key_id, nonce, flipped)), associated_data=ROW
+            )
+
+
 class TestKeyFiles:
     def test_created_file_is_owner_only_and_loads(self, tmp_path: Path) -> None:
         path = tmp_path / "keys.json"

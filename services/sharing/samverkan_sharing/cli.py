@@ -143,6 +143,17 @@ def _prune(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reencrypt(args: argparse.Namespace) -> int:
+    from samverkan_shared.reencryption import run_command
+    from samverkan_sharing.disclosures.reencrypt import reencrypt_payloads
+    from samverkan_sharing.settings import SharingSettings
+
+    settings = SharingSettings()
+    return run_command(
+        settings.effective_database_url, settings.keyring, reencrypt_payloads
+    )
+
+
 def _replay(args: argparse.Namespace) -> int:
     from samverkan_sharing.disclosures.replay_source import stored_decisions
     from samverkan_sharing.disclosures.repository import DisclosureRepository
@@ -205,6 +216,14 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
         "export", help="print the shipped catalogue as JSON"
     )
     export.set_defaults(handler=_export)
+
+    disclosures = commands.add_parser("disclosures", help="stored disclosures")
+    disclosure_actions = disclosures.add_subparsers(dest="action", required=True)
+    disclosure_actions.add_parser(
+        "reencrypt",
+        help="seal every released payload under the keyring's current key "
+        "(after a rotation, before removing an old key); safe beside the service",
+    ).set_defaults(handler=_reencrypt)
 
     keys = commands.add_parser("keys", help="token signing keys")
     key_actions = keys.add_subparsers(dest="action", required=True)

@@ -57,14 +57,18 @@ class SharingSettings(ServiceSettings):
         """The key that encrypts released payloads at rest (they hold identity numbers)."""
         if self.encryption_keys is not None:
             return load_keyring(None, self.encryption_keys.get_secret_value())
-        path = self.secret_path(
-            self.encryption_key_file, "sharing-encryption-keys.json"
-        )
+        path = self.effective_key_file
         if not path.exists() and self.demo:
             path.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(FileExistsError):
                 return create_keyring_file(path)
         return load_keyring(path)
+
+    @property
+    def effective_key_file(self) -> Path:
+        return self.secret_path(
+            self.encryption_key_file, "sharing-encryption-keys.json"
+        )
 
     @property
     def effective_database_url(self) -> str:

@@ -1,5 +1,6 @@
 """`samverkan tips import-agreements FILE`: agreements and suppliers from CSV (see
-`samverkan_tips.agreements_csv` for the columns and the terms format)."""
+`samverkan_tips.agreements_csv` for the columns and the terms format); `samverkan tips
+reencrypt`: every sealed field under the current key."""
 
 import argparse
 import sys
@@ -44,6 +45,17 @@ def _import_agreements(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reencrypt(args: argparse.Namespace) -> int:
+    from samverkan_shared.reencryption import run_command
+    from samverkan_tips.reencrypt import reencrypt_tips
+    from samverkan_tips.settings import TipsSettings
+
+    settings = TipsSettings()
+    return run_command(
+        settings.effective_database_url, settings.keyring, reencrypt_tips
+    )
+
+
 def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add the `tips` command group to the operator's `samverkan` command."""
     tips = commands.add_parser("tips", help="the tips service's data")
@@ -59,3 +71,8 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
         "supplier_org_number,supplier_name; terms as 1:text|2:text",
     )
     importer.set_defaults(handler=_import_agreements)
+    actions.add_parser(
+        "reencrypt",
+        help="seal every tip's encrypted fields under the keyring's current key "
+        "(after a rotation, before removing an old key); safe beside the service",
+    ).set_defaults(handler=_reencrypt)

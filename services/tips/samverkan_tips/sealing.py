@@ -12,7 +12,21 @@ from typing import Any
 
 from samverkan_shared.crypto import Keyring
 
-__all__ = ["OpenedTip", "SealedTip", "open_tip", "seal_tip"]
+__all__ = [
+    "SEALED_FIELDS",
+    "OpenedTip",
+    "SealedTip",
+    "field_associated_data",
+    "open_tip",
+    "seal_tip",
+]
+
+# Each sealed field and the column holding its token.
+SEALED_FIELDS = {
+    "description": "description_sealed",
+    "persons": "persons_sealed",
+    "contact_email": "contact_email_sealed",
+}
 
 
 @dataclass(frozen=True)
@@ -29,8 +43,11 @@ class SealedTip:
     contact_email: str | None
 
 
-def _aad(tip_id: uuid.UUID, field: str) -> bytes:
+def field_associated_data(tip_id: uuid.UUID, field: str) -> bytes:
     return f"tips/{tip_id}/{field}".encode("ascii")
+
+
+_aad = field_associated_data
 
 
 def seal_tip(keyring: Keyring, tip_id: uuid.UUID, opened: OpenedTip) -> SealedTip:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
+from samverkan_shared.cli import main
 from samverkan_shared.crypto import (
     DecryptionFailed,
     InvalidKeyring,
@@ -20,6 +21,7 @@ from samverkan_shared.crypto import (
     rotate_keyring_file,
 )
 from samverkan_tips.models import TipRecord
+from samverkan_tips.reencrypt import reencrypt_tips
 from samverkan_tips.settings import TipsSettings
 
 
@@ -147,3 +149,92 @@ class TestKeySettings:
         rotated = rotate_keyring_file(path)
         monkeypatch.setenv("TIPS_ENCRYPTION_KEY_FILE", str(path))
         assert TipsSettings().keyring() == rotated == load_keyring(path)
+
+
+class TestReencryption:
+    """After a rotation, `samverkan tips reencrypt` moves every sealed field to the
+    current key, so the old key can leave the keyring (e.g. after a suspected leak)."""
+
+    def test_every_field_moves_to_the_new_key_and_the_old_key_can_go(
+        self,
+        make_client: Any,
+        writer: dict[str, str],
+        manager: dict[str, str],
+        engine: Engine,
+        keyring: Keyring,
+        kit: Any,
+    ) -> None:
+        client = make_client()
+        with_email = kit.file(client, writer)
+        without_email = kit.file(
+            client, writer, reporter={**kit.body()["reporter"], "contact_email": None}
+        )
+        rotated = keyring.with_new_current_key()
+
+        report = reencrypt_tips(engine, rotated)
+
+        # description + persons for both, the contact e-mail for one.
+        assert (report.rows, report.resealed, report.complete) == (2, 5, True)
+        with Session(engine) as session:
+            tokens = [
+                token
+                for r in session.exec(select(TipRecord)).all()
+                for token in (
+                    r.description_sealed,
+                    r.persons_sealed,
+                    r.contact_email_sealed,
+                )
+                if token is not None
+            ]
+        assert {rotated.key_id_of(token) for token in tokens} == {rotated.current}
+        only_new = Keyring(
+            rotated.current, {rotated.current: rotated.keys[rotated.current]}
+        )
+        reader = make_client(only_new)
+        for tip in (with_email, without_email):
+            read = reader.get(f"/v1/tips/{tip['id']}", headers=manager).json()
+            assert (read["description"], read["persons"]) == (
+                kit.narrative,
+                tip["persons"],
+            )
+            assert read["reporter"] == tip["reporter"]
+        assert (
+            reencrypt_tips(engine, rotated).resealed == 0
+        )  # a rerun has nothing to do
+
+    def test_the_command_reports_and_exits_zero_when_done(
+        self,
+        client: TestClient,
+        writer: dict[str, str],
+        tips_url: str,
+        tmp_path: Path,
+        keyring: Keyring,
+        kit: Any,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        kit.file(client, writer)
+        rotated = keyring.with_new_current_key()
+        keys = {k: base64.b64encode(v).decode() for k, v in rotated.keys.items()}
+        monkeypatch.setenv("TIPS_DATABASE_URL", tips_url)
+        monkeypatch.setenv(
+            "TIPS_ENCRYPTION_KEYS",
+            json.dumps({"current": rotated.current, "keys": keys}),
+        )
+        assert main(["tips", "reencrypt"]) == 0
+        out = capsys.readouterr().out
+        assert f"1 row read, 3 fields re-encrypted under key {rotated.current}" in out
+        assert "older keys can go" in out
+
+    def test_without_a_keyring_the_command_says_so(
+        self,
+        tips_url: str,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        monkeypatch.setenv("TIPS_DATABASE_URL", tips_url)
+        monkeypatch.setenv("SAMVERKAN_DATA_DIR", str(tmp_path / "none"))
+        monkeypatch.delenv("SAMVERKAN_DEMO", raising=False)
+        assert main(["tips", "reencrypt"]) == 2
+        assert "encryption key file" in capsys.readouterr().err
