@@ -78,6 +78,11 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
         "--log-key",
         help="the pinned note verifier key (default: fetch /v1/log-key from the log)",
     )
+    parser.add_argument(
+        "--trusted-log-key",
+        help="the verifier key that signed the trusted checkpoint, when the log's key "
+        "was rotated since (default: the same key as the current checkpoint)",
+    )
     parser.add_argument("--client-id", help="default $SAMVERKAN_CLIENT_ID")
     parser.add_argument("--client-secret", help="default $SAMVERKAN_CLIENT_SECRET")
     parser.add_argument(
@@ -123,6 +128,9 @@ def run_verify(
     from samverkan_audit_log.log_client import FetchFailed, default_client
     from samverkan_audit_log.verify import VerificationFailed
 
+    if args.trusted_log_key and args.trusted_checkpoint is None:
+        stderr.write("error: --trusted-log-key needs --trusted-checkpoint\n")
+        return 2
     try:
         verdict = _verify(args, client_factory or default_client, stderr)
     except (VerificationFailed, FetchFailed) as error:
@@ -173,7 +181,12 @@ def _verify(
         note = reader.checkpoint()
         current = open_checkpoint(note, verifier, what="checkpoint")
         if args.trusted_checkpoint is not None:
-            _check_trusted(args.trusted_checkpoint, current, verifier, reader)
+            # Across a key rotation the earlier checkpoint carries the earlier key's
+            # signature; the consistency proof still ties the two trees together.
+            earlier = verifier
+            if args.trusted_log_key:
+                earlier = parse_log_key(args.trusted_log_key, what="trusted log key")
+            _check_trusted(args.trusted_checkpoint, current, earlier, reader)
         verdict = _check_entries(reader, current, verifier, stderr)
     if args.save_checkpoint is not None:
         args.save_checkpoint.write_text(note, encoding="utf-8")

@@ -64,11 +64,11 @@ class Verdict:
         return f"OK: {self.entries} entries, root {root}, checkpoint signed by {self.signer}"
 
 
-def parse_log_key(text: str) -> NoteVerifier:
+def parse_log_key(text: str, *, what: str = "log key") -> NoteVerifier:
     try:
         return parse_verifier_key(text.strip())
     except ValueError as error:
-        raise VerificationFailed(f"log key: {error}") from None
+        raise VerificationFailed(f"{what}: {error}") from None
 
 
 def open_checkpoint(note: str, verifier: NoteVerifier, *, what: str) -> Checkpoint:

@@ -3,6 +3,7 @@
 import base64
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -16,6 +17,7 @@ from samverkan_audit_log import log_client
 from samverkan_audit_log.cli import Progress, main
 from samverkan_audit_log.log_client import FetchFailed, Prefetch
 from samverkan_audit_log.merkle import EMPTY_ROOT
+from samverkan_audit_log.service import AppendQueue
 from samverkan_audit_log.signer import LogSigner
 
 LOG_URL = "http://audit.test"
@@ -110,6 +112,58 @@ def test_verify_refuses_a_trusted_checkpoint_of_another_log(
     code, output = verify("--trusted-checkpoint", str(forged))
     assert code == 1
     assert output.startswith("FAIL: trusted checkpoint: no signature by ")
+
+
+def test_verify_bridges_a_rotation_of_the_log_key(
+    app, client, appender, make_entry, verify, signer, tmp_path: Path
+) -> None:
+    _append(client, appender, make_entry, range(5))
+    before = tmp_path / "before-rotation.txt"
+    assert verify("--save-checkpoint", str(before))[0] == 0
+    # The operator replaces the checkpoint key; from now on notes carry the new one.
+    rotated = LogSigner(signer.origin, Ed25519PrivateKey.generate())
+    context = app.state.audit_log
+    queue = AppendQueue(app.state.engine, rotated)
+    app.state.audit_log = replace(context, signer=rotated, appends=queue)
+    try:
+        _append(client, appender, make_entry, range(5, 12))
+    finally:
+        queue.close()
+
+    code, output = verify("--trusted-checkpoint", str(before))
+    assert code == 1
+    assert output.startswith("FAIL: trusted checkpoint: no signature by ")
+
+    code, output = verify(
+        "--trusted-checkpoint",
+        str(before),
+        "--trusted-log-key",
+        signer.verifier_key,
+        "--log-key",
+        rotated.verifier_key,
+    )
+    assert code == 0, output
+    assert output.startswith("OK: 12 entries, root ")
+    assert output.endswith(f"checkpoint signed by {rotated.origin}\n")
+
+
+def test_verify_names_a_malformed_trusted_log_key(
+    client, appender, make_entry, verify, tmp_path: Path
+) -> None:
+    _append(client, appender, make_entry, range(2))
+    saved = tmp_path / "saved.txt"
+    assert verify("--save-checkpoint", str(saved))[0] == 0
+    code, output = verify(
+        "--trusted-checkpoint", str(saved), "--trusted-log-key", "not a key"
+    )
+    assert code == 1
+    assert output.startswith("FAIL: trusted log key: ")
+
+
+def test_a_trusted_log_key_without_a_trusted_checkpoint_is_a_usage_error(
+    verify, signer
+) -> None:
+    assert verify("--trusted-log-key", signer.verifier_key) == (2, "")
 
 
 def test_verify_catches_a_leaf_rewritten_behind_the_triggers(
