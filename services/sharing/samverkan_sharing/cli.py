@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from samverkan_sharing.oauth.keys import SigningKeyStore
+
 __all__ = ["CLIENT_KINDS", "register"]
 
 # `samverkan_sharing.oauth.service.CLIENT_KINDS`, which validates them again (a test
@@ -104,17 +106,20 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rotate(args: argparse.Namespace) -> int:
+def _key_store(*, create: bool) -> "SigningKeyStore":
     from samverkan_sharing.oauth.keys import SigningKeyStore
     from samverkan_sharing.settings import SharingSettings
 
     settings = SharingSettings()
-    store = SigningKeyStore(
+    return SigningKeyStore(
         settings.effective_signing_keys_dir,
         token_lifetime=settings.token_lifetime,
-        create=True,
+        create=create,
     )
-    key = store.rotate()
+
+
+def _rotate(args: argparse.Namespace) -> int:
+    key = _key_store(create=True).rotate()
     print(
         f"new signing key {key.kid}; earlier keys stay published until their tokens expire"
     )
@@ -122,17 +127,8 @@ def _rotate(args: argparse.Namespace) -> int:
 
 
 def _prune(args: argparse.Namespace) -> int:
-    from samverkan_sharing.oauth.keys import SigningKeyStore
-    from samverkan_sharing.settings import SharingSettings
-
-    settings = SharingSettings()
-    store = SigningKeyStore(
-        settings.effective_signing_keys_dir,
-        token_lifetime=settings.token_lifetime,
-        create=False,
-    )
     try:
-        gone = store.prune()
+        gone = _key_store(create=False).prune()
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
