@@ -47,26 +47,30 @@ def field_associated_data(tip_id: uuid.UUID, field: str) -> bytes:
     return f"tips/{tip_id}/{field}".encode("ascii")
 
 
-_aad = field_associated_data
-
-
 def seal_tip(keyring: Keyring, tip_id: uuid.UUID, opened: OpenedTip) -> SealedTip:
     persons = json.dumps(opened.persons, ensure_ascii=False, separators=(",", ":"))
     email = opened.contact_email
     return SealedTip(
         description=keyring.encrypt(
-            opened.description, associated_data=_aad(tip_id, "description")
+            opened.description,
+            associated_data=field_associated_data(tip_id, "description"),
         ),
-        persons=keyring.encrypt(persons, associated_data=_aad(tip_id, "persons")),
+        persons=keyring.encrypt(
+            persons, associated_data=field_associated_data(tip_id, "persons")
+        ),
         contact_email=None
         if email is None
-        else keyring.encrypt(email, associated_data=_aad(tip_id, "contact_email")),
+        else keyring.encrypt(
+            email, associated_data=field_associated_data(tip_id, "contact_email")
+        ),
     )
 
 
 def open_tip(keyring: Keyring, tip_id: uuid.UUID, sealed: SealedTip) -> OpenedTip:
     def text(token: str, field: str) -> str:
-        return keyring.decrypt(token, associated_data=_aad(tip_id, field)).decode()
+        return keyring.decrypt(
+            token, associated_data=field_associated_data(tip_id, field)
+        ).decode()
 
     persons: list[dict[str, Any]] = json.loads(text(sealed.persons, "persons"))
     return OpenedTip(

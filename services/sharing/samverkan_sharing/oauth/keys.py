@@ -69,8 +69,9 @@ class SigningKeyStore:
         """
         with self._lock:
             keys = self._read_or_create()
-            kept = [k for k in keys if self._published(k, now)]
-            gone = [k.kid for k in keys if k not in kept]
+            moment = time.time() if now is None else now
+            kept = [k for k in keys if self._published(k, moment)]
+            gone = [k.kid for k in keys if not self._published(k, moment)]
             if gone:
                 self._write_index(kept)
                 for kid in gone:
