@@ -3,8 +3,9 @@
 import logging
 import sys
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, TextIO
 
+import orjson
 import structlog
 
 __all__ = ["REDACTED", "configure_logging", "redact_secrets"]
@@ -41,8 +42,36 @@ def redact_secrets(
     return event
 
 
+class _NamedWriter(structlog.WriteLogger):
+    """Writes rendered lines to a stream and knows its name (for ``add_logger_name``)."""
+
+    def __init__(self, name: str, stream: TextIO) -> None:
+        super().__init__(stream)
+        self.name = name
+
+
+class _NamedWriterFactory:
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def __call__(self, *args: Any) -> _NamedWriter:
+        return _NamedWriter(str(args[0]) if args else "root", self._stream)
+
+
+def _json(event: Any, **kw: Any) -> str:
+    return orjson.dumps(event, **kw).decode()
+
+
 def configure_logging(level: str = "INFO") -> None:
-    """Route structlog and the standard library into one JSON stream on stderr."""
+    """Route structlog and the standard library into one JSON stream on stderr.
+
+    Our own events take structlog's native path: the level is checked before
+    anything is built, and a line is rendered by orjson and written to the stream
+    directly. Through the standard library (LogRecord, handler, formatter) the
+    one line every request writes cost ~0.15 ms of CPU, a third of a small
+    request's own cost. Libraries that log through the standard library (uvicorn,
+    alembic) still get the same JSON lines via ``ProcessorFormatter``.
+    """
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -53,19 +82,18 @@ def configure_logging(level: str = "INFO") -> None:
     renderer: Any = (
         structlog.dev.ConsoleRenderer()
         if sys.stderr.isatty()
-        else structlog.processors.JSONRenderer()
+        else structlog.processors.JSONRenderer(serializer=_json)
     )
+    numeric = logging.getLevelName(level.upper())
+    if not isinstance(numeric, int):
+        raise ValueError(f"unknown log level {level!r}")
     # Not cached on first use: tests replace the processors with capture_logs().
     structlog.configure(
+        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        logger_factory=_NamedWriterFactory(sys.stderr),
         # Below the level, an event is dropped before any processor runs: services
         # log at INFO on every request, and at WARNING that work was pure waste.
-        processors=[
-            structlog.stdlib.filter_by_level,
-            *shared,
-            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-        ],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
+        wrapper_class=structlog.make_filtering_bound_logger(numeric),
         cache_logger_on_first_use=False,
     )
     handler = logging.StreamHandler(sys.stderr)
@@ -81,7 +109,7 @@ def configure_logging(level: str = "INFO") -> None:
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level.upper())
+    root.setLevel(numeric)
     # uvicorn's access log prints raw paths, which may hold identifiers: ours replaces it.
     logging.getLogger("uvicorn.access").disabled = True
     # httpx logs full URLs at INFO; a URL may carry an identifier.

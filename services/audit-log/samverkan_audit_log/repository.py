@@ -24,7 +24,14 @@ from samverkan_audit_log.models import (
 )
 from samverkan_shared.db_types import table_of
 
-__all__ = ["EntryFilter", "LogRepository", "LoggedEntry", "NewEntry"]
+__all__ = [
+    "EntryFilter",
+    "IssuedCheckpoint",
+    "LogRepository",
+    "LoggedEntry",
+    "NewCheckpoint",
+    "NewEntry",
+]
 
 
 _SEQUENCER_ROW = 1
@@ -85,6 +92,24 @@ class LoggedEntry:
     leaf_hash: bytes
 
 
+@dataclass(frozen=True)
+class NewCheckpoint:
+    """A signed checkpoint to store with the batch that reaches its size."""
+
+    tree_size: int
+    root_hash: bytes
+    note: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
+class IssuedCheckpoint:
+    """What a replayed append's receipt needs of a stored checkpoint."""
+
+    tree_size: int
+    note: str
+
+
 class LogRepository:
     """Reads and appends; never updates a log row (the database would refuse)."""
 
@@ -105,6 +130,31 @@ class LogRepository:
         # Core, not the ORM: every proof reads it, and the ORM's execution was a
         # quarter of a proof's CPU time.
         return int(self._session.connection().execute(_READ_SIZE).scalar_one())
+
+    def lock_and_find(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> tuple[int, dict[tuple[str, str], LoggedEntry]]:
+        """The locked tree size and the logged entries of these decisions."""
+        return self.lock_tree_size(), self.find_decisions(keys)
+
+    def write(
+        self,
+        entries: Sequence[NewEntry],
+        nodes: Iterable[StoredNode],
+        checkpoint: NewCheckpoint,
+    ) -> None:
+        """A batch's entries (before the sequencer), completed subtrees, checkpoint."""
+        self.append_entries(entries)
+        self.add_nodes(nodes)
+        self.add_checkpoint(
+            checkpoint.tree_size,
+            checkpoint.root_hash,
+            checkpoint.note,
+            checkpoint.issued_at,
+        )
+
+    def commit(self) -> None:
+        self._session.commit()
 
     def advance_to(self, tree_size: int) -> None:
         self._session.connection().execute(_ADVANCE, {"new_size": tree_size})
@@ -262,7 +312,7 @@ class LogRepository:
     def checkpoint(self, tree_size: int) -> CheckpointRecord | None:
         return self._session.get(CheckpointRecord, tree_size)
 
-    def checkpoint_covering(self, index: int) -> CheckpointRecord | None:
+    def checkpoint_covering(self, index: int) -> IssuedCheckpoint | None:
         """The first checkpoint issued with the entry at ``index`` in it.
 
         Appends are committed in batches with one checkpoint for the batch's final
@@ -274,7 +324,8 @@ class LogRepository:
             .order_by(col(CheckpointRecord.tree_size))
             .limit(1)
         )
-        return self._session.exec(statement).first()
+        found = self._session.exec(statement).first()
+        return None if found is None else IssuedCheckpoint(found.tree_size, found.note)
 
     def latest_checkpoint(self) -> CheckpointRecord | None:
         statement = (

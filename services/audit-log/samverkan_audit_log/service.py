@@ -14,11 +14,12 @@ of per entry.
 
 import asyncio
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import structlog
 from sqlalchemy import Engine
@@ -36,7 +37,14 @@ from samverkan_audit_log.merkle import (
     node_for_range,
     right_edge_nodes,
 )
-from samverkan_audit_log.repository import LoggedEntry, LogRepository, NewEntry
+from samverkan_audit_log.pg_append import PgAppendStores
+from samverkan_audit_log.repository import (
+    IssuedCheckpoint,
+    LoggedEntry,
+    LogRepository,
+    NewCheckpoint,
+    NewEntry,
+)
 from samverkan_audit_log.schemas import Entry, ProofHashes, Receipt
 from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.canonical_json import canonicalize
@@ -79,6 +87,57 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class AppendStore(Protocol):
+    """One append transaction: the ORM session's (any backend) or PostgreSQL's own."""
+
+    def lock_and_find(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> tuple[int, dict[tuple[str, str], LoggedEntry]]: ...
+
+    def node_hashes(
+        self, keys: Iterable[tuple[int, int]]
+    ) -> dict[tuple[int, int], bytes]: ...
+
+    def checkpoint_covering(self, index: int) -> IssuedCheckpoint | None: ...
+
+    def write(
+        self,
+        entries: Sequence[NewEntry],
+        nodes: Sequence[StoredNode],
+        checkpoint: NewCheckpoint,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class AppendStores(Protocol):
+    def open(self) -> AbstractContextManager[AppendStore]: ...
+
+    def release(self) -> None: ...
+
+
+class SessionAppendStores:
+    """Append transactions through the ORM session: SQLite, and any other backend."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @contextmanager
+    def open(self) -> Iterator[AppendStore]:
+        with write_session(self._engine) as session:
+            yield LogRepository(session)
+
+    def release(self) -> None:
+        """Nothing is kept between transactions."""
+
+
+def append_stores(engine: Engine) -> AppendStores:
+    """PostgreSQL through psycopg gets its own lean path (``pg_append``)."""
+    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+        return PgAppendStores(engine)
+    return SessionAppendStores(engine)
+
+
 def append_entry(
     engine: Engine,
     signer: LogSigner,
@@ -93,7 +152,12 @@ def append_entry(
     This is a batch of one; the service's route goes through ``AppendQueue``.
     """
     pending: _Pending = Pending(_Leaf.of(entry))
-    _append_batch(engine, signer, [pending], clock())
+    stores = append_stores(engine)
+    try:
+        with stores.open() as store:
+            _append_batch(store, signer, [pending], clock())
+    finally:
+        stores.release()
     return pending.future.result()
 
 
@@ -160,7 +224,7 @@ class AppendQueue:
         max_batch: int = MAX_BATCH,
         clock: Callable[[], datetime] = _now,
     ) -> None:
-        self._engine = engine
+        self._stores = append_stores(engine)
         self._signer = signer
         self._clock = clock
         self._edge = _RightEdge()
@@ -185,13 +249,15 @@ class AppendQueue:
     def close(self) -> None:
         """Let the writer finish what is queued and stop; a later append starts anew."""
         self._queue.close()
+        self._stores.release()
 
     def _write(self, batch: list[_Pending]) -> None:
-        _append_batch(self._engine, self._signer, batch, self._clock(), self._edge)
+        with self._stores.open() as store:
+            _append_batch(store, self._signer, batch, self._clock(), self._edge)
 
 
 def _append_batch(
-    engine: Engine,
+    store: AppendStore,
     signer: LogSigner,
     batch: list[_Pending],
     now: datetime,
@@ -199,18 +265,16 @@ def _append_batch(
 ) -> None:
     """One transaction under the sequencer lock; outcomes are set after the commit."""
     outcomes: list[tuple[_Pending, AppendOutcome | Exception]] = []
-    with write_session(engine) as session:
-        repository = LogRepository(session)
-        size = repository.lock_tree_size()
-        fresh, repeats = _sort_out(repository, batch, outcomes)
-        receipts: dict[tuple[str, str], Receipt] = {}
-        if fresh:
-            receipts, grown = _append_fresh(repository, signer, fresh, size, now, edge)
-            session.commit()
-            if edge is not None:
-                # Only a committed tree may be remembered: another process could
-                # reach the same size with other leaves after a failed commit.
-                edge.tree_size, edge.hashes = grown.tree_size, grown.hashes
+    size, logged = store.lock_and_find(pending.item.key for pending in batch)
+    fresh, repeats = _sort_out(store, logged, batch, outcomes)
+    receipts: dict[tuple[str, str], Receipt] = {}
+    if fresh:
+        receipts, grown = _append_fresh(store, signer, fresh, size, now, edge)
+        store.commit()
+        if edge is not None:
+            # Only a committed tree may be remembered: another process could
+            # reach the same size with other leaves after a failed commit.
+            edge.tree_size, edge.hashes = grown.tree_size, grown.hashes
     for key, receipt in receipts.items():
         outcomes.append((fresh[key], AppendOutcome(receipt, False)))
     for pending in repeats:
@@ -226,19 +290,19 @@ def _append_batch(
 
 
 def _sort_out(
-    repository: LogRepository,
+    store: AppendStore,
+    logged: dict[tuple[str, str], LoggedEntry],
     batch: list[_Pending],
     outcomes: list[tuple[_Pending, AppendOutcome | Exception]],
 ) -> tuple[dict[tuple[str, str], _Pending], list[_Pending]]:
     """New decisions to append, and repeats of one in the same batch; replays of
     logged decisions get their outcome in ``outcomes`` at once."""
-    logged = repository.find_decisions(pending.item.key for pending in batch)
     fresh: dict[tuple[str, str], _Pending] = {}
     repeats: list[_Pending] = []
     for pending in batch:
         if pending.item.key in logged:
             outcomes.append(
-                (pending, _replayed(repository, logged[pending.item.key], pending))
+                (pending, _replayed(store, logged[pending.item.key], pending))
             )
         elif pending.item.key in fresh:
             repeats.append(pending)  # the same decision twice in one batch
@@ -248,7 +312,7 @@ def _sort_out(
 
 
 def _append_fresh(
-    repository: LogRepository,
+    store: AppendStore,
     signer: LogSigner,
     fresh: dict[tuple[str, str], _Pending],
     size: int,
@@ -257,7 +321,7 @@ def _append_fresh(
 ) -> tuple[dict[tuple[str, str], Receipt], _RightEdge]:
     known = edge.hashes if edge is not None and edge.tree_size == size else None
     receipts, accumulator = _append_leaves(
-        repository, signer, list(fresh.values()), size, now, known
+        store, signer, list(fresh.values()), size, now, known
     )
     _log.info(
         "audit_entries_appended",
@@ -269,7 +333,7 @@ def _append_fresh(
 
 
 def _append_leaves(
-    repository: LogRepository,
+    store: AppendStore,
     signer: LogSigner,
     batch: list[_Pending],
     size: int,
@@ -280,7 +344,7 @@ def _append_leaves(
     # O(log n) right-edge subtrees, and store every subtree the leaves complete.
     if known_edge is None:
         edge = right_edge_nodes(size)
-        stored = repository.node_hashes(edge)
+        stored = store.node_hashes(edge)
         known_edge = tuple(_stored(stored, key) for key in edge)
     accumulator = MerkleAccumulator(size, known_edge)
     entries: list[NewEntry] = []
@@ -293,14 +357,12 @@ def _append_leaves(
                 pending.item.entry, size + offset, pending.item.leaf, hashed, now
             )
         )
-    # Entries before the sequencer: the database accepts an entry only right after
-    # the last one and lets the size grow only onto existing entries.
-    repository.append_entries(entries)
-    repository.add_nodes(nodes)
     final = accumulator.tree_size
     root = accumulator.root()
     note = signer.sign(final, root)
-    repository.add_checkpoint(final, root, note, now)
+    # Entries before the sequencer: the database accepts an entry only right after
+    # the last one and lets the size grow only onto existing entries.
+    store.write(entries, nodes, NewCheckpoint(final, root, note, now))
     receipts = {
         pending.item.key: Receipt(
             index=entry.index,
@@ -340,12 +402,12 @@ def _conflict(pending: _Pending, index: int) -> Conflict:
 
 
 def _replayed(
-    repository: LogRepository, existing: LoggedEntry, pending: _Pending
+    store: AppendStore, existing: LoggedEntry, pending: _Pending
 ) -> AppendOutcome | Exception:
     """The original receipt of an entry already logged, or 409 if it differs."""
     if existing.leaf != pending.item.leaf:
         return _conflict(pending, existing.index)
-    checkpoint = repository.checkpoint_covering(existing.index)
+    checkpoint = store.checkpoint_covering(existing.index)
     if checkpoint is None:
         return InconsistentTree(
             f"no checkpoint covers the entry at index {existing.index}"
