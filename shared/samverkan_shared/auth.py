@@ -2,7 +2,7 @@
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -29,6 +29,7 @@ __all__ = [
     "TokenValidator",
     "access_token",
     "audiences_for",
+    "authorize",
     "bearer_scheme",
     "make_token_validator",
 ]
@@ -180,7 +181,8 @@ class TokenValidator:
         self._keys_unavailable = False
         self._revocations = Revocations()
         self._revocations_fetched_at = float("-inf")
-        self._verified: dict[str, Mapping[str, Any]] = {}
+        # token -> (its kid, its verified claims)
+        self._verified: dict[str, tuple[str | None, Mapping[str, Any]]] = {}
 
     def validate(self, token: str, *, io: bool = True) -> AccessToken:
         """The caller behind `token`, or `Unauthenticated` saying what is wrong.
@@ -202,11 +204,11 @@ class TokenValidator:
         # A signature checked once stays checked: the same token string carries the
         # same claims. Expiry, audience and revocation are still checked on every use.
         # A key withdrawn from the JWKS takes its remembered tokens with it.
-        kid = _unverified_kid(token)
         known = self._verified.get(token)
         keys = self._keyset
-        if known is not None and keys is not None and _has_kid(keys, kid):
-            return known
+        if known is not None and keys is not None and _has_kid(keys, known[0]):
+            return known[1]
+        kid = _unverified_kid(token)
         keyset = self._keyset_for(kid, io)
         try:
             claims = self._jwt.decode(token, keyset)
@@ -218,23 +220,23 @@ class TokenValidator:
         if typ not in {"at+jwt", "application/at+jwt"}:
             raise _Invalid("the token is not an RFC 9068 access token (typ at+jwt)")
         verified = dict(claims)
-        self._remember(token, verified)
+        self._remember(token, kid, verified)
         return verified
 
-    def _remember(self, token: str, claims: Mapping[str, Any]) -> None:
+    def _remember(self, token: str, kid: str | None, claims: Mapping[str, Any]) -> None:
         if len(self._verified) >= _MAX_VERIFIED_TOKENS:
             now = self._clock()
             kept = {
                 known: held
                 for known, held in list(self._verified.items())
-                if isinstance(held.get("exp"), int | float)
-                and held["exp"] + LEEWAY_SECONDS >= now
+                if isinstance(held[1].get("exp"), int | float)
+                and held[1]["exp"] + LEEWAY_SECONDS >= now
             }
             # Still full of live tokens: forget the older half (insertion order).
             if len(kept) >= _MAX_VERIFIED_TOKENS:
                 kept = dict(list(kept.items())[len(kept) // 2 :])
             self._verified = kept
-        self._verified[token] = claims
+        self._verified[token] = (kid, claims)
 
     def _check_claims(self, claims: Mapping[str, Any]) -> None:
         missing = [
@@ -382,6 +384,13 @@ async def access_token(
     authorization: Annotated[str | None, Depends(bearer_scheme)],
 ) -> AccessToken:
     """The validated caller; 401 without a valid token, 403 without the scopes asked for."""
+    return await authorize(request, authorization, security_scopes.scopes)
+
+
+async def authorize(
+    request: Request, authorization: str | None, scopes: Sequence[str]
+) -> AccessToken:
+    """``access_token`` for a handler that reads the Authorization header itself."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated(
@@ -396,9 +405,9 @@ async def access_token(
     except NeedsIO:
         caller = await run_in_threadpool(validator.validate, token.strip())
     request.state.client_id = caller.client_id
-    missing = sorted(set(security_scopes.scopes) - caller.scopes)
+    missing = sorted(set(scopes) - caller.scopes)
     if missing:
-        needed = " ".join(security_scopes.scopes)
+        needed = " ".join(scopes)
         raise Forbidden(
             f"The token lacks the scope {', '.join(missing)} this endpoint needs.",
             headers={

@@ -144,6 +144,33 @@ class PgAppendStore:
         if entries:
             self._batch = _write_parameters(entries, nodes, checkpoint)
 
+    predicts = True
+
+    def commit_predicted(self) -> bool:
+        """The buffered batch and COMMIT without the lock round trip before them.
+
+        False, with the transaction rolled back, when the database refuses the rows
+        (another process appended, or a decision is logged already): the caller
+        then takes the locked path. ``audit_append_batch`` moves the sequencer and
+        so takes its row lock; the triggers check the order as always.
+        """
+        try:
+            with self._connection.pipeline():
+                if self._batch is not None:
+                    self._cursor.execute(_WRITE, self._batch)
+                self._connection.commit()
+        except psycopg.IntegrityError:
+            self._batch = None
+            with _translated("ROLLBACK"):
+                self._connection.rollback()
+            return False
+        except psycopg.Error as error:
+            with _translated(_WRITE):
+                raise error
+        self._batch = None
+        self._committed = True
+        return True
+
     def commit(self) -> None:
         """The batch's rows and COMMIT, pipelined: one round trip."""
         with _translated(_WRITE), self._connection.pipeline():

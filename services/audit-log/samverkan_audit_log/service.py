@@ -90,6 +90,10 @@ def _now() -> datetime:
 class AppendStore(Protocol):
     """One append transaction: the ORM session's (any backend) or PostgreSQL's own."""
 
+    # Whether ``write`` only buffers, so a batch can be tried at a predicted size
+    # and committed in one round trip (``commit_predicted``).
+    predicts: bool
+
     def lock_and_find(
         self, keys: Iterable[tuple[str, str]]
     ) -> tuple[int, dict[tuple[str, str], LoggedEntry]]: ...
@@ -108,6 +112,8 @@ class AppendStore(Protocol):
     ) -> None: ...
 
     def commit(self) -> None: ...
+
+    def commit_predicted(self) -> bool: ...
 
 
 class AppendStores(Protocol):
@@ -264,6 +270,8 @@ def _append_batch(
     edge: _RightEdge | None = None,
 ) -> None:
     """One transaction under the sequencer lock; outcomes are set after the commit."""
+    if _append_predicted(store, signer, batch, now, edge):
+        return
     outcomes: list[tuple[_Pending, AppendOutcome | Exception]] = []
     size, logged = store.lock_and_find(pending.item.key for pending in batch)
     fresh, repeats = _sort_out(store, logged, batch, outcomes)
@@ -287,6 +295,36 @@ def _append_batch(
             if outcome.replayed:
                 _log.info("audit_entry_replayed", index=outcome.receipt.index)
             pending.future.set_result(outcome)
+
+
+def _append_predicted(
+    store: AppendStore,
+    signer: LogSigner,
+    batch: list[_Pending],
+    now: datetime,
+    edge: _RightEdge | None,
+) -> bool:
+    """The batch appended right after this process's last commit, in one round trip.
+
+    Usually nothing has changed since: no other process appended and no decision
+    of the batch is logged (a retry is the exception). The batch is then written at
+    the size this process's last commit left, without first locking and reading:
+    the database refuses it if the prediction was wrong (an entry not right after
+    the last one, a decision logged twice), and the batch takes the locked path.
+    The checkpoint signed for a refused prediction is dropped unseen.
+    """
+    if not store.predicts or edge is None or edge.tree_size < 0:
+        return False
+    fresh = {pending.item.key: pending for pending in batch}
+    if len(fresh) != len(batch):
+        return False  # the same decision twice: the locked path sorts it out
+    receipts, grown = _append_fresh(store, signer, fresh, edge.tree_size, now, edge)
+    if not store.commit_predicted():
+        return False
+    edge.tree_size, edge.hashes = grown.tree_size, grown.hashes
+    for key, receipt in receipts.items():
+        fresh[key].future.set_result(AppendOutcome(receipt, False))
+    return True
 
 
 def _sort_out(

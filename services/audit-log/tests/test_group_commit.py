@@ -15,6 +15,7 @@ from sqlmodel import Session
 from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
 from samverkan_audit_log.merkle import MerkleAccumulator, verify_inclusion
 from samverkan_audit_log.models import CheckpointRecord, EntryRecord
+from samverkan_audit_log.pg_append import PgAppendStore
 from samverkan_audit_log.repository import LogRepository
 from samverkan_audit_log.schemas import Entry
 from samverkan_audit_log.service import (
@@ -256,3 +257,77 @@ def test_append_async_waits_without_a_thread_and_close_drains(
     assert pending.result().receipt.index == 20
     assert queue.append(_entry(make_entry, 21)).receipt.index == 21  # starts anew
     queue.close()
+
+
+class TestPredictedAppendsOnPostgreSQL:
+    """After its own commit, a process writes its next batch at the size it left,
+    in one round trip; the database refuses a wrong prediction, the locked path
+    takes over, and nothing of the refused attempt remains."""
+
+    @pytest.fixture
+    def backend(self) -> str:
+        return "postgresql"
+
+    @pytest.fixture
+    def locked_batches(self, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+        calls: list[int] = []
+        original = PgAppendStore.lock_and_find
+
+        def counted(store: PgAppendStore, keys: Any) -> Any:
+            calls.append(1)
+            return original(store, keys)
+
+        monkeypatch.setattr(PgAppendStore, "lock_and_find", counted)
+        return calls
+
+    def test_only_the_first_batch_takes_the_lock_round_trip(
+        self, engine, signer, make_entry, locked_batches
+    ) -> None:
+        queue = AppendQueue(engine, signer)
+        try:
+            indexes = [
+                queue.append(_entry(make_entry, n)).receipt.index for n in range(5)
+            ]
+        finally:
+            queue.close()
+        assert indexes == list(range(5))
+        assert len(locked_batches) == 1
+        assert _root_from_leaves(engine)[0] == 5
+
+    def test_a_logged_decision_is_refused_and_replayed_by_the_locked_path(
+        self, engine, signer, make_entry, locked_batches
+    ) -> None:
+        queue = AppendQueue(engine, signer)
+        try:
+            first = queue.append(_entry(make_entry, 1))
+            queue.append(_entry(make_entry, 2))
+            again = queue.append(_entry(make_entry, 1))
+            after = queue.append(_entry(make_entry, 3))
+        finally:
+            queue.close()
+        assert again.replayed
+        assert again.receipt == first.receipt
+        assert after.receipt.index == 2  # no index was spent on the refused attempt
+        assert len(locked_batches) == 2  # the first batch and the refused retry
+        assert _checkpoints(engine) == 3  # the refused prediction stored none
+
+    def test_a_prediction_after_another_process_appended_is_refused(
+        self, engine, signer, make_entry, locked_batches
+    ) -> None:
+        first, second = AppendQueue(engine, signer), AppendQueue(engine, signer)
+        try:
+            first.append(_entry(make_entry, 0))
+            second.append(_entry(make_entry, 1))
+            # first still predicts size 1; the database has 2 entries.
+            late = first.append(_entry(make_entry, 2))
+        finally:
+            first.close()
+            second.close()
+        assert late.receipt.index == 2
+        assert len(locked_batches) == 3
+        size, root = _root_from_leaves(engine)
+        note = open_signed_checkpoint(
+            late.receipt.checkpoint, parse_verifier_key(signer.verifier_key)
+        )
+        assert size == 3
+        assert (note.tree_size, note.root_hash) == (size, root)

@@ -38,6 +38,10 @@ LANGUAGE plpgsql SECURITY INVOKER AS $$
 DECLARE
     new_size bigint;
 BEGIN
+    -- The sequencer first, as every append takes its locks: a batch written at a
+    -- predicted size (without the service's own SELECT ... FOR UPDATE) must not
+    -- hold an entry row while it waits for the sequencer (a deadlock).
+    PERFORM 1 FROM audit_tree_state WHERE id = 1 FOR UPDATE;
     INSERT INTO audit_entries (entry_index, leaf, leaf_hash, event, decision_id,
         occurred_at, recipient_code, legal_basis, partner_reference, appended_at)
     SELECT (e->>0)::bigint, decode(e->>1, 'hex'), decode(e->>2, 'hex'), e->>3,
