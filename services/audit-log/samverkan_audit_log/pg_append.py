@@ -92,11 +92,14 @@ class PgAppendStore:
                 raise
         # A kept connection found dead in the first round trip, which writes
         # nothing (the database restarted): once more on a new connection.
+        self._reconnect()
+        with _translated(_LOCK):
+            return self._lock_and_find(wanted)
+
+    def _reconnect(self) -> None:
         self._stores.release()
         self._connection, self._reused = self._stores.connection()
         self._cursor = self._connection.cursor(binary=True)
-        with _translated(_LOCK):
-            return self._lock_and_find(wanted)
 
     def _lock_and_find(
         self, wanted: set[tuple[str, str]]
@@ -163,6 +166,17 @@ class PgAppendStore:
             self._batch = None
             with _translated("ROLLBACK"):
                 self._connection.rollback()
+            return False
+        except psycopg.OperationalError as error:
+            self._batch = None
+            if not self._reused:
+                with _translated(_WRITE):
+                    raise error
+            # A kept connection found dead (the database restarted): whether the
+            # batch committed is unknown, so the locked path decides on a new
+            # connection; it finds the batch's decisions if they were logged
+            # (replayed, same receipts) and appends them if not.
+            self._reconnect()
             return False
         except psycopg.Error as error:
             with _translated(_WRITE):

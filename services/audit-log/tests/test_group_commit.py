@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
 from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
@@ -331,3 +331,29 @@ class TestPredictedAppendsOnPostgreSQL:
         )
         assert size == 3
         assert (note.tree_size, note.root_hash) == (size, root)
+
+    @pytest.mark.parametrize("appended_before", [0, 1])
+    def test_a_kept_connection_killed_by_the_server_is_replaced(
+        self, engine, signer, make_entry, appended_before
+    ) -> None:
+        # appended_before=1: the next batch is a prediction (one round trip);
+        # 0: it takes the locked path. Either way the writer's kept connection is
+        # dead (the database restarted) and the append must still succeed.
+        queue = AppendQueue(engine, signer)
+        try:
+            queue.append(_entry(make_entry, 0))
+            if not appended_before:
+                queue._edge.tree_size = -1  # forget the tree: no prediction
+            with engine.connect() as admin:
+                killed = admin.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                ).all()
+            assert killed
+            outcome = queue.append(_entry(make_entry, 1))
+        finally:
+            queue.close()
+        assert outcome.receipt.index == 1
+        assert _root_from_leaves(engine)[0] == 2
