@@ -1,8 +1,9 @@
 """RFC 8785 JSON Canonicalization Scheme (JCS): one byte string per JSON value."""
 
-import json
 import math
 from collections.abc import Mapping, Sequence
+
+import orjson
 
 __all__ = ["MAX_SAFE_INTEGER", "canonicalize"]
 
@@ -33,12 +34,14 @@ def canonicalize(value: object) -> bytes:
     """
     if _plain(value):
         # Without floats and keys beyond U+FFFF, JCS is exactly sorted compact JSON
-        # (a property test checks it against _write), which the json module's C
-        # encoder writes about five times faster than _write does.
+        # (a property test checks it against _write): the same string escapes
+        # (", \\ and U+0000..U+001F, the five short forms, lowercase \\u00xx) and,
+        # for BMP keys, code point order is UTF-16 order. orjson writes it about
+        # twenty times faster than _write (four times faster than the json module).
         try:
-            return _PLAIN_ENCODER.encode(value).encode("utf-8")
-        except UnicodeEncodeError:
-            pass  # a lone surrogate: _write's path reports it
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            pass  # a lone surrogate, or deeper than orjson nests: _write decides
     parts: list[str] = []
     _write(value, parts)
     try:
@@ -47,27 +50,31 @@ def canonicalize(value: object) -> bytes:
         raise ValueError(f"string is not valid Unicode: {error.reason}") from error
 
 
-_PLAIN_ENCODER = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), sort_keys=True, check_circular=False
-)
-
-
 def _plain(value: object) -> bool:
     """True if ``value`` holds no float, no unsafe integer, only dicts with BMP str
-    keys and only lists or tuples: the values whose JCS form json.dumps writes."""
-    if value is None or isinstance(value, bool | str):
+    keys and only lists or tuples: the values whose JCS form orjson writes.
+
+    Exact types only (a subclass takes _write's path), checked in loops rather
+    than generators: this runs for every entry the audit log appends.
+    """
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
         return True
-    if isinstance(value, int):
-        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
-    if type(value) is dict:
+    if kind is dict and isinstance(value, dict):
         for key, item in value.items():
-            if not isinstance(key, str) or not (key.isascii() or _bmp(key)):
+            if type(key) is not str or not (key.isascii() or _bmp(key)):
                 return False
-            if not _plain(item):
+            if type(item) is not str and not _plain(item):
                 return False
         return True
-    if type(value) is list or type(value) is tuple:
-        return all(_plain(item) for item in value)
+    if (kind is list or kind is tuple) and isinstance(value, list | tuple):
+        for item in value:
+            if type(item) is str or _plain(item):
+                continue
+            return False
+        return True
+    if kind is int and isinstance(value, int):
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
     return False
 
 

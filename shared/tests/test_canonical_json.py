@@ -234,7 +234,7 @@ class TestProperties:
         )
     )
     def test_the_fast_path_agrees_with_the_full_writer(self, value: object) -> None:
-        """canonicalize's json-module path gives _write's bytes, or is not taken
+        """canonicalize's orjson path gives _write's bytes, or is not taken
         (floats, keys beyond U+FFFF)."""
         parts: list[str] = []
         _write(value, parts)
