@@ -9,10 +9,8 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict, Field
 
 from samverkan_shared.auth import AccessToken, access_token
-from samverkan_shared.db import make_engine
 from samverkan_shared.lean_route import LeanRoute
-from samverkan_shared.service_app import build_app
-from samverkan_shared.settings import ServiceSettings
+from tests.support.apps import bare_app
 from tests.support.tokens import TestIssuer
 
 
@@ -32,14 +30,7 @@ async def write(body: Item, caller: Writer, request: Request) -> Response:
 
 @pytest.fixture
 def client(tmp_path: Path, issuer: TestIssuer) -> TestClient:
-    app = build_app(
-        service="test",
-        title="test",
-        description="test",
-        settings=ServiceSettings(data_dir=tmp_path),
-        engine=make_engine(f"sqlite:///{tmp_path}/t.db"),
-        token_validator=issuer.validator("audit-log"),
-    )
+    app = bare_app(tmp_path, token_validator=issuer.validator("audit-log"))
     router = APIRouter()
     router.add_api_route(
         "/lean", write, methods=["POST"], route_class_override=LeanRoute

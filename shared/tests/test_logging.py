@@ -5,10 +5,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from structlog.testing import capture_logs
 
-from samverkan_shared.db import make_engine
 from samverkan_shared.logging import REDACTED, redact_secrets
-from samverkan_shared.service_app import build_app
-from samverkan_shared.settings import ServiceSettings
+from tests.support.apps import bare_app
 
 
 def test_redaction_masks_secret_keys() -> None:
@@ -27,13 +25,7 @@ def test_redaction_masks_secret_keys() -> None:
 
 
 def test_request_line_uses_the_route_template_not_the_raw_path(tmp_path: Path) -> None:
-    app = build_app(
-        service="test",
-        title="t",
-        description="t",
-        settings=ServiceSettings(data_dir=tmp_path),
-        engine=make_engine(f"sqlite:///{tmp_path}/t.db"),
-    )
+    app = bare_app(tmp_path)
 
     @app.get("/people/{number}")
     def person(number: str) -> dict[str, int]:

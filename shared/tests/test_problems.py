@@ -8,10 +8,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict
 
-from samverkan_shared.db import make_engine
 from samverkan_shared.problems import Conflict
-from samverkan_shared.service_app import build_app
-from samverkan_shared.settings import ServiceSettings
+from tests.support.apps import bare_app
 
 
 class Person(BaseModel):
@@ -26,13 +24,7 @@ class Body(BaseModel):
 
 
 def _app(tmp_path: Path) -> FastAPI:
-    app = build_app(
-        service="test",
-        title="test",
-        description="test",
-        settings=ServiceSettings(data_dir=tmp_path),
-        engine=make_engine(f"sqlite:///{tmp_path}/t.db"),
-    )
+    app = bare_app(tmp_path)
 
     @app.post("/things")
     def create(body: Body) -> dict[str, int]:

@@ -36,6 +36,7 @@ from samverkan_audit_log.repository import (
     LoggedEntry,
     NewCheckpoint,
     NewEntry,
+    logged_decisions,
 )
 
 __all__ = ["PgAppendStore", "PgAppendStores"]
@@ -112,12 +113,7 @@ class PgAppendStore:
             rows = finder.fetchall()
         if row is None:
             raise psycopg.DataError("the sequencer row is missing")
-        found = {
-            (decision_id, event): LoggedEntry(int(index), bytes(leaf), bytes(hashed))
-            for decision_id, event, index, leaf, hashed in rows
-            if (decision_id, event) in wanted
-        }
-        return int(row[0]), found
+        return int(row[0]), logged_decisions(rows, wanted)
 
     def node_hashes(
         self, keys: Iterable[tuple[int, int]]

@@ -31,6 +31,7 @@ __all__ = [
     "LoggedEntry",
     "NewCheckpoint",
     "NewEntry",
+    "logged_decisions",
 ]
 
 
@@ -108,6 +109,20 @@ class IssuedCheckpoint:
 
     tree_size: int
     note: str
+
+
+def logged_decisions(
+    rows: Iterable[Any], wanted: set[tuple[str, str]]
+) -> dict[tuple[str, str], LoggedEntry]:
+    """Rows ``(decision_id, event, index, leaf, leaf_hash)`` of the wanted decisions.
+
+    The query selects by decision id only; the event is matched here.
+    """
+    return {
+        (decision_id, event): LoggedEntry(int(index), bytes(leaf), bytes(hashed))
+        for decision_id, event, index, leaf, hashed in rows
+        if (decision_id, event) in wanted
+    }
 
 
 class LogRepository:
@@ -211,14 +226,7 @@ class LogRepository:
             col(EntryRecord.leaf),
             col(EntryRecord.leaf_hash),
         ).where(col(EntryRecord.decision_id).in_({key[0] for key in wanted}))
-        found = {}
-        rows = self._session.connection().execute(statement)
-        for decision_id, event, index, leaf, hashed in rows:
-            if (decision_id, event) in wanted:
-                found[decision_id, event] = LoggedEntry(
-                    int(index), bytes(leaf), bytes(hashed)
-                )
-        return found
+        return logged_decisions(self._session.connection().execute(statement), wanted)
 
     def get(self, index: int) -> EntryRecord | None:
         return self._session.get(EntryRecord, index)
