@@ -279,10 +279,7 @@ def _append_batch(
     if fresh:
         receipts, grown = _append_fresh(store, signer, fresh, size, now, edge)
         store.commit()
-        if edge is not None:
-            # Only a committed tree may be remembered: another process could
-            # reach the same size with other leaves after a failed commit.
-            edge.tree_size, edge.hashes = grown.tree_size, grown.hashes
+        _committed(edge, grown, len(fresh))
     for key, receipt in receipts.items():
         outcomes.append((fresh[key], AppendOutcome(receipt, False)))
     for pending in repeats:
@@ -321,7 +318,7 @@ def _append_predicted(
     receipts, grown = _append_fresh(store, signer, fresh, edge.tree_size, now, edge)
     if not store.commit_predicted():
         return False
-    edge.tree_size, edge.hashes = grown.tree_size, grown.hashes
+    _committed(edge, grown, len(fresh))
     for key, receipt in receipts.items():
         fresh[key].future.set_result(AppendOutcome(receipt, False))
     return True
@@ -361,13 +358,23 @@ def _append_fresh(
     receipts, accumulator = _append_leaves(
         store, signer, list(fresh.values()), size, now, known
     )
+    return receipts, _RightEdge(accumulator.tree_size, accumulator.right_edge)
+
+
+def _committed(edge: _RightEdge | None, grown: _RightEdge, count: int) -> None:
+    """After the commit only: the log line, and the tree this process now knows.
+
+    Only a committed tree may be remembered: another process could reach the same
+    size with other leaves after a failed commit (or a refused prediction).
+    """
     _log.info(
         "audit_entries_appended",
-        first_index=size,
-        count=len(fresh),
-        tree_size=accumulator.tree_size,
+        first_index=grown.tree_size - count,
+        count=count,
+        tree_size=grown.tree_size,
     )
-    return receipts, _RightEdge(accumulator.tree_size, accumulator.right_edge)
+    if edge is not None:
+        edge.tree_size, edge.hashes = grown.tree_size, grown.hashes
 
 
 def _append_leaves(

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
+from structlog.testing import capture_logs
 
 from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
 from samverkan_audit_log.merkle import MerkleAccumulator, verify_inclusion
@@ -301,10 +302,13 @@ class TestPredictedAppendsOnPostgreSQL:
         try:
             first = queue.append(_entry(make_entry, 1))
             queue.append(_entry(make_entry, 2))
-            again = queue.append(_entry(make_entry, 1))
+            with capture_logs() as logs:
+                again = queue.append(_entry(make_entry, 1))
             after = queue.append(_entry(make_entry, 3))
         finally:
             queue.close()
+        # The refused attempt is not logged as an append; the replay is.
+        assert [line["event"] for line in logs] == ["audit_entry_replayed"]
         assert again.replayed
         assert again.receipt == first.receipt
         assert after.receipt.index == 2  # no index was spent on the refused attempt
