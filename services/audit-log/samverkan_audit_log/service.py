@@ -9,7 +9,10 @@ a PostgreSQL commit is durable.
 
 Concurrent appends within one process share such a transaction (group commit,
 ``AppendQueue``): one lock, one commit and one signed checkpoint per batch instead
-of per entry.
+of per entry. On PostgreSQL a process that knows the tree from its own last commit
+first writes the batch at that size without reading it (``_append_predicted``): the
+database's order and uniqueness checks refuse a wrong guess, and the batch then
+takes the locked path.
 """
 
 import asyncio
@@ -269,7 +272,8 @@ def _append_batch(
     now: datetime,
     edge: _RightEdge | None = None,
 ) -> None:
-    """One transaction under the sequencer lock; outcomes are set after the commit."""
+    """A prediction first (``_append_predicted``); else one transaction under the
+    sequencer lock. Outcomes are set after the commit."""
     if _append_predicted(store, signer, batch, now, edge):
         return
     outcomes: list[tuple[_Pending, AppendOutcome | Exception]] = []
