@@ -47,7 +47,9 @@ _FIND = (
     "WHERE decision_id = ANY(%b)"
 )
 # Migration 0005: the batch's rows in one call, as JSON (see there).
-_WRITE = "SELECT audit_append_batch(%s::json, %s::json, %s::json, %s::json, %s, %s, %s)"
+_WRITE = (
+    "SELECT audit_append_batch(%s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb, %s, %s, %s)"
+)
 _NODE_HASHES = (
     "SELECT level, node_index, hash FROM audit_tree_nodes "
     "WHERE (level, node_index) IN (SELECT * FROM unnest(%b::smallint[], %b::bigint[]))"

@@ -24,14 +24,14 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 ROLE = "samverkan_audit_writer"
-SIGNATURE = "audit_append_batch(json, json, json, json, bytea, text, timestamptz)"
+SIGNATURE = "audit_append_batch(jsonb, jsonb, jsonb, jsonb, bytea, text, timestamptz)"
 
 # The rows arrive as JSON arrays of arrays (bytes in hex): the driver's binary
 # array dumping, in Python, cost more CPU than the rest of a batch. ORDER BY the
 # ordinality: the order trigger sees the entries in index order.
 FUNCTION = """
 CREATE FUNCTION audit_append_batch(
-    entries json, bases json, subjects json, nodes json,
+    entries jsonb, bases jsonb, subjects jsonb, nodes jsonb,
     root_hash bytea, note text, appended timestamptz
 ) RETURNS bigint
 LANGUAGE plpgsql SECURITY INVOKER AS $$
@@ -45,18 +45,18 @@ BEGIN
     INSERT INTO audit_entries (entry_index, leaf, leaf_hash, event, decision_id,
         occurred_at, recipient_code, legal_basis, partner_reference, appended_at)
     SELECT (e->>0)::bigint, decode(e->>1, 'hex'), decode(e->>2, 'hex'), e->>3,
-           e->>4, (e->>5)::timestamptz, e->>6, e->7, e->>8, appended
-    FROM json_array_elements(entries) WITH ORDINALITY AS t(e, n)
+           e->>4, (e->>5)::timestamptz, e->>6, (e->7)::json, e->>8, appended
+    FROM jsonb_array_elements(entries) WITH ORDINALITY AS t(e, n)
     ORDER BY n;
-    new_size := (entries->(json_array_length(entries) - 1)->>0)::bigint + 1;
+    new_size := (entries->(jsonb_array_length(entries) - 1)->>0)::bigint + 1;
     UPDATE audit_tree_state SET tree_size = new_size WHERE id = 1;
     INSERT INTO audit_entry_legal_basis (basis, entry_index)
-    SELECT b->>0, (b->>1)::bigint FROM json_array_elements(bases) AS t(b);
+    SELECT b->>0, (b->>1)::bigint FROM jsonb_array_elements(bases) AS t(b);
     INSERT INTO audit_entry_subjects (subject, entry_index)
-    SELECT s->>0, (s->>1)::bigint FROM json_array_elements(subjects) AS t(s);
+    SELECT s->>0, (s->>1)::bigint FROM jsonb_array_elements(subjects) AS t(s);
     INSERT INTO audit_tree_nodes (level, node_index, hash)
     SELECT (x->>0)::smallint, (x->>1)::bigint, decode(x->>2, 'hex')
-    FROM json_array_elements(nodes) AS t(x);
+    FROM jsonb_array_elements(nodes) AS t(x);
     INSERT INTO audit_checkpoints (tree_size, root_hash, note, issued_at)
     VALUES (new_size, root_hash, note, appended);
     RETURN new_size;
