@@ -1,21 +1,23 @@
-"""The append transaction on PostgreSQL, straight on the driver: three round trips.
+"""The append transaction on PostgreSQL, straight on the driver: one or two round trips.
 
 Through the ORM session a batch cost about ten round trips (pool ping, BEGIN, the
 sequencer lock, the decision lookup, one executemany per table, the checkpoint,
 COMMIT), each with SQLAlchemy's per-statement work, and one Bind/Execute per row
 in PostgreSQL: together about as much CPU per entry as the HTTP request itself.
-Here the writer thread keeps one connection of its own and a batch is
+Here the writer thread keeps one connection of its own and a batch is either
 
-1. the sequencer lock and the lookup of the batch's decisions, pipelined;
-2. one multi-row INSERT per table (``unnest`` of arrays), the sequencer step and
-   the checkpoint, pipelined;
-3. COMMIT.
+* predicted (``commit_predicted``): written at the size this process's last commit
+  left, one call of ``audit_append_batch`` (migration 0005, the rows as jsonb)
+  pipelined with COMMIT, one round trip; or
+* locked: the sequencer lock and the lookup of the batch's decisions, pipelined,
+  then that call pipelined with COMMIT, two round trips.
 
 The guarantees are the database's, as on every path: the triggers accept an entry
 only right after the last one and let the sequencer grow only onto entries that
-exist, and ``SELECT ... FOR UPDATE`` on the sequencer row serialises every
-process's appends. Errors surface as SQLAlchemy's exception classes, so the
-service answers a lost database with the same 503 as everywhere else.
+exist, and the sequencer row's lock (taken first, by the service or by the
+function) serialises every process's appends. Errors surface as SQLAlchemy's
+exception classes, so the service answers a lost database with the same 503 as
+everywhere else.
 """
 
 import threading

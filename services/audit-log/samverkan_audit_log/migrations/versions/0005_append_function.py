@@ -7,9 +7,10 @@ Create Date: 2026-11-30
 ``audit_append_batch`` inserts a batch's entries, moves the sequencer, and inserts
 the side rows, the completed subtrees and the batch's checkpoint: one statement
 for the service instead of six, each a parse, a plan and a round of driver work
-per batch, and one Bind/Execute per row in the server. It adds no rule and bypasses none: it runs with the caller's rights
-(SECURITY INVOKER), so the writer role's grants apply, and every trigger of 0002
-and 0004 fires on its rows as on any other INSERT or UPDATE. Indexes and hashes
+per batch, and one Bind/Execute per row in the server. It adds no rule and
+bypasses none: it runs with the caller's rights (SECURITY INVOKER), so the writer
+role's grants apply, and every trigger of 0002 and 0004 fires on its rows as on
+any other INSERT or UPDATE. Indexes and hashes
 are computed by the service (``samverkan_audit_log.merkle``); the database checks
 order and growth, as before. On SQLite this revision does nothing.
 """
