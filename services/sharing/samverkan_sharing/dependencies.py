@@ -1,13 +1,20 @@
 """Annotated dependencies, so route signatures read as a sentence."""
 
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request, Security
 from sqlmodel import Session
 
 from samverkan_shared.auth import AccessToken, access_token
-from samverkan_shared.db import session_for_request, write_session_for_request
+from samverkan_shared.db import (
+    session_for_request,
+    write_session,
+    write_session_for_request,
+)
 from samverkan_sharing.disclosures.service import Disclosures
+from samverkan_sharing.outbound_pool import OutboundPool
 from samverkan_sharing.upstream import Upstream
 
 __all__ = [
@@ -20,7 +27,10 @@ __all__ = [
     "SessionDep",
     "UpstreamDep",
     "WriteSessionDep",
+    "with_disclosures",
 ]
+
+T = TypeVar("T")
 
 SessionDep = Annotated[Session, Depends(session_for_request)]
 AnyCaller = Annotated[AccessToken, Security(access_token, scopes=[])]
@@ -48,7 +58,30 @@ WriteSessionDep = Annotated[Session, Depends(write_session_for_request)]
 async def _disclosures(
     request: Request, session: WriteSessionDep, upstream: UpstreamDep
 ) -> Disclosures:
+    return _built(request.app.state, session, upstream)
+
+
+async def with_disclosures(request: Request, use: Callable[[Disclosures], T]) -> T:
+    """``use(disclosures)`` on the outbound pool (see ``samverkan_sharing.outbound_pool``),
+    for the use cases that call tips or the audit log. The write session is opened and
+    closed on that thread too: no hop through FastAPI's pool on the way."""
+
+    def work() -> T:
+        with _disclosures_here(request) as disclosures:
+            return use(disclosures)
+
+    pool: OutboundPool = request.app.state.outbound_pool
+    return await pool.run(work)
+
+
+@contextmanager
+def _disclosures_here(request: Request) -> Iterator[Disclosures]:
     state = request.app.state
+    with write_session(state.engine, expire_on_commit=False) as session:
+        yield _built(state, session, state.upstream)
+
+
+def _built(state: Any, session: Session, upstream: Upstream) -> Disclosures:
     return Disclosures(
         session=session,
         upstream=upstream,

@@ -8,6 +8,7 @@ from pydantic_settings import SettingsConfigDict
 
 from samverkan_shared.crypto import Keyring, create_keyring_file, load_keyring
 from samverkan_shared.settings import ServiceSettings
+from samverkan_sharing.outbound_pool import DEFAULT_OUTBOUND_THREADS
 
 __all__ = ["SharingSettings"]
 
@@ -40,6 +41,13 @@ class SharingSettings(ServiceSettings):
     audit_log_url: str = Field(
         default="http://127.0.0.1:8003",
         validation_alias=AliasChoices("SAMVERKAN_AUDIT_LOG_URL", "audit_log_url"),
+    )
+
+    outbound_threads: int = Field(
+        default=DEFAULT_OUTBOUND_THREADS,
+        ge=1,
+        le=256,
+        validation_alias=AliasChoices("SHARING_OUTBOUND_THREADS", "outbound_threads"),
     )
 
     encryption_key_file: Path | None = Field(

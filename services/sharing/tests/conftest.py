@@ -1,8 +1,10 @@
 """Fixtures of the sharing service's tests: an app on a fresh database, demo clients."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -92,18 +94,37 @@ def sharing_database(backend: str, database_factory: DatabaseFactory) -> str:
 
 
 @pytest.fixture
-def sharing(sharing_database: str, tmp_path: Path) -> Iterator[Sharing]:
-    settings = SharingSettings(
-        data_dir=tmp_path, database_url=sharing_database, demo=True, issuer=ISSUER
-    )
-    tips, audit = FakeTips(), FakeAuditLog()
-    app = create_app(settings, tips_http=tips.client(), audit_http=audit.client())
-    with TestClient(app, base_url=ISSUER) as client:
-        sharing = Sharing(client, settings, tips, audit)
-        sharing.register(
-            client_id="sharing-service",
-            name="Samverkan sharing",
-            kind="service",
-            scopes=["audit:append", "tips:internal"],
-        )
-        yield sharing
+def sharing_factory(
+    sharing_database: str, tmp_path: Path
+) -> Iterator[Callable[..., Sharing]]:
+    """Makes the app with other fakes or settings (``outbound_threads=2``, say)."""
+    with ExitStack() as running:
+
+        def make(tips: FakeTips | None = None, **overrides: Any) -> Sharing:
+            settings = SharingSettings(
+                data_dir=tmp_path,
+                database_url=sharing_database,
+                demo=True,
+                issuer=ISSUER,
+                **overrides,
+            )
+            tips, audit = tips or FakeTips(), FakeAuditLog()
+            app = create_app(
+                settings, tips_http=tips.client(), audit_http=audit.client()
+            )
+            client = running.enter_context(TestClient(app, base_url=ISSUER))
+            sharing = Sharing(client, settings, tips, audit)
+            sharing.register(
+                client_id="sharing-service",
+                name="Samverkan sharing",
+                kind="service",
+                scopes=["audit:append", "tips:internal"],
+            )
+            return sharing
+
+        yield make
+
+
+@pytest.fixture
+def sharing(sharing_factory: Callable[..., Sharing]) -> Sharing:
+    return sharing_factory()

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from samverkan_shared.problems import problem_responses
 from samverkan_sharing.dependencies import (
@@ -12,6 +12,7 @@ from samverkan_sharing.dependencies import (
     DisclosuresDep,
     IdempotencyKey,
     Partner,
+    with_disclosures,
 )
 from samverkan_sharing.disclosures.presenter import present
 from samverkan_sharing.disclosures.schemas import (
@@ -35,18 +36,21 @@ DisclosureId = Annotated[
     response_model=Disclosure,
     responses=problem_responses(403, 404, 409, 503),
 )
-def request_disclosure(
+async def request_disclosure(
     body: DisclosureRequest,
     caller: Partner,
-    service: DisclosuresDep,
+    request: Request,
     key: IdempotencyKey = None,
 ) -> Response:
     """Rule-checked request; the recipient is the caller's registered one."""
-    answer = present(service.request(caller, body, key), service)
-    # present() validated the answer; FastAPI would validate it a second time.
-    return Response(
-        answer.model_dump_json(by_alias=True), 201, media_type="application/json"
+    answer = await with_disclosures(
+        request,
+        # present() validated the answer; FastAPI would validate it a second time.
+        lambda service: present(
+            service.request(caller, body, key), service
+        ).model_dump_json(by_alias=True),
     )
+    return Response(answer, 201, media_type="application/json")
 
 
 @router.get("/{disclosure_id}", responses=problem_responses(404))
@@ -72,11 +76,13 @@ def assess_disclosure(
 @router.post(
     "/{disclosure_id}/approval", responses=problem_responses(403, 404, 409, 503)
 )
-def approve_disclosure(
-    disclosure_id: DisclosureId,
-    body: Approval,
-    caller: Approver,
-    service: DisclosuresDep,
+async def approve_disclosure(
+    disclosure_id: DisclosureId, body: Approval, caller: Approver, request: Request
 ) -> Disclosure:
-    record = service.approve(caller, disclosure_id, body.decision, body.reason)
-    return present(record, service)
+    return await with_disclosures(
+        request,
+        lambda service: present(
+            service.approve(caller, disclosure_id, body.decision, body.reason),
+            service,
+        ),
+    )

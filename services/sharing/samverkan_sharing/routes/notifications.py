@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from samverkan_shared.problems import problem_responses
 from samverkan_sharing.dependencies import (
@@ -10,6 +10,7 @@ from samverkan_sharing.dependencies import (
     DisclosuresDep,
     IdempotencyKey,
     Partner,
+    with_disclosures,
 )
 from samverkan_sharing.disclosures.presenter import present
 from samverkan_sharing.disclosures.schemas import Disclosure, NotificationCreate
@@ -21,14 +22,16 @@ router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
 
 
 @router.post("", status_code=201, responses=problem_responses(404, 409, 503))
-def send_notification(
+async def send_notification(
     body: NotificationCreate,
     caller: Assessor,
-    service: DisclosuresDep,
+    request: Request,
     key: IdempotencyKey = None,
 ) -> Disclosure:
     """Same rules, same logging; delivered once released."""
-    return present(service.notify(caller, body, key), service)
+    return await with_disclosures(
+        request, lambda service: present(service.notify(caller, body, key), service)
+    )
 
 
 @router.get("", responses=problem_responses(403))

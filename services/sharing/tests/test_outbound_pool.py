@@ -1,0 +1,112 @@
+"""Use cases that wait on tips and the audit log run on a bounded pool of their own."""
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import ValidationError
+
+from samverkan_sharing.outbound_pool import OutboundPool
+from samverkan_sharing.settings import SharingSettings
+from services.sharing.tests.conftest import Sharing
+from services.sharing.tests.fakes import TIP_ID, FakeTips
+
+GROVT_BEDRAGERI = {
+    "code": "investigate_crime",
+    "offence": {
+        "name": "grovt bedrägeri",
+        "reference": "BrB 9:3",
+        "min_penalty_months": 6,
+        "max_penalty_months": 72,
+        "attempt": False,
+    },
+}
+
+
+class HeldTips(FakeTips):
+    """Tips that answers a tip read only when released, counting who waits inside."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.inside = 0
+        self.most_inside = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.path.startswith("/internal/v1/tips/"):
+            return super().__call__(request)
+        with self._lock:
+            self.inside += 1
+            self.most_inside = max(self.most_inside, self.inside)
+        try:
+            if not self.release.wait(30):
+                return httpx.Response(504)
+            return super().__call__(request)
+        finally:
+            with self._lock:
+                self.inside -= 1
+
+
+def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.01)
+
+
+def test_waiting_disclosures_hold_at_most_the_pool_and_leave_the_rest_free(
+    sharing_factory: Callable[..., Sharing],
+) -> None:
+    tips = HeldTips()
+    sharing = sharing_factory(tips=tips, outbound_threads=2)
+    headers = sharing.headers("police")
+    answers: list[int] = []
+
+    def ask(number: int) -> None:
+        response = sharing.client.post(
+            "/v1/disclosure-requests",
+            json={
+                "tip_id": TIP_ID,
+                "purpose": GROVT_BEDRAGERI,
+                "partner_reference": f"5000-K{number}-26",
+            },
+            headers={**headers, "Idempotency-Key": f"pool-{number}"},
+        )
+        answers.append(response.status_code)
+
+    askers = [threading.Thread(target=ask, args=(n,)) for n in range(3)]
+    for asker in askers:
+        asker.start()
+    try:
+        _until(lambda: tips.inside == 2)
+        time.sleep(0.2)  # time enough for a third thread to have entered
+        assert tips.inside == 2
+        # What tips and the audit log ask of this service meanwhile is answered at
+        # once: it does not need a thread of the outbound pool.
+        assert sharing.client.get("/.well-known/jwks.json").status_code == 200
+        assert sharing.client.get("/oauth/revocations").status_code == 200
+    finally:
+        tips.release.set()
+        for asker in askers:
+            asker.join(30)
+    assert answers == [201, 201, 201]
+    assert tips.most_inside == 2  # the third waited its turn, then was served
+
+
+def test_the_pool_needs_a_thread() -> None:
+    with pytest.raises(ValueError, match="at least 1 thread"):
+        OutboundPool(0)
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many"])
+def test_an_unusable_thread_count_is_refused_at_start(
+    value: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setenv("SHARING_OUTBOUND_THREADS", value)
+    with pytest.raises(ValidationError, match=r"outbound_threads|SHARING_OUTBOUND"):
+        SharingSettings(data_dir=tmp_path)
