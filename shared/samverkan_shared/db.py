@@ -2,10 +2,12 @@
 
 import threading
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from importlib.resources import files
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio.to_thread
 from alembic import command
 from alembic.config import Config
 from fastapi import Request
@@ -22,6 +24,8 @@ __all__ = [
     "is_sqlite",
     "make_engine",
     "migrate",
+    "read_in_thread",
+    "read_session",
     "reading_from_now_on",
     "run_migrations_online",
     "session_for_request",
@@ -190,6 +194,39 @@ def reading_from_now_on(session: Session) -> None:
             _IMMEDIATE: False
         }  # our own option: not in SQLAlchemy's TypedDict
         session.connection(execution_options=options)
+
+
+T = TypeVar("T")
+_AUTOCOMMIT: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+
+
+def read_session(engine: Engine) -> Session:
+    """A session for a unit of work that only reads.
+
+    On PostgreSQL its statements run in autocommit: each sees what was committed when
+    it started, as it would inside a READ COMMITTED transaction (the default), without
+    the BEGIN and the ROLLBACK, each a round trip of its own. On SQLite an ordinary
+    session: its BEGIN and ROLLBACK cost no round trip.
+    """
+    if engine.dialect.name != "postgresql":
+        return Session(engine)
+    autocommit = _AUTOCOMMIT.get(engine)
+    if autocommit is None:
+        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        _AUTOCOMMIT[engine] = autocommit
+    return Session(autocommit)
+
+
+async def read_in_thread(engine: Engine, read: Callable[[Session], T]) -> T:
+    """``read(session)`` on a worker thread, with a ``read_session`` opened and closed
+    there: one hop to the thread pool, where a blocking endpoint with a session
+    dependency takes three (open, endpoint, close)."""
+
+    def work() -> T:
+        with read_session(engine) as session:
+            return read(session)
+
+    return await anyio.to_thread.run_sync(work)
 
 
 def write_session_for_request(request: Request) -> Iterator[Session]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, text
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -54,9 +54,27 @@ class TipFilter:
     filed_by: str | None = None  # restrict to one client's tips
 
 
+# Built once: the sharing service reads a tip this way for every disclosure.
+_TIP_WITH_SUPPLIER = (
+    select(TipRecord, SupplierRecord)
+    .outerjoin(
+        SupplierRecord,
+        col(SupplierRecord.org_number) == col(TipRecord.supplier_org_number),
+    )
+    .where(col(TipRecord.id) == bindparam("tip_id"))
+)
+
+
 class TipRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def with_supplier(
+        self, tip_id: uuid.UUID
+    ) -> tuple[TipRecord, SupplierRecord | None] | None:
+        """The tip and its supplier in one query (None: no such tip)."""
+        row = self._session.exec(_TIP_WITH_SUPPLIER, params={"tip_id": tip_id}).first()
+        return None if row is None else (row[0], row[1])
 
     def lock_for_filing(self) -> None:
         """Serialise filings until commit, so received_at grows in commit order.

@@ -231,10 +231,12 @@ def selection_list(
 def internal_tip_view(
     session: Session, tip_id: uuid.UUID, *, keyring: Keyring
 ) -> InternalTip:
-    record = TipRepository(session).get(tip_id)
-    if record is None:
+    found = TipRepository(session).with_supplier(tip_id)
+    if found is None:
         raise NotFound(f"There is no tip {tip_id}.")
-    supplier = _known_supplier(session, record.supplier_org_number)
+    record, supplier = found
+    if supplier is None:
+        raise NotFound(f"There is no supplier {record.supplier_org_number}.")
     return internal_tip(keyring, record, supplier)
 
 

@@ -6,8 +6,9 @@ these names. Scope ``tips:internal`` (the sharing service's own client).
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
+from samverkan_shared.db import read_in_thread
 from samverkan_shared.problems import problem_responses
 from samverkan_tips import supplier_service
 from samverkan_tips.dependencies import (
@@ -25,11 +26,21 @@ __all__ = ["router"]
 router = APIRouter(prefix="/internal/v1", tags=["internal"])
 
 
-@router.get("/tips/{tip_id}", responses=problem_responses(404))
-def internal_tip(
-    tip_id: uuid.UUID, token: TipsInternal, session: SessionDep, keyring: KeyringDep
-) -> InternalTip:
-    return supplier_service.internal_tip_view(session, tip_id, keyring=keyring)
+@router.get(
+    "/tips/{tip_id}", response_model=InternalTip, responses=problem_responses(404)
+)
+async def internal_tip(
+    tip_id: uuid.UUID, token: TipsInternal, keyring: KeyringDep, request: Request
+) -> Response:
+    """Read for every disclosure: one hop to a thread, one query, no transaction."""
+    body = await read_in_thread(
+        request.app.state.engine,
+        # The view is built validated; FastAPI would validate it a second time.
+        lambda session: supplier_service.internal_tip_view(
+            session, tip_id, keyring=keyring
+        ).model_dump_json(by_alias=True),
+    )
+    return Response(body, media_type="application/json")
 
 
 @router.get("/suppliers/{org_number}/tips", responses=problem_responses(404))
