@@ -24,6 +24,7 @@ __all__ = [
     "is_sqlite",
     "make_engine",
     "migrate",
+    "one_statement_next",
     "read_in_thread",
     "read_session",
     "reading_from_now_on",
@@ -183,17 +184,44 @@ def write_session(engine: Engine, *, expire_on_commit: bool = True) -> Session:
 
 
 def reading_from_now_on(session: Session) -> None:
-    """The write session's next transaction only reads: a plain BEGIN on SQLite.
+    """The write session's next transaction only reads: a plain BEGIN on SQLite,
+    autocommit on PostgreSQL (see ``read_session``).
 
     For a use case that has committed its write and then builds its answer: without
     this, those reads would take SQLite's write lock a second time and queue behind
     every other writer for nothing. Call it right after a commit.
     """
-    if session.get_bind().dialect.name == "sqlite":
+    dialect = _between_units(session)
+    if dialect == "sqlite":
         options: Any = {
             _IMMEDIATE: False
         }  # our own option: not in SQLAlchemy's TypedDict
         session.connection(execution_options=options)
+    elif dialect == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def one_statement_next(session: Session) -> None:
+    """The write session's next unit of work is a single statement (one INSERT, one
+    UPDATE), committed as usual.
+
+    On PostgreSQL it runs in autocommit: a single statement is atomic by itself and
+    durable once it returns, so BEGIN and COMMIT (a round trip each) add nothing. On
+    SQLite the unit takes the write lock as always. Call it right after a commit,
+    and only for a unit that is one statement: a second one would not be in the
+    same transaction.
+    """
+    if _between_units(session) == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def _between_units(session: Session) -> str:
+    """The session's dialect, once sure no transaction is open. Options given inside
+    one would be ignored with a mere warning; and changing an object of the session
+    opens one (without a connection yet), so call this before changing anything."""
+    if session.in_transaction():
+        raise RuntimeError("call this between units of work: after a commit")
+    return session.get_bind().dialect.name
 
 
 T = TypeVar("T")

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from samverkan_shared.auth import AccessToken
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.crypto import Keyring
+from samverkan_shared.db import one_statement_next, reading_from_now_on
 from samverkan_shared.problems import (
     Conflict,
     Forbidden,
@@ -88,11 +89,13 @@ class Disclosures:
         recipient = Recipient(
             caller.recipient, caller.org_number, caller.name or caller.client_id
         )
+        reading_from_now_on(self.session)  # up to the decision, only reads
         return self._open(caller, body, key, recipient, kind="request")
 
     def notify(
         self, caller: AccessToken, body: NotificationCreate, key: str | None
     ) -> DisclosureRecord:
+        reading_from_now_on(self.session)  # up to the decision, only reads
         client = DisclosureRepository(self.session).recipient_client(
             body.recipient.value
         )
@@ -231,6 +234,7 @@ class Disclosures:
             names = names_with(decision, "release")
             self._prepare_release(record, parts, names, caller.client_id)
         try:
+            one_statement_next(self.session)  # the INSERT
             DisclosureRepository(self.session).add(record)
             self.session.commit()
         except IntegrityError:
@@ -301,6 +305,7 @@ class Disclosures:
         receipt = self.upstream.audit_log.append(
             entry, idempotency_key=f"{record.id}:{entry.get('event')}"
         )
+        one_statement_next(self.session)  # the UPDATE of the record alone
         record.receipt = {
             k: receipt[k] for k in ("index", "tree_size", "leaf_hash", "checkpoint")
         }
