@@ -7,10 +7,13 @@ request is answered at once with 503 problem+json and ``Retry-After``, which cli
 load balancers and the sharing service's own upstream calls know how to act on.
 
 Health, readiness and metrics are never refused: an orchestrator that cannot probe an
-overloaded replica would restart it, and an operator needs the metrics most then.
+overloaded replica would restart it, and an operator needs the metrics most then. A
+service adds what other services cannot work without (the sharing service: its key
+set and revocation list, which every token check elsewhere depends on).
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -40,6 +43,12 @@ class AdmissionGate:
     limit: int = DEFAULT_MAX_IN_FLIGHT
     in_flight: int = 0
     refused: int = 0
+    exempt: frozenset[str] = field(default=EXEMPT_PATHS)
+
+    @classmethod
+    def with_exempt(cls, limit: int, paths: Iterable[str]) -> "AdmissionGate":
+        """A gate that never refuses ``paths`` either (exact paths)."""
+        return cls(limit, exempt=EXEMPT_PATHS | frozenset(paths))
 
     def __post_init__(self) -> None:
         if self.limit < 1:
@@ -56,7 +65,7 @@ class AdmissionMiddleware:
         self.gate = gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+        if scope["type"] != "http" or scope["path"] in self.gate.exempt:
             await self.app(scope, receive, send)
             return
         gate = self.gate

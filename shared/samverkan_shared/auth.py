@@ -16,6 +16,11 @@ from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import OAuth2, SecurityScopes
 
 from samverkan_shared.problems import Forbidden, ServiceUnavailable, Unauthenticated
+from samverkan_shared.revocation_cache import (
+    RevocationCache,
+    Revocations,
+    RevocationSource,
+)
 
 __all__ = [
     "ALLOWED_ALGORITHMS",
@@ -40,8 +45,6 @@ _log = structlog.get_logger("samverkan.auth")
 ALLOWED_ALGORITHMS = ("ES256", "EdDSA", "RS256", "PS256")
 LEEWAY_SECONDS = 30
 _JWKS_MIN_REFRESH_SECONDS = 1.0
-_REVOCATIONS_TTL_SECONDS = 2.0
-_REVOCATIONS_MAX_STALE_SECONDS = 60.0
 # Tokens whose signature was checked; a token lives minutes, so this bounds memory
 # for thousands of active clients, not for the log of all tokens ever seen.
 _MAX_VERIFIED_TOKENS = 10_000
@@ -106,16 +109,7 @@ class AccessToken:
         )
 
 
-@dataclass(frozen=True)
-class Revocations:
-    """Token ids and client ids that must no longer be honoured."""
-
-    token_ids: frozenset[str] = frozenset()
-    client_ids: frozenset[str] = frozenset()
-
-
 KeySource = Callable[[], Mapping[str, Any]]
-RevocationSource = Callable[[], Revocations]
 
 
 class HttpKeySource:
@@ -172,15 +166,15 @@ class TokenValidator:
         self.issuer = issuer
         self.audience = audience
         self._keys_source = keys
-        self._revocations_source = revocations
+        self._revocations = (
+            None if revocations is None else RevocationCache(revocations, clock=clock)
+        )
         self._clock = clock
         self._jwt = JsonWebToken(list(ALLOWED_ALGORITHMS))
         self._lock = threading.Lock()
         self._keyset: KeySet | None = None
         self._keys_fetched_at = float("-inf")
         self._keys_unavailable = False
-        self._revocations = Revocations()
-        self._revocations_fetched_at = float("-inf")
         # token -> (its kid, its verified claims)
         self._verified: dict[str, tuple[str | None, Mapping[str, Any]]] = {}
 
@@ -303,38 +297,19 @@ class TokenValidator:
             self._keys_unavailable = False
 
     def _check_not_revoked(self, token: AccessToken, io: bool) -> None:
-        if self._revocations_source is None:
+        if self._revocations is None:
             return
         if io:
-            revocations = self._current_revocations()
-        elif self._clock() - self._revocations_fetched_at < _REVOCATIONS_TTL_SECONDS:
-            revocations = self._revocations
+            revocations = self._revocations.current()
         else:
-            raise NeedsIO
+            known = self._revocations.without_io()
+            if known is None:
+                raise NeedsIO
+            revocations = known
         if token.jti in revocations.token_ids:
             raise _unauthenticated("invalid_token", "the token has been revoked")
         if token.client_id in revocations.client_ids:
             raise _unauthenticated("invalid_token", "the client has been revoked")
-
-    def _current_revocations(self) -> Revocations:
-        source = self._revocations_source
-        with self._lock:
-            now = self._clock()
-            if (
-                source is None
-                or now - self._revocations_fetched_at < _REVOCATIONS_TTL_SECONDS
-            ):
-                return self._revocations
-            try:
-                self._revocations = source()
-                self._revocations_fetched_at = now
-            except Exception as error:
-                if now - self._revocations_fetched_at > _REVOCATIONS_MAX_STALE_SECONDS:
-                    raise ServiceUnavailable(
-                        "Token revocation cannot be checked right now; try again shortly.",
-                        headers={"Retry-After": "5"},
-                    ) from error
-            return self._revocations
 
 
 def _has_kid(keyset: KeySet, kid: str | None) -> bool:

@@ -59,10 +59,13 @@ def build_app(
     token_validator: TokenValidator | None = None,
     readiness: Sequence[ReadinessCheck] = (),
     on_startup: Sequence[Callable[[], object]] = (),
+    always_admitted: Sequence[str] = (),
     version: str = "0.1.0",
 ) -> FastAPI:
     """The app with problem handlers, body limit, request log, health and OpenAPI fixes.
 
+    ``always_admitted``: paths answered however busy the service is (besides health,
+    readiness and metrics), for what other services cannot work without.
     Nothing here does I/O, so the app also works without its lifespan having run.
     """
     configure_logging(settings.log_level)
@@ -86,7 +89,9 @@ def build_app(
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware)
     # Inside the request log, so a refused request is logged and counted with its id.
-    app.state.admission = AdmissionGate(settings.max_in_flight)
+    app.state.admission = AdmissionGate.with_exempt(
+        settings.max_in_flight, always_admitted
+    )
     app.add_middleware(AdmissionMiddleware, gate=app.state.admission)
     app.state.metrics = RequestMetrics(service)
     app.state.metrics.track(app.state.admission)

@@ -82,6 +82,10 @@ def create_app(
         token_validator=validator,
         readiness=[_upstream_ready("tips"), _upstream_ready("audit_log")],  # type: ignore[list-item]
         on_startup=[keys.current, lambda: _load_secrets(app, settings)],
+        # Every token check in tips and the audit log depends on these two: refused
+        # while sharing is busy, they would make those services fail sharing's own
+        # disclosures, which would keep sharing busy.
+        always_admitted=[oauth_routes.JWKS_PATH, oauth_routes.REVOCATIONS_PATH],
     )
     token = ServiceToken(issuer, engine, settings.service_client_id)
 

@@ -19,8 +19,10 @@ from samverkan_sharing.oauth.models import ClientRecord
 from samverkan_sharing.oauth.repository import RevocationRepository
 from samverkan_sharing.oauth.service import TokenIssuer
 
-__all__ = ["router"]
+__all__ = ["JWKS_PATH", "REVOCATIONS_PATH", "router"]
 
+JWKS_PATH = "/.well-known/jwks.json"
+REVOCATIONS_PATH = "/oauth/revocations"
 router = APIRouter(tags=["oauth"])
 # Token issuance may record an assertion id after reading the client: a write session,
 # so SQLite never has to upgrade a read transaction (see samverkan_shared.db.write_session).
@@ -108,7 +110,7 @@ def metadata(request: Request) -> dict[str, Any]:
     return {
         "issuer": base,
         "token_endpoint": f"{base}/oauth/token",
-        "jwks_uri": f"{base}/.well-known/jwks.json",
+        "jwks_uri": f"{base}{JWKS_PATH}",
         "introspection_endpoint": f"{base}/oauth/introspect",
         "revocation_endpoint": f"{base}/oauth/revoke",
         "grant_types_supported": ["client_credentials"],
@@ -135,7 +137,7 @@ def metadata(request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/.well-known/jwks.json", summary="The token signing keys (RFC 7517)")
+@router.get(JWKS_PATH, summary="The token signing keys (RFC 7517)")
 def jwks(request: Request) -> dict[str, Any]:
     return _issuer(request).keys.jwks()
 
@@ -227,7 +229,7 @@ def _revoke(
 
 
 @router.get(
-    "/oauth/revocations",
+    REVOCATIONS_PATH,
     summary="Revoked token ids and clients (polled by the resource servers)",
 )
 def revocations(session: ReadSessionDep) -> dict[str, list[str]]:

@@ -1,4 +1,4 @@
-"""Use cases that wait on tips and the audit log run on a bounded pool of their own."""
+"""Busy with disclosures, sharing still answers what tips and the audit log need of it."""
 
 import threading
 import time
@@ -96,6 +96,42 @@ def test_waiting_disclosures_hold_at_most_the_pool_and_leave_the_rest_free(
             asker.join(30)
     assert answers == [201, 201, 201]
     assert tips.most_inside == 2  # the third waited its turn, then was served
+
+
+def test_at_the_in_flight_limit_the_key_set_and_revocations_are_still_answered(
+    sharing_factory: Callable[..., Sharing],
+) -> None:
+    # Refused, they would make tips and the audit log refuse sharing's own calls,
+    # which would keep sharing at its limit.
+    tips = HeldTips()
+    sharing = sharing_factory(tips=tips, max_in_flight=1)
+    headers = sharing.headers("police")
+    answers: list[int] = []
+
+    def ask() -> None:
+        response = sharing.client.post(
+            "/v1/disclosure-requests",
+            json={
+                "tip_id": TIP_ID,
+                "purpose": GROVT_BEDRAGERI,
+                "partner_reference": "5000-K1-26",
+            },
+            headers=headers,
+        )
+        answers.append(response.status_code)
+
+    asker = threading.Thread(target=ask)
+    asker.start()
+    try:
+        _until(lambda: tips.inside == 1)
+        refused = sharing.client.get("/v1/rules", headers=headers)
+        assert refused.status_code == 503
+        assert sharing.client.get("/.well-known/jwks.json").status_code == 200
+        assert sharing.client.get("/oauth/revocations").status_code == 200
+    finally:
+        tips.release.set()
+        asker.join(30)
+    assert answers == [201]
 
 
 def test_the_pool_needs_a_thread() -> None:
