@@ -46,6 +46,7 @@ from common import (
     suite_env,
     temp_dir,
 )
+from cpu_times import CpuTimes
 from lean_client import LeanClient, LeanResponse
 
 from samverkan_shared.supervisor import Suite
@@ -257,6 +258,7 @@ class Results:
     paced: list[Stats] = field(default_factory=list)
     baseline_lost: int = 0
     problems: list[str] = field(default_factory=list)
+    disclosure_cpu: str = ""
 
 
 def measure_baseline(databases: Databases, args: argparse.Namespace) -> Stats:
@@ -294,7 +296,10 @@ def measure_suite(suite: Suite, args: argparse.Namespace, baseline: Stats) -> Re
     filing = mix.file_tips("file tip (alone)", n)
     asyncio.run(drive([filing], duration, cap))
     disclosure = mix.disclose("full disclosure (alone)", args.partners)
+    cpu = CpuTimes({name: child.pid for name, child in suite.children.items()})
+    cpu.start()
     asyncio.run(drive([disclosure], duration, cap))
+    cpu.stop()
     mixed = [
         mix.file_tips("mix: file tip", 4),
         mix.read_tips("mix: read tip", 4),
@@ -310,6 +315,8 @@ def measure_suite(suite: Suite, args: argparse.Namespace, baseline: Stats) -> Re
     results = Results(
         baseline, filing.stats, disclosure.stats, [w.stats for w in mixed], paced
     )
+    if cpu.available:
+        results.disclosure_cpu = cpu.per_request(disclosure.stats.count)
     results.problems = lost_writes(before, count(mix), ledger)
     all_stats = [
         baseline, seed.stats, filing.stats, disclosure.stats, *results.mix, *paced
@@ -347,6 +354,8 @@ def report(results: Results, backend: str, args: argparse.Namespace) -> bool:
         f"(in the mix: {mix_p99:.0f} ms; target <= {DISCLOSURE_P99_TARGET_MS:.0f} ms) "
         f"{'OK' if p99 <= DISCLOSURE_P99_TARGET_MS else 'MISSED'}"
     )
+    if results.disclosure_cpu:
+        print(f"CPU per full disclosure (closed loop): {results.disclosure_cpu}")
     if results.problems:
         print("FAIL: " + "; ".join(results.problems))
         return False
