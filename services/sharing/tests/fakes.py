@@ -10,6 +10,16 @@ import httpx
 
 TIP_ID = "0b6a1f5e-3c1d-4f0e-9a55-1d2b3c4d5e6f"
 CHILD = "20121212-1212"
+GROVT_BEDRAGERI = {
+    "code": "investigate_crime",
+    "offence": {
+        "name": "grovt bedrägeri",
+        "reference": "BrB 9:3",
+        "min_penalty_months": 6,
+        "max_penalty_months": 72,
+        "attempt": False,
+    },
+}
 
 
 def tip_document(

@@ -6,18 +6,8 @@ from typing import Any
 
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.pseudonyms import pseudonymise
-from services.sharing.tests.fakes import CHILD, TIP_ID, tip_document
+from services.sharing.tests.fakes import CHILD, GROVT_BEDRAGERI, TIP_ID, tip_document
 
-GROVT_BEDRAGERI = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "grovt bedrägeri",
-        "reference": "BrB 9:3",
-        "min_penalty_months": 6,
-        "max_penalty_months": 72,
-        "attempt": False,
-    },
-}
 BEDRAGERI = {
     "code": "investigate_crime",
     "offence": {

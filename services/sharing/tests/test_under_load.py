@@ -12,18 +12,7 @@ from pydantic import ValidationError
 from samverkan_sharing.outbound_pool import OutboundPool
 from samverkan_sharing.settings import SharingSettings
 from services.sharing.tests.conftest import Sharing
-from services.sharing.tests.fakes import TIP_ID, FakeTips
-
-GROVT_BEDRAGERI = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "grovt bedrägeri",
-        "reference": "BrB 9:3",
-        "min_penalty_months": 6,
-        "max_penalty_months": 72,
-        "attempt": False,
-    },
-}
+from services.sharing.tests.fakes import GROVT_BEDRAGERI, TIP_ID, FakeTips
 
 
 class HeldTips(FakeTips):
@@ -51,6 +40,25 @@ class HeldTips(FakeTips):
                 self.inside -= 1
 
 
+def _asker(sharing: Sharing, number: int, answers: list[int]) -> threading.Thread:
+    """A thread asking for a disclosure as the police; its status joins ``answers``."""
+    headers = {**sharing.headers("police"), "Idempotency-Key": f"load-{number}"}
+
+    def ask() -> None:
+        response = sharing.client.post(
+            "/v1/disclosure-requests",
+            json={
+                "tip_id": TIP_ID,
+                "purpose": GROVT_BEDRAGERI,
+                "partner_reference": f"5000-K{number}-26",
+            },
+            headers=headers,
+        )
+        answers.append(response.status_code)
+
+    return threading.Thread(target=ask)
+
+
 def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -64,22 +72,8 @@ def test_waiting_disclosures_hold_at_most_the_pool_and_leave_the_rest_free(
 ) -> None:
     tips = HeldTips()
     sharing = sharing_factory(tips=tips, outbound_threads=2)
-    headers = sharing.headers("police")
     answers: list[int] = []
-
-    def ask(number: int) -> None:
-        response = sharing.client.post(
-            "/v1/disclosure-requests",
-            json={
-                "tip_id": TIP_ID,
-                "purpose": GROVT_BEDRAGERI,
-                "partner_reference": f"5000-K{number}-26",
-            },
-            headers={**headers, "Idempotency-Key": f"pool-{number}"},
-        )
-        answers.append(response.status_code)
-
-    askers = [threading.Thread(target=ask, args=(n,)) for n in range(3)]
+    askers = [_asker(sharing, number, answers) for number in range(3)]
     for asker in askers:
         asker.start()
     try:
@@ -107,20 +101,7 @@ def test_at_the_in_flight_limit_the_key_set_and_revocations_are_still_answered(
     sharing = sharing_factory(tips=tips, max_in_flight=1)
     headers = sharing.headers("police")
     answers: list[int] = []
-
-    def ask() -> None:
-        response = sharing.client.post(
-            "/v1/disclosure-requests",
-            json={
-                "tip_id": TIP_ID,
-                "purpose": GROVT_BEDRAGERI,
-                "partner_reference": "5000-K1-26",
-            },
-            headers=headers,
-        )
-        answers.append(response.status_code)
-
-    asker = threading.Thread(target=ask)
+    asker = _asker(sharing, 1, answers)
     asker.start()
     try:
         _until(lambda: tips.inside == 1)
