@@ -16,7 +16,7 @@ from samverkan_sharing.oauth import routes as oauth_routes
 from samverkan_sharing.oauth.keys import SigningKeyStore
 from samverkan_sharing.oauth.repository import RevocationRepository
 from samverkan_sharing.oauth.service import TokenIssuer
-from samverkan_sharing.outbound_pool import OutboundPool
+from samverkan_sharing.outbound_pool import OutboundPool, OutboundPoolCollector
 from samverkan_sharing.routes import disclosures, notifications, rules
 from samverkan_sharing.rules import CATALOGUE, Catalogue, validate_catalogue
 from samverkan_sharing.settings import SharingSettings
@@ -104,6 +104,7 @@ def create_app(
     app.state.on_startup.append(open_upstream)
     app.state.token_issuer = issuer
     app.state.outbound_pool = OutboundPool(settings.outbound_threads)
+    app.state.metrics.registry.register(OutboundPoolCollector(app.state.outbound_pool))
     app.state.disclosure_metrics = DisclosureMetrics(app.state.metrics.registry)
     validate_catalogue(catalogue.rules)
     app.state.catalogue = catalogue

@@ -15,13 +15,15 @@ threads). The use cases that wait on other services get a smaller pool of their 
   order (the limiter is FIFO) instead of every request advancing slowly at once.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import anyio
 import anyio.to_thread
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
-__all__ = ["DEFAULT_OUTBOUND_THREADS", "OutboundPool"]
+__all__ = ["DEFAULT_OUTBOUND_THREADS", "OutboundPool", "OutboundPoolCollector"]
 
 DEFAULT_OUTBOUND_THREADS = 4
 
@@ -45,5 +47,35 @@ class OutboundPool:
 
     @property
     def busy(self) -> int:
-        """Threads working now (for metrics and tests)."""
+        """Threads working now."""
         return 0 if self._limiter is None else int(self._limiter.borrowed_tokens)
+
+    @property
+    def waiting(self) -> int:
+        """Requests waiting for a thread."""
+        if self._limiter is None:
+            return 0
+        return self._limiter.statistics().tasks_waiting
+
+
+class OutboundPoolCollector(Collector):
+    """The pool at scrape time: a full pool with a queue says add replicas (or threads,
+    if tips and the audit log are far away)."""
+
+    def __init__(self, pool: OutboundPool) -> None:
+        self._pool = pool
+
+    def collect(self) -> Iterator[Metric]:
+        gauges = (
+            (
+                "threads",
+                "Threads of the pool for calls to tips and audit-log.",
+                self._pool.threads,
+            ),
+            ("busy", "Of those, working now.", self._pool.busy),
+            ("waiting", "Requests waiting for one of them.", self._pool.waiting),
+        )
+        for name, text, value in gauges:
+            gauge = GaugeMetricFamily(f"samverkan_sharing_outbound_{name}", text)
+            gauge.add_metric([], value)
+            yield gauge

@@ -80,6 +80,10 @@ def test_waiting_disclosures_hold_at_most_the_pool_and_leave_the_rest_free(
         _until(lambda: tips.inside == 2)
         time.sleep(0.2)  # time enough for a third thread to have entered
         assert tips.inside == 2
+        metrics = sharing.client.get("/metrics").text
+        assert "samverkan_sharing_outbound_threads 2.0" in metrics
+        assert "samverkan_sharing_outbound_busy 2.0" in metrics
+        assert "samverkan_sharing_outbound_waiting 1.0" in metrics
         # What tips and the audit log ask of this service meanwhile is answered at
         # once: it does not need a thread of the outbound pool.
         assert sharing.client.get("/.well-known/jwks.json").status_code == 200
