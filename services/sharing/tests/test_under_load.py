@@ -40,21 +40,24 @@ class HeldTips(FakeTips):
                 self.inside -= 1
 
 
-def _asker(sharing: Sharing, number: int, answers: list[int]) -> threading.Thread:
-    """A thread asking for a disclosure as the police; its status joins ``answers``."""
+def _asker(
+    sharing: Sharing, number: int, answers: list[httpx.Response]
+) -> threading.Thread:
+    """A thread asking for a disclosure as the police; its answer joins ``answers``."""
     headers = {**sharing.headers("police"), "Idempotency-Key": f"load-{number}"}
 
     def ask() -> None:
-        response = sharing.client.post(
-            "/v1/disclosure-requests",
-            json={
-                "tip_id": TIP_ID,
-                "purpose": GROVT_BEDRAGERI,
-                "partner_reference": f"5000-K{number}-26",
-            },
-            headers=headers,
+        answers.append(
+            sharing.client.post(
+                "/v1/disclosure-requests",
+                json={
+                    "tip_id": TIP_ID,
+                    "purpose": GROVT_BEDRAGERI,
+                    "partner_reference": f"5000-K{number}-26",
+                },
+                headers=headers,
+            )
         )
-        answers.append(response.status_code)
 
     return threading.Thread(target=ask)
 
@@ -72,7 +75,7 @@ def test_waiting_disclosures_hold_at_most_the_pool_and_leave_the_rest_free(
 ) -> None:
     tips = HeldTips()
     sharing = sharing_factory(tips=tips, outbound_threads=2)
-    answers: list[int] = []
+    answers: list[httpx.Response] = []
     askers = [_asker(sharing, number, answers) for number in range(3)]
     for asker in askers:
         asker.start()
@@ -92,7 +95,7 @@ def test_waiting_disclosures_hold_at_most_the_pool_and_leave_the_rest_free(
         tips.release.set()
         for asker in askers:
             asker.join(30)
-    assert answers == [201, 201, 201]
+    assert [answer.status_code for answer in answers] == [201, 201, 201]
     assert tips.most_inside == 2  # the third waited its turn, then was served
 
 
@@ -104,7 +107,7 @@ def test_at_the_in_flight_limit_the_key_set_and_revocations_are_still_answered(
     tips = HeldTips()
     sharing = sharing_factory(tips=tips, max_in_flight=1)
     headers = sharing.headers("police")
-    answers: list[int] = []
+    answers: list[httpx.Response] = []
     asker = _asker(sharing, 1, answers)
     asker.start()
     try:
@@ -116,7 +119,31 @@ def test_at_the_in_flight_limit_the_key_set_and_revocations_are_still_answered(
     finally:
         tips.release.set()
         asker.join(30)
-    assert answers == [201]
+    assert [answer.status_code for answer in answers] == [201]
+
+
+def test_a_retry_racing_the_first_request_gets_the_same_disclosure(
+    sharing_factory: Callable[..., Sharing],
+) -> None:
+    # Both pass the Idempotency-Key lookup before either has stored its decision; the
+    # database's unique key lets one store it, the other answers as the first does.
+    tips = HeldTips()
+    sharing = sharing_factory(tips=tips, outbound_threads=2)
+    answers: list[httpx.Response] = []
+    askers = [_asker(sharing, 7, answers) for _ in range(2)]
+    for asker in askers:
+        asker.start()
+    try:
+        _until(lambda: tips.inside == 2)
+    finally:
+        tips.release.set()
+        for asker in askers:
+            asker.join(30)
+    assert [answer.status_code for answer in answers] == [201, 201]
+    first, second = (answer.json() for answer in answers)
+    assert first["id"] == second["id"]
+    assert first["status"] == second["status"] == "released"
+    assert len(sharing.audit.entries) == 1
 
 
 def test_the_pool_needs_a_thread() -> None:
