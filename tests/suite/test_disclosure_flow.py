@@ -7,19 +7,8 @@ from typing import Any
 from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
 from samverkan_audit_log.merkle import verify_inclusion
 from samverkan_shared.canonical_json import canonicalize
+from services.sharing.tests.fakes import CHILD, GROVT_BEDRAGERI
 from tests.support.suite import InProcessSuite
-
-CHILD = "20121212-1212"
-GROVT_BEDRAGERI = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "grovt bedrägeri",
-        "reference": "BrB 9:3",
-        "min_penalty_months": 6,
-        "max_penalty_months": 72,
-        "attempt": False,
-    },
-}
 
 
 def _file_tip(suite: InProcessSuite) -> str:
