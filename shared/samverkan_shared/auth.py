@@ -1,5 +1,7 @@
 """Bearer-token protection for every service: RFC 9068 JWTs checked against the issuer's JWKS."""
 
+import base64
+import json
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -8,7 +10,7 @@ from typing import Annotated, Any
 
 import httpx
 import structlog
-from authlib.jose import JsonWebKey, JsonWebToken, KeySet
+from authlib.jose import JsonWebKey, JsonWebToken, Key, KeySet
 from authlib.jose.errors import JoseError
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -202,14 +204,20 @@ class TokenValidator:
         keys = self._keyset
         if known is not None and keys is not None and _has_kid(keys, known[0]):
             return known[1]
-        kid = _unverified_kid(token)
-        keyset = self._keyset_for(kid, io)
+        header = _unverified_header(token)
+        kid = _kid_of(header)
+        key = _key_with_kid(self._keyset_for(kid, io), kid)
+        _check_algorithm_fits(header.get("alg"), key)
         try:
-            claims = self._jwt.decode(token, keyset)
+            claims = self._jwt.decode(token, key)
         except (JoseError, ValueError) as error:
             raise _Invalid(
                 f"the token's signature or format is invalid ({error})"
             ) from None
+        except Exception as error:
+            # Fail closed: a token the JOSE library chokes on is a bad token, not a 500.
+            _log.warning("token_decode_failed", error=type(error).__name__)
+            raise _Invalid("the token's signature or format is invalid") from None
         typ = str(claims.header.get("typ", "")).lower()
         if typ not in {"at+jwt", "application/at+jwt"}:
             raise _Invalid("the token is not an RFC 9068 access token (typ at+jwt)")
@@ -318,25 +326,71 @@ def _has_kid(keyset: KeySet, kid: str | None) -> bool:
     return any(key.kid == kid for key in keyset.keys)
 
 
-def _unverified_kid(token: str) -> str | None:
-    import base64
-    import json
+def _key_with_kid(keyset: KeySet, kid: str | None) -> Key:
+    """The one key `_has_kid` found: by kid, or the only key when the token names none."""
+    if kid is None:
+        return keyset.keys[0]
+    return next(key for key in keyset.keys if key.kid == kid)
 
+
+# RFC 7518 §3.1 and RFC 8037 §3.1: the key type (and curve) each accepted algorithm
+# signs with. A token naming a real kid with an algorithm its key cannot do is refused
+# here, before the JOSE library is asked to coerce the key into another type.
+_KEY_TYPES: Mapping[str, tuple[str, frozenset[str] | None]] = {
+    "ES256": ("EC", frozenset({"P-256"})),
+    "EdDSA": ("OKP", frozenset({"Ed25519", "Ed448"})),
+    "RS256": ("RSA", None),
+    "PS256": ("RSA", None),
+}
+
+
+def _check_algorithm_fits(algorithm: object, key: Key) -> None:
+    """`_Invalid` unless `algorithm` is accepted and is one the key can verify."""
+    if not isinstance(algorithm, str) or algorithm not in _KEY_TYPES:
+        accepted = ", ".join(ALLOWED_ALGORITHMS)
+        raise _Invalid(f"the token's algorithm is not one of {accepted}")
+    kty, curves = _KEY_TYPES[algorithm]
+    fields = key.tokens
+    declared = fields.get("alg")
+    if (
+        key.kty != kty
+        or (curves is not None and fields.get("crv") not in curves)
+        or (declared is not None and declared != algorithm)
+        or fields.get("use", "sig") != "sig"
+    ):
+        raise _Invalid(
+            f"the token's algorithm {algorithm} does not fit its signing key"
+        )
+
+
+def _unverified_header(token: str) -> Mapping[str, Any]:
+    """The JOSE header, not yet trusted: only to pick the key and check the algorithm."""
     try:
         header_b64 = token.split(".")[0]
         padded = header_b64 + "=" * (-len(header_b64) % 4)
         header = json.loads(base64.urlsafe_b64decode(padded))
     except (ValueError, IndexError):
         raise _unauthenticated("invalid_token", "the token is not a JWT") from None
-    kid = header.get("kid") if isinstance(header, dict) else None
+    if not isinstance(header, dict):
+        raise _unauthenticated("invalid_token", "the token is not a JWT")
+    return header
+
+
+def _kid_of(header: Mapping[str, Any]) -> str | None:
+    kid = header.get("kid")
     return str(kid) if kid is not None else None
 
 
 def _unauthenticated(error: str, description: str) -> Unauthenticated:
-    challenge = f'Bearer error="{error}", error_description="{description}"'
+    # RFC 6750 §3: error_description is printable ASCII without '"' and '\\'.
+    quoted = "".join(
+        c if " " <= c <= "~" and c not in '"\\' else "'" if c == '"' else " "
+        for c in description
+    )
+    challenge = f'Bearer error="{error}", error_description="{quoted}"'
     return Unauthenticated(
         f"A valid access token is required: {description}.",
-        headers={"WWW-Authenticate": challenge.replace("\n", " ")},
+        headers={"WWW-Authenticate": challenge},
     )
 
 

@@ -1,5 +1,6 @@
 """OAuth over real HTTP: a third-party client gets a token; revocation reaches every service."""
 
+import base64
 import json
 import os
 import subprocess
@@ -91,3 +92,41 @@ def test_client_revoked_by_the_operator_is_refused_everywhere(
         )
         assert response.status_code == 401, (service, response.text)
         assert "revoked" in response.json()["detail"]
+
+
+def _with_algorithm(token: str, algorithm: str) -> str:
+    """The token with its header's alg changed; kid and signature kept."""
+    header, payload, signature = token.split(".")
+    head = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+    head["alg"] = algorithm
+    encoded = base64.urlsafe_b64encode(json.dumps(head).encode()).rstrip(b"=")
+    return f"{encoded.decode()}.{payload}.{signature}"
+
+
+@pytest.mark.parametrize("algorithm", ["PS256", "RS256", "EdDSA"])
+def test_the_real_kid_with_a_foreign_algorithm_is_401_at_every_service(
+    running_suite: Suite, algorithm: str
+) -> None:
+    """Once a 500 with a stack trace that also closed the kept-alive connection."""
+    malmo = _demo(running_suite, "malmo")
+    token = _token(running_suite, malmo, "tips:read")
+    forged = {"Authorization": f"Bearer {_with_algorithm(token, algorithm)}"}
+    for service, path in (
+        ("tips", "/v1/tips"),
+        ("audit-log", "/v1/entries"),
+        ("sharing", "/v1/notifications"),
+    ):
+        with httpx.Client(base_url=running_suite.url(service)) as client:
+            refused = client.get(path, headers=forged)
+            assert refused.status_code == 401, (service, refused.text)
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert refused.headers["www-authenticate"].startswith(
+                'Bearer error="invalid_token"'
+            )
+            assert f"algorithm {algorithm} does not fit" in refused.json()["detail"]
+            port = refused.extensions["network_stream"].get_extra_info("client_addr")
+            after = client.get("/healthz")
+            assert after.status_code == 200
+            # Served on the same kept-alive connection, not a new one.
+            stream = after.extensions["network_stream"]
+            assert stream.get_extra_info("client_addr") == port

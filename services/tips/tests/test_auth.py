@@ -1,5 +1,7 @@
 """Every tips route wants a token (401) with the right scope (403)."""
 
+import base64
+import json
 import uuid
 
 import pytest
@@ -76,3 +78,29 @@ def test_a_token_for_another_service_is_401(
 ) -> None:
     headers = issuer.headers(["tips:read"], aud=["sharing"])
     assert client.get("/v1/tips", headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize("algorithm", ["PS256", "RS256", "EdDSA"])
+def test_the_real_kid_with_an_algorithm_its_key_cannot_do_is_401(
+    client: TestClient, issuer: TestIssuer, algorithm: str
+) -> None:
+    """A header naming the issuer's ES256 key with another algorithm was a 500."""
+    _, payload, signature = issuer.token(["tips:read"]).split(".")
+    header = {"alg": algorithm, "kid": issuer.kid, "typ": "at+jwt"}
+    encoded = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=")
+    forged = f"{encoded.decode()}.{payload}.{signature}"
+    response = client.get("/v1/tips", headers={"Authorization": f"Bearer {forged}"})
+    description = f"the token's algorithm {algorithm} does not fit its signing key"
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["www-authenticate"] == (
+        f'Bearer error="invalid_token", error_description="{description}"'
+    )
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": f"A valid access token is required: {description}.",
+    }
+    # The next request on the same client is served as usual.
+    assert client.get("/v1/tips", headers=issuer.headers(["tips:read"])).is_success
