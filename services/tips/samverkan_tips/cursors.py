@@ -9,8 +9,9 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
-__all__ = ["InvalidCursor", "decode_cursor", "encode_cursor"]
+__all__ = ["InvalidCursor", "decode_cursor", "decode_timestamp", "encode_cursor"]
 
 _VERSION = 1
 
@@ -38,4 +39,25 @@ def decode_cursor(kind: str, cursor: str, parts: int) -> list[str]:
         or not all(isinstance(part, str) for part in document[2:])
     ):
         raise InvalidCursor("the cursor belongs to another list or version")
+    # Keys are printable: a control character (PostgreSQL refuses NUL) is not ours.
+    if not all(part.isprintable() for part in document[2:]):
+        raise InvalidCursor("the cursor is not one this service handed out")
     return [str(part) for part in document[2:]]
+
+
+def decode_timestamp(text: str) -> datetime:
+    """A cursor's timestamp as an aware UTC datetime, as `encode_cursor` got it.
+
+    We hand out UTC with an offset; a timestamp without one (or a date alone) is not
+    ours, and neither is one that leaves the representable range when put into UTC.
+    """
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidCursor("the cursor's timestamp is not ISO 8601") from None
+    if at.utcoffset() is None:
+        raise InvalidCursor("the cursor's timestamp has no UTC offset")
+    try:
+        return at.astimezone(UTC)
+    except OverflowError:
+        raise InvalidCursor("the cursor's timestamp is out of range") from None

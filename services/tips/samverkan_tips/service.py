@@ -28,7 +28,12 @@ from samverkan_shared.problems import (
     UnprocessableContent,
 )
 from samverkan_tips.classification import description_category
-from samverkan_tips.cursors import InvalidCursor, decode_cursor, encode_cursor
+from samverkan_tips.cursors import (
+    InvalidCursor,
+    decode_cursor,
+    decode_timestamp,
+    encode_cursor,
+)
 from samverkan_tips.models import TipRecord, TipTransitionRecord
 from samverkan_tips.repository import (
     AgreementRepository,
@@ -405,7 +410,7 @@ def decode_tip_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         return None
     try:
         at, tip_id = decode_cursor(_TIP_CURSOR, cursor, 2)
-        return datetime.fromisoformat(at), uuid.UUID(tip_id)
+        return decode_timestamp(at), uuid.UUID(tip_id)
     except (InvalidCursor, ValueError) as error:
         raise UnprocessableContent(
             "The cursor is invalid: pass back next_cursor unchanged.",

@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import Session
 
 from samverkan_shared.db import make_engine, migrate
+from samverkan_tips.cursors import encode_cursor
 from samverkan_tips.repository import TipFilter, TipRepository
 
 
@@ -83,6 +85,82 @@ def test_a_foreign_cursor_is_a_422(client: TestClient, manager: dict[str, str]) 
         response = client.get(f"/v1/tips?cursor={cursor}", headers=manager)
         assert response.status_code == 422
         assert response.json()["errors"][0]["parameter"] == "cursor"
+
+
+TIP_ID = "0b4f9a52-8d43-4c0e-9f3e-2f5b1d6c7a80"
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "detail"),
+    [
+        pytest.param("2026-01-01T00:00:00", "has no UTC offset", id="naive"),
+        pytest.param("2026-01-01", "has no UTC offset", id="a date alone"),
+        pytest.param("20260101T000000", "has no UTC offset", id="basic format, naive"),
+        pytest.param(
+            "0001-01-01T00:00:00+01:00", "is out of range", id="before year 1 in UTC"
+        ),
+        pytest.param(
+            "9999-12-31T23:59:59-01:00", "is out of range", id="after 9999 in UTC"
+        ),
+        pytest.param("yesterday", "is not ISO 8601", id="not a timestamp"),
+    ],
+)
+def test_a_cursor_with_an_odd_timestamp_is_a_422(
+    client: TestClient, manager: dict[str, str], timestamp: str, detail: str
+) -> None:
+    """Well-formed cursors whose timestamp is naive or out of range were a 500."""
+    cursor = encode_cursor("tips", [timestamp, TIP_ID])
+    response = client.get(f"/v1/tips?cursor={cursor}", headers=manager)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Unprocessable Content",
+        "status": 422,
+        "detail": "The cursor is invalid: pass back next_cursor unchanged.",
+        "errors": [
+            {
+                "parameter": "cursor",
+                "in": "query",
+                "detail": f"the cursor's timestamp {detail}",
+            }
+        ],
+    }
+
+
+def test_a_cursor_timestamp_with_another_offset_is_read_as_utc(
+    client: TestClient, manager: dict[str, str]
+) -> None:
+    cursor = encode_cursor("tips", ["2026-01-01T02:00:00+02:00", TIP_ID])
+    response = client.get(f"/v1/tips?cursor={cursor}", headers=manager)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "key"),
+    [
+        pytest.param("/v1/agreements", "agreements", ["hvb\x00"], id="agreements"),
+        pytest.param(
+            "/v1/tips",
+            "tips",
+            ["2026-01-01T00:00:00+00:00", TIP_ID + "\x00"],
+            id="tips",
+        ),
+    ],
+)
+def test_a_cursor_key_with_a_control_character_is_a_422(
+    client: TestClient, manager: dict[str, str], path: str, kind: str, key: list[str]
+) -> None:
+    """PostgreSQL refuses NUL in text: such a key must not reach the query."""
+    response = client.get(f"{path}?cursor={encode_cursor(kind, key)}", headers=manager)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        {
+            "parameter": "cursor",
+            "in": "query",
+            "detail": "the cursor is not one this service handed out",
+        }
+    ]
 
 
 def test_an_organisations_page_is_read_in_index_order(tmp_path: Path) -> None:
