@@ -1,9 +1,11 @@
 """The audit-log service's tables, on a registry of their own.
 
-The database itself keeps the log append-only (migration 0002): entries, their side
-tables, tree nodes and checkpoints refuse UPDATE, DELETE and (PostgreSQL) TRUNCATE;
-an entry is only accepted at the index ``audit_tree_state.tree_size``; and that
-one-row sequencer only ever grows by one, to an index that has an entry.
+The database itself keeps the log append-only (migrations 0002, 0004, 0006):
+entries, their side tables, tree nodes and checkpoints refuse UPDATE, DELETE,
+(PostgreSQL) TRUNCATE and (SQLite) an INSERT that would REPLACE a row; an entry is
+only accepted right after the last one; the one-row sequencer only grows onto
+entries that exist; and the side tables are derived from each entry's leaf by the
+database, which refuses any other row in them.
 """
 
 from datetime import datetime
@@ -79,9 +81,13 @@ class EntryRecord(AuditLogTable, table=True):
 
 
 class EntryLegalBasisRecord(AuditLogTable, table=True):
-    """Which entries cite which legal basis (rule id), for the legal_basis filter."""
+    """Which entries cite which legal basis (rule id), for the legal_basis filter.
+
+    Written by the database from each entry's leaf (migration 0006), never by the code.
+    """
 
     __tablename__ = "audit_entry_legal_basis"
+    __table_args__ = (Index("ix_audit_entry_legal_basis_entry_index", "entry_index"),)
 
     basis: str = Field(sa_column=Column(String(100), primary_key=True))
     entry_index: int = Field(
@@ -95,9 +101,13 @@ class EntryLegalBasisRecord(AuditLogTable, table=True):
 
 
 class EntrySubjectRecord(AuditLogTable, table=True):
-    """Which entries name which subject pseudonym, for access requests."""
+    """Which entries name which subject pseudonym, for access requests.
+
+    Written by the database from each entry's leaf (migration 0006), never by the code.
+    """
 
     __tablename__ = "audit_entry_subjects"
+    __table_args__ = (Index("ix_audit_entry_subjects_entry_index", "entry_index"),)
 
     subject: str = Field(sa_column=Column(String(80), primary_key=True))
     entry_index: int = Field(

@@ -48,7 +48,8 @@ _FIND = (
     "SELECT decision_id, event, entry_index, leaf, leaf_hash FROM audit_entries "
     "WHERE decision_id = ANY(%b)"
 )
-# Migration 0005: the batch's rows in one call, as JSON (see there).
+# Migration 0005: the batch's rows in one call, as JSON (see there); since 0006
+# the database derives the legal-basis and subject rows from the leaves.
 _WRITE = (
     "SELECT audit_append_batch(%s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb, %s, %s, %s)"
 )
@@ -218,19 +219,14 @@ def _write_parameters(
         ]
         for entry in entries
     ]
-    bases = [
-        [basis, entry.index]
-        for entry in entries
-        for basis in dict.fromkeys(entry.legal_basis)
-    ]
-    subjects = [
-        [subject, entry.index]
-        for entry in entries
-        for subject in dict.fromkeys(entry.subjects)
-    ]
     tree = [[node.level, node.index, node.hash.hex()] for node in nodes]
+    # The legal-basis and subject rows: none, the database derives them from
+    # each leaf (migration 0006; the function ignores these two arguments).
     return [
-        *(orjson.dumps(part).decode() for part in (rows, bases, subjects, tree)),
+        orjson.dumps(rows).decode(),
+        "[]",
+        "[]",
+        orjson.dumps(tree).decode(),
         checkpoint.root_hash,
         checkpoint.note,
         checkpoint.issued_at,

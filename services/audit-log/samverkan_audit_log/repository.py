@@ -37,8 +37,6 @@ __all__ = [
 
 _SEQUENCER_ROW = 1
 _INSERT_ENTRY = insert(table_of(EntryRecord))
-_INSERT_BASIS = insert(table_of(EntryLegalBasisRecord))
-_INSERT_SUBJECT = insert(table_of(EntrySubjectRecord))
 _INSERT_NODE = insert(table_of(TreeNodeRecord))
 _INSERT_CHECKPOINT = insert(table_of(CheckpointRecord))
 _LOCK_SIZE = (
@@ -69,7 +67,7 @@ class EntryFilter:
 
 @dataclass(frozen=True)
 class NewEntry:
-    """An entry row and its side rows, ready to insert at ``index``."""
+    """An entry row, ready to insert at ``index`` (its side rows: the database's)."""
 
     index: int
     leaf: bytes
@@ -79,7 +77,6 @@ class NewEntry:
     occurred_at: datetime
     recipient_code: str
     legal_basis: Sequence[str]
-    subjects: Sequence[str]
     partner_reference: str | None
     appended_at: datetime
 
@@ -186,9 +183,10 @@ class LogRepository:
         """Insert entries at the sequencer's size and advance it past them.
 
         The database accepts an entry only right after the last one and lets the
-        size grow only onto existing entries (migrations 0002 and 0004): one
-        executemany for the entries (one pipelined round trip on PostgreSQL), one
-        UPDATE of the sequencer, and one executemany per side table.
+        size grow only onto existing entries (migrations 0002 and 0004), and it
+        derives each entry's legal-basis and subject rows from its leaf (0006):
+        one executemany for the entries (one pipelined round trip on PostgreSQL)
+        and one UPDATE of the sequencer.
         """
         if not entries:
             return
@@ -197,20 +195,6 @@ class LogRepository:
         connection = self._session.connection()
         connection.execute(_INSERT_ENTRY, [_entry_row(entry) for entry in entries])
         connection.execute(_ADVANCE, {"new_size": entries[-1].index + 1})
-        bases = [
-            {"basis": basis, "entry_index": entry.index}
-            for entry in entries
-            for basis in dict.fromkeys(entry.legal_basis)
-        ]
-        subjects = [
-            {"subject": subject, "entry_index": entry.index}
-            for entry in entries
-            for subject in dict.fromkeys(entry.subjects)
-        ]
-        if bases:
-            connection.execute(_INSERT_BASIS, bases)
-        if subjects:
-            connection.execute(_INSERT_SUBJECT, subjects)
 
     def find_decisions(
         self, keys: Iterable[tuple[str, str]]

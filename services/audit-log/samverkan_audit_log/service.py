@@ -436,7 +436,6 @@ def _new_entry(
         occurred_at=entry.occurred_at,
         recipient_code=entry.recipient.code,
         legal_basis=entry.legal_basis,
-        subjects=entry.subjects,
         partner_reference=entry.partner_reference,
         appended_at=now,
     )
