@@ -15,6 +15,8 @@ from samverkan_shared.canonical_json import canonicalize
 from samverkan_sharing.rules import (
     CATALOGUE_VERSION,
     Catalogue,
+    Category,
+    HolderActivity,
     evaluate,
     overall_outcome,
     query_from_contract_dict,
@@ -24,6 +26,7 @@ from samverkan_sharing.rules.vocabulary import FieldOutcome
 __all__ = [
     "Part",
     "UnknownFields",
+    "check_query",
     "decide",
     "merged_decision",
     "payload_digest",
@@ -52,6 +55,20 @@ def _selected(tip: Mapping[str, Any], wanted: set[str] | None) -> list[dict[str,
     if wanted is None:
         return fields
     return [f for f in fields if f["name"] in wanted]
+
+
+def check_query(base_query: Mapping[str, Any]) -> None:
+    """Raise the engine's `InvalidQuery` for what the request itself supplies.
+
+    The holder activity and the fields come from the tips, which are fetched only
+    after this check: here they are stand-ins the engine accepts, so any error
+    names the purpose, basis, age or recipient of the request.
+    """
+    stand_ins = {
+        "holder_activity": next(iter(HolderActivity)).value,
+        "fields": [{"name": "check", "category": next(iter(Category)).value}],
+    }
+    query_from_contract_dict({**base_query, **stand_ins})
 
 
 def build_parts(

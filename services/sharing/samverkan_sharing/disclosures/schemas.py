@@ -4,7 +4,14 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from samverkan_shared.identifiers import InvalidIdentifier, parse_org_number
 from samverkan_sharing.rules.vocabulary import PurposeCode, Recipient
@@ -23,24 +30,57 @@ __all__ = [
 ]
 
 _FORBID = ConfigDict(extra="forbid")
+
+
+def _not_blank(value: str) -> str:
+    # The rule engine's own test (str.strip), so the two cannot disagree.
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+# No NUL (PostgreSQL cannot store it) and not only whitespace.
+_NO_NUL = r"^[^\x00]*$"
 Text = Annotated[
-    str, StringConstraints(min_length=1, max_length=4000, pattern=r"^[^\x00]*$")
+    str,
+    StringConstraints(min_length=1, max_length=4000, pattern=_NO_NUL),
+    AfterValidator(_not_blank),
+]
+# Free text the rule engine reads: it takes at most 2000 characters.
+QueryText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000, pattern=_NO_NUL),
+    AfterValidator(_not_blank),
 ]
 Short = Annotated[
-    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*$")
+    str,
+    StringConstraints(min_length=1, max_length=200, pattern=_NO_NUL),
+    AfterValidator(_not_blank),
 ]
 FieldName = Annotated[
-    str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00]*$")
+    str,
+    StringConstraints(min_length=1, max_length=100, pattern=_NO_NUL),
+    AfterValidator(_not_blank),
 ]
 
 
 class Offence(BaseModel):
+    """The suspected offence and its penalty scale, as the rule engine reads it."""
+
     model_config = _FORBID
     name: Short
-    reference: Short | None = None
+    reference: Short = Field(
+        description="The legal reference of the offence, e.g. 'BrB 9:3'."
+    )
     min_penalty_months: float = Field(ge=0, le=1200)
     max_penalty_months: float = Field(ge=0, le=1200)
     attempt: bool = False
+
+    @model_validator(mode="after")
+    def _scale_in_order(self) -> "Offence":
+        if self.min_penalty_months > self.max_penalty_months:
+            raise ValueError("max_penalty_months is below min_penalty_months")
+        return self
 
 
 class Purpose(BaseModel):
@@ -49,7 +89,7 @@ class Purpose(BaseModel):
     model_config = _FORBID
     code: PurposeCode
     offence: Offence | None = None
-    detail: Text | None = None
+    detail: QueryText | None = None
 
 
 class _Target(BaseModel):

@@ -33,6 +33,7 @@ from samverkan_sharing.disclosures.labelling import (
     Part,
     UnknownFields,
     build_parts,
+    check_query,
     decide,
     payload_digest,
     released_payload,
@@ -50,7 +51,8 @@ from samverkan_sharing.disclosures.schemas import (
     DisclosureRequest,
     NotificationCreate,
 )
-from samverkan_sharing.rules import Catalogue
+from samverkan_sharing.query_problem import invalid_query
+from samverkan_sharing.rules import Catalogue, InvalidQuery
 from samverkan_sharing.upstream import Upstream
 
 __all__ = ["ASSESSMENT_DAYS", "Disclosures", "Recipient"]
@@ -156,13 +158,6 @@ class Disclosures:
     def _parts(
         self, body: DisclosureRequest | NotificationCreate, recipient: str, kind: str
     ) -> list[Part]:
-        self._end_transaction()
-        if body.tip_id is not None:
-            tips = [self.upstream.tips.tip(str(body.tip_id))]
-        else:
-            tips = self.upstream.tips.supplier_tips(body.supplier_org_number or "")
-            if not tips:
-                raise NotFound(f"There are no tips about {body.supplier_org_number}.")
         base = {
             "as_of": self.today().isoformat(),
             "recipient": recipient,
@@ -173,6 +168,17 @@ class Disclosures:
             "subject_age": body.subject_age,
             "requested_basis": body.requested_basis,
         }
+        try:
+            check_query(base)  # a query the engine cannot read: 422, no tip fetched
+        except InvalidQuery as error:
+            raise invalid_query(error) from None
+        self._end_transaction()
+        if body.tip_id is not None:
+            tips = [self.upstream.tips.tip(str(body.tip_id))]
+        else:
+            tips = self.upstream.tips.supplier_tips(body.supplier_org_number or "")
+            if not tips:
+                raise NotFound(f"There are no tips about {body.supplier_org_number}.")
         try:
             return build_parts(
                 tips, wanted=body.fields, base_query=base, prefixed=body.tip_id is None
@@ -192,7 +198,10 @@ class Disclosures:
         parts: Sequence[Part],
         kind: str,
     ) -> DisclosureRecord:
-        decision = decide(parts, self.catalogue, self.today())
+        try:
+            decision = decide(parts, self.catalogue, self.today())
+        except InvalidQuery as error:  # nothing stored, nothing sent
+            raise invalid_query(error) from None
         outcome = decision["outcome"]
         status = {"needs_assessment": "awaiting_assessment", "deny": "denied"}.get(
             outcome, "decided"

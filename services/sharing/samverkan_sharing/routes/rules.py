@@ -5,8 +5,9 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Request
 
-from samverkan_shared.problems import Forbidden, UnprocessableContent, problem_responses
+from samverkan_shared.problems import Forbidden, problem_responses
 from samverkan_sharing.dependencies import AnyCaller
+from samverkan_sharing.query_problem import invalid_query
 from samverkan_sharing.rules import (
     Catalogue,
     InvalidQuery,
@@ -80,7 +81,5 @@ def evaluate_rules(
     try:
         query = query_from_contract_dict(body, today=datetime.now(UTC).date())
     except InvalidQuery as error:
-        raise UnprocessableContent(
-            str(error), errors=[{"pointer": "#", "detail": str(error)}]
-        ) from None
+        raise invalid_query(error) from None
     return evaluate(query, _catalogue(request)).to_contract_dict()
