@@ -29,6 +29,7 @@ from samverkan_sharing.rules.secrecy import FieldSecrecy, derive_secrecy
 from samverkan_sharing.rules.vocabulary import (
     AUTHORITIES,
     Category,
+    FieldKind,
     FieldOutcome,
     Flag,
     HolderActivity,
@@ -51,6 +52,7 @@ __all__ = [
     "Decision",
     "EvaluationQuery",
     "FieldDecision",
+    "FieldKind",
     "FieldOutcome",
     "FieldRequest",
     "FieldSecrecy",

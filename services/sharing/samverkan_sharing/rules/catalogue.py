@@ -19,7 +19,7 @@ __all__ = [
     "validate_catalogue",
 ]
 
-CATALOGUE_VERSION = "2026-01-01.2"
+CATALOGUE_VERSION = "2026-12-06.1"
 """Bumped whenever a rule is added, changed or re-dated; every decision records it."""
 
 # The source ids of legal-rules.md §0: a rule must trace to research someone can re-read.
@@ -27,6 +27,9 @@ KNOWN_SOURCES = frozenset(
     {
         "SRC-OSL",
         "SRC-SOL",
+        "SRC-SOL2001",
+        "SRC-SFB",
+        "SRC-2021:890",
         "SRC-OSF",
         "SRC-2008:206",
         "SRC-2016:774",
@@ -72,7 +75,14 @@ class InvalidCatalogue(ValueError):
 
 
 def _missing_texts(rule: Rule) -> list[str]:
-    texts = {"id": rule.id, "citation": rule.citation, "title": rule.title}
+    texts = {
+        "id": rule.id,
+        "citation": rule.citation,
+        "title": rule.title,
+        "sfs": rule.sfs,
+        "url": rule.url,
+        "verified": rule.verified,
+    }
     problems = [
         f"rule {rule.id!r}: {name} missing" for name, v in texts.items() if not v
     ]
@@ -90,6 +100,12 @@ def _bad_dates_or_scope(rule: Rule) -> list[str]:
         )
     if not rule.recipients:
         problems.append(f"rule {rule.id!r}: no recipients")
+    if rule.judgement and rule.standard is None:
+        # The text asks a person to judge, so the rule may never release on its own.
+        problems.append(
+            f"rule {rule.id!r}: its text needs a judgement ({rule.judgement!r})"
+            " but it names no standard"
+        )
     return problems
 
 

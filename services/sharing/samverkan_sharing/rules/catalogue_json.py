@@ -14,11 +14,13 @@ from samverkan_sharing.rules.provisions import (
     format_specs,
     parse_spec,
 )
+from samverkan_sharing.rules.references import parse_reference
 from samverkan_sharing.rules.rule import Conditions, Rule
 from samverkan_sharing.rules.secrecy import derive_secrecy
 from samverkan_sharing.rules.vocabulary import (
     AUTHORITIES,
     Category,
+    FieldKind,
     HolderActivity,
     Initiative,
     PurposeCode,
@@ -59,6 +61,7 @@ def _conditions_dict(conditions: Conditions) -> dict[str, Any]:
         "holder_activities": _names(conditions.holder_activities),
         "recipient_activities": _names(conditions.recipient_activities),
         "categories": _names(conditions.categories),
+        "field_kinds": _names(conditions.field_kinds),
         "min_penalty_months": _months_out(conditions.min_penalty_months),
         "attempt_min_penalty_months": _months_out(
             conditions.attempt_min_penalty_months
@@ -91,6 +94,11 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
         "gateway": rule.gateway,
         "flags": list(rule.flags),
         "note": rule.note,
+        "sfs": rule.sfs,
+        "url": rule.url,
+        "verified": rule.verified,
+        "judgement": rule.judgement,
+        "relevance": rule.relevance,
     }
 
 
@@ -135,12 +143,15 @@ def _conditions_in(data: Mapping[str, Any]) -> Conditions:
         holder_activities=_enums(HolderActivity, data.get("holder_activities")),
         recipient_activities=None if activities is None else frozenset(activities),
         categories=_enums(Category, data.get("categories")),
+        field_kinds=_enums(FieldKind, data.get("field_kinds")),
         min_penalty_months=_optional_float(data.get("min_penalty_months")),
         attempt_min_penalty_months=_optional_float(
             data.get("attempt_min_penalty_months")
         ),
         imprisonment_in_scale=bool(data.get("imprisonment_in_scale", False)),
-        offence_references=tuple(data.get("offence_references", ())),
+        offence_references=tuple(
+            str(parse_reference(text)) for text in data.get("offence_references", ())
+        ),
         victim_under_18=bool(data.get("victim_under_18", False)),
         max_subject_age=data.get("max_subject_age"),
     )
@@ -175,6 +186,11 @@ def _rule_in(data: Mapping[str, Any]) -> Rule:
         gateway=data.get("gateway"),
         flags=tuple(data.get("flags", ())),
         note=str(data.get("note", "")),
+        sfs=str(data.get("sfs", "")),
+        url=str(data.get("url", "")),
+        verified=str(data.get("verified", "")),
+        judgement=str(data.get("judgement", "")),
+        relevance=str(data.get("relevance", "")),
     )
 
 
@@ -246,9 +262,17 @@ def describe(rule: Rule) -> dict[str, Any]:
         "manual_assessment": rule.standard is not None,
         "manual_assessment_for": format_specs(rule.assess_provisions),
         "assessment": None if rule.standard is None else rule.standard.value,
+        "needs": list(rule.conditions.needs),
         "valid_from": rule.valid_from.isoformat(),
         "valid_to": None if rule.valid_to is None else rule.valid_to.isoformat(),
+        "sfs": rule.sfs,
+        "url": rule.url,
         "source": rule.source,
+        "verified": rule.verified,
+        "unverified": list(rule.flags),
+        "text_needs_judgement": bool(rule.judgement),
+        "judgement": rule.judgement or None,
+        "relevance": rule.relevance or None,
         "flags": list(rule.flags),
         "note": rule.note,
     }

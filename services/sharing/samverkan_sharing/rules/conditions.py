@@ -5,9 +5,17 @@ from dataclasses import dataclass
 
 from samverkan_sharing.rules.provisions import Provision
 from samverkan_sharing.rules.query import EvaluationQuery, FieldRequest, Offence
+from samverkan_sharing.rules.references import parse_reference
 from samverkan_sharing.rules.rule import Rule
 from samverkan_sharing.rules.secrecy import FieldSecrecy
-from samverkan_sharing.rules.vocabulary import Recipient, Standard, is_authority
+from samverkan_sharing.rules.vocabulary import (
+    RECIPIENT_FROM,
+    REPORTER_CATEGORIES,
+    Recipient,
+    Standard,
+    exists_on,
+    is_authority,
+)
 
 __all__ = ["Candidate", "Verdict", "judge", "lifts"]
 
@@ -65,6 +73,8 @@ def _claim(rule: Rule, c: Candidate) -> str | None:
 
 def _recipient(rule: Rule, c: Candidate) -> str | None:
     recipient = c.query.recipient
+    if not exists_on(recipient, c.query.as_of):
+        return f"{recipient} exists only from {RECIPIENT_FROM[recipient]}"
     if recipient in rule.recipients | rule.recipients_needing_judgement:
         return None
     if not is_authority(recipient):
@@ -108,6 +118,17 @@ def _category(rule: Rule, c: Candidate) -> str | None:
         return None
     return (
         f"{rule.citation} covers only {_listing(allowed)} data, not {c.field.category}"
+    )
+
+
+def _field_kind(rule: Rule, c: Candidate) -> str | None:
+    allowed = rule.conditions.field_kinds
+    if allowed is None or c.field.kind in allowed:
+        return None
+    shown = "an unmarked field" if c.field.kind is None else f"a {c.field.kind} field"
+    return (
+        f"{rule.citation} reaches only a field marked {_listing(allowed)}"
+        f" (fields[].kind); this is {shown}"
     )
 
 
@@ -162,11 +183,13 @@ def _offence(rule: Rule, c: Candidate) -> str | None:
 
 
 def _reference(rule: Rule, offence: Offence) -> str | None:
-    prefixes = rule.conditions.offence_references
-    reference = _normalised(offence.reference)
-    if not prefixes or any(reference.startswith(_normalised(p)) for p in prefixes):
+    scopes = rule.conditions.offence_references
+    if not scopes:
         return None
-    covered = ", ".join(prefixes)
+    reference = parse_reference(offence.reference)
+    if any(reference.within(parse_reference(scope)) for scope in scopes):
+        return None
+    covered = ", ".join(scopes)
     return f"{rule.citation} covers only crimes under {covered}; not {offence.label()}"
 
 
@@ -219,6 +242,7 @@ _CHECKS: tuple[Check, ...] = (
     _holder,
     _recipient_activity,
     _category,
+    _field_kind,
     _secrecy,
     _offence,
     _victim,
@@ -227,8 +251,11 @@ _CHECKS: tuple[Check, ...] = (
 
 
 def _standard(rule: Rule, c: Candidate) -> Standard | None:
+    """The weighing a person must document first; None only where the law needs none."""
     if rule.standard is not None:
         return rule.standard
+    if c.field.category in REPORTER_CATEGORIES:
+        return Standard.REPORTER_PROTECTION
     if c.query.recipient in rule.recipients_needing_judgement - rule.recipients:
         return Standard.JUDGEMENT_OF_FACT
     touched = any(
@@ -236,7 +263,8 @@ def _standard(rule: Rule, c: Candidate) -> Standard | None:
         for spec in rule.assess_provisions
         for p in c.secrecy.provisions
     )
-    return Standard.LEGAL_REVIEW if touched else None
+    # A point not verified from statute text is a lawyer's, never the engine's, call.
+    return Standard.LEGAL_REVIEW if touched or rule.flags else None
 
 
 def _applies_reason(rule: Rule, c: Candidate, standard: Standard | None) -> str:
@@ -246,6 +274,8 @@ def _applies_reason(rule: Rule, c: Candidate, standard: Standard | None) -> str:
     offence = c.query.purpose.offence if c.query.purpose else None
     if offence is not None and rule.conditions.needs_offence:
         text += f"; {offence.label()} has a minimum of {_months(offence.min_penalty_months)}"
+    if rule.judgement and standard is not None:
+        text += f"; the text asks a person to judge: {rule.judgement}"
     return text
 
 

@@ -22,6 +22,7 @@ class FieldDecision:
     assessment: Standard | None
     reason: str
     rule_ids: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
 
     def to_contract_dict(self) -> dict[str, Any]:
         """One entry of the answer's `fields` list."""
@@ -33,6 +34,7 @@ class FieldDecision:
             "legal_basis": list(self.legal_basis),
             "assessment": None if self.assessment is None else self.assessment.value,
             "reason": self.reason,
+            "flags": list(self.flags),
         }
 
 

@@ -1,17 +1,21 @@
-"""The OSL rules of the catalogue, one entry per dated wording (legal-rules.md §4.1)."""
+"""The OSL rules outside 10:18 a–24, one entry per dated wording (legal-rules.md §4.1)."""
 
 from datetime import date
 
 from samverkan_sharing.rules.entries_crime import (
     CRIME_PURPOSES,
     CRIME_RULES,
-    OSL_IN_FORCE,
+    OSL,
     PROSECUTION_AND_POLICE,
+    osl_version,
 )
 from samverkan_sharing.rules.provisions import parse_specs
 from samverkan_sharing.rules.rule import Conditions, Precedence, Rule
+from samverkan_sharing.rules.statutes import statute_url
 from samverkan_sharing.rules.vocabulary import (
     AUTHORITIES,
+    OSL_IN_FORCE,
+    FieldKind,
     HolderActivity,
     Initiative,
     PurposeCode,
@@ -24,19 +28,11 @@ __all__ = ["ANYONE", "OSL_RULES"]
 _R = Recipient
 _P = PurposeCode
 
-
 ANYONE = frozenset(Recipient)
-# 10:27 second paragraph (Lag 2021:644).
-_EXCLUDED_10_27 = parse_specs(
-    "24:2 a, 24:8, 25:1-8, 26:1-6, 29:1, 29:2, 31:1 st. 1, 31:2, 31:12, 33:2, 33:4 a,"
-    " 36:3, 40:2, 40:5"
-)
-# 10:15 a second paragraph (SFS 2025:934).
-_EXCLUDED_10_15_A = parse_specs(
-    "24:2 a, 24:8, 25:1-5, 25:8, 26:1 a st. 1, 26:3, 26:4, 26:6, 29:1, 29:2, 31:1 st. 1,"
-    " 31:2, 31:12, 33:2, 33:4 a, 36:3, 40:2, 40:5"
-)
 _ALL = parse_specs("*")
+_READ_2009 = "SFS 2009:400 read in the consolidated OSL (t.o.m. SFS 2025:1508)"
+_OSL_URL = statute_url(OSL)
+_BIDS = parse_specs("19:3 st. 2")
 
 _NOT_SECRET = (
     Rule(
@@ -48,6 +44,9 @@ _NOT_SECRET = (
         recipients=AUTHORITIES,
         precedence=Precedence.NOT_SECRET,
         conditions=Conditions(initiatives=frozenset({Initiative.REQUEST})),
+        sfs="SFS 2009:400",
+        url=_OSL_URL,
+        verified=_READ_2009,
         note="No secrecy-breaking rule and no purpose needed; GDPR still applies.",
     ),
     Rule(
@@ -58,6 +57,9 @@ _NOT_SECRET = (
         source="SRC-OSL",
         recipients=ANYONE,
         precedence=Precedence.NOT_SECRET + 1,
+        sfs="SFS 2009:400",
+        url=_OSL_URL,
+        verified=_READ_2009,
         note="Own-initiative notices and non-authorities; GDPR still applies.",
     ),
 )
@@ -73,7 +75,12 @@ _CLAIMED = (
         precedence=Precedence.CLAIMED,
         breaks=_ALL,
         standard=Standard.NECESSITY,
+        judgement="'nödvändigt för att den utlämnande myndigheten ska kunna fullgöra"
+        " sin verksamhet'",
         claim_required=True,
+        sfs="SFS 2009:400",
+        url=_OSL_URL,
+        verified=_READ_2009,
         note="Construed narrowly; the only route to a private body besides consent.",
     ),
     Rule(
@@ -86,7 +93,11 @@ _CLAIMED = (
         precedence=Precedence.CLAIMED,
         breaks=_ALL,
         standard=Standard.NOT_INAPPROPRIATE,
+        judgement="'om det med hänsyn till omständigheterna inte är olämpligt'",
         claim_required=True,
+        sfs="SFS 2023:335",
+        url=statute_url(OSL, "SFS 2023:335"),
+        verified="SFS 2023:335 read in the consolidated OSL (t.o.m. SFS 2025:1508)",
     ),
     Rule(
         id="osl-12-2-2009",
@@ -98,9 +109,37 @@ _CLAIMED = (
         precedence=Precedence.CLAIMED,
         breaks=parse_specs("21-40"),
         standard=Standard.CONSENT,
+        judgement="that the individual the secrecy protects has consented",
         claim_required=True,
+        sfs="SFS 2009:400",
+        url=_OSL_URL,
+        verified=_READ_2009,
         note="Only secrecy protecting an individual can be waived by that individual.",
     ),
+)
+
+_10_26 = Rule(
+    id="osl-10-26-2014",
+    citation="OSL 10:26",
+    title="Address, telephone or workplace for service of documents (delgivning)",
+    valid_from=date(2014, 1, 1),
+    source="SRC-OSL",
+    recipients=AUTHORITIES,
+    precedence=Precedence.SUPERVISION_AND_PROCEEDINGS,
+    breaks=_ALL,
+    # Second paragraph: a hidden telephone subscription (29:3) only if the asking
+    # authority finds the person evades service; that finding is not the engine's.
+    excludes=parse_specs("29:3"),
+    conditions=Conditions(
+        purposes=frozenset({_P.SERVICE_OF_DOCUMENTS}),
+        field_kinds=frozenset({FieldKind.CONTACT_DETAILS}),
+    ),
+    relevance="'om uppgiften behövs där för delgivning enligt delgivningslagen"
+    " (2010:1932) eller för bistånd med sådan delgivning'",
+    sfs="SFS 2013:878",
+    url=_OSL_URL,
+    verified="SFS 2013:878 read in the consolidated OSL (t.o.m. SFS 2025:1508)",
+    note="'en enskilds adress, telefonnummer och arbetsplats eller ... fotografisk bild'.",
 )
 
 _SUPERVISION_AND_PROCEEDINGS = (
@@ -119,6 +158,11 @@ _SUPERVISION_AND_PROCEEDINGS = (
                 {HolderActivity.SOCIAL_SERVICES, HolderActivity.HEALTH_CARE}
             ),
         ),
+        relevance="'om uppgiften behövs där för tillsyn över eller revision hos den"
+        " myndighet där uppgiften förekommer'",
+        sfs="SFS 2009:400",
+        url=_OSL_URL,
+        verified=_READ_2009,
         note="IVO supervises socialnämnden; not a private HVB (that is SoL 27:7).",
     ),
     Rule(
@@ -131,10 +175,65 @@ _SUPERVISION_AND_PROCEEDINGS = (
         precedence=Precedence.SUPERVISION_AND_PROCEEDINGS,
         breaks=_ALL,
         conditions=Conditions(purposes=CRIME_PURPOSES),
-        # The link to the discloser's own staff is claimed, not shown: a human checks it.
         standard=Standard.JUDGEMENT_OF_FACT,
+        judgement="that the proceedings concern someone 'rörande hans eller hennes"
+        " deltagande i verksamheten vid den myndighet där uppgiften förekommer'",
+        relevance="'om uppgiften behövs där för förundersökning, rättegång'",
         claim_required=True,
+        sfs="SFS 2009:400",
+        url=_OSL_URL,
+        verified=_READ_2009,
     ),
+    osl_version(
+        _10_26,
+        since=OSL_IN_FORCE,
+        until=date(2011, 3, 31),
+        sfs="SFS 2009:400",
+        read=False,
+    ),
+    osl_version(
+        _10_26,
+        since=date(2011, 4, 1),
+        until=date(2012, 6, 30),
+        sfs="SFS 2010:1982",
+        read=False,
+    ),
+    osl_version(
+        _10_26,
+        since=date(2012, 7, 1),
+        until=date(2013, 12, 31),
+        sfs="SFS 2012:288",
+        read=False,
+    ),
+    _10_26,
+)
+
+_10_27 = Rule(
+    id="osl-10-27-2022",
+    citation="OSL 10:27",
+    title="The general clause",
+    valid_from=date(2022, 1, 1),
+    source="SRC-OSL",
+    recipients=AUTHORITIES,
+    precedence=Precedence.GENERAL_CLAUSE,
+    breaks=_ALL,
+    excludes=parse_specs(
+        "24:2 a, 24:8, 25:1-8, 26:1-6, 29:1, 29:2, 31:1 st. 1, 31:2, 31:12, 33:2,"
+        " 33:4 a, 36:3, 40:2, 40:5"
+    ),
+    assess_provisions=_BIDS,
+    conditions=Conditions(purposes=frozenset(PurposeCode)),
+    standard=Standard.OBVIOUS_PRIORITY,
+    judgement="'uppenbart att intresset av att uppgiften lämnas har företräde framför"
+    " det intresse som sekretessen ska skydda'",
+    sfs="SFS 2021:644",
+    url=statute_url(OSL, "SFS 2021:644"),
+    verified="SFS 2021:644 wording read in the consolidated OSL (t.o.m. SFS 2025:1508)",
+    note="Never for 25:1-8 or 26:1-6; not if the disclosure is against law or ordinance.",
+)
+_LIST_10_27_2013 = parse_specs(
+    "24:2 a, 24:8, 25:1-8, 26:1-6, 29:1, 29:2, 31:1 st. 1, 31:2, 31:12, 33:2, 36:3,"
+    " 40:2, 40:5"
 )
 
 _GENERAL = (
@@ -147,13 +246,17 @@ _GENERAL = (
         recipients=AUTHORITIES,
         precedence=Precedence.GENERIC,
         breaks=parse_specs("21-40"),
-        excludes=_EXCLUDED_10_15_A,
+        excludes=parse_specs(
+            "24:2 a, 24:8, 25:1-5, 25:8, 26:1 a st. 1, 26:3, 26:4, 26:6, 29:1, 29:2,"
+            " 31:1 st. 1, 31:2, 31:12, 33:2, 33:4 a, 36:3, 40:2, 40:5"
+        ),
         conditions=Conditions(
             purposes=frozenset(
                 {
                     _P.PREVENT_CRIME,
                     _P.CRIME_FIGHTING,
                     _P.INVESTIGATE_CRIME,
+                    _P.REPORT_CRIME,
                     _P.PREVENT_INCORRECT_PAYMENT,
                     _P.NOTIFY_INCORRECT_PAYMENT,
                     _P.PREVENT_INCORRECT_TAXATION,
@@ -164,22 +267,44 @@ _GENERAL = (
             )
         ),
         standard=Standard.OVERRIDING_REASONS,
+        judgement="'övervägande skäl talar för att det intresse som sekretessen ska"
+        " skydda har företräde'",
+        relevance="'om det behövs för att' the stated purpose (points 1-5)",
+        sfs="SFS 2025:934",
+        url=statute_url(OSL, "SFS 2025:934"),
+        verified="SFS 2025:934 read in the consolidated OSL (t.o.m. SFS 2025:1508),"
+        " the exclusion list verbatim",
         note="Points 1-5; includes 26:1 but not 25:1-5 nor public-interest 15-20 kap.",
     ),
-    Rule(
-        id="osl-10-27-2022",
-        citation="OSL 10:27",
-        title="The general clause",
-        valid_from=date(2022, 1, 1),
-        source="SRC-OSL",
-        recipients=AUTHORITIES,
-        precedence=Precedence.GENERAL_CLAUSE,
-        breaks=_ALL,
-        excludes=_EXCLUDED_10_27,
-        conditions=Conditions(purposes=frozenset(PurposeCode)),
-        standard=Standard.OBVIOUS_PRIORITY,
-        note="Lag 2021:644; never for 25:1-8 or 26:1-6; earlier wording not modelled.",
+    osl_version(
+        _10_27,
+        since=OSL_IN_FORCE,
+        until=date(2013, 11, 30),
+        sfs="SFS 2009:400",
+        read=False,
+        excludes=parse_specs(
+            "24:8, 25:1-8, 26:1-6, 29:1, 29:2, 31:1 st. 1, 31:2, 31:12, 33:2, 36:3,"
+            " 40:2, 40:5"
+        ),
     ),
+    osl_version(
+        _10_27,
+        since=date(2013, 12, 1),
+        until=date(2018, 5, 24),
+        sfs="SFS 2013:795",
+        read=False,
+        excludes=_LIST_10_27_2013,
+        verified="SFS 2013:795 read up to '31 kap. 1 § första stycket' of its list",
+    ),
+    osl_version(
+        _10_27,
+        since=date(2018, 5, 25),
+        until=date(2021, 12, 31),
+        sfs="SFS 2018:220",
+        read=False,
+        excludes=_LIST_10_27_2013,
+    ),
+    _10_27,
 )
 
 OSL_RULES: tuple[Rule, ...] = (

@@ -5,10 +5,13 @@ from collections.abc import Iterable
 from samverkan_sharing.rules.catalogue import Catalogue
 from samverkan_sharing.rules.conditions import Candidate, Verdict, judge
 from samverkan_sharing.rules.decision import Decision, FieldDecision, overall_outcome
+from samverkan_sharing.rules.provisions import parse_spec
 from samverkan_sharing.rules.query import EvaluationQuery, FieldRequest
 from samverkan_sharing.rules.rule import Rule
 from samverkan_sharing.rules.secrecy import field_secrecy
 from samverkan_sharing.rules.vocabulary import (
+    REPORTER_CATEGORIES,
+    Category,
     FieldOutcome,
     Flag,
     PurposeCode,
@@ -22,9 +25,21 @@ __all__ = ["evaluate"]
 # social-services or health data give for investigating a committed crime?
 _ENDAST_CHAPTERS = frozenset({25, 26})
 _GENERIC_RULE = "OSL 10:15 a"
-# Rules the request did not claim, that never reach this recipient or that serve another
-# purpose explain little; the rules that came closest explain the refusal.
-_OFF_TOPIC = frozenset({"claim", "recipient", "initiative", "purpose"})
+# OSL 19:3 second paragraph: bids are absolutely secret until every bid is public or the
+# award decided; no text found says whether a general rule reaches them (a field that
+# names 19:3 without its paragraph may be a bid, so it counts).
+_BIDS = parse_spec("19:3 st. 2")
+_REPORTER_NOTICE = {
+    Category.TIPSTER_WHISTLEBLOWER: (
+        "the reporter is told before data identifying them leaves, unless that would"
+        " harm the investigation (lag 2021:890 about reporting persons; see the rule"
+        " catalogue's sources)"
+    ),
+}
+# Rules the request did not claim, that never reach this recipient, that serve another
+# purpose or reach only another kind of field explain little; the rules that came closest
+# explain the refusal.
+_OFF_TOPIC = frozenset({"claim", "recipient", "initiative", "purpose", "field_kind"})
 
 
 def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
@@ -95,6 +110,7 @@ def _withheld(candidate: Candidate, refusals: list[Verdict]) -> FieldDecision:
 def _field_decision(
     candidate: Candidate, outcome: FieldOutcome, deciding: list[Verdict], reason: str
 ) -> FieldDecision:
+    flags = _field_flags(candidate, outcome, deciding)
     return FieldDecision(
         name=candidate.field.name,
         category=candidate.field.category,
@@ -102,9 +118,32 @@ def _field_decision(
         outcome=outcome,
         legal_basis=_dedupe(c for v in deciding for c in v.rule.legal_basis),
         assessment=deciding[0].standard if deciding else None,
-        reason=reason,
+        reason=reason + _to_check(candidate, deciding, outcome),
         rule_ids=tuple(v.rule.id for v in deciding),
+        flags=flags,
     )
+
+
+def _to_check(
+    candidate: Candidate, deciding: list[Verdict], outcome: FieldOutcome
+) -> str:
+    """What the officer must still check, said in the reason as well as by a flag."""
+    if outcome is FieldOutcome.WITHHOLD:
+        return ""
+    notes = [
+        f" {v.rule.citation} reaches only data {v.rule.relevance}: whether this field"
+        " is, is the officer's to check."
+        for v in deciding
+        if v.rule.relevance
+    ]
+    if candidate.field.category in REPORTER_CATEGORIES:
+        notes.append(
+            " A reporter's identity is never released without a person's assessment."
+        )
+    notice = _REPORTER_NOTICE.get(candidate.field.category)
+    if notice:
+        notes.append(f" If it is released, {notice}.")
+    return "".join(_dedupe(notes))
 
 
 def _decide(candidate: Candidate, rules: tuple[Rule, ...]) -> FieldDecision:
@@ -118,29 +157,40 @@ def _decide(candidate: Candidate, rules: tuple[Rule, ...]) -> FieldDecision:
 
 
 def _candidate(query: EvaluationQuery, field: FieldRequest) -> Candidate:
-    secrecy = field_secrecy(field.category, query.holder_activity, field.secrecy)
+    secrecy = field_secrecy(
+        field.category, query.holder_activity, field.secrecy, query.as_of
+    )
     return Candidate(query=query, field=field, secrecy=secrecy)
 
 
 def _field_flags(
-    candidate: Candidate, decision: FieldDecision, catalogue: Catalogue
-) -> list[str]:
-    if decision.outcome is FieldOutcome.WITHHOLD:
-        return []
+    candidate: Candidate, outcome: FieldOutcome, deciding: list[Verdict]
+) -> tuple[str, ...]:
+    """The open points and checks that go with a field that may leave."""
+    if outcome is FieldOutcome.WITHHOLD:
+        return ()
     flags = list(candidate.secrecy.flags)
-    for rule_id in decision.rule_ids:
-        flags += catalogue.rule(rule_id).flags
-    if _endast_open(candidate, decision):
+    for verdict in deciding:
+        flags += verdict.rule.flags
+        if verdict.rule.relevance:
+            flags.append(Flag.RELEVANCE_TO_CHECK.value)
+    if _endast_open(candidate, deciding):
         flags.append(Flag.OPEN_QUESTION_10_23_ENDAST.value)
-    return flags
+    if any(_BIDS.matches(p, conservative=True) for p in candidate.secrecy.provisions):
+        flags.append(Flag.OSL_19_3_BIDS_OPEN_QUESTION.value)
+    if candidate.field.category in REPORTER_CATEGORIES:
+        flags.append(Flag.REPORTER_IDENTITY.value)
+    if candidate.field.category in _REPORTER_NOTICE:
+        flags.append(Flag.REPORTER_NOTICE_DUTY.value)
+    return tuple(sorted(set(flags)))
 
 
-def _endast_open(candidate: Candidate, decision: FieldDecision) -> bool:
+def _endast_open(candidate: Candidate, deciding: list[Verdict]) -> bool:
     purpose = candidate.query.purpose
     return (
         purpose is not None
         and purpose.code is PurposeCode.INVESTIGATE_CRIME
-        and _GENERIC_RULE in decision.legal_basis
+        and any(v.rule.citation == _GENERIC_RULE for v in deciding)
         and any(p.chapter in _ENDAST_CHAPTERS for p in candidate.secrecy.provisions)
     )
 
@@ -159,11 +209,8 @@ def evaluate(query: EvaluationQuery, catalogue: Catalogue) -> Decision:
     asked for are decided, each on its own, with the rules in force on `query.as_of`.
     """
     rules = catalogue.rules_in_force(query.as_of)
-    candidates = [_candidate(query, field) for field in query.fields]
-    fields = tuple(_decide(candidate, rules) for candidate in candidates)
-    flags = _query_flags(query)
-    for candidate, decision in zip(candidates, fields, strict=True):
-        flags += _field_flags(candidate, decision, catalogue)
+    fields = tuple(_decide(_candidate(query, field), rules) for field in query.fields)
+    flags = _query_flags(query) + [flag for field in fields for flag in field.flags]
     return Decision(
         outcome=overall_outcome(field.outcome for field in fields),
         fields=fields,

@@ -7,8 +7,11 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from samverkan_sharing.rules.provisions import InvalidProvision, parse_provisions
+from samverkan_sharing.rules.references import InvalidReference, parse_reference
 from samverkan_sharing.rules.vocabulary import (
+    OSL_IN_FORCE,
     Category,
+    FieldKind,
     HolderActivity,
     Initiative,
     PurposeCode,
@@ -16,6 +19,7 @@ from samverkan_sharing.rules.vocabulary import (
 )
 
 __all__ = [
+    "MAX_FIELDS",
     "EvaluationQuery",
     "FieldRequest",
     "InvalidQuery",
@@ -43,8 +47,10 @@ _PURPOSE_KEYS = frozenset({"code", "offence", "detail"})
 _OFFENCE_KEYS = frozenset(
     {"name", "reference", "min_penalty_months", "max_penalty_months", "attempt"}
 )
-_FIELD_KEYS = frozenset({"name", "category", "secrecy"})
+_FIELD_KEYS = frozenset({"name", "category", "secrecy", "kind"})
 _MAX_TEXT = 2000
+MAX_FIELDS = 200
+"""A real request names a tip's or a supplier's fields: far fewer than this."""
 
 
 class InvalidQuery(ValueError):
@@ -93,6 +99,7 @@ class FieldRequest:
     name: str
     category: Category
     secrecy: str | None = None
+    kind: FieldKind | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,8 @@ def _field_dict(field: FieldRequest) -> dict[str, Any]:
     data: dict[str, Any] = {"name": field.name, "category": field.category.value}
     if field.secrecy is not None:
         data["secrecy"] = field.secrecy
+    if field.kind is not None:
+        data["kind"] = field.kind.value
     return data
 
 
@@ -169,6 +178,8 @@ def _mapping(value: object, path: str, keys: frozenset[str]) -> Mapping[str, Any
 
 
 def _enum(kind: type[_E], value: object, path: str) -> _E:
+    if value is None:
+        raise InvalidQuery(path, "required")
     try:
         if not isinstance(value, str):
             raise ValueError(value)
@@ -210,9 +221,16 @@ def _as_of(value: object, today: date | None) -> date:
             raise InvalidQuery("as_of", "required (no default day given)")
         return today
     try:
-        return date.fromisoformat(str(value))
+        day = date.fromisoformat(str(value))
     except ValueError:
         raise InvalidQuery("as_of", f"not an ISO date: {value!r}") from None
+    if day < OSL_IN_FORCE:
+        raise InvalidQuery(
+            "as_of",
+            f"{day} is before OSL (2009:400) came into force on {OSL_IN_FORCE};"
+            " sekretesslagen (1980:100) that applied then is out of scope",
+        )
+    return day
 
 
 def _subject_age(value: object) -> int | None:
@@ -231,9 +249,14 @@ def _offence(value: object, path: str) -> Offence | None:
     high = _months(data.get("max_penalty_months"), f"{path}.max_penalty_months")
     if low > high:
         raise InvalidQuery(f"{path}.max_penalty_months", "is below min_penalty_months")
+    reference = _required_text(data.get("reference"), f"{path}.reference")
+    try:
+        normal = str(parse_reference(reference))
+    except InvalidReference as error:
+        raise InvalidQuery(f"{path}.reference", str(error)) from None
     return Offence(
         name=_required_text(data.get("name"), f"{path}.name"),
-        reference=_required_text(data.get("reference"), f"{path}.reference"),
+        reference=normal,
         min_penalty_months=low,
         max_penalty_months=high,
         attempt=_boolean(data.get("attempt", False), f"{path}.attempt"),
@@ -259,16 +282,20 @@ def _field(value: object, path: str) -> FieldRequest:
             parse_provisions(secrecy)
         except InvalidProvision as error:
             raise InvalidQuery(f"{path}.secrecy", str(error)) from None
+    kind = data.get("kind")
     return FieldRequest(
         name=_required_text(data.get("name"), f"{path}.name"),
         category=_enum(Category, data.get("category"), f"{path}.category"),
         secrecy=secrecy,
+        kind=None if kind is None else _enum(FieldKind, kind, f"{path}.kind"),
     )
 
 
 def _fields(value: object) -> tuple[FieldRequest, ...]:
     if not isinstance(value, list) or not value:
         raise InvalidQuery("fields", "must be a non-empty list")
+    if len(value) > MAX_FIELDS:
+        raise InvalidQuery("fields", f"at most {MAX_FIELDS} fields in one request")
     fields = tuple(_field(item, f"fields[{i}]") for i, item in enumerate(value))
     names = [field.name for field in fields]
     for i, name in enumerate(names):

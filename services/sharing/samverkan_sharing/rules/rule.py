@@ -6,6 +6,7 @@ from datetime import date
 from samverkan_sharing.rules.provisions import ProvisionSpec
 from samverkan_sharing.rules.vocabulary import (
     Category,
+    FieldKind,
     HolderActivity,
     Initiative,
     PurposeCode,
@@ -45,12 +46,24 @@ class Conditions:
     holder_activities: frozenset[HolderActivity] | None = None
     recipient_activities: frozenset[str] | None = None
     categories: frozenset[Category] | None = None
+    field_kinds: frozenset[FieldKind] | None = None
     min_penalty_months: float | None = None
     attempt_min_penalty_months: float | None = None
     imprisonment_in_scale: bool = False
     offence_references: tuple[str, ...] = ()
     victim_under_18: bool = False
     max_subject_age: int | None = None
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The request's optional keys this rule cannot do without (the contract lists them)."""
+        wanted = {
+            "purpose.offence": self.needs_offence,
+            "victim_under_18": self.victim_under_18,
+            "subject_age": self.max_subject_age is not None,
+            "fields[].kind": self.field_kinds is not None,
+        }
+        return tuple(key for key, needed in wanted.items() if needed)
 
     @property
     def needs_offence(self) -> bool:
@@ -76,6 +89,15 @@ class Rule:
     tried only when the request names them in `requested_basis` (OSL 10:2, 10:2 a, 12:2).
     `gateway` is the OSL rule a duty in another law is applied through (OSL 10:28).
     `precedence` orders the rules from most specific to the general clause (§8.3).
+
+    Sources: `sfs` is the SFS number of the wording encoded (the statute itself for an
+    original wording), `url` the statute text, `verified` what was checked against that
+    text; `flags` name the points that were not, and a rule with any never releases on
+    its own (a lawyer reviews, `Standard.LEGAL_REVIEW`). `judgement` quotes the words of
+    the text that need a person's judgement (e.g. "allvarliga brister"): such a rule must
+    name a `standard`, so it never releases without one. `relevance` quotes the words that
+    limit it to data that is needed or "av betydelse": released fields carry a flag so the
+    officer knows relevance is theirs to check.
     """
 
     id: str
@@ -96,6 +118,11 @@ class Rule:
     gateway: str | None = None
     flags: tuple[str, ...] = ()
     note: str = ""
+    sfs: str = ""
+    url: str = ""
+    verified: str = ""
+    judgement: str = ""
+    relevance: str = ""
 
     @property
     def legal_basis(self) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from samverkan_sharing.rules.provisions import Provision, parse_provisions
 from samverkan_sharing.rules.vocabulary import Category, Flag, HolderActivity
@@ -30,6 +31,7 @@ _BY_HOLDER: Mapping[tuple[Category, HolderActivity], tuple[Provision, ...]] = {
     (_C.ECONOMIC_ASSISTANCE, _A.SOCIAL_SERVICES): _osl("26:1"),
     (_C.TIPSTER_SOCIAL, _A.SOCIAL_SERVICES): _osl("26:1, 26:5"),
     (_C.HEALTH_CARE, _A.SOCIAL_SERVICES): _osl("26:1"),
+    (_C.CHILD_CONCERN_REPORT, _A.SOCIAL_SERVICES): _osl("26:1"),
 }
 
 _BY_CATEGORY: Mapping[Category, tuple[Provision, ...]] = {
@@ -48,6 +50,13 @@ _BY_CATEGORY: Mapping[Category, tuple[Provision, ...]] = {
     _C.HEALTH_ANY: _osl("21:1"),
     _C.PROTECTED_CONTACT: _osl("21:3"),
     _C.PERSONAL_DATA_MISUSE: _osl("21:7"),
+    _C.CHILD_CONCERN_REPORT: _osl("21:1"),
+}
+
+# A report of concern for a child (SoL 19:1) and socialnämnden's answer to it are secret at
+# the reporting authority from 2026-01-15: OSL 40:7 g (SFS 2025:1495).
+_SINCE: Mapping[Category, tuple[date, tuple[Provision, ...]]] = {
+    _C.CHILD_CONCERN_REPORT: (date(2026, 1, 15), _osl("40:7 g")),
 }
 
 # §3: UNVERIFIED whether 26:1 reaches follow-up run by socialnämnden itself; the weak
@@ -69,9 +78,16 @@ class FieldSecrecy:
         return [str(provision) for provision in self.provisions]
 
 
-def derive_secrecy(category: Category, holder: HolderActivity) -> FieldSecrecy:
-    """The secrecy section 3 gives a category held by this activity."""
-    provisions = _BY_HOLDER.get((category, holder), _BY_CATEGORY[category])
+def derive_secrecy(
+    category: Category, holder: HolderActivity, on: date | None = None
+) -> FieldSecrecy:
+    """The secrecy section 3 gives a category held by this activity on that day."""
+    provisions = _BY_HOLDER.get((category, holder))
+    if provisions is None:
+        provisions = _BY_CATEGORY[category]
+        since = _SINCE.get(category)
+        if since is not None and (on is None or on >= since[0]):
+            provisions = since[1]
     reach_unverified = (
         category in _SOCIAL_CATEGORIES
         and holder is HolderActivity.PROCUREMENT_FOLLOW_UP
@@ -81,9 +97,9 @@ def derive_secrecy(category: Category, holder: HolderActivity) -> FieldSecrecy:
 
 
 def field_secrecy(
-    category: Category, holder: HolderActivity, explicit: str | None
+    category: Category, holder: HolderActivity, explicit: str | None, on: date
 ) -> FieldSecrecy:
     """The explicit `secrecy` of a field when given, otherwise the derived one."""
     if explicit is None:
-        return derive_secrecy(category, holder)
+        return derive_secrecy(category, holder, on)
     return FieldSecrecy(parse_provisions(explicit))

@@ -1,11 +1,17 @@
 """The fixed codes of the evaluation contract (legal-rules.md, "Evaluation contract")."""
 
+from collections.abc import Mapping
+from datetime import date
 from enum import StrEnum
 
 __all__ = [
     "AUTHORITIES",
     "CRIME_FIGHTING_AGENCIES",
+    "OSL_IN_FORCE",
+    "RECIPIENT_FROM",
+    "REPORTER_CATEGORIES",
     "Category",
+    "FieldKind",
     "FieldOutcome",
     "Flag",
     "HolderActivity",
@@ -14,8 +20,12 @@ __all__ = [
     "PurposeCode",
     "Recipient",
     "Standard",
+    "exists_on",
     "is_authority",
 ]
+
+OSL_IN_FORCE = date(2009, 6, 30)
+"""OSL (2009:400) entered into force; sekretesslagen (1980:100) before it is out of scope."""
 
 
 class Recipient(StrEnum):
@@ -35,6 +45,14 @@ class Recipient(StrEnum):
     KRONOFOGDEMYNDIGHETEN = "kronofogdemyndigheten"
     IVO = "ivo"
     KOMMUN = "kommun"
+    REGION = "region"
+    UTBETALNINGSMYNDIGHETEN = "utbetalningsmyndigheten"
+    KUSTBEVAKNINGEN = "kustbevakningen"
+    BOLAGSVERKET = "bolagsverket"
+    ARBETSLOSHETSKASSA = "arbetsloshetskassa"
+    ARBETSMILJOVERKET = "arbetsmiljoverket"
+    EHALSOMYNDIGHETEN = "ehalsomyndigheten"
+    JAMSTALLDHETSMYNDIGHETEN = "jamstalldhetsmyndigheten"
     ADDA = "adda"
     PRIVATE = "private"
 
@@ -59,16 +77,21 @@ class PurposeCode(StrEnum):
     """Why the data is to be disclosed."""
 
     INVESTIGATE_CRIME = "investigate_crime"
+    REPORT_CRIME = "report_crime"
     PREVENT_CRIME = "prevent_crime"
     CRIME_FIGHTING = "crime_fighting"
     IMMEDIATE_INTERVENTION = "immediate_intervention"
     PREVENT_INCORRECT_PAYMENT = "prevent_incorrect_payment"
     NOTIFY_INCORRECT_PAYMENT = "notify_incorrect_payment"
     NOTIFY_POPULATION_REGISTER_ERROR = "notify_population_register_error"
+    PROTECTED_POPULATION_REGISTRATION = "protected_population_registration"
     PREVENT_INCORRECT_TAXATION = "prevent_incorrect_taxation"
     PREVENT_RULE_BREACH = "prevent_rule_breach"
     REPORT_SUPPLIER_DEFICIENCY = "report_supplier_deficiency"
     REPORT_AGREEMENT_BREACH = "report_agreement_breach"
+    REPORT_OWN_ACTIVITY_WRONG = "report_own_activity_wrong"
+    REPORT_CHILD_AT_RISK = "report_child_at_risk"
+    SERVICE_OF_DOCUMENTS = "service_of_documents"
     SUPERVISION_OF_DISCLOSER = "supervision_of_discloser"
     WARN_PROVIDER = "warn_provider"
     DEBT_ENFORCEMENT = "debt_enforcement"
@@ -91,7 +114,15 @@ class Category(StrEnum):
     HEALTH_CARE = "health_care"
     HEALTH_ANY = "health_any"
     PROTECTED_CONTACT = "protected_contact"
+    CHILD_CONCERN_REPORT = "child_concern_report"
     PERSONAL_DATA_MISUSE = "personal_data_misuse"
+
+
+class FieldKind(StrEnum):
+    """What a field holds, where a rule reaches only that (SoL 15:7, Lag 2025:170 4 §)."""
+
+    WHEREABOUTS = "whereabouts"
+    CONTACT_DETAILS = "contact_details"
 
 
 class FieldOutcome(StrEnum):
@@ -118,7 +149,9 @@ class Standard(StrEnum):
     steps section 4 describes without a statutory formula: necessity (OSL 10:2), consent
     (OSL 12:2), the old sentencing prognosis of OSL 10:24, a judgement of fact (e.g. whether
     the recipient "har till uppgift att ingripa mot brottet"), the scope of a duty (only
-    what the duty covers may go) and a lawyer's review of a statute text not yet verified.
+    what the duty covers may go), whether the facts meet a duty's own trigger (its words
+    are in the rule's `judgement`, e.g. "allvarliga brister"), the protection of a
+    reporter's identity, and a lawyer's review of a point not verified from statute text.
     """
 
     OBVIOUS_PRIORITY = "obvious_priority"
@@ -132,37 +165,53 @@ class Standard(StrEnum):
     SENTENCING_PROGNOSIS = "sentencing_prognosis"
     JUDGEMENT_OF_FACT = "judgement_of_fact"
     SCOPE_OF_DUTY = "scope_of_duty"
+    DUTY_TRIGGER = "duty_trigger"
+    REPORTER_PROTECTION = "reporter_protection"
     LEGAL_REVIEW = "legal_review"
 
 
 class Flag(StrEnum):
-    """Open points a decision must carry until a lawyer settles them (legal-rules.md §8.6)."""
+    """Points a decision carries: open legal questions, and what the officer checks."""
 
     OPEN_QUESTION_10_23_ENDAST = "open_question_10_23_endast"
-    FOL_32_TEXT_UNVERIFIED = "fol_32_text_unverified"
     ADDA_AUTHORITY_STATUS = "adda_authority_status"
     OSL_26_1_REACH_UNVERIFIED = "osl_26_1_reach_unverified"
-    OSL_10_23_OLD_ATTEMPT_THRESHOLD_UNVERIFIED = (
-        "osl_10_23_old_attempt_threshold_unverified"
-    )
-    OSL_10_24_OLD_WORDING_UNVERIFIED = "osl_10_24_old_wording_unverified"
-    OSL_10_18_A_OLD_WORDING_UNVERIFIED = "osl_10_18_a_old_wording_unverified"
-    OSL_10_21_OLD_WORDING_UNVERIFIED = "osl_10_21_old_wording_unverified"
-    LAG_2024_307_UNVERIFIED = "lag_2024_307_date_and_exceptions_unverified"
-    LAG_2025_170_UNVERIFIED = "lag_2025_170_date_and_section_8_unverified"
-    LAG_2008_206_AMENDMENT_DATE_UNVERIFIED = "lag_2008_206_amendment_date_unverified"
+    OSL_19_3_BIDS_OPEN_QUESTION = "osl_19_3_bids_open_question"
+    FOL_32_TEXT_UNVERIFIED = "fol_32_text_unverified"
+    LAG_2025_170_SECTION_8_UNVERIFIED = "lag_2025_170_section_8_unverified"
+    UNVERIFIED_WORDING = "unverified_wording"
+    RELEVANCE_TO_CHECK = "relevance_to_check"
+    REPORTER_IDENTITY = "reporter_identity"
+    REPORTER_NOTICE_DUTY = "reporter_notice_duty"
 
 
 # Adda's status under OSL 2:3 is unsettled (legal-rules.md §4.5): treated as private.
 _NON_AUTHORITIES = frozenset({Recipient.ADDA, Recipient.PRIVATE})
 
 AUTHORITIES: frozenset[Recipient] = frozenset(Recipient) - _NON_AUTHORITIES
-"""Recipients that are authorities ("myndigheter") in the sense of OSL."""
+"""Recipients that are authorities ("myndigheter") in the sense of OSL.
 
-# Lag (2025:170) 2 §; Kustbevakningen is not a recipient code of the contract.
+An arbetslöshetskassa counts as one for its handling of unemployment benefits (OSL 2:4 and
+its annex); a region as a municipality does."""
+
+RECIPIENT_FROM: Mapping[Recipient, date] = {
+    # Started 2024-01-01 (dir. 2022:8; lag 2023:456 and förordning 2023:462 in force then).
+    Recipient.UTBETALNINGSMYNDIGHETEN: date(2024, 1, 1),
+    # Förordning (2013:176); IVO took over Socialstyrelsen's supervision on 2013-06-01.
+    Recipient.IVO: date(2013, 6, 1),
+    # Förordning (2013:1020); E-hälsomyndigheten from 2014-01-01.
+    Recipient.EHALSOMYNDIGHETEN: date(2014, 1, 1),
+    # Förordning (2017:937); Jämställdhetsmyndigheten from 2018-01-01.
+    Recipient.JAMSTALLDHETSMYNDIGHETEN: date(2018, 1, 1),
+}
+"""Recipients that did not exist when OSL came into force, and the day each began."""
+
+# Lag (2025:170) 2 §: "Ekobrottsmyndigheten, Kustbevakningen, Polismyndigheten,
+# Skatteverket, Säkerhetspolisen, Tullverket och Åklagarmyndigheten".
 CRIME_FIGHTING_AGENCIES: frozenset[Recipient] = frozenset(
     {
         Recipient.EKOBROTTSMYNDIGHETEN,
+        Recipient.KUSTBEVAKNINGEN,
         Recipient.POLISMYNDIGHETEN,
         Recipient.SKATTEVERKET,
         Recipient.SAKERHETSPOLISEN,
@@ -171,7 +220,17 @@ CRIME_FIGHTING_AGENCIES: frozenset[Recipient] = frozenset(
     }
 )
 
+REPORTER_CATEGORIES: frozenset[Category] = frozenset(
+    {Category.TIPSTER_SOCIAL, Category.TIPSTER_WHISTLEBLOWER}
+)
+"""Who reported: no rule releases a reporter's identity without a person's assessment."""
+
 
 def is_authority(recipient: Recipient) -> bool:
     """Whether OSL's rules "till en annan myndighet" can reach this recipient."""
     return recipient in AUTHORITIES
+
+
+def exists_on(recipient: Recipient, day: date) -> bool:
+    """Whether the recipient existed that day (a rule cannot reach a future agency)."""
+    return day >= RECIPIENT_FROM.get(recipient, OSL_IN_FORCE)

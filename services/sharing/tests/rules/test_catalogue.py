@@ -1,8 +1,9 @@
 """The shipped catalogue validates; validation catches every kind of problem; JSON."""
 
 import dataclasses
+import itertools
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -28,26 +29,57 @@ def test_shipped_catalogue_validates() -> None:
 
 
 def test_every_citation_uses_the_contract_form() -> None:
-    prefixes = ("OSL ", "SoL 2025:400 ", "Lag ", "FOL ")
+    prefixes = ("OSL ", "SoL 2025:400 ", "SoL 2001:453 ", "Lag ", "FOL ", "SFB ")
     assert all(rule.citation.startswith(prefixes) for rule in CATALOGUE.rules)
 
 
-def test_10_23_and_10_24_have_two_dated_wordings() -> None:
-    for citation, change in (
-        ("OSL 10:23", date(2025, 4, 1)),
-        ("OSL 10:24", date(2025, 4, 1)),
-    ):
+# Paragraphs of repealed laws end with their law; the rest are in force today.
+_REPEALED = {"SoL 2001:453": date(2025, 6, 30)}
+
+
+def test_every_paragraph_s_wordings_follow_each_other_without_a_gap() -> None:
+    citations = sorted({rule.citation for rule in CATALOGUE.rules})
+    for citation in citations:
         versions = sorted(
             (r for r in CATALOGUE.rules if r.citation == citation),
             key=lambda r: r.valid_from,
         )
-        assert [v.valid_to for v in versions] == [date(2025, 3, 31), None]
-        assert versions[1].valid_from == change
+        for older, newer in itertools.pairwise(versions):
+            assert older.valid_to is not None
+            assert newer.valid_from - older.valid_to == timedelta(days=1), citation
+        law = " ".join(citation.split()[:2])
+        assert versions[-1].valid_to == _REPEALED.get(law), citation
+
+
+def test_10_23_is_dated_from_2009_with_every_amendment() -> None:
+    """OSL 10:23 in each wording of the amendment register (issue #15: not from 2023)."""
+    versions = sorted(
+        (r for r in CATALOGUE.rules if r.citation == "OSL 10:23"),
+        key=lambda r: r.valid_from,
+    )
+    assert [(v.valid_from.isoformat(), v.sfs) for v in versions] == [
+        ("2009-06-30", "SFS 2009:400"),
+        ("2012-07-01", "SFS 2012:288"),
+        ("2013-12-01", "SFS 2013:795"),
+        ("2015-01-01", "SFS 2014:633"),
+        ("2022-01-01", "SFS 2021:644"),
+        ("2023-01-01", "SFS 2022:916"),
+        ("2023-01-02", "SFS 2022:1495"),
+        ("2025-04-01", "SFS 2025:179"),
+    ]
+    assert [v.conditions.min_penalty_months for v in versions] == [12] * 7 + [6]
+
+
+def test_every_rule_names_its_sfs_text_and_what_was_verified() -> None:
+    for rule in CATALOGUE.rules:
+        assert rule.sfs.startswith("SFS "), rule.id
+        assert rule.url.startswith("https://"), rule.id
+        assert rule.verified, rule.id
 
 
 def test_rules_in_force_follow_the_date_and_section_8_order() -> None:
     ids = [rule.id for rule in CATALOGUE.rules_in_force(date(2025, 3, 31))]
-    assert "osl-10-23-2023" in ids
+    assert "osl-10-23-2023-01-02" in ids
     assert "osl-10-23-2025" not in ids
     assert "osl-10-15-a-2025" not in ids
     assert ids[0] == "osl-6-5-2009"
@@ -93,6 +125,17 @@ def broken(rule: Rule, **changes: object) -> Rule:
             (broken(RULE_10_23, recipients=frozenset()),),
             "rule 'osl-10-23-2025': no recipients",
             id="no recipients",
+        ),
+        pytest.param(
+            (broken(RULE_10_23, sfs=""),),
+            "rule 'osl-10-23-2025': sfs missing",
+            id="no SFS number",
+        ),
+        pytest.param(
+            (broken(RULE_10_23, judgement="'anledning att anta'"),),
+            "rule 'osl-10-23-2025': its text needs a judgement (\"'anledning att"
+            " anta'\") but it names no standard",
+            id="a judgement without a standard could release",
         ),
     ],
 )
@@ -147,67 +190,58 @@ def test_malformed_catalogue_json(text: str) -> None:
 
 
 def test_describe_10_23() -> None:
-    assert describe(RULE_10_23) == {
+    described = describe(RULE_10_23)
+    assert {key: described[key] for key in _SOURCE_KEYS} == {
         "id": "osl-10-23-2025",
-        "title": "Committed crime, strong secrecy, minimum six months",
         "legal_reference": "OSL 10:23",
-        "legal_basis": ["OSL 10:23"],
-        "recipients": [
-            "aklagarmyndigheten",
-            "ekobrottsmyndigheten",
-            "polismyndigheten",
-            "sakerhetspolisen",
-        ],
-        "recipients_needing_judgement": ["skatteverket", "tullverket"],
-        "breaks": [
-            "OSL 24:2 a",
-            "OSL 24:8",
-            "OSL 25:1",
-            "OSL 25:2 st. 2",
-            "OSL 25:3-8",
-            "OSL 26:1",
-            "OSL 26:1 a st. 2",
-            "OSL 26:2-6",
-            "OSL 31:1 st. 1",
-            "OSL 31:2",
-            "OSL 31:12",
-            "OSL 33:2",
-            "OSL 33:4 a",
-            "OSL 36:3",
-            "OSL 40:2",
-            "OSL 40:5",
-        ],
-        "excludes": [],
-        "categories": [
-            "adult_client_social",
-            "child_social",
-            "economic_assistance",
-            "health_care",
-            "supplier_staff",
-            "tipster_social",
-        ],
-        "conditions": {
-            "initiatives": ["own_initiative", "request"],
-            "purposes": ["investigate_crime"],
-            "holder_activities": None,
-            "recipient_activities": None,
-            "categories": None,
-            "min_penalty_months": 6,
-            "attempt_min_penalty_months": 12,
-            "imprisonment_in_scale": False,
-            "offence_references": [],
-            "victim_under_18": False,
-            "max_subject_age": None,
-        },
-        "manual_assessment": False,
-        "manual_assessment_for": [],
-        "assessment": None,
+        "sfs": "SFS 2025:179",
+        "url": "https://svenskforfattningssamling.se/doc/2025179.html",
         "valid_from": "2025-04-01",
         "valid_to": None,
-        "source": "SRC-OSL",
-        "flags": [],
-        "note": "SFS 2025:179; attempts only if the completed crime's minimum is a year.",
+        "verified": "SFS 2025:179 wording read in the consolidated OSL (t.o.m. SFS"
+        " 2025:1508)",
+        "unverified": [],
+        "text_needs_judgement": False,
+        "judgement": None,
+        "relevance": "'av betydelse för utredningen av ett begånget brott'",
+        "needs": ["purpose.offence"],
     }
+    assert described["recipients_needing_judgement"] == [
+        "kustbevakningen",
+        "skatteverket",
+        "tullverket",
+    ]
+    assert "OSL 26:1" in described["breaks"]
+    assert described["conditions"]["min_penalty_months"] == 6
+    assert described["conditions"]["attempt_min_penalty_months"] == 12
+
+
+_SOURCE_KEYS = (
+    "id",
+    "legal_reference",
+    "sfs",
+    "url",
+    "valid_from",
+    "valid_to",
+    "verified",
+    "unverified",
+    "text_needs_judgement",
+    "judgement",
+    "relevance",
+    "needs",
+)
+
+
+def test_describe_says_which_rules_need_a_judgement_and_which_keys() -> None:
+    described = describe(CATALOGUE.rule("sol-27-7-2026"))
+    assert described["text_needs_judgement"] is True
+    assert "allvarliga brister" in described["judgement"]
+    assert describe(CATALOGUE.rule("osl-10-18-a-2025"))["needs"] == ["subject_age"]
+    assert describe(CATALOGUE.rule("osl-10-21-2025"))["needs"] == [
+        "purpose.offence",
+        "victim_under_18",
+    ]
+    assert describe(CATALOGUE.rule("sol-15-7-2025"))["needs"] == ["fields[].kind"]
 
 
 def test_describe_names_any_authority_and_non_secret_rules() -> None:

@@ -10,6 +10,7 @@ from samverkan_sharing.rules import (
     CATALOGUE,
     Category,
     EvaluationQuery,
+    FieldKind,
     FieldOutcome,
     FieldRequest,
     HolderActivity,
@@ -22,6 +23,11 @@ from samverkan_sharing.rules import (
     evaluate,
     is_authority,
     query_from_contract_dict,
+)
+from samverkan_sharing.rules.vocabulary import (
+    OSL_IN_FORCE,
+    REPORTER_CATEGORIES,
+    exists_on,
 )
 
 SECRECY = st.one_of(
@@ -40,6 +46,10 @@ SECRECY = st.one_of(
             "OSL 17:1",
             "OSL 21:7",
             "OSL 18:1",
+            "OSL 19:3 st. 2",
+            "OSL 40:7 g",
+            "OSL 29:1",
+            "OSL 33:4 a",
         ]
     ),
 )
@@ -48,6 +58,7 @@ FIELDS = st.builds(
     name=st.text("abcdefghij.", min_size=1, max_size=8),
     category=st.sampled_from(Category),
     secrecy=SECRECY,
+    kind=st.none() | st.sampled_from(FieldKind),
 )
 MONTHS = st.sampled_from([0, 0.5, 6, 12, 18, 24, 72])
 OFFENCES = st.builds(
@@ -55,7 +66,15 @@ OFFENCES = st.builds(
     MONTHS,
     MONTHS,
     st.sampled_from(
-        ["BrB 3:5", "BrB 4:5", "BrB 6:10", "BrB 9:1", "BrB 9:3", "Lag 1968:64 1 §"]
+        [
+            "BrB 3:5",
+            "BrB 4",
+            "BrB 6:10",
+            "BrB 9:1",
+            "BrB 9:3",
+            "Lag 1968:64 1 §",
+            "Lag 2007:612 3 §",
+        ]
     ),
     st.booleans(),
 )
@@ -71,7 +90,7 @@ BASES = st.sampled_from(
 def queries(fields: st.SearchStrategy[tuple[FieldRequest, ...]]) -> Any:
     return st.builds(
         EvaluationQuery,
-        as_of=st.dates(date(2009, 7, 1), date(2027, 12, 31)),
+        as_of=st.dates(OSL_IN_FORCE, date(2027, 12, 31)),
         holder_activity=st.sampled_from(HolderActivity),
         recipient=st.sampled_from(Recipient),
         initiative=st.sampled_from(Initiative),
@@ -116,7 +135,11 @@ def test_non_secret_field_is_released_on_request_to_an_authority(
         **{**query.__dict__, "fields": (field,), "initiative": Initiative.REQUEST}
     )
     (decided,) = evaluate(asked, CATALOGUE).fields
-    if is_authority(query.recipient):
+    if field.category in REPORTER_CATEGORIES:
+        assert decided.outcome is FieldOutcome.NEEDS_ASSESSMENT
+    elif not exists_on(query.recipient, query.as_of):
+        assert decided.outcome is FieldOutcome.WITHHOLD
+    elif is_authority(query.recipient):
         assert (decided.outcome, decided.legal_basis) == (
             FieldOutcome.RELEASE,
             ("OSL 6:5",),
@@ -185,3 +208,50 @@ def test_evaluation_is_deterministic_and_survives_the_contract_round_trip(
     assert replayed == query
     assert evaluate(replayed, CATALOGUE) == decision
     assert evaluate(query, CATALOGUE).to_contract_dict() == decision.to_contract_dict()
+
+
+@SETTINGS
+@given(query=queries(ONE_OR_MORE))
+def test_no_rule_whose_text_needs_a_judgement_ever_releases(
+    query: EvaluationQuery,
+) -> None:
+    """Duties and permissions that turn on a person's judgement ("anledning att anta",
+    "allvarliga brister", "övervägande skäl") or on a point not verified from statute
+    text never release a field on their own (issue #15, wrong releases)."""
+    for decided in evaluate(query, CATALOGUE).fields:
+        if decided.outcome is not FieldOutcome.RELEASE:
+            continue
+        for rule_id in decided.rule_ids:
+            rule = CATALOGUE.rule(rule_id)
+            assert not rule.judgement, rule_id
+            assert not rule.flags, rule_id
+            assert rule.standard is None, rule_id
+
+
+@SETTINGS
+@given(query=queries(ONE_OR_MORE))
+def test_a_reporter_s_identity_is_never_released_without_a_person(
+    query: EvaluationQuery,
+) -> None:
+    """OSL 32:3 b and 26:5: who reported is never released by a rule alone, 10:24
+    included; a whistleblower's answer names the notice duty (lag 2021:890)."""
+    for decided in evaluate(query, CATALOGUE).fields:
+        if decided.category in REPORTER_CATEGORIES:
+            assert decided.outcome is not FieldOutcome.RELEASE
+            if decided.outcome is FieldOutcome.NEEDS_ASSESSMENT:
+                assert "reporter_identity" in decided.flags
+
+
+@SETTINGS
+@given(query=queries(ONE_OR_MORE))
+def test_whereabouts_and_contact_rules_reach_only_marked_fields(
+    query: EvaluationQuery,
+) -> None:
+    """SoL 15:7 p. 1 answers only whether someone stays somewhere; Lag 2025:170 4 §
+    and OSL 10:26 only contact details: never another field."""
+    for field, decided in zip(
+        query.fields, evaluate(query, CATALOGUE).fields, strict=True
+    ):
+        for rule_id in decided.rule_ids:
+            kinds = CATALOGUE.rule(rule_id).conditions.field_kinds
+            assert kinds is None or field.kind in kinds, rule_id

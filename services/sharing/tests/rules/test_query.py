@@ -89,7 +89,7 @@ def changed(path: list[Any], value: Any) -> dict[str, Any]:
         pytest.param(
             ["holder_activity"],
             None,
-            r"^holder_activity: unknown",
+            r"^holder_activity: required$",
             id="missing holder activity",
         ),
         pytest.param(
