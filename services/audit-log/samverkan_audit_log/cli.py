@@ -23,9 +23,21 @@ if TYPE_CHECKING:
     from samverkan_audit_log.log_client import ClientFactory, LogReader
     from samverkan_audit_log.verify import Verdict
 
-__all__ = ["Progress", "add_verify_arguments", "main", "register", "run_verify"]
+__all__ = [
+    "UNPINNED_WARNING",
+    "Progress",
+    "add_verify_arguments",
+    "main",
+    "register",
+    "run_verify",
+]
 
 DEFAULT_ISSUER = "http://127.0.0.1:8002"
+UNPINNED_WARNING = (
+    "WARNING: the log key is not pinned (--log-key): it is taken from the server "
+    "being checked, so a server whose key was swapped and whose log was re-signed "
+    "would pass. Pin the verifier key published for this log.\n"
+)
 
 
 class Progress:
@@ -76,7 +88,9 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--log-key",
-        help="the pinned note verifier key (default: fetch /v1/log-key from the log)",
+        help="the pinned note verifier key, as published for this log (without it "
+        "the key is fetched from the server being checked: a warning, and no "
+        "protection against a swapped key and a re-signed log)",
     )
     parser.add_argument(
         "--trusted-log-key",
@@ -174,6 +188,8 @@ def _verify(
     from samverkan_audit_log.log_client import LogReader
     from samverkan_audit_log.verify import open_checkpoint, parse_log_key
 
+    if not args.log_key:
+        stderr.write(UNPINNED_WARNING)
     token = _token(_credentials(args), client_factory)
     with client_factory(args.url) as client:
         reader = LogReader(client, token)
@@ -219,22 +235,29 @@ def _check_entries(
     reader: "LogReader", current: "Checkpoint", verifier: "NoteVerifier", stderr: TextIO
 ) -> "Verdict":
     from samverkan_audit_log.log_client import Prefetch
-    from samverkan_audit_log.verify import LogVerifier
+    from samverkan_audit_log.verify import IndexCheck, LogVerifier
 
     log = LogVerifier(current)
     progress = Progress(current.tree_size, stderr)
-    batches = Prefetch(reader.batches() if current.tree_size else iter(()))
+    size = current.tree_size
+    batches = Prefetch(reader.batches() if size else iter(()))
+    # The look-up indexes arrive beside the entries, in the same order.
+    served = Prefetch(reader.indexes(size) if size else iter(()))
+    indexes = IndexCheck(served, size)
     try:
-        with _without_cycle_collector(), batches:
+        with _without_cycle_collector(), batches, served:
             # The next entries download while these are checked here.
             for batch in batches:
                 log.add_page(batch.items, exact=batch.exact)
+                indexes.add_page(batch.items)
                 progress.update(log.verified)
                 if log.complete:
                     break
+            verdict = log.finish(verifier.name)
+            indexes.finish()
     finally:
         progress.close()
-    return log.finish(verifier.name)
+    return verdict
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from enum import StrEnum
 
+import orjson
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -19,9 +20,16 @@ from samverkan_audit_log.models import EntryRecord
 from samverkan_audit_log.repository import EntryFilter, LogRepository
 from samverkan_audit_log.schemas import EntryItem
 
-__all__ = ["CSV_COLUMNS", "EXPORT_CHUNK", "ExportFormat", "export_lines"]
+__all__ = [
+    "CSV_COLUMNS",
+    "EXPORT_CHUNK",
+    "ExportFormat",
+    "export_lines",
+    "index_lines",
+]
 
 EXPORT_CHUNK = 500
+INDEX_CHUNK = 2000
 CSV_COLUMNS = (
     "index",
     "event",
@@ -84,6 +92,43 @@ def _pages(
             return
         yield records
         after = records[-1].entry_index
+
+
+def index_lines(
+    engine: Engine, below: int | None, *, chunk: int = INDEX_CHUNK
+) -> Iterator[bytes]:
+    """The look-up indexes as JSON Lines: per entry that has index rows,
+    ``{"index", "legal_basis", "subjects"}``, in index order.
+
+    What ``legal_basis=`` filters and subject look-ups read, served so that the
+    verifier can rebuild it from the leaves and compare (issue #16). A snapshot
+    of the entries below the tree size read at the start (or ``below``), read in
+    index ranges of ``chunk`` entries, one short database read each.
+    """
+    with Session(engine) as session:
+        end = LogRepository(session).tree_size()
+    if below is not None:
+        end = min(end, below)
+    for start in range(0, end, chunk):
+        with Session(engine) as session:
+            bases, subjects = LogRepository(session).indexed(
+                start, min(start + chunk, end)
+            )
+        lines = _index_json(bases, subjects)
+        if lines:
+            yield lines
+
+
+def _index_json(bases: list[tuple[int, str]], subjects: list[tuple[int, str]]) -> bytes:
+    grouped: dict[int, tuple[list[str], list[str]]] = {}
+    for position, rows in enumerate((bases, subjects)):
+        for index, value in rows:
+            grouped.setdefault(index, ([], []))[position].append(value)
+    return b"".join(
+        orjson.dumps({"index": index, "legal_basis": found[0], "subjects": found[1]})
+        + b"\n"
+        for index, found in sorted(grouped.items())
+    )
 
 
 def _jsonl_chunk(items: list[EntryItem]) -> str:

@@ -100,20 +100,35 @@ class LogReader:
         sends the next entries while these are checked. The export is a snapshot
         taken as it starts, so it covers at least the checkpoint read before.
         """
+        for lines, first in self._stream("/v1/export", {"format": "jsonl"}, "export"):
+            yield _batch(lines, first)
+
+    def indexes(self, below: int) -> Iterator[list[Any]]:
+        """The look-up indexes of the entries below ``below``, in index order, in
+        batches: ``{"index", "legal_basis", "subjects"}`` per entry that has any."""
+        for lines, first in self._stream(
+            "/v1/export/indexes", {"below": below}, "index export"
+        ):
+            yield _read_lines(lines, first, "index export")
+
+    def _stream(
+        self, path: str, params: Mapping[str, Any], what: str
+    ) -> Iterator[tuple[list[memoryview], int]]:
+        """The lines of a JSON Lines download, in batches, with the first's number."""
         with self._client.stream(
-            "GET", "/v1/export", params={"format": "jsonl"}, headers=self._headers
+            "GET", path, params=params, headers=self._headers
         ) as response:
             if response.is_error:
                 response.read()
-                _checked(response, "export")
+                _checked(response, what)
             line = 1
             try:
                 for lines in _batched_lines(response.iter_bytes(), _BATCH):
-                    yield _batch(lines, line)
+                    yield lines, line
                     line += len(lines)
             except httpx.HTTPError as error:
                 # Not "cannot reach": it was reached, and stopped sending.
-                raise FetchFailed(f"export: the download broke off: {error}") from None
+                raise FetchFailed(f"{what}: the download broke off: {error}") from None
 
     def consistency(self, first: int, second: int) -> list[bytes]:
         response = self._client.get(
@@ -185,13 +200,13 @@ def _batch(lines: list[memoryview], first: int) -> Batch:
     return Batch(items, lambda: _read_lines(lines, first))
 
 
-def _read_lines(lines: list[memoryview], first: int) -> list[Any]:
+def _read_lines(lines: list[memoryview], first: int, what: str = "export") -> list[Any]:
     items = []
     for number, line in enumerate(lines, first):
         try:
             items.append(json.loads(bytes(line)))
         except ValueError:
-            raise FetchFailed(f"export: line {number} is not JSON") from None
+            raise FetchFailed(f"{what}: line {number} is not JSON") from None
     return items
 
 

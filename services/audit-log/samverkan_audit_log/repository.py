@@ -270,6 +270,29 @@ class LogRepository:
             for number, leaf, hashed in rows:
                 yield int(number), bytes(leaf), bytes(hashed)
 
+    def indexed(
+        self, start: int, end: int
+    ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """The legal-basis and subject rows of the entries start <= index < end.
+
+        ``(entry_index, value)`` pairs in index order: what the look-ups read, for
+        the verifier to compare with what the leaves imply.
+        """
+        found = []
+        for table, column in (
+            (table_of(EntryLegalBasisRecord), "basis"),
+            (table_of(EntrySubjectRecord), "subject"),
+        ):
+            index = table.c.entry_index
+            statement = (
+                sa_select(index, table.c[column])
+                .where(index >= start, index < end)
+                .order_by(index)
+            )
+            rows = self._session.connection().execute(statement)
+            found.append([(int(number), str(value)) for number, value in rows])
+        return found[0], found[1]
+
     # --- tree nodes ----------------------------------------------------------
 
     def add_nodes(self, nodes: Iterable[StoredNode]) -> None:

@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,12 +15,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from samverkan_audit_log import log_client
-from samverkan_audit_log.cli import Progress, main
+from samverkan_audit_log.cli import UNPINNED_WARNING, Progress, main
 from samverkan_audit_log.log_client import FetchFailed, Prefetch
 from samverkan_audit_log.merkle import EMPTY_ROOT
 from samverkan_audit_log.service import AppendQueue
 from samverkan_audit_log.signer import LogSigner
 
+SUPPLIER = "556677-8899"
 LOG_URL = "http://audit.test"
 ISSUER_URL = "http://issuer.test"
 
@@ -51,7 +53,7 @@ def verify(app, issuer, monkeypatch):
         return TestClient(app, base_url=base_url)
 
     def run(*extra: str) -> tuple[int, str]:
-        out = io.StringIO()
+        out, err = io.StringIO(), io.StringIO()
         argv = [
             "--url",
             LOG_URL,
@@ -63,12 +65,13 @@ def verify(app, issuer, monkeypatch):
             "s3cret",
             *extra,
         ]
-        code = main(
-            argv, client_factory=client_factory, stdout=out, stderr=io.StringIO()
-        )
+        code = main(argv, client_factory=client_factory, stdout=out, stderr=err)
+        errors.append(err.getvalue())
         return code, out.getvalue()
 
+    errors: list[str] = []
     run.requests = requests  # type: ignore[attr-defined]
+    run.errors = errors  # type: ignore[attr-defined]
     return run
 
 
@@ -320,3 +323,88 @@ def test_verify_names_what_was_wrong_with_the_download(
         stderr=io.StringIO(),
     )
     assert (code, out.getvalue()) == (1, failure)
+
+
+def test_verify_warns_when_the_log_key_is_not_pinned(
+    client, appender, make_entry, verify, signer
+) -> None:
+    _append(client, appender, make_entry, range(2))
+    assert verify()[0] == 0
+    assert verify.errors[-1] == UNPINNED_WARNING
+    assert UNPINNED_WARNING.startswith("WARNING: the log key is not pinned (--log-key)")
+    assert verify("--log-key", signer.verifier_key)[0] == 0
+    assert verify.errors[-1] == ""
+
+
+# Switching a trigger off needs the file (SQLite) or the owner (PostgreSQL).
+def _without_trigger(backend: str, table: str, trigger: str) -> str:
+    if backend == "sqlite":
+        return f"DROP TRIGGER {trigger}"
+    return f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"
+
+
+class TestVerifyComparesTheLookUpIndexes:
+    """Issue #16: the indexes subject look-ups and legal_basis filters read."""
+
+    @pytest.fixture
+    def owner(self, database_url: str) -> Iterator[Any]:
+        engine = create_engine(database_url, poolclass=NullPool)
+        yield engine
+        engine.dispose()
+
+    def _tamper(
+        self, owner, backend: str, trigger: str, statement: str, **values: object
+    ) -> None:
+        table = "audit_entry_subjects"
+        with owner.begin() as connection:
+            connection.execute(text(_without_trigger(backend, table, trigger)))
+            connection.execute(text(statement), values)
+
+    def test_an_intact_index_verifies(
+        self, client, appender, make_entry, verify, signer
+    ) -> None:
+        _append(client, appender, make_entry, range(3))
+        entries = [make_entry(3, subjects=[], legal_basis=["a", "b", "a"])]
+        client.post("/v1/entries", json=entries[0], headers=appender)
+        code, output = verify("--log-key", signer.verifier_key)
+        assert (code, output.split(",")[0]) == (0, "OK: 4 entries")
+
+    def test_a_forged_subject_row_fails(
+        self, client, appender, make_entry, verify, signer, owner, backend, subject_of
+    ) -> None:
+        _append(client, appender, make_entry, range(3))
+        victim = subject_of("19121212-1212")
+        self._tamper(
+            owner,
+            backend,
+            "audit_entry_subjects_matches_entry",
+            "INSERT INTO audit_entry_subjects (subject, entry_index) "
+            "VALUES (:subject, 1)",
+            subject=victim,
+        )
+        code, output = verify("--log-key", signer.verifier_key)
+        assert (code, output) == (
+            1,
+            "FAIL: entry 1: the subject index does not match the leaf (index rows "
+            f"the leaf does not name: ['{victim}']; named but not indexed: []), "
+            "so look-ups answer wrongly\n",
+        )
+
+    def test_a_removed_subject_row_fails(
+        self, client, appender, make_entry, verify, signer, owner, backend, subject_of
+    ) -> None:
+        _append(client, appender, make_entry, range(3))
+        trigger = "audit_entry_subjects_"
+        trigger += "no_delete" if backend == "sqlite" else "append_only"
+        self._tamper(
+            owner,
+            backend,
+            trigger,
+            "DELETE FROM audit_entry_subjects WHERE entry_index = 2",
+        )
+        code, output = verify("--log-key", signer.verifier_key)
+        assert code == 1
+        assert output.startswith(
+            "FAIL: entry 2: the subject index does not match the leaf (index rows "
+            f"the leaf does not name: []; named but not indexed: ['{subject_of(SUPPLIER)}'])"
+        )

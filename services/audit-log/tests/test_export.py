@@ -94,3 +94,24 @@ def test_jsonl_lines_are_byte_for_byte_what_the_item_models_gave(app) -> None:
 def test_an_unknown_format_is_refused(client, reader) -> None:
     response = client.get("/v1/export", params={"format": "xml"}, headers=reader)
     assert response.status_code == 422
+
+
+@pytest.mark.usefixtures("logged")
+def test_the_index_export_is_what_the_look_ups_read(client, reader, subject_of) -> None:
+    response = client.get("/v1/export/indexes", headers=reader)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/jsonl; charset=utf-8"
+    lines = [json.loads(line) for line in response.content.splitlines()]
+    subjects = [subject_of("556677-8899")]
+    assert [{**line, "legal_basis": sorted(line["legal_basis"])} for line in lines] == [
+        {"index": 0, "legal_basis": ["osl-10-24"], "subjects": subjects},
+        {
+            "index": 1,
+            "legal_basis": ["lag-2025-170", "osl-10-24"],
+            "subjects": subjects,
+        },
+        {"index": 2, "legal_basis": ["osl-10-24"], "subjects": subjects},
+        {"index": 3, "legal_basis": ["osl-10-24"], "subjects": subjects},
+    ]
+    below = client.get("/v1/export/indexes", params={"below": 2}, headers=reader)
+    assert [json.loads(line)["index"] for line in below.content.splitlines()] == [0, 1]

@@ -9,7 +9,8 @@ from pydantic import AwareDatetime
 
 from samverkan_audit_log import listing
 from samverkan_audit_log.dependencies import AuditReader, EngineDep
-from samverkan_audit_log.export import ExportFormat, export_lines
+from samverkan_audit_log.export import ExportFormat, export_lines, index_lines
+from samverkan_audit_log.routes.entries import MAX_INDEX
 
 __all__ = ["router"]
 
@@ -49,4 +50,21 @@ def export(
         lines,
         media_type=export_format.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/export/indexes",
+    summary="The legal-basis and subject indexes the look-ups read, per entry",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/jsonl": {"schema": {"type": "string"}}}}},
+)
+def export_indexes(
+    caller: AuditReader,
+    engine: EngineDep,
+    below: Annotated[int | None, Query(ge=0, le=MAX_INDEX)] = None,
+) -> StreamingResponse:
+    """``samverkan audit verify`` rebuilds these from the leaves and compares."""
+    return StreamingResponse(
+        index_lines(engine, below), media_type=ExportFormat.JSONL.media_type
     )
