@@ -126,7 +126,7 @@ def test_alg_none_is_rejected(sharing: Any, token: str) -> None:
     header, payload, _ = token.split(".")
     kid = json.loads(base64.urlsafe_b64decode(header + "=="))["kid"]
     forged = f"{_b64({'alg': 'none', 'typ': 'at+jwt', 'kid': kid})}.{payload}."
-    _rejects(_validator(sharing, "tips"), forged, "signature or format")
+    _rejects(_validator(sharing, "tips"), forged, "algorithm is not one of")
 
 
 def test_hs256_signed_with_the_public_key_is_rejected(sharing: Any, token: str) -> None:
@@ -140,7 +140,7 @@ def test_hs256_signed_with_the_public_key_is_rejected(sharing: Any, token: str) 
         .encode({"alg": "HS256", "typ": "at+jwt", "kid": kid}, claims, public)
         .decode()
     )
-    _rejects(_validator(sharing, "tips"), forged, "signature or format")
+    _rejects(_validator(sharing, "tips"), forged, "algorithm is not one of")
 
 
 def test_unknown_kid_is_rejected_after_refreshing_the_keys(
