@@ -106,6 +106,14 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doc(args: argparse.Namespace) -> int:
+    from samverkan_sharing.rules import CATALOGUE
+    from samverkan_sharing.rules.catalogue_doc import catalogue_markdown
+
+    print(catalogue_markdown(CATALOGUE), end="")
+    return 0
+
+
 def _key_store(*, create: bool) -> "SigningKeyStore":
     from samverkan_sharing.oauth.keys import SigningKeyStore
     from samverkan_sharing.settings import SharingSettings
@@ -153,19 +161,33 @@ def _reencrypt(args: argparse.Namespace) -> int:
 def _replay(args: argparse.Namespace) -> int:
     from samverkan_sharing.disclosures.replay_source import stored_decisions
     from samverkan_sharing.disclosures.repository import DisclosureRepository
-    from samverkan_sharing.rules import InvalidCatalogue, catalogue_from_json, replay
+    from samverkan_sharing.rules import (
+        CATALOGUE,
+        InvalidCatalogue,
+        catalogue_from_json,
+        replay,
+    )
 
+    proposed = CATALOGUE
+    if args.catalogue:
+        try:
+            proposed = catalogue_from_json(Path(args.catalogue).read_text())
+        except (OSError, ValueError, InvalidCatalogue) as error:
+            print(f"error: --catalogue {args.catalogue}: {error}", file=sys.stderr)
+            return 2
     try:
-        proposed = catalogue_from_json(Path(args.catalogue).read_text())
-    except (OSError, ValueError, InvalidCatalogue) as error:
-        print(f"error: --catalogue {args.catalogue}: {error}", file=sys.stderr)
+        as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        print(f"error: --as-of {args.as_of!r} is not YYYY-MM-DD", file=sys.stderr)
         return 2
-    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    unreadable: list[str] = []
     with _session() as session:
         records = DisclosureRepository(session).all_decided()
-        changes = replay(stored_decisions(records), proposed, as_of)
+        changes = replay(stored_decisions(records, unreadable), proposed, as_of)
     for change in changes:
         print(json.dumps(change.to_dict(), ensure_ascii=False))
+    for problem in unreadable:
+        print(f"not replayed: {problem}", file=sys.stderr)
     print(
         f"{len(changes)} field outcome(s) would change across {len(records)} stored "
         f"decision(s) under catalogue {proposed.version}",
@@ -203,15 +225,24 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     rules = commands.add_parser("rules", help="the rule catalogue")
     rule_actions = rules.add_subparsers(dest="action", required=True)
     replay_parser = rule_actions.add_parser(
-        "replay", help="re-evaluate every stored decision against a proposed catalogue"
+        "replay",
+        help="re-evaluate every stored decision against the shipped catalogue (or a"
+        " proposed one) and list the field outcomes it would flip",
     )
-    replay_parser.add_argument("--catalogue", required=True, help="catalogue JSON file")
+    replay_parser.add_argument(
+        "--catalogue", help="a proposed catalogue JSON file (default: the shipped one)"
+    )
     replay_parser.add_argument("--as-of", help="re-date every query (YYYY-MM-DD)")
     replay_parser.set_defaults(handler=_replay)
     export = rule_actions.add_parser(
         "export", help="print the shipped catalogue as JSON"
     )
     export.set_defaults(handler=_export)
+    rule_actions.add_parser(
+        "doc",
+        help="print the catalogue as Markdown: every rule with its SFS text and what"
+        " was verified (docs/rules.md)",
+    ).set_defaults(handler=_doc)
 
     disclosures = commands.add_parser("disclosures", help="stored disclosures")
     disclosure_actions = disclosures.add_subparsers(dest="action", required=True)

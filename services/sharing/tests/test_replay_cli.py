@@ -55,6 +55,70 @@ def test_replay_with_the_shipped_catalogue_changes_nothing(
     assert capsys.readouterr().out == ""
 
 
+def _as_if_stored_by_an_older_catalogue(sharing: Any, category: str) -> str:
+    """Rewrite a stored decision as catalogue 2026-01-01.2 took it: the reporter's
+    identity released under OSL 10:23, which today's catalogue holds for a person."""
+    from sqlalchemy.orm.attributes import flag_modified
+    from sqlmodel import Session, select
+
+    from samverkan_sharing.disclosures.models import DisclosureRecord
+
+    with Session(sharing.client.app.state.engine) as session:
+        record = session.exec(select(DisclosureRecord)).one()
+        for part in record.query["parts"]:
+            for field in part["query"]["fields"]:
+                field["category"] = category
+        record.decision = {**record.decision, "catalogue_version": "2026-01-01.2"}
+        flag_modified(record, "query")
+        session.add(record)
+        session.commit()
+        return record.id
+
+
+def test_replay_with_no_catalogue_lists_what_the_shipped_one_flips(
+    sharing: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue #15: after the corrections, `samverkan rules replay` lists the stored
+    decisions they flip, naming the catalogue each was taken under."""
+    _request(sharing, GROVT_BEDRAGERI, fields=["persons"])
+    decision_id = _as_if_stored_by_an_older_catalogue(sharing, "tipster_social")
+    monkeypatch.setenv("SHARING_DATABASE_URL", sharing.settings.effective_database_url)
+
+    assert main(["rules", "replay"]) == 0
+
+    out, err = capsys.readouterr()
+    (change,) = [json.loads(line) for line in out.splitlines()]
+    assert change == {
+        "decision_id": decision_id,
+        "field": "persons",
+        "old_outcome": "release",
+        "new_outcome": "needs_assessment",
+        "old_basis": ["OSL 10:23"],
+        "new_basis": ["OSL 10:23", "OSL 10:15 a"],
+        "old_catalogue": "2026-01-01.2",
+        "new_catalogue": CATALOGUE.version,
+    }
+    assert f"under catalogue {CATALOGUE.version}" in err
+
+
+def test_a_stored_query_today_s_engine_refuses_is_named_not_replayed(
+    sharing: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _request(sharing, GROVT_BEDRAGERI, fields=["persons"])
+    decision_id = _as_if_stored_by_an_older_catalogue(sharing, "no_such_category")
+    monkeypatch.setenv("SHARING_DATABASE_URL", sharing.settings.effective_database_url)
+
+    assert main(["rules", "replay"]) == 0
+
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"not replayed: {decision_id}: fields[0].category: unknown value" in err
+
+
 def test_invalid_catalogue_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -98,7 +98,7 @@ _BBL_6 = Rule(
     standard=Standard.DUTY_TRIGGER,
     judgement="'om det kan misstänkas att brott enligt denna lag har begåtts'",
     sfs="SFS 2019:652",
-    url=statute_url("2007:612"),
+    url=statute_url("2007:612", "SFS 2019:652"),
     verified="the wording as quoted in Försäkringskassan's vägledning 2004:1 ('kommuner"
     " och arbetslöshetskassor ska göra anmälan till Polismyndigheten'); the SFS text"
     " was not read",
@@ -137,7 +137,7 @@ _OTHER_LAWS = (
         " 'det finns särskilda skäl'",
         relevance="about the circumstances behind the assumption (4 §)",
         sfs="SFS 2019:653",
-        url=statute_url("2008:206"),
+        url=statute_url("2008:206", "SFS 2019:653"),
         verified="3 § as worded by SFS 2019:653 read; kommuner notify since 2020-01-01"
         " (SFS 2019:653, prop. 2018/19:132). Later changes to 2 § (SFS 2023:459,"
         " 2025:1271) concern other notifiers",

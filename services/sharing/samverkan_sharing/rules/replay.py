@@ -26,6 +26,8 @@ class Change:
     new_outcome: str
     old_basis: tuple[str, ...]
     new_basis: tuple[str, ...]
+    old_catalogue: str = ""
+    new_catalogue: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form for the lawyer's replay report."""
@@ -36,6 +38,8 @@ class Change:
             "new_outcome": self.new_outcome,
             "old_basis": list(self.old_basis),
             "new_basis": list(self.new_basis),
+            "old_catalogue": self.old_catalogue,
+            "new_catalogue": self.new_catalogue,
         }
 
 
@@ -44,7 +48,10 @@ def _stored_fields(decision: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
 
 
 def _change(
-    decision_id: str, old: Mapping[str, Any] | None, new: FieldDecision
+    decision_id: str,
+    old: Mapping[str, Any] | None,
+    new: FieldDecision,
+    versions: tuple[str, str],
 ) -> Change:
     return Change(
         decision_id=decision_id,
@@ -53,6 +60,8 @@ def _change(
         new_outcome=new.outcome.value,
         old_basis=() if old is None else tuple(old.get("legal_basis", ())),
         new_basis=new.legal_basis,
+        old_catalogue=versions[0],
+        new_catalogue=versions[1],
     )
 
 
@@ -78,8 +87,9 @@ def replay(
     for decision_id, query, old_decision in stored:
         dated = query if as_of is None else replace(query, as_of=as_of)
         old_fields = _stored_fields(old_decision)
+        versions = (str(old_decision.get("catalogue_version", "")), catalogue.version)
         for new in evaluate(dated, catalogue).fields:
-            change = _change(decision_id, old_fields.get(new.name), new)
+            change = _change(decision_id, old_fields.get(new.name), new, versions)
             if _differs(change, include_basis=include_basis_changes):
                 changes.append(change)
     return changes

@@ -4,6 +4,7 @@ import dataclasses
 import itertools
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from samverkan_sharing.rules import (
     describe,
     validate_catalogue,
 )
+from samverkan_sharing.rules.catalogue_doc import catalogue_markdown
 from samverkan_sharing.rules.provisions import Provision, parse_provisions, parse_spec
 
 RULE_10_23 = CATALOGUE.rule("osl-10-23-2025")
@@ -288,3 +290,12 @@ def test_explicit_secrecy_is_parsed() -> None:
     assert parse_provisions("OSL 26:1, 21:3") == (Provision(21, 3), Provision(26, 1))
     assert parse_provisions("none") == ()
     assert parse_provisions("OSL 32:3 b") == (Provision(32, 3, "b"),)
+
+
+def test_the_catalogue_document_in_the_repository_is_the_catalogue() -> None:
+    """docs/rules.md lists every rule with its source; regenerate it with
+    `samverkan rules doc > docs/rules.md` when the catalogue changes."""
+    document = Path(__file__).parents[4] / "docs" / "rules.md"
+    assert document.read_text(encoding="utf-8") == catalogue_markdown(CATALOGUE)
+    for rule in CATALOGUE.rules:
+        assert f"**{rule.id}**" in document.read_text(encoding="utf-8")
