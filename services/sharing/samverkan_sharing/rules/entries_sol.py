@@ -79,6 +79,8 @@ _LEX_SARAH_JUDGEMENT = (
     "'ett allvarligt missförhållande eller en påtaglig risk för ett allvarligt"
     " missförhållande' in the nämnd's own activity"
 )
+# A duty lifts secrecy only as far as it reaches: only what the report itself needs.
+_REPORT_NEEDS = "that the report itself needs (a duty reaches no further)"
 _CHILD_AT_RISK_JUDGEMENT = (
     "whether the municipality 'i sin verksamhet får kännedom om eller misstänker att"
     " ett barn far illa', and whether its activity is one the duty names"
@@ -177,6 +179,7 @@ _SOL_2001_RULES = (
         conditions=_LEX_SARAH,
         standard=Standard.DUTY_TRIGGER,
         judgement=_LEX_SARAH_JUDGEMENT,
+        relevance=_REPORT_NEEDS,
         sfs="SFS 2012:944",
         url=statute_url(_SOL_2001),
         verified="SFS 2012:944 read: 'Anmälan ska göras av 1. socialnämnden, 2. den som"
@@ -198,6 +201,7 @@ _SOL_2001_RULES = (
         conditions=_CHILD_REPORT,
         standard=Standard.DUTY_TRIGGER,
         judgement=_CHILD_AT_RISK_JUDGEMENT,
+        relevance=_REPORT_NEEDS,
         sfs="SFS 2001:453",
         url=statute_url(_SOL_2001),
         verified="only the wording of SFS 2015:982 read",
@@ -217,6 +221,7 @@ _SOL_2001_RULES = (
         conditions=_CHILD_REPORT,
         standard=Standard.DUTY_TRIGGER,
         judgement=_CHILD_AT_RISK_JUDGEMENT,
+        relevance=_REPORT_NEEDS,
         sfs="SFS 2015:982",
         url=statute_url(_SOL_2001),
         verified="SFS 2015:982 read: '1. myndigheter vars verksamhet berör barn och unga'",
@@ -290,6 +295,7 @@ _SOL_2025_RULES = (
         conditions=_LEX_SARAH,
         standard=Standard.DUTY_TRIGGER,
         judgement=_LEX_SARAH_JUDGEMENT,
+        relevance=_REPORT_NEEDS,
         sfs="SFS 2025:400",
         url=statute_url(_SOL_2025),
         verified=_READ_2025 + ": 'Anmälan ska göras av 1. socialnämnden, 2. den som"
@@ -338,6 +344,7 @@ _SOL_2025_RULES = (
         judgement="'finns anledning att anta att en verksamhet bedrivs utan sådant"
         " tillstånd som krävs', 'kan ifrågasättas om en tillståndshavare är lämplig' or"
         " 'uppmärksammas allvarliga brister i en verksamhet där tillstånd krävs'",
+        relevance=_REPORT_NEEDS,
         sfs="SFS 2025:1299",
         url=statute_url(_SOL_2025, "SFS 2025:1299"),
         verified="SFS 2025:1299 wording read in the consolidated SoL 2025:400",
@@ -358,6 +365,7 @@ _SOL_2025_RULES = (
         conditions=_CHILD_REPORT,
         standard=Standard.DUTY_TRIGGER,
         judgement=_CHILD_AT_RISK_JUDGEMENT,
+        relevance=_REPORT_NEEDS,
         sfs="SFS 2025:400",
         url=statute_url(_SOL_2025),
         verified=_READ_2025 + ": '2. andra myndigheter vars verksamhet berör barn och"
@@ -376,6 +384,7 @@ _SOL_2025_RULES = (
         conditions=_CHILD_REPORT,
         standard=Standard.DUTY_TRIGGER,
         judgement=_CHILD_AT_RISK_JUDGEMENT,
+        relevance=_REPORT_NEEDS,
         sfs="SFS 2025:1501",
         url=statute_url(_SOL_2025, "SFS 2025:1501"),
         verified="SFS 2025:1501 wording read: 22 named kinds of obliged bodies, '21."

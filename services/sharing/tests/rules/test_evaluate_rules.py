@@ -1059,7 +1059,10 @@ class TestOpenQuestions:
             ),
             CATALOGUE,
         )
-        assert decision.flags == ("fol_32_c_in_force_date_unverified",)
+        assert decision.flags == (
+            "fol_32_c_in_force_date_unverified",
+            "relevance_to_check",
+        )
 
     def test_social_data_at_a_procurement_unit_flags_26_1_reach(self) -> None:
         decision = evaluate(

@@ -6,10 +6,12 @@ from typing import Any
 import pytest
 
 from samverkan_sharing.rules import (
+    CATALOGUE,
     Category,
     InvalidQuery,
     PurposeCode,
     Recipient,
+    evaluate,
     query_from_contract_dict,
 )
 
@@ -146,6 +148,39 @@ def changed(path: list[Any], value: Any) -> dict[str, Any]:
         pytest.param(
             ["surprise"], 1, r"^body\.surprise: unknown field", id="unknown key"
         ),
+        pytest.param(
+            ["as_of"],
+            "2009-06-29",
+            r"^as_of: 2009-06-29 is before OSL \(2009:400\) came into force on"
+            r" 2009-06-30; sekretesslagen \(1980:100\) that applied then is out of scope$",
+            id="OSL 2009:400 – a day before it came into force",
+        ),
+        pytest.param(
+            ["purpose", "offence", "reference"],
+            "9:3",
+            r"^purpose\.offence\.reference: not an offence reference: '9:3'; use 'BrB"
+            r" <chapter>:<section>'",
+            id="an offence reference without its law",
+        ),
+        pytest.param(
+            ["purpose", "offence", "reference"],
+            "BrB",
+            r"^purpose\.offence\.reference: not an offence reference",
+            id="BrB without a chapter cannot meet OSL 10:21's chapter test",
+        ),
+        pytest.param(
+            ["fields", 0, "kind"],
+            "address",
+            r"^fields\[0\]\.kind: unknown value 'address'; one of whereabouts,"
+            r" contact_details$",
+            id="unknown field kind",
+        ),
+        pytest.param(
+            ["fields"],
+            [{"name": f"f{i}", "category": "supplier_company"} for i in range(201)],
+            r"^fields: at most 200 fields in one request$",
+            id="more fields than a real request has",
+        ),
     ],
 )
 def test_invalid_input_names_the_field(
@@ -157,3 +192,32 @@ def test_invalid_input_names_the_field(
 
 def test_invalid_query_is_a_value_error() -> None:
     assert issubclass(InvalidQuery, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("written", "normal"),
+    [
+        pytest.param("BrB 4 kap.", "BrB 4", id="a chapter of brottsbalken"),
+        pytest.param("brottsbalken 4 kap. 7 §", "BrB 4:7", id="chapter and section"),
+        pytest.param("BrB 9 kap 3§", "BrB 9:3", id="spacing and a missing full stop"),
+        pytest.param(
+            "Bidragsbrottslag (2007:612) 3 §", "Lag 2007:612 3 §", id="by SFS"
+        ),
+        pytest.param("SFS 2014:307 5 §", "Lag 2014:307 5 §", id="penningtvätt by SFS"),
+    ],
+)
+def test_offence_references_are_normalised(written: str, normal: str) -> None:
+    query = query_from_contract_dict(
+        changed(["purpose", "offence", "reference"], written)
+    )
+    assert query.purpose is not None
+    assert query.purpose.offence is not None
+    assert query.purpose.offence.reference == normal
+
+
+def test_a_chapter_reference_meets_the_10_21_chapter_test() -> None:
+    """OSL 10:21 covers crimes in BrB 3, 4 or 6 kap.: 'BrB 4 kap.' is such a crime."""
+    body = changed(["purpose", "offence", "reference"], "BrB 4 kap.")
+    body = {**body, "as_of": "2026-01-10", "victim_under_18": True}
+    decision = evaluate(query_from_contract_dict(body), CATALOGUE)
+    assert decision.fields[0].legal_basis == ("OSL 10:21",)

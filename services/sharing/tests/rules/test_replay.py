@@ -66,6 +66,8 @@ def test_redating_to_after_2025_04_01_releases_under_new_10_23() -> None:
             new_outcome="release",
             old_basis=(),
             new_basis=("OSL 10:23",),
+            old_catalogue=CATALOGUE.version,
+            new_catalogue=CATALOGUE.version,
         )
     ]
     assert changes[0].to_dict() == {
@@ -75,6 +77,8 @@ def test_redating_to_after_2025_04_01_releases_under_new_10_23() -> None:
         "new_outcome": "release",
         "old_basis": [],
         "new_basis": ["OSL 10:23"],
+        "old_catalogue": CATALOGUE.version,
+        "new_catalogue": CATALOGUE.version,
     }
 
 
