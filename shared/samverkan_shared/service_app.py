@@ -27,6 +27,7 @@ from samverkan_shared.settings import ServiceSettings
 __all__ = ["build_app"]
 
 _BODY_METHODS = {"post", "put", "patch"}
+_FASTAPI_VALIDATION_ERROR = {"$ref": "#/components/schemas/HTTPValidationError"}
 
 
 @asynccontextmanager
@@ -164,7 +165,16 @@ def _document_operation(method: str, operation: dict[str, Any]) -> None:
     for status, response in problem_responses(*sorted(statuses)).items():
         responses.setdefault(str(status), response)
     for status, response in responses.items():
-        if status.isdigit() and int(status) >= 400:
+        if status.isdigit() and int(status) >= 400 and not _own_format(response):
             response["content"] = {
                 PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
             }
+
+
+def _own_format(response: dict[str, Any]) -> bool:
+    """Whether the route documented another error format on purpose (an OAuth
+    endpoint's RFC 6749 JSON); FastAPI's own validation error is not one of those."""
+    content = response.get("content") or {}
+    return bool(content) and all(
+        media.get("schema") != _FASTAPI_VALIDATION_ERROR for media in content.values()
+    )

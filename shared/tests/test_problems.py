@@ -38,7 +38,15 @@ def _app(tmp_path: Path) -> FastAPI:
     def boom() -> None:
         raise RuntimeError("secret internals 19121212-1212")
 
+    @app.post("/oauth-like", responses={400: {"description": "own", "content": OWN}})
+    def oauth_like(body: Body) -> None:
+        return None
+
     return app
+
+
+# An error format a route documents on purpose (as OAuth's RFC 6749 JSON).
+OWN = {"application/json": {"schema": {"type": "object", "required": ["error"]}}}
 
 
 @pytest.fixture
@@ -136,6 +144,17 @@ def test_openapi_documents_errors_as_problems(client: TestClient) -> None:
     assert set(responses) >= {"200", "413", "422", "500"}
     assert list(responses["422"]["content"]) == ["application/problem+json"]
     assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+def test_openapi_keeps_an_error_format_a_route_documents_itself(
+    client: TestClient,
+) -> None:
+    responses = client.get("/openapi.json").json()["paths"]["/oauth-like"]["post"][
+        "responses"
+    ]
+    assert responses["400"]["content"] == OWN
+    assert list(responses["422"]["content"]) == ["application/problem+json"]
+    assert list(responses["500"]["content"]) == ["application/problem+json"]
 
 
 def test_request_id_is_returned_and_reused(client: TestClient) -> None:

@@ -1,6 +1,7 @@
 """What every contract test asks of every response (issue: no 5xx, schema, problem+json)."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -30,8 +31,20 @@ EXAMPLES = settings(
 )
 
 
+# The authorization server's endpoints answer errors in OAuth's own format.
+OAUTH_ENDPOINTS = frozenset({"/oauth/token", "/oauth/introspect", "/oauth/revoke"})
+
+
 def assert_problem_errors(response: Any) -> None:
-    """Every error answer is application/problem+json with a helpful detail."""
+    """Every error answer is application/problem+json with a helpful detail; the
+    OAuth endpoints' are RFC 6749 §5.2 application/json with error and description."""
+    path = urlsplit(response.request.url).path
+    if response.status_code in {400, 401} and path in OAUTH_ENDPOINTS:
+        assert response.headers["content-type"][0] == "application/json"
+        body = response.json()
+        assert body["error"]
+        assert body["error_description"]
+        return
     if response.status_code >= 400:
         assert response.headers["content-type"][0].startswith(
             "application/problem+json"

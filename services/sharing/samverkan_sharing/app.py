@@ -13,6 +13,7 @@ from samverkan_shared.http import make_client
 from samverkan_shared.service_app import build_app
 from samverkan_sharing.disclosures.metrics import DisclosureMetrics
 from samverkan_sharing.oauth import routes as oauth_routes
+from samverkan_sharing.oauth.errors import install_oauth_error_handler
 from samverkan_sharing.oauth.keys import SigningKeyStore
 from samverkan_sharing.oauth.repository import RevocationRepository
 from samverkan_sharing.oauth.service import TokenIssuer
@@ -108,6 +109,7 @@ def create_app(
     app.state.disclosure_metrics = DisclosureMetrics(app.state.metrics.registry)
     validate_catalogue(catalogue.rules)
     app.state.catalogue = catalogue
+    install_oauth_error_handler(app)
     for module in (oauth_routes, rules, disclosures, notifications):
         app.include_router(module.router)
     return app

@@ -73,22 +73,26 @@ class TestClientSecretBasic:
             auth=(client_id, "nope"),
         )
         assert response.status_code == 401
-        assert response.headers["content-type"] == "application/problem+json"
-        assert response.headers["www-authenticate"].startswith("Basic")
-        body = response.json()
-        assert body["error"] == "invalid_client"
-        assert body["status"] == 401
-        assert (
-            body["detail"]
-            == body["error_description"]
-            == "Unknown client or wrong secret."
+        assert response.headers["content-type"] == "application/json"
+        assert response.headers["www-authenticate"] == (
+            'Basic realm="samverkan", charset="UTF-8"'
         )
+        assert response.headers["cache-control"] == "no-store"
+        assert response.json() == {
+            "error": "invalid_client",
+            "error_description": "Unknown client or wrong secret.",
+        }
 
-    def test_no_client_authentication_is_invalid_client(self, sharing: Any) -> None:
+    def test_no_client_authentication_is_invalid_client_without_a_challenge(
+        self, sharing: Any
+    ) -> None:
+        """RFC 6749 §5.2: 401 and its challenge only for a client that used Basic."""
         response = sharing.client.post(
             "/oauth/token", data={"grant_type": "client_credentials"}
         )
-        assert response.status_code == 401
+        assert response.status_code == 400
+        assert response.headers["content-type"] == "application/json"
+        assert "www-authenticate" not in response.headers
         assert response.json()["error"] == "invalid_client"
 
     def test_revoked_client_gets_no_token(self, sharing: Any) -> None:
@@ -133,7 +137,8 @@ def test_token_errors_follow_rfc_6749(
     response = sharing.client.post("/oauth/token", data=data, auth=(client_id, secret))
     assert response.status_code == status
     assert response.json()["error"] == error
-    assert response.headers["content-type"] == "application/problem+json"
+    assert set(response.json()) == {"error", "error_description"}
+    assert response.headers["content-type"] == "application/json"
 
 
 def test_json_body_is_invalid_request(sharing: Any) -> None:
@@ -153,7 +158,7 @@ def test_repeated_parameter_is_invalid_request(sharing: Any) -> None:
         auth=(client_id, secret),
     )
     assert response.json()["error"] == "invalid_request"
-    assert "grant_type" in response.json()["detail"]
+    assert "grant_type" in response.json()["error_description"]
 
 
 def _keypair() -> tuple[Any, dict[str, Any]]:
@@ -221,7 +226,7 @@ class TestPrivateKeyJwt:
         assertion = _assertion(key, client_id)
         assert _post_assertion(sharing, assertion).status_code == 200
         replay = _post_assertion(sharing, assertion)
-        assert replay.status_code == 401
+        assert replay.status_code == 400
         assert (
             replay.json()["error_description"]
             == "This client assertion was already used (jti)."
@@ -231,9 +236,10 @@ class TestPrivateKeyJwt:
         client_id, _ = self._partner(sharing)
         foreign, _ = _keypair()
         response = _post_assertion(sharing, _assertion(foreign, client_id))
-        assert response.status_code == 401
+        assert response.status_code == 400
+        assert "www-authenticate" not in response.headers
         assert response.json()["error"] == "invalid_client"
-        assert "signature" in response.json()["detail"]
+        assert "signature" in response.json()["error_description"]
 
     @pytest.mark.parametrize(
         ("changes", "reason"),
@@ -255,12 +261,13 @@ class TestPrivateKeyJwt:
     ) -> None:
         client_id, key = self._partner(sharing)
         response = _post_assertion(sharing, _assertion(key, client_id, **changes))
-        assert response.status_code == 401
-        assert reason in response.json()["detail"]
+        assert response.status_code == 400
+        assert reason in response.json()["error_description"]
 
     def test_garbage_assertion_is_invalid_client_not_500(self, sharing: Any) -> None:
         response = _post_assertion(sharing, "not.a.jwt")
-        assert response.status_code == 401
+        assert response.status_code == 400
+        assert response.json()["error"] == "invalid_client"
 
 
 def test_metadata_names_the_endpoints(sharing: Any) -> None:

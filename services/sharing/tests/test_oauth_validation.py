@@ -272,7 +272,7 @@ class TestRevocation:
         self, sharing: Any, token: str
     ) -> None:
         response = sharing.client.post("/oauth/introspect", data={"token": token})
-        assert response.status_code == 401
+        assert response.status_code == 400
         assert response.json()["error"] == "invalid_client"
 
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 
 from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.jose.errors import JoseError
@@ -59,24 +59,24 @@ def _by_secret(authorization: str, clients: ClientRepository) -> ClientRecord:
     try:
         decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
         raw_id, _, raw_secret = decoded.partition(":")
+        # RFC 6749 §2.3.1: id and secret are form-urlencoded (application/
+        # x-www-form-urlencoded, so '+' is a space) before base64.
+        client_id = unquote_plus(raw_id, errors="strict")
+        secret = unquote_plus(raw_secret, errors="strict")
     except (binascii.Error, UnicodeDecodeError):
         raise OAuthError(
             "invalid_client",
-            "The Basic credentials are not valid base64.",
-            basic_auth=True,
+            "The Basic credentials are not form-urlencoded UTF-8 in base64.",
         ) from None
-    # RFC 6749 §2.3.1: id and secret are form-urlencoded before base64.
-    client = clients.get(unquote(raw_id))
+    client = clients.get(client_id)
     failed = (
         client is None
         or client.auth_method != "client_secret_basic"
         or client.secret_hash is None
-        or not verify_secret(unquote(raw_secret), client.secret_hash)
+        or not verify_secret(secret, client.secret_hash)
     )
     if failed or client is None:
-        raise OAuthError(
-            "invalid_client", "Unknown client or wrong secret.", basic_auth=True
-        )
+        raise OAuthError("invalid_client", "Unknown client or wrong secret.")
     return _active(client)
 
 

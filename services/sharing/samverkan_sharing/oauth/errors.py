@@ -1,36 +1,81 @@
-"""OAuth 2.0 error responses (RFC 6749 §5.2), rendered as RFC 9457 problems."""
+"""OAuth 2.0 error responses (RFC 6749 §5.2): ``application/json`` with ``error`` and
+``error_description``.
 
-from samverkan_shared.problems import Problem
+The authorization server's endpoints (token, introspection, revocation) answer in
+OAuth's own error format, which every OAuth client library parses; the rest of the
+suite answers RFC 9457 problems. This module is the one place that renders it.
+"""
 
-__all__ = ["OAuthError"]
+from typing import Any
 
-_TITLES = {
-    "invalid_request": "The token request is malformed",
-    "invalid_client": "Client authentication failed",
-    "invalid_grant": "The grant is invalid",
-    "unauthorized_client": "The client may not use this grant",
-    "unsupported_grant_type": "The grant type is not supported",
-    "invalid_scope": "The requested scope is not allowed",
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+__all__ = ["OAuthError", "install_oauth_error_handler", "oauth_error_responses"]
+
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# RFC 7617: the realm, and that credentials are UTF-8 (then form-urlencoded, RFC 6749).
+_BASIC_CHALLENGE = 'Basic realm="samverkan", charset="UTF-8"'
+
+
+class OAuthError(Exception):
+    """An RFC 6749 §5.2 error: `error` is the registered code, `description` says why."""
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+
+    def response(self, *, used_basic: bool) -> JSONResponse:
+        """400, or 401 with a Basic challenge for failed HTTP Basic client credentials.
+
+        RFC 6749 §5.2: a client that authenticated in the Authorization header gets
+        401 with the challenge of the scheme it used. Any other failed client
+        authentication (no credentials, a bad client assertion) is a 400: a 401
+        would need a challenge (RFC 9110 §15.5.2) for a scheme the client did not use.
+        """
+        headers = dict(_NO_STORE)
+        status = 400
+        if self.error == "invalid_client" and used_basic:
+            status = 401
+            headers["WWW-Authenticate"] = _BASIC_CHALLENGE
+        body = {"error": self.error, "error_description": self.description}
+        return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _used_basic(request: Request) -> bool:
+    scheme, _, _ = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "basic"
+
+
+def install_oauth_error_handler(app: FastAPI) -> None:
+    """Render `OAuthError` as RFC 6749 §5.2 JSON wherever it is raised."""
+
+    @app.exception_handler(OAuthError)
+    async def _oauth_error(request: Request, exc: OAuthError) -> JSONResponse:
+        return exc.response(used_basic=_used_basic(request))
+
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string"},
+        "error_description": {"type": "string"},
+    },
 }
 
 
-class OAuthError(Problem):
-    """A problem body that also carries RFC 6749's `error` and `error_description`,
-    so standard OAuth clients and problem+json readers both understand it."""
-
-    def __init__(
-        self, error: str, description: str, *, basic_auth: bool = False
-    ) -> None:
-        status = 401 if error == "invalid_client" else 400
-        headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-        if error == "invalid_client":
-            scheme = "Basic" if basic_auth else "Bearer"
-            headers["WWW-Authenticate"] = f'{scheme} realm="samverkan", error="{error}"'
-        super().__init__(
-            description,
-            status=status,
-            title=_TITLES.get(error, "OAuth error"),
-            headers=headers,
-            error=error,
-            error_description=description,
-        )
+def oauth_error_responses() -> dict[int | str, dict[str, Any]]:
+    """`responses=` for an OAuth endpoint: 400 and 401 as RFC 6749 §5.2 JSON."""
+    descriptions = {
+        400: "OAuth error (RFC 6749 §5.2), also a failed client assertion",
+        401: "invalid_client after HTTP Basic client authentication",
+    }
+    return {
+        status: {
+            "description": description,
+            "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+        }
+        for status, description in descriptions.items()
+    }

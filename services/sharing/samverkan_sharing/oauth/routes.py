@@ -11,10 +11,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from samverkan_shared.auth import SCOPE_DESCRIPTIONS
+from samverkan_shared.auth import ALLOWED_ALGORITHMS, SCOPE_DESCRIPTIONS
 from samverkan_shared.db import session_for_request, write_session_for_request
-from samverkan_shared.problems import problem_responses
-from samverkan_sharing.oauth.errors import OAuthError
+from samverkan_sharing.oauth.errors import OAuthError, oauth_error_responses
 from samverkan_sharing.oauth.models import ClientRecord
 from samverkan_sharing.oauth.repository import RevocationRepository
 from samverkan_sharing.oauth.service import TokenIssuer
@@ -118,20 +117,22 @@ def metadata(request: Request) -> dict[str, Any]:
             "client_secret_basic",
             "private_key_jwt",
         ],
-        "token_endpoint_auth_signing_alg_values_supported": [
-            "ES256",
-            "EdDSA",
-            "RS256",
-            "PS256",
-        ],
+        "token_endpoint_auth_signing_alg_values_supported": list(ALLOWED_ALGORITHMS),
+        # RFC 8414 §2: each endpoint that takes private_key_jwt names its algorithms.
         "introspection_endpoint_auth_methods_supported": [
             "client_secret_basic",
             "private_key_jwt",
         ],
+        "introspection_endpoint_auth_signing_alg_values_supported": list(
+            ALLOWED_ALGORITHMS
+        ),
         "revocation_endpoint_auth_methods_supported": [
             "client_secret_basic",
             "private_key_jwt",
         ],
+        "revocation_endpoint_auth_signing_alg_values_supported": list(
+            ALLOWED_ALGORITHMS
+        ),
         "scopes_supported": sorted(SCOPE_DESCRIPTIONS),
         "response_types_supported": [],
     }
@@ -145,7 +146,7 @@ def jwks(request: Request) -> dict[str, Any]:
 @router.post(
     "/oauth/token",
     summary="Client credentials grant (RFC 6749 §4.4)",
-    responses=problem_responses(400, 401),
+    responses=oauth_error_responses(),
     openapi_extra=_form_body(
         {
             "grant_type": {"type": "string"},
@@ -168,7 +169,7 @@ async def token(
 @router.post(
     "/oauth/introspect",
     summary="Token introspection (RFC 7662)",
-    responses=problem_responses(400, 401),
+    responses=oauth_error_responses(),
     openapi_extra=_TOKEN_FORM,
 )
 async def introspect(
@@ -184,7 +185,7 @@ async def introspect(
 @router.post(
     "/oauth/revoke",
     summary="Token revocation (RFC 7009)",
-    responses=problem_responses(400, 401),
+    responses=oauth_error_responses(),
     openapi_extra=_TOKEN_FORM,
 )
 async def revoke(
@@ -214,8 +215,8 @@ def _introspect(
     authorization: str | None,
     form: Mapping[str, str],
 ) -> dict[str, Any]:
-    _, token = _authenticated_token(issuer, session, authorization, form)
-    return issuer.introspect(session, token)
+    client, token = _authenticated_token(issuer, session, authorization, form)
+    return issuer.introspect(session, client, token)
 
 
 def _revoke(

@@ -40,6 +40,7 @@ class _AccessTokenJwt(JsonWebToken):  # type: ignore[misc]  # authlib is untyped
 
 __all__ = [
     "CLIENT_KINDS",
+    "RESOURCE_SERVER_KIND",
     "InvalidClient",
     "IssuedToken",
     "TokenIssuer",
@@ -48,6 +49,8 @@ __all__ = [
 ]
 
 CLIENT_KINDS = ("municipality", "partner", "compliance", "service")
+RESOURCE_SERVER_KIND = "service"
+"""The kind of the suite's own services' clients: they may introspect any token."""
 
 
 class InvalidClient(ValueError):
@@ -145,22 +148,43 @@ class TokenIssuer:
             return None
         return dict(claims)
 
-    def introspect(self, session: Session, token: str) -> dict[str, Any]:
-        """RFC 7662 §2.2: active only if signed here, unexpired, unrevoked, client active."""
+    def introspect(
+        self, session: Session, client: ClientRecord, token: str
+    ) -> dict[str, Any]:
+        """RFC 7662 §2.2: active only if signed here, unexpired, unrevoked, client active.
+
+        RFC 7662 §4: a resource server of the suite (a client of kind "service") may
+        introspect any token; any other client learns about its own tokens only, and
+        ``{"active": false}`` about every other, as about a token that does not exist.
+        """
         claims = self.verified_claims(token)
         if claims is None or int(claims.get("exp", 0)) < time.time():
             return {"active": False}
-        client = ClientRepository(session).get(str(claims.get("client_id")))
+        owner = str(claims.get("client_id"))
+        if client.kind != RESOURCE_SERVER_KIND and owner != client.client_id:
+            return {"active": False}
+        holder = ClientRepository(session).get(owner)
         revoked = RevocationRepository(session).is_token_revoked(str(claims.get("jti")))
-        if client is None or not client.active or revoked:
+        if holder is None or not holder.active or revoked:
             return {"active": False}
         return {"active": True, "token_type": "Bearer", **claims}
 
     def revoke(self, session: Session, client: ClientRecord, token: str) -> None:
-        """RFC 7009 §2.1: a client may revoke only its own tokens; others are ignored."""
+        """RFC 7009 §2.1: a client may revoke only its own tokens.
+
+        A token this server did not sign (or cannot read) is answered as revoked
+        (§2.2: the client could do nothing with an error); another client's token
+        is refused with ``unauthorized_client`` and stays valid.
+        """
         claims = self.verified_claims(token)
-        if claims is None or claims.get("client_id") != client.client_id:
+        if claims is None:
             return
+        if claims.get("client_id") != client.client_id:
+            raise OAuthError(
+                "unauthorized_client",
+                "The token was not issued to this client; a client may revoke only "
+                "its own tokens.",
+            )
         expires = datetime.fromtimestamp(float(claims["exp"]), UTC)
         RevocationRepository(session).revoke_token(
             str(claims["jti"]), client.client_id, expires
