@@ -1,6 +1,12 @@
 # Samverkan — every target bootstraps .venv from uv.lock first, so a fresh machine needs only Python 3.11+.
 SHELL := /bin/bash
-PYTHON ?= python3
+# The first of these that is Python 3.11 or newer; `make PYTHON=/path/to/python ...` picks another.
+# uv builds .venv with this very interpreter: it never downloads one (UV_PYTHON_DOWNLOADS).
+ifndef PYTHON
+PYTHON := $(shell for p in python3 python3.13 python3.12 python3.11 python; do \
+  $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 \
+  && { command -v $$p; break; }; done)
+endif
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
@@ -9,11 +15,12 @@ export UV_PROJECT_ENVIRONMENT := .venv
 .PHONY: run test lint fmt lock venv clean bench
 
 $(UV):
+	@test -n "$(PYTHON)" || { echo "make: no Python 3.11 or newer found (python3, python3.13, python3.12, python3.11); install one or pass PYTHON=/path/to/python" >&2; exit 1; }
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
 .venv/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml
-	$(UV) sync --locked --all-packages --quiet
+	$(UV) sync --locked --all-packages --quiet --python "$(PYTHON)"
 	touch $@
 
 venv: .venv/.synced
@@ -40,7 +47,7 @@ fmt: venv
 	.venv/bin/ruff check --fix .
 
 lock: $(UV)
-	$(UV) lock
+	$(UV) lock --python "$(PYTHON)"
 
 clean:
 	rm -rf .venv .tools var
