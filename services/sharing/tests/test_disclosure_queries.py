@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from samverkan_sharing.disclosures.models import DisclosureRecord
+from samverkan_sharing.rules.query import MAX_FIELDS
 from services.sharing.tests.fakes import GROVT_BEDRAGERI, TIP_ID, tip_document
 
 
@@ -168,4 +169,39 @@ class TestTheEngineRefuses:
             {"pointer": "#", "detail": response.json()["detail"]}
         ]
         assert "fields[0].category" in response.json()["detail"]
+        _assert_nothing_happened(sharing, tips_read=True)
+
+
+class TestFieldLists:
+    """As many fields as the engine evaluates in one query (MAX_FIELDS), no more."""
+
+    @pytest.mark.parametrize("model", ["DisclosureRequest", "NotificationCreate"])
+    def test_the_document_states_the_engines_cap(
+        self, sharing: Any, model: str
+    ) -> None:
+        schemas = sharing.client.get("/openapi.json").json()["components"]["schemas"]
+        [listed] = [
+            option
+            for option in schemas[model]["properties"]["fields"]["anyOf"]
+            if option.get("type") == "array"
+        ]
+        assert listed["maxItems"] == MAX_FIELDS == 200
+
+    @pytest.mark.parametrize("send", SEND)
+    def test_more_fields_than_the_engine_takes_is_a_422(
+        self, sharing: Any, send: Any
+    ) -> None:
+        names = [f"field-{number}" for number in range(MAX_FIELDS + 1)]
+        response = send(sharing, fields=names)
+        assert response.status_code == 422
+        assert [error["pointer"] for error in response.json()["errors"]] == ["#/fields"]
+        _assert_nothing_happened(sharing)
+
+    def test_a_list_the_engine_takes_reaches_the_tip(self, sharing: Any) -> None:
+        """51 names were refused by a cap of 50 of the schema's own."""
+        names = [f"field-{number}" for number in range(MAX_FIELDS)]
+        response = _request(sharing, fields=names)
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["pointer"] == "#/fields"
+        assert response.json()["detail"].startswith("unknown fields field-0, ")
         _assert_nothing_happened(sharing, tips_read=True)

@@ -209,3 +209,17 @@ class TestIntrospection:
         answer = clients.introspect(service)
         assert answer["active"] is True
         assert answer["client_id"] == clients.owner[0]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_form_with_more_parameters_than_any_request_needs_is_refused(
+    sharing: Any, endpoint: str
+) -> None:
+    client_id, secret = sharing.register()
+    form = {**_form(endpoint), **{f"extra{n}": "x" for n in range(16)}}
+    response = sharing.client.post(endpoint, data=form, auth=(client_id, secret))
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": "The form has more than 16 parameters.",
+    }

@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from samverkan_shared.identifiers import InvalidIdentifier, parse_org_number
+from samverkan_sharing.rules.query import MAX_FIELDS
 from samverkan_sharing.rules.vocabulary import PurposeCode, Recipient
 
 __all__ = [
@@ -97,7 +98,9 @@ class _Target(BaseModel):
     tip_id: UUID | None = None
     supplier_org_number: Short | None = None
     purpose: Purpose
-    fields: list[FieldName] | None = Field(default=None, max_length=50)
+    # As many as the rule engine evaluates in one query: a request the schema
+    # accepts is one the engine can decide.
+    fields: list[FieldName] | None = Field(default=None, max_length=MAX_FIELDS)
     victim_under_18: bool = False
     subject_age: int | None = Field(default=None, ge=0, le=130)
     requested_basis: Short | None = None
