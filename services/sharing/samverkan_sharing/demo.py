@@ -1,9 +1,14 @@
 """Demo disclosures made through the running services, so `make run` shows a live log.
 
-Runs once every service answers. Each request carries a fixed Idempotency-Key, so running
-the demo again adds nothing.
+Runs once every service answers, at every `make run`, and must add nothing the second
+time whatever the user did in between. So it asks about the demo's own tips, found by
+supplier and by the client that seeded them (never "the first tip", which may be one the
+user filed), and each request's Idempotency-Key is derived from its body: the same
+question replays its first answer, a different one can never collide with it. A request
+left half-way (assessed, not approved) is taken up where it stopped.
 """
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -11,7 +16,13 @@ from typing import Any
 
 import httpx
 
-__all__ = ["DEMO_PURPOSE", "after_start"]
+__all__ = ["DEMO_PURPOSE", "DEMO_TIP_FILER", "after_start", "demo_key"]
+
+# The client id the tips service's demo seed files its tips as (its `Tip.filed_by`).
+DEMO_TIP_FILER = "demo-seed"
+# The suppliers of the seeded tips the two demo requests ask about.
+_POLICE_SUPPLIER = "559123-4561"  # Trygga Hem HVB AB: nights without staff, a child
+_TAX_SUPPLIER = "559012-3450"  # Assistansbolaget Norr AB: hours invoiced, not worked
 
 DEMO_PURPOSE = {
     "code": "investigate_crime",
@@ -62,43 +73,72 @@ class _Demo:
         answer: dict[str, Any] = response.json()
         return answer
 
-    def tip_ids(self) -> list[str]:
+    def seeded_tip(self, supplier: str) -> str | None:
+        """The id of the demo seed's (oldest) tip about ``supplier``, if there is one."""
         response = httpx.get(
-            f"{self.tips}/v1/tips", headers=self.headers("malmo"), timeout=10
+            f"{self.tips}/v1/tips",
+            params={"supplier": supplier},
+            headers=self.headers("malmo"),
+            timeout=10,
         )
         response.raise_for_status()
-        return sorted(item["id"] for item in response.json()["items"])
+        items = response.json()["items"]
+        ids = [item["id"] for item in items if item["filed_by"] == DEMO_TIP_FILER]
+        return ids[0] if ids else None
+
+    def ask(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A disclosure request whose Idempotency-Key is derived from its body."""
+        path = "/v1/disclosure-requests"
+        return self.post(key, path, body, **{"Idempotency-Key": demo_key(key, body)})
+
+
+def demo_key(client: str, body: dict[str, Any]) -> str:
+    """``demo-<client>-<digest of the body>``: the same request, the same key."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    return f"demo-{client}-{digest}"
 
 
 def after_start(data_dir: Path) -> None:
     demo = _Demo(data_dir)
-    tips = demo.tip_ids()
-    if not tips:
-        return
-    demo.post(
-        "polisen",
-        "/v1/disclosure-requests",
-        {
-            "tip_id": tips[0],
-            "purpose": DEMO_PURPOSE,
-            "partner_reference": "5000-K100-26",
-        },
-        **{"Idempotency-Key": "demo-police-1"},
-    )
-    asked = demo.post(
-        "skatteverket",
-        "/v1/disclosure-requests",
-        {
-            "tip_id": tips[-1],
-            "purpose": _TAX_PURPOSE,
-            "partner_reference": "SKV-131-2026",
-        },
-        **{"Idempotency-Key": "demo-skatteverket-1"},
-    )
-    if asked["status"] != "awaiting_assessment":
-        return
+    police_tip = demo.seeded_tip(_POLICE_SUPPLIER)
+    if police_tip is not None:
+        demo.ask(
+            "polisen",
+            {
+                "tip_id": police_tip,
+                "purpose": DEMO_PURPOSE,
+                "partner_reference": "5000-K100-26",
+            },
+        )
+    tax_tip = demo.seeded_tip(_TAX_SUPPLIER)
+    if tax_tip is not None:
+        asked = demo.ask(
+            "skatteverket",
+            {
+                "tip_id": tax_tip,
+                "purpose": _TAX_PURPOSE,
+                "partner_reference": "SKV-131-2026",
+            },
+        )
+        _decide(demo, asked)
+
+
+def _decide(demo: _Demo, asked: dict[str, Any]) -> None:
+    """Assess and approve a held request, from whichever step it stopped at."""
+    if asked["status"] == "awaiting_assessment":
+        asked = _assess(demo, asked)
+    if asked["status"] == "assessed":
+        demo.post(
+            "approver",
+            f"/v1/disclosure-requests/{asked['id']}/approval",
+            {"decision": "approve", "reason": "Instämmer i bedömningen."},
+        )
+
+
+def _assess(demo: _Demo, asked: dict[str, Any]) -> dict[str, Any]:
     held = [w["field"] for w in asked["withheld"] if w["outcome"] == "needs_assessment"]
-    demo.post(
+    return demo.post(
         "assessor",
         f"/v1/disclosure-requests/{asked['id']}/assessment",
         {
@@ -112,9 +152,4 @@ def after_start(data_dir: Path) -> None:
                 for name in held
             ],
         },
-    )
-    demo.post(
-        "approver",
-        f"/v1/disclosure-requests/{asked['id']}/approval",
-        {"decision": "approve", "reason": "Instämmer i bedömningen."},
     )
