@@ -12,7 +12,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: run test lint fmt lock venv clean bench
+.PHONY: run reset test lint fmt lock venv clean bench
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "make: no Python 3.11 or newer found (python3, python3.13, python3.12, python3.11); install one or pass PYTHON=/path/to/python" >&2; exit 1; }
@@ -27,6 +27,10 @@ venv: .venv/.synced
 
 run: venv
 	.venv/bin/samverkan run
+
+# Remove ./var (demo databases, keys, demo-clients.json), keeping .venv; refused while running.
+reset: venv
+	.venv/bin/samverkan demo reset
 
 test: venv
 	.venv/bin/pytest $(PYTEST_ARGS)

@@ -7,9 +7,11 @@ service's `register` adds its parsers without importing the service itself.
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,52 +36,72 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from samverkan_shared.supervisor import Suite
+    from samverkan_shared.supervisor import Suite, stopped_by_signals
 
     suite = Suite(data_dir=_data_dir(args), host=args.host, demo=not args.no_demo)
     if not _configured(suite):
         return 2
-    try:
-        return _start_and_supervise(suite)
-    except KeyboardInterrupt:
-        # Ctrl-C before supervision began (while migrating or seeding): stop cleanly.
-        suite.stop()
-        return 0
+    # From here on Ctrl-C or SIGTERM (even if started with SIGINT ignored) stops
+    # every child, whatever step was under way: migrating, seeding or serving.
+    with stopped_by_signals():
+        try:
+            return _start_and_supervise(suite)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            suite.stop()
 
 
 def _configured(suite: "Suite") -> bool:
-    """False, with a one-line message, if a setting the supervisor reads is bad."""
-    from samverkan_shared.supervisor import InvalidWorkers
+    """False, with a message, if a setting the supervisor reads is bad or a port taken."""
+    from samverkan_shared.supervisor import InvalidWorkers, PortInUse
 
     try:
         suite.check_configuration()
-    except InvalidWorkers as error:
-        print(f"samverkan: {error}", file=sys.stderr)
+    except (InvalidWorkers, PortInUse) as error:
+        for line in str(error).splitlines():
+            print(f"samverkan: {line}", file=sys.stderr)
         return False
     return True
 
 
 def _start_and_supervise(suite: "Suite") -> int:
-    suite.prepare()
+    from samverkan_shared.supervisor import DemoStepFailed
+
+    demo_failed: list[DemoStepFailed] = []
+    try:
+        suite.prepare()
+    except DemoStepFailed as error:
+        demo_failed.append(error)
+    except subprocess.CalledProcessError as error:
+        print(f"samverkan: migrating failed ({error}); see above", file=sys.stderr)
+        return 1
     suite.start()
     if suite.demo:
         try:
             suite.wait_ready()
-            suite.after_start()
-        except (TimeoutError, RuntimeError, subprocess.CalledProcessError) as error:
-            print(f"samverkan: the demo could not start: {error}", file=sys.stderr)
-            suite.stop()
+        except (TimeoutError, RuntimeError) as error:
+            print(f"samverkan: the services did not start: {error}", file=sys.stderr)
             return 1
-    _print_welcome(suite)
+        try:
+            suite.after_start()
+        except DemoStepFailed as error:
+            demo_failed.append(error)
+    _print_welcome(suite, demo_failed)
     return suite.supervise()
 
 
-def _print_welcome(suite: "Suite") -> None:
+def _print_welcome(suite: "Suite", demo_failed: Sequence[Exception] = ()) -> None:
     lines = ["", "Samverkan is starting:"]
     lines += [f"  {spec.name:<10} {suite.url(spec.name)}/docs" for spec in suite.specs]
     clients = suite.data_dir / "demo-clients.json"
     if suite.demo:
         lines.append(f"Demo client credentials: {clients}")
+    for error in demo_failed:
+        lines.append(
+            f"WARNING: the demo is incomplete: {error} failed (see above). The "
+            "services run; `make reset` (samverkan demo reset) starts the demo afresh."
+        )
     lines.append("Press Ctrl-C to stop all services.\n")
     print("\n".join(lines), file=sys.stderr)
 
@@ -88,11 +110,11 @@ def _serve(args: argparse.Namespace) -> int:
     from samverkan_shared.supervisor import Suite
 
     spec = _spec(args.service)
-    port = args.port or spec.default_port
     suite = Suite(
         data_dir=_data_dir(args),
         host=args.host,
-        ports={spec.name: port},
+        # Without --port: $SAMVERKAN_<SERVICE>_PORT, else the default port.
+        ports={spec.name: args.port} if args.port else {},
         demo=False,
         only=[spec.name],
     )
@@ -107,14 +129,69 @@ def _prepare(args: argparse.Namespace) -> int:
     _data_dir(args).mkdir(parents=True, exist_ok=True)
     spec.migrate()
     if args.seed and spec.seed is not None:
-        spec.seed(_data_dir(args).resolve())
+        return _demo_step(spec.name, "seed", spec.seed, _data_dir(args).resolve())
     return 0
 
 
 def _after_start(args: argparse.Namespace) -> int:
     spec = _spec(args.service)
     if spec.after_start is not None:
-        spec.after_start(_data_dir(args).resolve())
+        return _demo_step(
+            spec.name, "after-start", spec.after_start, _data_dir(args).resolve()
+        )
+    return 0
+
+
+def _demo_step(
+    service: str, step: str, run: Callable[[Path], None], data_dir: Path
+) -> int:
+    """Run one step of demo data; a failure is reported, and the services serve on."""
+    from samverkan_shared.supervisor import DEMO_STEP_FAILED
+
+    try:
+        run(data_dir)
+    except Exception as error:  # any failure of demo data: say which, keep serving
+        traceback.print_exc()
+        print(
+            f"samverkan: demo step {service} {step} failed: "
+            f"{type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
+        return DEMO_STEP_FAILED
+    return 0
+
+
+def _reset_demo(args: argparse.Namespace) -> int:
+    """Remove the demo's data directory, if it is one and no service uses it."""
+    from samverkan_shared.supervisor import Suite, port_refusal
+
+    data_dir = _data_dir(args)
+    if not data_dir.is_dir() or not any(data_dir.iterdir()):
+        print(f"samverkan: {data_dir} holds nothing to reset", file=sys.stderr)
+        return 0
+    if not (data_dir / "demo-clients.json").exists():
+        print(
+            f"samverkan: {data_dir} has no demo-clients.json, so it is not the demo's "
+            "data directory; nothing removed",
+            file=sys.stderr,
+        )
+        return 1
+    suite = Suite(data_dir=data_dir, demo=False)
+    for spec in suite.specs:
+        port = suite.ports[spec.name]
+        if port_refusal(suite.host, port) is not None:
+            print(
+                f"samverkan: port {port} ({spec.name}) is in use: stop `make run` "
+                "first; nothing removed",
+                file=sys.stderr,
+            )
+            return 1
+    shutil.rmtree(data_dir)
+    print(
+        f"samverkan: removed {data_dir} (databases, keys, demo-clients.json); "
+        "`make run` seeds a fresh demo",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -152,6 +229,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument("services", nargs="*", help="only these services")
     migrate.set_defaults(handler=_migrate)
+
+    demo = commands.add_parser("demo", help="the demo data of `make run`")
+    demo_actions = demo.add_subparsers(dest="action", required=True)
+    reset = demo_actions.add_parser(
+        "reset",
+        help="remove the data directory (SQLite databases, keys, demo-clients.json) "
+        "so that the next `make run` seeds a fresh demo; refused while the services "
+        "run or for a directory the demo did not make",
+    )
+    reset.set_defaults(handler=_reset_demo)
 
     prepare = commands.add_parser("prepare", help=argparse.SUPPRESS)
     prepare.add_argument("service")

@@ -1,11 +1,19 @@
-"""`samverkan run` / `serve`: migrate, seed and start the services as uvicorn processes."""
+"""`samverkan run` / `serve`: migrate, seed and start the services as uvicorn processes.
+
+Every child runs in its own process group and is stopped the same way however the
+supervisor was started (from a terminal, `nohup … &`, a CI runner that ignores SIGINT):
+SIGTERM, then SIGKILL to its whole group once a deadline has passed.
+"""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -15,14 +23,23 @@ import httpx
 from samverkan_shared.service_spec import ServiceSpec, discover_services
 
 __all__ = [
+    "DEMO_STEP_FAILED",
+    "DemoStepFailed",
+    "InvalidWorkers",
+    "PortInUse",
     "Suite",
     "child_environment",
+    "port_refusal",
     "prepare_command",
+    "stopped_by_signals",
     "uvicorn_command",
     "workers_for",
 ]
 
 _GRACE_SECONDS = 15.0
+# Exit status of `samverkan prepare --seed` and `after-start` when only demo data failed:
+# the databases are migrated and the services can serve.
+DEMO_STEP_FAILED = 3
 
 
 def _answers(url: str) -> bool:
@@ -71,6 +88,90 @@ def workers_for(spec: ServiceSpec, env: Mapping[str, str]) -> int:
             "from 1 to 64"
         )
     return int(value)
+
+
+class PortInUse(ValueError):
+    """A port the suite would listen on is taken (or cannot be listened on)."""
+
+
+class DemoStepFailed(RuntimeError):
+    """Demo data could not be made; the services themselves are fine."""
+
+
+def port_refusal(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on now, or None if it can.
+
+    Binds with SO_REUSEADDR as uvicorn does, so a port whose last connections linger
+    in TIME_WAIT counts as free, and one with a listener (any address) as taken.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return None
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise KeyboardInterrupt here, however this process started.
+
+    A process started with SIGINT ignored (`nohup … &`, many CI runners) inherits
+    SIG_IGN, and Python then leaves it ignored: Ctrl-C would reach nothing and the
+    services would outlive the supervisor. The earlier handlers come back on exit.
+    """
+
+    def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = {
+        s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ignore SIGINT/SIGTERM meanwhile: a second Ctrl-C must not cut a stop short.
+
+    Stopping is bounded by its own deadline. Off the main thread (where signals
+    cannot be handled) this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {
+        s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _kill_group(child: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the child's process group: the child and any worker it left behind."""
+    with suppress(ProcessLookupError, PermissionError):  # the group is gone already
+        os.killpg(child.pid, signal.SIGKILL)
+
+
+def _wait_or_kill(child: subprocess.Popen[bytes], deadline: float) -> None:
+    try:
+        child.wait(max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        print(
+            f"samverkan: process {child.pid} did not stop in time; killing it",
+            file=sys.stderr,
+        )
+    _kill_group(child)
+    child.wait()
 
 
 def prepare_command(spec: ServiceSpec, *, seed: bool) -> list[str]:
@@ -136,16 +237,39 @@ class Suite:
         return f"http://{self.host}:{self.ports[name]}"
 
     def check_configuration(self) -> None:
-        """Refuse a bad setting now, before migrating anything (InvalidWorkers)."""
+        """Refuse a bad setting or a taken port now, before migrating anything.
+
+        Raises InvalidWorkers or PortInUse. Another program on a service's port would
+        answer its /readyz, and the demo would then talk to a stranger.
+        """
         for spec in self.specs:
             workers_for(spec, self.env)
+        refusals = [
+            f"port {self.ports[spec.name]} on {self.host} for {spec.name} cannot be "
+            f"used: {reason}. Stop what listens there, or choose another port with "
+            f"{spec.port_env} (e.g. {spec.port_env}={self.ports[spec.name] + 10})."
+            for spec in self.specs
+            if (reason := port_refusal(self.host, self.ports[spec.name])) is not None
+        ]
+        if refusals:
+            raise PortInUse("\n".join(refusals))
 
     def prepare(self) -> None:
-        """Migrate (and for the demo seed) every service, each in its own process."""
+        """Migrate (and for the demo seed) every service, each in its own process.
+
+        A failed migration raises CalledProcessError at once; demo data that could
+        not be seeded raises DemoStepFailed once every service is migrated.
+        """
+        failed = []
         for spec in self.specs:
-            subprocess.run(
-                prepare_command(spec, seed=self.demo), env=self.env, check=True
-            )
+            command = prepare_command(spec, seed=self.demo)
+            done = subprocess.run(command, env=self.env, check=False)
+            if done.returncode == DEMO_STEP_FAILED:
+                failed.append(spec.name)
+            elif done.returncode != 0:
+                raise subprocess.CalledProcessError(done.returncode, command)
+        if failed:
+            raise DemoStepFailed(f"seeding the demo data of {', '.join(failed)}")
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Block until every service's /readyz answers 200, or raise TimeoutError."""
@@ -165,7 +289,11 @@ class Suite:
             time.sleep(0.2)
 
     def after_start(self) -> None:
-        """Demo data that goes through the running services (each in its own process)."""
+        """Demo data that goes through the running services (each in its own process).
+
+        Raises DemoStepFailed, naming the services whose step failed, after trying all.
+        """
+        failed = []
         for spec in self.specs:
             if spec.after_start is not None:
                 command = [
@@ -175,7 +303,10 @@ class Suite:
                     "after-start",
                     spec.name,
                 ]
-                subprocess.run(command, env=self.env, check=True)
+                if subprocess.run(command, env=self.env, check=False).returncode:
+                    failed.append(spec.name)
+        if failed:
+            raise DemoStepFailed(f"the demo requests of {', '.join(failed)}")
 
     def start(self) -> None:
         for spec in self.specs:
@@ -200,22 +331,24 @@ class Suite:
         return child
 
     def stop_one(self, name: str, sig: int = signal.SIGTERM) -> None:
+        """Send ``sig``; SIGKILL the child's process group if it lingers past the grace."""
         child = self.children.pop(name, None)
-        if child is None or child.poll() is not None:
+        if child is None:
             return
-        child.send_signal(sig)
-        try:
-            child.wait(_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-
-    def stop(self) -> None:
-        for child in self.children.values():
+        with _signals_held():
             if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for name in list(self.children):
-            self.stop_one(name)
+                child.send_signal(sig)
+            _wait_or_kill(child, time.monotonic() + _GRACE_SECONDS)
+
+    def stop(self, grace: float = _GRACE_SECONDS) -> None:
+        """SIGTERM to every child at once; SIGKILL to what still runs after ``grace`` s."""
+        with _signals_held():
+            for child in self.children.values():
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + grace
+            for name in list(self.children):
+                _wait_or_kill(self.children.pop(name), deadline)
 
     def first_exited(self) -> tuple[str, int] | None:
         for name, child in self.children.items():
@@ -225,28 +358,21 @@ class Suite:
         return None
 
     def supervise(self) -> int:
-        """Block until a signal (exit 0) or until a child dies (exit non-zero)."""
-        stopping: list[int] = []
+        """Block until SIGINT/SIGTERM (exit 0) or until a child dies (exit non-zero).
 
-        def _on_signal(signum: int, _frame: FrameType | None) -> None:
-            stopping.append(signum)
-
-        previous = {
-            s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)
-        }
+        Every child is stopped on the way out, whichever came first.
+        """
         try:
-            while not stopping:
-                exited = self.first_exited()
-                if exited is not None:
-                    name, code = exited
-                    print(
-                        f"samverkan: {name} exited with {code}; stopping the others",
-                        file=sys.stderr,
-                    )
-                    return code or 1
-                time.sleep(0.2)
+            with stopped_by_signals():
+                while (exited := self.first_exited()) is None:
+                    time.sleep(0.2)
+        except KeyboardInterrupt:
             return 0
         finally:
             self.stop()
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+        name, code = exited
+        print(
+            f"samverkan: {name} exited with {code}; stopped the others",
+            file=sys.stderr,
+        )
+        return code or 1
