@@ -7,6 +7,7 @@ line, ``OK: ...`` (exit 0) or ``FAIL: <what failed>`` (exit 1).
 
 import argparse
 import gc
+import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -97,10 +98,19 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
         help="the verifier key that signed the trusted checkpoint, when the log's key "
         "was rotated since (default: the same key as the current checkpoint)",
     )
-    parser.add_argument("--client-id", help="default $SAMVERKAN_CLIENT_ID")
-    parser.add_argument("--client-secret", help="default $SAMVERKAN_CLIENT_SECRET")
     parser.add_argument(
-        "--issuer", help=f"token issuer (default $SAMVERKAN_ISSUER or {DEFAULT_ISSUER})"
+        "--client-id",
+        help="default $SAMVERKAN_CLIENT_ID, else the demo's compliance client "
+        "(from demo-clients.json in $SAMVERKAN_DATA_DIR or ./var)",
+    )
+    parser.add_argument(
+        "--client-secret",
+        help="default $SAMVERKAN_CLIENT_SECRET, else the client's from demo-clients.json",
+    )
+    parser.add_argument(
+        "--issuer",
+        help="token issuer (default $SAMVERKAN_ISSUER, else the issuer in "
+        f"demo-clients.json, else {DEFAULT_ISSUER})",
     )
 
 
@@ -157,14 +167,60 @@ def run_verify(
     return 0
 
 
-def _credentials(args: argparse.Namespace) -> _Credentials:
+def _credentials(args: argparse.Namespace, stderr: TextIO) -> _Credentials:
+    """Options, then the environment, then the demo's demo-clients.json (`make run`)."""
     environ = os.environ
+    client_id = args.client_id or environ.get("SAMVERKAN_CLIENT_ID")
+    client_secret = args.client_secret or environ.get("SAMVERKAN_CLIENT_SECRET")
+    issuer = args.issuer or environ.get("SAMVERKAN_ISSUER")
+    demo_file = _data_dir(args) / "demo-clients.json"
+    demo = _demo_clients(demo_file)
+    taken = []
+    if issuer is None and demo.issuer is not None:
+        issuer, taken = demo.issuer, ["issuer"]
+    if client_id is None and client_secret is None and "compliance" in demo.clients:
+        client_id, taken = demo.clients["compliance"][0], [*taken, "compliance client"]
+    if client_id is not None and client_secret is None:
+        client_secret = next(
+            (secret for cid, secret in demo.clients.values() if cid == client_id), None
+        )
+    if taken and not environ.get("SAMVERKAN_ACCESS_TOKEN"):
+        stderr.write(f"note: the demo's {' and '.join(taken)} from {demo_file}\n")
     return _Credentials(
         token=environ.get("SAMVERKAN_ACCESS_TOKEN"),
-        client_id=args.client_id or environ.get("SAMVERKAN_CLIENT_ID"),
-        client_secret=args.client_secret or environ.get("SAMVERKAN_CLIENT_SECRET"),
-        issuer=args.issuer or environ.get("SAMVERKAN_ISSUER") or DEFAULT_ISSUER,
+        client_id=client_id,
+        client_secret=client_secret,
+        issuer=issuer or DEFAULT_ISSUER,
     )
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    """`samverkan --data-dir`, else $SAMVERKAN_DATA_DIR, else ./var (as `make run`)."""
+    given = getattr(args, "data_dir", None)
+    return Path(given or os.environ.get("SAMVERKAN_DATA_DIR") or "var")
+
+
+@dataclass(frozen=True)
+class _DemoClients:
+    issuer: str | None
+    clients: dict[str, tuple[str, str | None]]  # demo key -> (client id, secret)
+
+
+def _demo_clients(path: Path) -> _DemoClients:
+    """What `make run` wrote to demo-clients.json; nothing if there is no such file."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return _DemoClients(None, {})
+    if not isinstance(document, dict):
+        return _DemoClients(None, {})
+    issuer = document.get("issuer")
+    clients = {
+        key: (str(entry["client_id"]), entry.get("client_secret"))
+        for key, entry in (document.get("clients") or {}).items()
+        if isinstance(entry, dict) and "client_id" in entry
+    }
+    return _DemoClients(issuer if isinstance(issuer, str) else None, clients)
 
 
 def _token(credentials: _Credentials, client_factory: "ClientFactory") -> str:
@@ -190,7 +246,7 @@ def _verify(
 
     if not args.log_key:
         stderr.write(UNPINNED_WARNING)
-    token = _token(_credentials(args), client_factory)
+    token = _token(_credentials(args, stderr), client_factory)
     with client_factory(args.url) as client:
         reader = LogReader(client, token)
         verifier = parse_log_key(args.log_key or reader.log_key())

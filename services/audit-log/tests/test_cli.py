@@ -2,6 +2,7 @@
 
 import base64
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -27,9 +28,13 @@ ISSUER_URL = "http://issuer.test"
 
 
 @pytest.fixture
-def verify(app, issuer, monkeypatch):
-    """Runs the CLI; the log is the in-process app, the issuer a fake token endpoint."""
+def verify(app, issuer, monkeypatch, tmp_path: Path):
+    """Runs the CLI; the log is the in-process app, the issuer a fake token endpoint.
+
+    The data directory (where `make run` writes demo-clients.json) is an empty one.
+    """
     monkeypatch.delenv("SAMVERKAN_ACCESS_TOKEN", raising=False)
+    monkeypatch.setenv("SAMVERKAN_DATA_DIR", str(tmp_path / "var"))
     requests: list[httpx.Request] = []
 
     def fake_issuer(request: httpx.Request) -> httpx.Response:
@@ -52,19 +57,12 @@ def verify(app, issuer, monkeypatch):
         assert base_url == LOG_URL
         return TestClient(app, base_url=base_url)
 
-    def run(*extra: str) -> tuple[int, str]:
+    def run(*extra: str, credentials: bool = True) -> tuple[int, str]:
         out, err = io.StringIO(), io.StringIO()
-        argv = [
-            "--url",
-            LOG_URL,
-            "--issuer",
-            ISSUER_URL,
-            "--client-id",
-            "officer",
-            "--client-secret",
-            "s3cret",
-            *extra,
-        ]
+        argv = ["--url", LOG_URL, *extra]
+        if credentials:
+            argv += ["--issuer", ISSUER_URL, "--client-id", "officer"]
+            argv += ["--client-secret", "s3cret"]
         code = main(argv, client_factory=client_factory, stdout=out, stderr=err)
         errors.append(err.getvalue())
         return code, out.getvalue()
@@ -200,6 +198,59 @@ def test_verify_refuses_a_pinned_key_that_did_not_sign(
     code, output = verify("--log-key", other)
     assert code == 1
     assert output.startswith("FAIL: log key: key hash 00000000 does not match")
+
+
+class TestTheDemoClientsFile:
+    """#17: on `make run`'s own ports or others, verify needs no issuer or client."""
+
+    @pytest.fixture
+    def demo_file(self, tmp_path: Path, monkeypatch) -> Path:
+        for variable in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET"):
+            monkeypatch.delenv(f"SAMVERKAN_{variable}", raising=False)
+        document = {
+            "issuer": ISSUER_URL,
+            "clients": {
+                "malmo": {"client_id": "demo-malmo", "client_secret": "other"},
+                "compliance": {"client_id": "officer", "client_secret": "s3cret"},
+            },
+        }
+        path = tmp_path / "var" / "demo-clients.json"
+        path.parent.mkdir()
+        path.write_text(json.dumps(document))
+        return path
+
+    def test_issuer_and_compliance_client_come_from_it(
+        self, client, appender, make_entry, verify, signer, demo_file: Path
+    ) -> None:
+        _append(client, appender, make_entry, range(2))
+        code, output = verify("--log-key", signer.verifier_key, credentials=False)
+        assert (code, output.split(":")[0]) == (0, "OK")
+        assert verify.errors[-1] == (
+            f"note: the demo's issuer and compliance client from {demo_file}\n"
+        )
+
+    def test_a_named_client_gets_its_secret_from_it(
+        self, client, appender, make_entry, verify, signer, demo_file: Path
+    ) -> None:
+        _append(client, appender, make_entry, range(1))
+        key = signer.verifier_key
+        argv = ["--log-key", key, "--issuer", ISSUER_URL, "--client-id", "officer"]
+        code, output = verify(*argv, credentials=False)
+        assert (code, output.split(":")[0]) == (0, "OK")
+        assert verify.errors[-1] == ""
+
+    def test_options_and_the_environment_come_first(
+        self, verify, signer, demo_file: Path, monkeypatch
+    ) -> None:
+        monkeypatch.setenv("SAMVERKAN_ISSUER", "http://elsewhere.test")
+        monkeypatch.setenv("SAMVERKAN_CLIENT_ID", "someone")
+        code, output = verify("--log-key", signer.verifier_key, credentials=False)
+        assert (code, output) == (
+            1,
+            "FAIL: no credentials: pass --client-id/"
+            "--client-secret, set SAMVERKAN_CLIENT_ID/SAMVERKAN_CLIENT_SECRET, or "
+            "SAMVERKAN_ACCESS_TOKEN\n",
+        )
 
 
 def test_verify_without_credentials_says_what_to_set(verify, monkeypatch) -> None:
