@@ -1,5 +1,6 @@
 """How the supervisor starts a service: one uvicorn process, or several workers."""
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from samverkan_shared.cli import main
 from samverkan_shared.service_spec import ServiceSpec
 from samverkan_shared.supervisor import Suite, uvicorn_command, workers_for
+from tests.support.processes import free_port
 
 SPEC = ServiceSpec(
     name="audit-log",
@@ -64,3 +66,52 @@ def test_a_bad_worker_count_stops_the_command_with_one_line(
 
 def _must_not_run(*_args: object) -> None:
     raise AssertionError("started although the configuration was refused")
+
+
+class TestDemoReset:
+    """`samverkan demo reset` (`make reset`): a fresh demo without deleting .venv."""
+
+    @pytest.fixture(autouse=True)
+    def ports(self, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+        """Every service on a port of its own that nothing listens on."""
+        ports = {name: free_port() for name in ("TIPS", "SHARING", "AUDIT_LOG")}
+        for name, port in ports.items():
+            monkeypatch.setenv(f"SAMVERKAN_{name}_PORT", str(port))
+        return ports
+
+    def _demo_dir(self, tmp_path: Path) -> Path:
+        data_dir = tmp_path / "var"
+        (data_dir / "oauth-signing-keys").mkdir(parents=True)
+        for name in ("demo-clients.json", "tips.db", "tips.db-wal", "pseudonym.key"):
+            (data_dir / name).write_text("x")
+        return data_dir
+
+    def test_removes_the_demo_data_directory(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        data_dir = self._demo_dir(tmp_path)
+        assert main(["--data-dir", str(data_dir), "demo", "reset"]) == 0
+        assert not data_dir.exists()
+        assert "`make run` seeds a fresh demo" in capsys.readouterr().err
+
+    def test_refuses_a_directory_the_demo_did_not_make(self, tmp_path: Path) -> None:
+        data_dir = self._demo_dir(tmp_path)
+        (data_dir / "demo-clients.json").unlink()
+        assert main(["--data-dir", str(data_dir), "demo", "reset"]) == 1
+        assert (data_dir / "tips.db").exists()
+
+    def test_refuses_while_a_service_listens(
+        self,
+        tmp_path: Path,
+        ports: dict[str, int],
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        data_dir = self._demo_dir(tmp_path)
+        port = ports["SHARING"]
+        with socket.create_server(("127.0.0.1", port)):  # sharing still runs
+            assert main(["--data-dir", str(data_dir), "demo", "reset"]) == 1
+        assert (data_dir / "tips.db").exists()
+        assert capsys.readouterr().err == (
+            f"samverkan: port {port} (sharing) is in use: stop `make run` first; "
+            "nothing removed\n"
+        )
