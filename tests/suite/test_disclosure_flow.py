@@ -42,6 +42,8 @@ def _ask(suite: InProcessSuite, tip_id: str, key: str) -> Any:
             "tip_id": tip_id,
             "purpose": GROVT_BEDRAGERI,
             "partner_reference": "5000-K1",
+            # Not the reporter: who reported is never released without a person.
+            "fields": ["supplier.org_number", "description", "persons"],
         },
         headers=suite.headers("police", **{"Idempotency-Key": key}),
     )
@@ -111,3 +113,30 @@ def test_unreachable_audit_log_releases_nothing_and_the_retry_logs_once(
     assert again.json()["audit"] == retried.json()["audit"]
     entries = suite.audit.get("/v1/entries", headers=compliance).json()["items"]
     assert [e["entry"]["decision_id"] for e in entries] == [retried.json()["id"]]
+
+
+def test_the_whole_tip_waits_for_a_person_because_of_the_reporter(
+    in_process_suite: InProcessSuite,
+) -> None:
+    """Issue #15: a reporter's identity is never released by a rule alone, even where
+    OSL 10:23 releases the child's data for a grovt bedrägeri."""
+    suite = in_process_suite
+    tip_id = _file_tip(suite)
+    answer = suite.sharing.post(
+        "/v1/disclosure-requests",
+        json={
+            "tip_id": tip_id,
+            "purpose": GROVT_BEDRAGERI,
+            "partner_reference": "5000-K2",
+        },
+        headers=suite.headers("police", **{"Idempotency-Key": "whole-tip"}),
+    )
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["outcome"] == "needs_assessment"
+    assert body["released"] == {}
+    fields = {field["name"]: field for field in body["decision"]["fields"]}
+    assert fields["reporter"]["outcome"] == "needs_assessment"
+    assert fields["reporter"]["assessment"] == "reporter_protection"
+    assert "reporter_identity" in fields["reporter"]["flags"]
+    assert fields["persons"]["outcome"] == "release"
