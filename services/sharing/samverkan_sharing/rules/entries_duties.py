@@ -1,5 +1,6 @@
 """Duties in other laws, applied through OSL 10:28 (legal-rules.md §4.4)."""
 
+from dataclasses import replace
 from datetime import date
 
 from samverkan_sharing.rules.entries_sol import GATEWAY, SOCIAL_SERVICES_RULES
@@ -55,6 +56,7 @@ _WELFARE_ACTORS = frozenset(
         _R.SKATTEVERKET,
         _R.KOMMUN,
         _R.ARBETSLOSHETSKASSA,
+        _R.EHALSOMYNDIGHETEN,
     }
 )
 # What a suspicion of benefit fraud can concern.
@@ -77,6 +79,30 @@ _POPULATION_REGISTER = frozenset(
         _C.ECONOMIC_ASSISTANCE,
         _C.PROTECTED_CONTACT,
     }
+)
+
+_WELFARE_DATA = Rule(
+    id="lag-2024-307-2-2025",
+    citation="Lag 2024:307 2 §",
+    title="Data against incorrect payments from the welfare systems",
+    valid_from=date(2025, 9, 8),
+    source="SRC-2024:307",
+    recipients=_WELFARE_ACTORS,
+    precedence=Precedence.DUTY,
+    breaks=_ALL,
+    excludes=_EXCLUDED_2024_307,
+    gateway=GATEWAY,
+    conditions=Conditions(purposes=_INCORRECT_PAYMENT),
+    standard=Standard.OVERRIDING_REASONS,
+    judgement="'övervägande skäl talar för att det intresse som sekretessen ska skydda"
+    " har företräde'",
+    relevance="'om uppgiften behövs i den mottagande aktörens författningsreglerade"
+    " verksamhet för att säkerställa korrekta beslutsunderlag'",
+    sfs="SFS 2025:761",
+    url=statute_url(_LAG_2024_307, "SFS 2025:761"),
+    verified="SFS 2025:761 wording read, its exclusion list verbatim (with 40 kap. 2 och"
+    " 5 §§ and 41-43 kap.)",
+    note="No social-services or health data (26:1-6, 25:1-8 excluded).",
 )
 
 _BBL_6 = Rule(
@@ -175,53 +201,19 @@ _OTHER_LAWS = (
         " exception for social-services or health secrecy in the text: 'särskilda skäl'"
         " is where a person weighs it.",
     ),
-    Rule(
+    replace(
+        _WELFARE_DATA,
         id="lag-2024-307-2-2024",
-        citation="Lag 2024:307 2 §",
-        title="Data against incorrect payments from the welfare systems",
         valid_from=date(2024, 7, 1),
         valid_to=date(2025, 9, 7),
-        source="SRC-2024:307",
-        recipients=_WELFARE_ACTORS - {_R.ARBETSLOSHETSKASSA},
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        excludes=_EXCLUDED_2024_307,
-        gateway=GATEWAY,
-        conditions=Conditions(purposes=_INCORRECT_PAYMENT),
-        standard=Standard.OVERRIDING_REASONS,
-        judgement="'övervägande skäl talar för att det intresse som sekretessen ska"
-        " skydda har företräde'",
-        relevance="'om uppgiften behövs i den mottagande aktörens författningsreglerade"
-        " verksamhet för att säkerställa korrekta beslutsunderlag'",
+        recipients=_WELFARE_ACTORS - {_R.EHALSOMYNDIGHETEN},
         sfs="SFS 2024:307",
         url=statute_url(_LAG_2024_307),
         verified="in force 2024-07-01 (register); the 2024 wording of 2 § was not read:"
         " the list of SFS 2025:761 is assumed",
         flags=("lag_2024_307_2_2024_wording_unverified",),
     ),
-    Rule(
-        id="lag-2024-307-2-2025",
-        citation="Lag 2024:307 2 §",
-        title="Data against incorrect payments from the welfare systems",
-        valid_from=date(2025, 9, 8),
-        source="SRC-2024:307",
-        recipients=_WELFARE_ACTORS | {_R.EHALSOMYNDIGHETEN},
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        excludes=_EXCLUDED_2024_307,
-        gateway=GATEWAY,
-        conditions=Conditions(purposes=_INCORRECT_PAYMENT),
-        standard=Standard.OVERRIDING_REASONS,
-        judgement="'övervägande skäl talar för att det intresse som sekretessen ska"
-        " skydda har företräde'",
-        relevance="'om uppgiften behövs i den mottagande aktörens författningsreglerade"
-        " verksamhet för att säkerställa korrekta beslutsunderlag'",
-        sfs="SFS 2025:761",
-        url=statute_url(_LAG_2024_307, "SFS 2025:761"),
-        verified="SFS 2025:761 wording read, its exclusion list verbatim (with 40 kap. 2"
-        " och 5 §§ and 41-43 kap.)",
-        note="No social-services or health data (26:1-6, 25:1-8 excluded).",
-    ),
+    _WELFARE_DATA,
     Rule(
         id="lag-2025-170-4-2025",
         citation="Lag 2025:170 4 §",
@@ -315,45 +307,26 @@ _OTHER_LAWS = (
         url=statute_url("2010:110", "SFS 2025:937"),
         verified="SFS 2025:937 wording read in the consolidated SFB",
     ),
-    Rule(
+    replace(
+        _BBL_6,
         id="bbl-6-2009",
-        citation="Lag 2007:612 6 §",
-        title="Report a suspected bidragsbrott to the police",
         valid_from=OSL_IN_FORCE,
         valid_to=date(2014, 12, 31),
-        source="SRC-BBL6",
         recipients=frozenset({_R.POLISMYNDIGHETEN, _R.AKLAGARMYNDIGHETEN}),
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_BBL_6.conditions,
-        standard=Standard.DUTY_TRIGGER,
-        judgement=_BBL_6.judgement,
-        relevance=_BBL_6.relevance,
         sfs="SFS 2007:612",
         url=statute_url("2007:612"),
         verified="not read (amended by SFS 2014:667 and 2019:652)",
-        flags=("bbl_6_wording_unverified",),
+        note="",
     ),
-    Rule(
+    replace(
+        _BBL_6,
         id="bbl-6-2015",
-        citation="Lag 2007:612 6 §",
-        title="Report a suspected bidragsbrott to the police",
         valid_from=date(2015, 1, 1),
         valid_to=date(2019, 12, 31),
-        source="SRC-BBL6",
-        recipients=frozenset({_R.POLISMYNDIGHETEN}),
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_BBL_6.conditions,
-        standard=Standard.DUTY_TRIGGER,
-        judgement=_BBL_6.judgement,
-        relevance=_BBL_6.relevance,
         sfs="SFS 2014:667",
         url=statute_url("2007:612"),
         verified="not read (only the register entry of SFS 2014:667)",
-        flags=("bbl_6_wording_unverified",),
+        note="",
     ),
     _BBL_6,
 )

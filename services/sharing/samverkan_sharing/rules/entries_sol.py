@@ -6,6 +6,7 @@ att anta", "allvarliga brister", "misstänker att ett barn far illa") a person d
 the rule is limited to the categories the duty can concern.
 """
 
+from dataclasses import replace
 from datetime import date
 
 from samverkan_sharing.rules.provisions import parse_specs
@@ -109,159 +110,162 @@ _CHILD_REPORT = Conditions(
     categories=_CHILD_AT_RISK,
 )
 
+# One entry per duty as SoL 2025:400 words it; the 2001:453 wordings are versions of it.
+_PAID_ASSISTANCE_DUTY = Rule(
+    id="sol-15-4-2025",
+    citation="SoL 2025:400 15:4",
+    title="Paid economic assistance, on request, against incorrect payments or tax",
+    valid_from=date(2025, 7, 1),
+    source="SRC-SOL",
+    recipients=AUTHORITIES,
+    precedence=Precedence.DUTY,
+    breaks=_ALL,
+    gateway=GATEWAY,
+    conditions=_PAID_ASSISTANCE,
+    sfs="SFS 2025:400",
+    url=statute_url(_SOL_2025),
+    verified=_READ_2025,
+    note="Only data on paid assistance.",
+)
+_WHEREABOUTS_DUTY = Rule(
+    id="sol-15-7-2025",
+    citation="SoL 2025:400 15:7",
+    title="Whether someone stays in a care home, on request of listed authorities",
+    valid_from=date(2025, 7, 1),
+    source="SRC-SOL",
+    recipients=_WHEREABOUTS_ASKERS,
+    precedence=Precedence.DUTY,
+    breaks=_ALL,
+    gateway=GATEWAY,
+    conditions=_WHEREABOUTS,
+    sfs="SFS 2025:400",
+    url=statute_url(_SOL_2025),
+    verified=_READ_2025 + ", point 1",
+    note="Point 1 answers only whether a person stays in a familjehem, stödboende,"
+    " skyddat boende or HVB: only fields marked 'whereabouts'.",
+)
+_LEX_SARAH_DUTY = Rule(
+    id="sol-27-6-2025",
+    citation="SoL 2025:400 27:6",
+    title="Lex Sarah: a serious wrong in the nämnd's own activity reported to IVO",
+    valid_from=date(2025, 7, 1),
+    source="SRC-SOL",
+    recipients=frozenset({_R.IVO}),
+    precedence=Precedence.DUTY,
+    breaks=_ALL,
+    gateway=GATEWAY,
+    conditions=_LEX_SARAH,
+    standard=Standard.DUTY_TRIGGER,
+    judgement=_LEX_SARAH_JUDGEMENT,
+    relevance=_REPORT_NEEDS,
+    sfs="SFS 2025:400",
+    url=statute_url(_SOL_2025),
+    verified=_READ_2025 + ": 'Anmälan ska göras av 1. socialnämnden, 2. den som"
+    " bedriver yrkesmässig enskild verksamhet'",
+    note="The operator reports its own activity: a private supplier reports its own"
+    " wrongs, so this is no route to a supplier case (that is 27:7).",
+)
+_CHILD_REPORT_DUTY = Rule(
+    id="sol-19-1-2026",
+    citation="SoL 2025:400 19:1",
+    title="Report to socialnämnden that a child may be harmed",
+    valid_from=date(2026, 1, 15),
+    source="SRC-SOL",
+    recipients=frozenset({_R.KOMMUN}),
+    precedence=Precedence.DUTY,
+    breaks=_ALL,
+    gateway=GATEWAY,
+    conditions=_CHILD_REPORT,
+    standard=Standard.DUTY_TRIGGER,
+    judgement=_CHILD_AT_RISK_JUDGEMENT,
+    relevance=_REPORT_NEEDS,
+    sfs="SFS 2025:1501",
+    url=statute_url(_SOL_2025, "SFS 2025:1501"),
+    verified="SFS 2025:1501 wording read: 22 named kinds of obliged bodies, '21. andra"
+    " myndigheter om myndighetens verksamhet berör barn och unga'",
+    note="The report itself is secret at the reporting authority from 2026-01-15"
+    " (OSL 40:7 g).",
+)
+
+
+def _sol_2001(rule: Rule, citation: str, **changes: object) -> Rule:
+    """The same duty as socialtjänstlag (2001:453) worded it, until it was repealed."""
+    fields: dict[str, object] = {
+        "citation": f"SoL 2001:453 {citation}",
+        "valid_to": date(2025, 6, 30),
+        "source": "SRC-SOL2001",
+        "url": statute_url(_SOL_2001),
+        "note": "",
+    }
+    return replace(rule, **{**fields, **changes})  # type: ignore[arg-type]
+
+
 _SOL_2001_RULES = (
-    Rule(
+    _sol_2001(
+        _PAID_ASSISTANCE_DUTY,
+        "12:7",
         id="sol-2001-12-7-2009",
-        citation="SoL 2001:453 12:7",
-        title="Paid economic assistance, on request, against incorrect payments or tax",
         valid_from=OSL_IN_FORCE,
         valid_to=date(2011, 12, 31),
-        source="SRC-SOL2001",
-        recipients=AUTHORITIES,
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_PAID_ASSISTANCE,
         sfs="SFS 2009:496",
-        url=statute_url(_SOL_2001),
         verified="only the date of SFS 2009:496 read; the first paragraph is believed"
         " unchanged by SFS 2011:1407",
         flags=("sol_2001_12_7_2009_496_wording_unverified",),
     ),
-    Rule(
+    _sol_2001(
+        _PAID_ASSISTANCE_DUTY,
+        "12:7",
         id="sol-2001-12-7-2012",
-        citation="SoL 2001:453 12:7",
-        title="Paid economic assistance, on request, against incorrect payments or tax",
         valid_from=date(2012, 1, 1),
-        valid_to=date(2025, 6, 30),
-        source="SRC-SOL2001",
-        recipients=AUTHORITIES,
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_PAID_ASSISTANCE,
         sfs="SFS 2011:1407",
-        url=statute_url(_SOL_2001),
         verified="SFS 2011:1407 read: 'på begäran av en annan myndighet lämna uppgifter"
         " ... om utbetalad ekonomisk hjälp, om syftet är att undvika felaktiga"
         " utbetalningar från det allmänna eller en felaktig beskattning'",
-        note="Only data on paid assistance.",
+        note=_PAID_ASSISTANCE_DUTY.note,
     ),
-    Rule(
+    _sol_2001(
+        _WHEREABOUTS_DUTY,
+        "12:10",
         id="sol-2001-12-10-2009",
-        citation="SoL 2001:453 12:10",
-        title="Whether someone stays in a care home, on request of listed authorities",
         valid_from=OSL_IN_FORCE,
-        valid_to=date(2025, 6, 30),
-        source="SRC-SOL2001",
-        recipients=_WHEREABOUTS_ASKERS,
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_WHEREABOUTS,
         sfs="SFS 2001:453",
-        url=statute_url(_SOL_2001),
         verified="not read: amended 14 times 2004-2025 (last SFS 2025:174); the askers"
         " are assumed as in SoL 2025:400 15:7",
         flags=("sol_2001_12_10_wording_unverified",),
     ),
-    Rule(
+    _sol_2001(
+        _LEX_SARAH_DUTY,
+        "14:7",
         id="sol-2001-14-7-2013",
-        citation="SoL 2001:453 14:7",
-        title="Lex Sarah: a serious wrong in the nämnd's own activity reported to IVO",
         valid_from=date(2013, 6, 1),
-        valid_to=date(2025, 6, 30),
-        source="SRC-SOL2001",
-        recipients=frozenset({_R.IVO}),
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_LEX_SARAH,
-        standard=Standard.DUTY_TRIGGER,
-        judgement=_LEX_SARAH_JUDGEMENT,
-        relevance=_REPORT_NEEDS,
         sfs="SFS 2012:944",
-        url=statute_url(_SOL_2001),
         verified="SFS 2012:944 read: 'Anmälan ska göras av 1. socialnämnden, 2. den som"
         " bedriver yrkesmässig enskild verksamhet'",
-        note="The operator reports its own activity: a private supplier reports its"
-        " own wrongs, so this is no route to a supplier case.",
+        note=_LEX_SARAH_DUTY.note,
     ),
-    Rule(
+    _sol_2001(
+        _CHILD_REPORT_DUTY,
+        "14:1",
         id="sol-2001-14-1-2009",
-        citation="SoL 2001:453 14:1",
-        title="Report to socialnämnden that a child may be harmed",
         valid_from=OSL_IN_FORCE,
         valid_to=date(2015, 12, 31),
-        source="SRC-SOL2001",
-        recipients=frozenset({_R.KOMMUN}),
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_CHILD_REPORT,
-        standard=Standard.DUTY_TRIGGER,
-        judgement=_CHILD_AT_RISK_JUDGEMENT,
-        relevance=_REPORT_NEEDS,
         sfs="SFS 2001:453",
-        url=statute_url(_SOL_2001),
         verified="only the wording of SFS 2015:982 read",
         flags=("sol_2001_14_1_before_2016_wording_unverified",),
     ),
-    Rule(
+    _sol_2001(
+        _CHILD_REPORT_DUTY,
+        "14:1",
         id="sol-2001-14-1-2016",
-        citation="SoL 2001:453 14:1",
-        title="Report to socialnämnden that a child may be harmed",
         valid_from=date(2016, 1, 1),
-        valid_to=date(2025, 6, 30),
-        source="SRC-SOL2001",
-        recipients=frozenset({_R.KOMMUN}),
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_CHILD_REPORT,
-        standard=Standard.DUTY_TRIGGER,
-        judgement=_CHILD_AT_RISK_JUDGEMENT,
-        relevance=_REPORT_NEEDS,
         sfs="SFS 2015:982",
-        url=statute_url(_SOL_2001),
         verified="SFS 2015:982 read: '1. myndigheter vars verksamhet berör barn och unga'",
     ),
 )
 
 _SOL_2025_RULES = (
-    Rule(
-        id="sol-15-4-2025",
-        citation="SoL 2025:400 15:4",
-        title="Paid economic assistance, on request, against incorrect payments or tax",
-        valid_from=date(2025, 7, 1),
-        source="SRC-SOL",
-        recipients=AUTHORITIES,
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_PAID_ASSISTANCE,
-        sfs="SFS 2025:400",
-        url=statute_url(_SOL_2025),
-        verified=_READ_2025,
-        note="Only data on paid assistance.",
-    ),
-    Rule(
-        id="sol-15-7-2025",
-        citation="SoL 2025:400 15:7",
-        title="Whether someone stays in a care home, on request of listed authorities",
-        valid_from=date(2025, 7, 1),
-        source="SRC-SOL",
-        recipients=_WHEREABOUTS_ASKERS,
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_WHEREABOUTS,
-        sfs="SFS 2025:400",
-        url=statute_url(_SOL_2025),
-        verified=_READ_2025 + ", point 1",
-        note="Point 1 answers only whether a person stays in a familjehem, stödboende,"
-        " skyddat boende or HVB: only fields marked 'whereabouts'.",
-    ),
+    _PAID_ASSISTANCE_DUTY,
+    _WHEREABOUTS_DUTY,
     Rule(
         id="sol-15-7-2-2025",
         citation="SoL 2025:400 15:7 p. 2",
@@ -282,27 +286,7 @@ _SOL_2025_RULES = (
         url=statute_url(_SOL_2025),
         verified=_READ_2025 + ", point 2",
     ),
-    Rule(
-        id="sol-27-6-2025",
-        citation="SoL 2025:400 27:6",
-        title="Lex Sarah: a serious wrong in the nämnd's own activity reported to IVO",
-        valid_from=date(2025, 7, 1),
-        source="SRC-SOL",
-        recipients=frozenset({_R.IVO}),
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_LEX_SARAH,
-        standard=Standard.DUTY_TRIGGER,
-        judgement=_LEX_SARAH_JUDGEMENT,
-        relevance=_REPORT_NEEDS,
-        sfs="SFS 2025:400",
-        url=statute_url(_SOL_2025),
-        verified=_READ_2025 + ": 'Anmälan ska göras av 1. socialnämnden, 2. den som"
-        " bedriver yrkesmässig enskild verksamhet'",
-        note="A private supplier reports its own wrongs; a supplier case goes to IVO by"
-        " 27:7 instead.",
-    ),
+    _LEX_SARAH_DUTY,
     Rule(
         id="sol-28-5-2025",
         citation="SoL 2025:400 28:5",
@@ -351,47 +335,18 @@ _SOL_2025_RULES = (
         note="The statutory route for HVB supplier tips to IVO; only what the report"
         " needs may go.",
     ),
-    Rule(
+    replace(
+        _CHILD_REPORT_DUTY,
         id="sol-19-1-2025",
-        citation="SoL 2025:400 19:1",
-        title="Report to socialnämnden that a child may be harmed",
         valid_from=date(2025, 7, 1),
         valid_to=date(2026, 1, 14),
-        source="SRC-SOL",
-        recipients=frozenset({_R.KOMMUN}),
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_CHILD_REPORT,
-        standard=Standard.DUTY_TRIGGER,
-        judgement=_CHILD_AT_RISK_JUDGEMENT,
-        relevance=_REPORT_NEEDS,
         sfs="SFS 2025:400",
         url=statute_url(_SOL_2025),
         verified=_READ_2025 + ": '2. andra myndigheter vars verksamhet berör barn och"
         " unga'",
+        note="",
     ),
-    Rule(
-        id="sol-19-1-2026",
-        citation="SoL 2025:400 19:1",
-        title="Report to socialnämnden that a child may be harmed",
-        valid_from=date(2026, 1, 15),
-        source="SRC-SOL",
-        recipients=frozenset({_R.KOMMUN}),
-        precedence=Precedence.DUTY,
-        breaks=_ALL,
-        gateway=GATEWAY,
-        conditions=_CHILD_REPORT,
-        standard=Standard.DUTY_TRIGGER,
-        judgement=_CHILD_AT_RISK_JUDGEMENT,
-        relevance=_REPORT_NEEDS,
-        sfs="SFS 2025:1501",
-        url=statute_url(_SOL_2025, "SFS 2025:1501"),
-        verified="SFS 2025:1501 wording read: 22 named kinds of obliged bodies, '21."
-        " andra myndigheter om myndighetens verksamhet berör barn och unga'",
-        note="The report itself is secret at the reporting authority from 2026-01-15"
-        " (OSL 40:7 g).",
-    ),
+    _CHILD_REPORT_DUTY,
 )
 
 SOCIAL_SERVICES_RULES: tuple[Rule, ...] = _SOL_2001_RULES + _SOL_2025_RULES
