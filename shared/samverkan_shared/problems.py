@@ -153,10 +153,38 @@ def _pointer(loc: Sequence[int | str]) -> dict[str, str]:
     return {"parameter": ".".join(str(p) for p in path) or str(where), "in": str(where)}
 
 
+# pydantic's prefixes for an error raised in a validator: the message is the validator's.
+_VALIDATOR_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    message = str(err.get("msg", "is invalid"))
+    for prefix in _VALIDATOR_PREFIXES:
+        message = message.removeprefix(prefix)
+    return message
+
+
+def _malformed_json(err: Mapping[str, Any], body: Any) -> dict[str, str]:
+    """Where the JSON breaks, as line and column: its character offset means nothing
+    as a pointer. Only the parser's reason is quoted, never the body."""
+    offset = err.get("loc", ("body", 0))[-1]
+    before = body[:offset] if isinstance(body, str) and isinstance(offset, int) else ""
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    reason = str((err.get("ctx") or {}).get("error", "invalid JSON"))
+    return {
+        "pointer": "#",
+        "detail": f"The body is not valid JSON: {reason} at line {line}, "
+        f"column {column}.",
+    }
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     # The error's "input" and "ctx" are left out on purpose: they may hold a personal number.
     return [
-        {**_pointer(err.get("loc", ())), "detail": str(err.get("msg", "is invalid"))}
+        _malformed_json(err, exc.body)
+        if err.get("type") == "json_invalid"
+        else {**_pointer(err.get("loc", ())), "detail": _message(err)}
         for err in exc.errors()
     ]
 
@@ -164,6 +192,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
 def _summary(errors: list[dict[str, str]]) -> str:
     first = errors[0] if errors else {"detail": "the request is invalid"}
     where = first.get("pointer") or first.get("parameter", "")
+    where = "" if where == "#" else where  # the whole body: the detail says where
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return f"{where}: {first['detail']}{more}".lstrip(": ")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from samverkan_shared.problems import Conflict
 from tests.support.apps import bare_app
@@ -175,3 +175,51 @@ def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
     ) in text
     assert 'route="<unmatched>",service="test",status="404"} 1.0' in text
     assert "samverkan_http_request_duration_seconds_bucket" in text
+
+
+def test_malformed_json_says_line_and_column(client: TestClient) -> None:
+    """A JSON syntax error names its line and column, not a character offset."""
+    response = client.post(
+        "/things",
+        content=b'{"persons": [\n    {"name": "A" "age": 1}]}',
+        headers={"content-type": "application/json"},
+    )
+    _is_problem(response)
+    detail = "The body is not valid JSON: Expecting ',' delimiter at line 2, column 18."
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Unprocessable Content",
+        "status": 422,
+        "detail": detail,
+        "errors": [{"pointer": "#", "detail": detail}],
+    }
+
+
+def test_validator_message_is_shown_without_pydantic_prefix(tmp_path: Path) -> None:
+    """A validator's ValueError reads as its own message, not 'Value error, ...'."""
+
+    class Named(BaseModel):
+        name: str
+
+        @field_validator("name")
+        @classmethod
+        def _not_blank(cls, value: str) -> str:
+            if not value.strip():
+                raise ValueError("must not be blank")
+            return value
+
+    app = bare_app(tmp_path)
+
+    @app.post("/named")
+    def named(body: Named) -> None:
+        return None
+
+    with TestClient(app) as client:
+        response = client.post("/named", json={"name": " "})
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Unprocessable Content",
+        "status": 422,
+        "detail": "#/name: must not be blank",
+        "errors": [{"pointer": "#/name", "detail": "must not be blank"}],
+    }
