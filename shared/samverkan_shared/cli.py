@@ -205,11 +205,18 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="samverkan", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="samverkan",
+        description="The operator's command line of Samverkan: run the services, "
+        "migrate their databases, manage OAuth clients, signing keys, the rule "
+        "catalogue and the audit log.",
+        epilog="`samverkan COMMAND --help` describes a command.",
+    )
     parser.add_argument(
         "--data-dir", help="data directory (default $SAMVERKAN_DATA_DIR or ./var)"
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    # The metavar keeps the internal commands below out of the usage line.
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
         "run", help="migrate, seed the demo and start every service"
@@ -240,12 +247,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     reset.set_defaults(handler=_reset_demo)
 
-    prepare = commands.add_parser("prepare", help=argparse.SUPPRESS)
+    # Internal steps the supervisor runs in a child process. Added without `help=`,
+    # argparse lists them nowhere (with help=SUPPRESS it prints "==SUPPRESS==").
+    prepare = commands.add_parser("prepare")
     prepare.add_argument("service")
     prepare.add_argument("--seed", action="store_true")
     prepare.set_defaults(handler=_prepare)
 
-    after = commands.add_parser("after-start", help=argparse.SUPPRESS)
+    after = commands.add_parser("after-start")
     after.add_argument("service")
     after.set_defaults(handler=_after_start)
 

@@ -9,6 +9,21 @@ from typing import Any
 
 __all__ = ["register"]
 
+_IMPORT_DESCRIPTION = """\
+Insert or update framework agreements and their suppliers from a CSV file, in one
+transaction. The import only adds: a supplier missing from the file stays on its
+agreement's selection list. A bad row stops the import, naming its line."""
+
+_IMPORT_EPILOG = """\
+The file has one row per agreement and supplier, and a header naming the columns:
+
+  agreement_id,agreement_name,area,valid_from,valid_to,terms,supplier_org_number,supplier_name
+
+Dates are ISO (2022-04-01); an empty valid_to means open-ended. terms lists the
+numbered terms as 1:Bemanning enligt bilaga 2|2:Tillstånd från IVO ('|' between
+terms). An agreement's columns repeat on each of its rows and must agree; leave the
+supplier columns empty for an agreement without suppliers."""
+
 
 def _import_agreements(args: argparse.Namespace) -> int:
     # Imported here, not above: `samverkan` loads this module for every command it
@@ -63,13 +78,11 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     importer = actions.add_parser(
         "import-agreements",
         help="insert or update framework agreements and their suppliers from CSV",
-        description=(__doc__ or "").split("\n", 1)[0],
+        description=_IMPORT_DESCRIPTION,
+        epilog=_IMPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    importer.add_argument(
-        "file",
-        help="CSV with agreement_id,agreement_name,area,valid_from,valid_to,terms,"
-        "supplier_org_number,supplier_name; terms as 1:text|2:text",
-    )
+    importer.add_argument("file", help="the CSV file (UTF-8, with a header row)")
     importer.set_defaults(handler=_import_agreements)
     actions.add_parser(
         "reencrypt",
