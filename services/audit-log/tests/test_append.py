@@ -170,3 +170,17 @@ def test_text_fields_refuse_exactly_the_c0_controls_but_tab_lf_cr(code: int) -> 
             _printable(text)
     else:
         assert _printable(text) == text
+
+
+def test_an_appended_entry_is_read_at_its_location(
+    client, appender, reader, make_entry
+) -> None:
+    _append(client, appender, make_entry(0))
+    response = client.post("/v1/entries", json=make_entry(1), headers=appender)
+    assert response.status_code == 201, response.text
+    assert response.headers["Location"] == "/v1/entries/1"
+    item = client.get(response.headers["Location"], headers=reader).json()
+    assert item["index"] == 1
+    assert item["entry"]["decision_id"] == make_entry(1)["decision_id"]
+    replayed = client.post("/v1/entries", json=make_entry(1), headers=appender)
+    assert replayed.headers["Location"] == "/v1/entries/1"

@@ -22,6 +22,7 @@ from samverkan_audit_log.schemas import (
     Receipt,
 )
 from samverkan_shared.lean_route import LeanRoute
+from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 
 __all__ = ["MAX_INDEX", "router"]
@@ -37,7 +38,9 @@ async def append(body: Entry, caller: AuditAppender, request: Request) -> Respon
     outcome = await log.appends.append_async(body)
     # The receipt was built by the writer from validated parts: serialised as is,
     # not validated a second time as a response model.
-    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
+    headers = location_header(f"{router.prefix}/{outcome.receipt.index}")
+    if outcome.replayed:
+        headers["Idempotent-Replayed"] = "true"
     return Response(
         outcome.receipt.model_dump_json(),
         201,
@@ -53,7 +56,7 @@ router.add_api_route(
     status_code=201,
     response_model=Receipt,
     summary="Append an audit entry and get its receipt",
-    responses=problem_responses(409),
+    responses={**created_responses("/v1/entries/{index}"), **problem_responses(409)},
     route_class_override=LeanRoute,
 )
 

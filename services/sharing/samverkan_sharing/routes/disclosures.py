@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 
+from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 from samverkan_sharing.dependencies import (
     AnyCaller,
@@ -34,7 +35,10 @@ DisclosureId = Annotated[
     "",
     status_code=201,
     response_model=Disclosure,
-    responses=problem_responses(403, 404, 409, 503),
+    responses={
+        **created_responses("/v1/disclosure-requests/{id}"),
+        **problem_responses(403, 404, 409, 503),
+    },
 )
 async def request_disclosure(
     body: DisclosureRequest,
@@ -43,14 +47,16 @@ async def request_disclosure(
     key: IdempotencyKey = None,
 ) -> Response:
     """Rule-checked request; the recipient is the caller's registered one."""
+    # present() validated the answer; FastAPI would validate it a second time.
     answer = await with_disclosures(
-        request,
-        # present() validated the answer; FastAPI would validate it a second time.
-        lambda service: present(
-            service.request(caller, body, key), service
-        ).model_dump_json(by_alias=True),
+        request, lambda service: present(service.request(caller, body, key), service)
     )
-    return Response(answer, 201, media_type="application/json")
+    return Response(
+        answer.model_dump_json(by_alias=True),
+        201,
+        headers=location_header(f"{router.prefix}/{answer.id}"),
+        media_type="application/json",
+    )
 
 
 @router.get("/{disclosure_id}", responses=problem_responses(404))

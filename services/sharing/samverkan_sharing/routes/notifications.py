@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
+from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 from samverkan_sharing.dependencies import (
     Assessor,
@@ -21,17 +22,28 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
 
 
-@router.post("", status_code=201, responses=problem_responses(404, 409, 503))
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        **created_responses("/v1/disclosure-requests/{id}"),
+        **problem_responses(404, 409, 503),
+    },
+)
 async def send_notification(
     body: NotificationCreate,
     caller: Assessor,
     request: Request,
+    response: Response,
     key: IdempotencyKey = None,
 ) -> Disclosure:
-    """Same rules, same logging; delivered once released."""
-    return await with_disclosures(
+    """Same rules, same logging; delivered once released. A notice is read, like a
+    request, at `/v1/disclosure-requests/{id}` (`Location`)."""
+    notice = await with_disclosures(
         request, lambda service: present(service.notify(caller, body, key), service)
     )
+    response.headers.update(location_header(f"/v1/disclosure-requests/{notice.id}"))
+    return notice
 
 
 @router.get("", responses=problem_responses(403))

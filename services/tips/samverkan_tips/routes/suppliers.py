@@ -1,7 +1,8 @@
 """`/v1/suppliers/{org_number}`: the supplier's record, and call-off stop and lift."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
+from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 from samverkan_tips import supplier_service
 from samverkan_tips.dependencies import (
@@ -29,18 +30,25 @@ def get_supplier(
 @router.post(
     "/{org_number}/call-off-stop",
     status_code=201,
-    responses=problem_responses(404, 409),
+    responses={
+        **created_responses("/v1/suppliers/{org_number}"),
+        **problem_responses(404, 409),
+    },
 )
 def stop_call_offs(
     org_number: OrgNumberPath,
     body: CallOffStopCreate,
     token: TipsManager,
     session: WriteSessionDep,
+    response: Response,
 ) -> Supplier:
-    """Stop call-offs: the supplier disappears from every selection list."""
-    return supplier_service.stop_call_offs(
+    """Stop call-offs: the supplier disappears from every selection list; the stop
+    is read in the supplier's record (`Location`)."""
+    supplier = supplier_service.stop_call_offs(
         session, org_number, body, actor=token.client_id
     )
+    response.headers.update(location_header(f"/v1/suppliers/{supplier.org_number}"))
+    return supplier
 
 
 @router.delete(

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 from samverkan_tips import service
 from samverkan_tips.dependencies import (
@@ -33,7 +34,7 @@ router = APIRouter(prefix="/v1/tips", tags=["tips"])
     "",
     status_code=201,
     response_model=Tip,
-    responses=problem_responses(422),
+    responses={**created_responses("/v1/tips/{id}"), **problem_responses(422)},
 )
 async def file_tip(
     body: TipCreate,
@@ -47,7 +48,10 @@ async def file_tip(
     # the validated model, so it is serialised without validating it again.
     tip = await filings.file_async(filing)
     return Response(
-        tip.model_dump_json(by_alias=True), 201, media_type="application/json"
+        tip.model_dump_json(by_alias=True),
+        201,
+        headers=location_header(f"/v1/tips/{tip.id}"),
+        media_type="application/json",
     )
 
 
