@@ -31,7 +31,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -389,8 +388,7 @@ def time_verify(
         "SAMVERKAN_CLIENT_SECRET": client["client_secret"],
     }
     # The bench made this log with the suite's own key: pin that key, as a verifier must.
-    with urllib.request.urlopen(f"{base_url}/v1/log-key", timeout=30) as answer:
-        log_key = answer.read().decode().strip()
+    log_key = httpx.get(f"{base_url}/v1/log-key", timeout=30).text.strip()
     command = [
         sys.executable, "-m", "samverkan_shared.cli", "audit", "verify",
         "--url", base_url, "--issuer", suite.url("sharing"), "--log-key", log_key,
