@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from samverkan_shared.admission import AdmissionGate, AdmissionMiddleware
 from samverkan_shared.auth import TokenValidator, make_token_validator
 from samverkan_shared.body_limit import BodyLimitMiddleware
+from samverkan_shared.docs_page import install_docs_page
 from samverkan_shared.health import ReadinessCheck, health_router
 from samverkan_shared.logging import configure_logging
 from samverkan_shared.metrics import RequestMetrics, metrics_router
@@ -74,7 +75,7 @@ def build_app(
         title=title,
         description=description,
         version=version,
-        docs_url="/docs",
+        docs_url=None,  # install_docs_page: Swagger UI from the service, not a CDN
         redoc_url=None,
         openapi_url="/openapi.json",
         lifespan=_lifespan,
@@ -100,6 +101,7 @@ def build_app(
         RequestLogMiddleware, service=service, observer=app.state.metrics.observe
     )
     app.include_router(health_router(readiness))
+    install_docs_page(app)
     app.include_router(metrics_router())
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]
     return app
