@@ -22,7 +22,7 @@ __all__ = [
 CATALOGUE_VERSION = "2026-12-06.1"
 """Bumped whenever a rule is added, changed or re-dated; every decision records it."""
 
-# The source ids of legal-rules.md §0: a rule must trace to research someone can re-read.
+# Where the text of a rule was read: a rule must trace to a source someone can re-read.
 KNOWN_SOURCES = frozenset(
     {
         "SRC-OSL",
@@ -87,7 +87,9 @@ def _missing_texts(rule: Rule) -> list[str]:
         f"rule {rule.id!r}: {name} missing" for name, v in texts.items() if not v
     ]
     if rule.source not in KNOWN_SOURCES:
-        problems.append(f"rule {rule.id!r}: source {rule.source!r} is not in §0")
+        problems.append(
+            f"rule {rule.id!r}: source {rule.source!r} is not a known source"
+        )
     return problems
 
 
@@ -161,7 +163,7 @@ class Catalogue:
             raise InvalidCatalogue(problems)
 
     def rules_in_force(self, on: date) -> tuple[Rule, ...]:
-        """The wordings in force that day, in the order §8.3 tries them."""
+        """The wordings in force that day, most specific first."""
         in_force = (rule for rule in self.rules if rule.in_force(on))
         return tuple(sorted(in_force, key=lambda rule: (rule.precedence, rule.id)))
 

@@ -228,7 +228,7 @@ def catalogue_from_json(text: str) -> Catalogue:
 
 
 def _categories_lifted(rule: Rule) -> list[str]:
-    """The data categories whose §3 secrecy, at some holder, this rule overcomes."""
+    """The data categories whose secrecy, at some holder, this rule overcomes."""
     categories = rule.conditions.categories
     allowed = frozenset(Category) if categories is None else categories
     holders = rule.conditions.holder_activities or frozenset(HolderActivity)

@@ -1,4 +1,4 @@
-"""Duties in other laws, applied through OSL 10:28 (legal-rules.md §4.4)."""
+"""Duties in other laws, applied through OSL 10:28 (docs/rules.md)."""
 
 from dataclasses import replace
 from datetime import date

@@ -1,4 +1,4 @@
-"""The OSL rules outside 10:18 a–24, one entry per dated wording (legal-rules.md §4.1)."""
+"""The OSL rules outside 10:18 a–24, one entry per dated wording (docs/rules.md)."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Duties in the social services acts, applied through OSL 10:28 (legal-rules.md §4.4).
+"""Duties in the social services acts, applied through OSL 10:28 (docs/rules.md).
 
 Socialtjänstlag (2001:453) until 2025-06-30, socialtjänstlag (2025:400) from 2025-07-01.
 A duty lifts secrecy only as far as it reaches: where its text turns on a judgement ("anledning

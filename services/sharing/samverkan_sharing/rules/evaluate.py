@@ -1,4 +1,4 @@
-"""The pure evaluation engine: every requested field against the rules in force (§8)."""
+"""The pure evaluation engine: every requested field against the rules in force."""
 
 from collections.abc import Iterable
 
@@ -47,7 +47,7 @@ def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
 
 
 def _verdicts(rules: tuple[Rule, ...], candidate: Candidate) -> list[Verdict]:
-    """Verdicts in §8.3 order, stopping at the first rule that releases outright."""
+    """Verdicts in order of precedence, stopping at the first rule that releases outright."""
     verdicts = []
     for rule in rules:
         verdict = judge(rule, candidate)
@@ -86,7 +86,7 @@ def _withheld(candidate: Candidate, refusals: list[Verdict]) -> FieldDecision:
     recipient = candidate.query.recipient
     relevant = _closest(refusals)
     if not is_authority(recipient):
-        # §2 and §8.2: a non-authority gets secret data only on a claimed 10:2, 10:2 a or
+        # A non-authority gets secret data only on a claimed 10:2, 10:2 a or
         # consent, and those always go to a human.
         detail = (
             f"{recipient} is not an authority, and secret data may reach a non-authority"

@@ -1,4 +1,4 @@
-"""OSL secrecy provisions and the break/exclusion lists the rules carry (legal-rules.md §8.4)."""
+"""OSL secrecy provisions and the break/exclusion lists the rules carry ."""
 
 import re
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""One dated version of a secrecy-breaking rule, as data (legal-rules.md §4 and §8)."""
+"""One dated version of a secrecy-breaking rule, as data (docs/rules.md)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +20,7 @@ BOTH_INITIATIVES: frozenset[Initiative] = frozenset(Initiative)
 
 
 class Precedence:
-    """Order of trial, most specific first and the general clause last (§8.3)."""
+    """Order of trial, most specific first and the general clause last."""
 
     NOT_SECRET = 0
     DUTY = 10
@@ -88,7 +88,7 @@ class Rule:
     (e.g. social-services data under the unverified FOL 32 §). `claim_required` rules are
     tried only when the request names them in `requested_basis` (OSL 10:2, 10:2 a, 12:2).
     `gateway` is the OSL rule a duty in another law is applied through (OSL 10:28).
-    `precedence` orders the rules from most specific to the general clause (§8.3).
+    `precedence` orders the rules from most specific to the general clause .
 
     Sources: `sfs` is the SFS number of the wording encoded (the statute itself for an
     original wording), `url` the statute text, `verified` what was checked against that

@@ -1,4 +1,4 @@
-"""The secrecy that protects a field at the holder, from its category (legal-rules.md §3)."""
+"""The secrecy that protects a field at its holder, by category (docs/evaluation-contract.md)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ def _osl(*texts: str) -> tuple[Provision, ...]:
     return tuple(sorted({p for text in texts for p in parse_provisions(text)}))
 
 
-# Where the data sits decides its secrecy (§3, last paragraph): a fact that is 26:1 secret
+# Where the data sits decides its secrecy: a fact that is 26:1 secret
 # at socialnämnden is at most 21:1 at a procurement unit, and a whistleblowing channel
 # protects everyone named in a report under 32:3 b.
 _BY_HOLDER: Mapping[tuple[Category, HolderActivity], tuple[Provision, ...]] = {
@@ -59,7 +59,7 @@ _SINCE: Mapping[Category, tuple[date, tuple[Provision, ...]]] = {
     _C.CHILD_CONCERN_REPORT: (date(2026, 1, 15), _osl("40:7 g")),
 }
 
-# §3: UNVERIFIED whether 26:1 reaches follow-up run by socialnämnden itself; the weak
+# UNVERIFIED whether 26:1 reaches follow-up run by socialnämnden itself; the weak
 # 21:1 minimum is derived and the decision says so.
 _SOCIAL_CATEGORIES = frozenset(
     {_C.CHILD_SOCIAL, _C.ADULT_CLIENT_SOCIAL, _C.ECONOMIC_ASSISTANCE}

@@ -1,4 +1,4 @@
-"""The fixed codes of the evaluation contract (legal-rules.md, "Evaluation contract")."""
+"""The fixed codes of the evaluation contract (docs/evaluation-contract.md)."""
 
 from collections.abc import Mapping
 from datetime import date
@@ -98,7 +98,7 @@ class PurposeCode(StrEnum):
 
 
 class Category(StrEnum):
-    """The data categories of legal-rules.md section 3."""
+    """The data categories a field can carry (docs/evaluation-contract.md)."""
 
     SUPPLIER_COMPANY = "supplier_company"
     SUPPLIER_BUSINESS = "supplier_business"
@@ -143,7 +143,7 @@ class Outcome(StrEnum):
 
 
 class Standard(StrEnum):
-    """The human weighing a rule needs (legal-rules.md section 2).
+    """The human weighing a rule needs (docs/evaluation-contract.md).
 
     The first seven are the statutory standards of section 2. The rest name the manual
     steps section 4 describes without a statutory formula: necessity (OSL 10:2), consent
@@ -185,7 +185,7 @@ class Flag(StrEnum):
     REPORTER_NOTICE_DUTY = "reporter_notice_duty"
 
 
-# Adda's status under OSL 2:3 is unsettled (legal-rules.md §4.5): treated as private.
+# Adda's status under OSL 2:3 is unsettled: treated as private (docs/rules.md).
 _NON_AUTHORITIES = frozenset({Recipient.ADDA, Recipient.PRIVATE})
 
 AUTHORITIES: frozenset[Recipient] = frozenset(Recipient) - _NON_AUTHORITIES

@@ -107,7 +107,7 @@ def broken(rule: Rule, **changes: object) -> Rule:
         ),
         pytest.param(
             (broken(RULE_10_23, source="memory"),),
-            "rule 'osl-10-23-2025': source 'memory' is not in §0",
+            "rule 'osl-10-23-2025': source 'memory' is not a known source",
             id="unknown source",
         ),
         pytest.param(

@@ -798,7 +798,7 @@ def test_every_rule_version_applies_in_some_case() -> None:
     assert {rule.id for rule in CATALOGUE.rules} - used - dated == set()
 
 
-# The same query on both sides of a change in the law (legal-rules.md §1), by outcome;
+# The same query on both sides of a change in the law , by outcome;
 # test_wordings asks every wording change by the rule version that decides.
 DATE_FLIPS = [
     pytest.param(
@@ -1036,7 +1036,7 @@ class TestReasons:
 
 
 class TestOpenQuestions:
-    """Decisions carry the open points of legal-rules.md §8.6."""
+    """Decisions carry the open points docs/rules.md lists."""
 
     def test_10_15_a_for_a_committed_crime_flags_the_endast_question(self) -> None:
         decision = evaluate(
@@ -1131,7 +1131,7 @@ CONTRACT_EXAMPLE: dict[str, Any] = {
 
 
 def test_contract_example() -> None:
-    """The body at the top of legal-rules.md, answered in the contract's shape.
+    """The body of docs/evaluation-contract.md, answered in the contract's shape.
 
     The example answer there is illustrative: since 2025-04-01 grovt bedrägeri (minimum
     six months) meets OSL 10:23, so the child data is released, not withheld.
