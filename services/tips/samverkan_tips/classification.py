@@ -1,4 +1,4 @@
-"""The data category of every field of a tip, as legal-rules.md "Data categories of a tip" says.
+"""The data category of every field of a tip (docs/evaluation-contract.md, "Categories").
 
 Pure: values in, categories out. The sharing service decides releases from these labels,
 so where the rules leave a gap we choose the label that protects more, and say so:
@@ -42,7 +42,7 @@ class HolderActivity(StrEnum):
 
 
 class DataCategory(StrEnum):
-    """The categories of legal-rules.md §3 that a tip's fields can carry."""
+    """The categories of the evaluation contract that a tip's fields can carry."""
 
     SUPPLIER_COMPANY = "supplier_company"
     SUPPLIER_BUSINESS = "supplier_business"

@@ -1,4 +1,4 @@
-"""The data-category mapping of legal-rules.md "Data categories of a tip"."""
+"""The data category of every field of a tip, as the sharing service reads it."""
 
 import pytest
 

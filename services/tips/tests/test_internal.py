@@ -1,4 +1,4 @@
-"""The internal read for the sharing service: each field with its legal-rules category."""
+"""The internal read for the sharing service: each field with its data category."""
 
 from typing import Any
 
