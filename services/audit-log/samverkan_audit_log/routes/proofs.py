@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/proofs", tags=["proofs"])
 
 # The routes are async and hand the database work to one thread: a sync route with
 # a session dependency takes three thread hops (the session opened, the route, the
-# session closed), ~1 ms of a ~2 ms proof on this machine.
+# session closed), about half of a proof's time.
 
 
 @router.get("/inclusion", summary="RFC 9162 §2.1.3 inclusion proof")
