@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 __all__ = [
     "TraceContext",
-    "current_trace",
     "outgoing_traceparent",
     "parse_traceparent",
     "start_trace",
@@ -44,10 +43,6 @@ def start_trace(incoming: str | None) -> TraceContext:
     )
     _current.set(ctx)
     return ctx
-
-
-def current_trace() -> TraceContext | None:
-    return _current.get()
 
 
 def outgoing_traceparent() -> str:

@@ -21,7 +21,6 @@ from enum import StrEnum
 
 __all__ = [
     "NARRATIVE_CATEGORIES",
-    "SUPPLIER_COMPANY_FIELDS",
     "DataCategory",
     "HolderActivity",
     "description_category",
@@ -63,15 +62,6 @@ NARRATIVE_CATEGORIES = frozenset(
         DataCategory.ADULT_CLIENT_SOCIAL,
         DataCategory.HEALTH_CARE,
     }
-)
-
-SUPPLIER_COMPANY_FIELDS = (
-    "supplier.org_number",
-    "supplier.name",
-    "agreement_id",
-    "categories",
-    "status",
-    "call_off_stop",
 )
 
 
