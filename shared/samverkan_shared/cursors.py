@@ -3,6 +3,8 @@
 A keyset cursor says "continue after this key", so rows inserted between two page
 requests neither shift nor repeat what the client has seen. The encoding is opaque to
 clients on purpose: they pass it back unchanged and we may change what it holds.
+A list read in both directions (``Order``) names the direction in the cursor's kind
+(``cursor_kind``), so a cursor of one order is refused by the other.
 """
 
 import base64
@@ -10,14 +12,46 @@ import binascii
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from enum import StrEnum
 
-__all__ = ["InvalidCursor", "decode_cursor", "decode_timestamp", "encode_cursor"]
+from samverkan_shared.problems import UnprocessableContent
+
+__all__ = [
+    "InvalidCursor",
+    "Order",
+    "cursor_kind",
+    "decode_cursor",
+    "decode_timestamp",
+    "encode_cursor",
+    "invalid_cursor",
+]
 
 _VERSION = 1
 
 
 class InvalidCursor(ValueError):
     """The cursor was not made by us, or for another list."""
+
+
+class Order(StrEnum):
+    """The direction a list is read in by its sort key: ``asc`` oldest first."""
+
+    ASC = "asc"
+    DESC = "desc"
+
+
+def cursor_kind(kind: str, order: Order) -> str:
+    """The kind of a list's cursors in this order (ascending keeps the bare kind,
+    so cursors handed out before lists had an order stay valid)."""
+    return kind if order is Order.ASC else f"{kind}/desc"
+
+
+def invalid_cursor(error: ValueError) -> UnprocessableContent:
+    """The 422 for a cursor this service did not hand out (or for another order)."""
+    return UnprocessableContent(
+        "The cursor is invalid: pass back next_cursor unchanged, with the same order.",
+        errors=[{"parameter": "cursor", "in": "query", "detail": str(error)}],
+    )
 
 
 def encode_cursor(kind: str, key: Sequence[str]) -> str:

@@ -222,16 +222,12 @@ class LogRepository:
         after: int | None,
         limit: int,
         below: int | None = None,
+        descending: bool = False,
     ) -> list[EntryRecord]:
-        """Entries matching ``where`` with after < index < below, by index."""
-        statement = select(EntryRecord)
-        if after is not None:
-            statement = statement.where(col(EntryRecord.entry_index) > after)
-        if below is not None:
-            statement = statement.where(col(EntryRecord.entry_index) < below)
-        statement = _filtered(statement, where)
-        statement = statement.order_by(col(EntryRecord.entry_index)).limit(limit)
-        return list(self._session.exec(statement))
+        """Entries matching ``where`` with index < below, by index, past ``after``
+        (ascending: greater; ``descending``: smaller, newest first)."""
+        statement = _ordered(select(EntryRecord), after, below, descending=descending)
+        return list(self._session.exec(_filtered(statement, where).limit(limit)))
 
     def page_leaves(
         self,
@@ -240,6 +236,7 @@ class LogRepository:
         after: int | None,
         limit: int,
         below: int | None = None,
+        descending: bool = False,
     ) -> Generator[tuple[int, bytes, bytes], None, None]:
         """``(index, leaf, leaf_hash)`` of the entries ``page`` would return.
 
@@ -250,12 +247,8 @@ class LogRepository:
         """
         index = col(EntryRecord.entry_index)
         statement = select(index, col(EntryRecord.leaf), col(EntryRecord.leaf_hash))
-        if after is not None:
-            statement = statement.where(index > after)
-        if below is not None:
-            statement = statement.where(index < below)
-        statement = _filtered(statement, where)
-        statement = statement.order_by(index).limit(limit)
+        statement = _ordered(statement, after, below, descending=descending)
+        statement = _filtered(statement, where).limit(limit)
         connection = self._session.connection()
         compiled = statement.compile(
             dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
@@ -455,3 +448,15 @@ def _filtered(statement: _Selection, where: EntryFilter) -> _Selection:
             )
         )
     return statement
+
+
+def _ordered(
+    statement: _Selection, after: int | None, below: int | None, *, descending: bool
+) -> _Selection:
+    """By index, past ``after`` in that direction, below ``below``."""
+    index = col(EntryRecord.entry_index)
+    if after is not None:
+        statement = statement.where(index < after if descending else index > after)
+    if below is not None:
+        statement = statement.where(index < below)
+    return statement.order_by(index.desc() if descending else index)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from samverkan_audit_log import listing
 from samverkan_audit_log.schemas import EntryPage
+from samverkan_shared.cursors import Order
 from samverkan_shared.db import make_engine
 
 EBM = {"code": "ekobrottsmyndigheten", "org_number": "202100-4284", "name": "EBM"}
@@ -71,6 +72,34 @@ class TestFilters:
             if cursor is None:
                 break
         assert seen == [[0, 1], [2, 3], [4]]
+
+    def test_newest_first_pages_follow_next_cursor_to_the_end(
+        self, client, reader
+    ) -> None:
+        seen, cursor = [], None
+        while True:
+            params = {"limit": 2, "order": "desc"} | (
+                {"cursor": cursor} if cursor else {}
+            )
+            page = client.get("/v1/entries", params=params, headers=reader).json()
+            seen.append([item["index"] for item in page["items"]])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert seen == [[4, 3], [2, 1], [0]]
+        newest = {"recipient": "ekobrottsmyndigheten", "order": "desc"}
+        assert _indexes(client, reader, **newest) == [3, 1]
+
+    def test_a_cursor_is_refused_in_the_other_order(self, client, reader) -> None:
+        params: dict[str, Any] = {"limit": 2, "order": "desc"}
+        cursor = client.get("/v1/entries", params=params, headers=reader).json()[
+            "next_cursor"
+        ]
+        response = client.get(
+            "/v1/entries", params={"limit": 2, "cursor": cursor}, headers=reader
+        )
+        assert response.status_code == 422
+        assert "with the same order" in response.json()["detail"]
 
     def test_a_forged_cursor_is_a_problem_not_a_crash(self, client, reader) -> None:
         response = client.get("/v1/entries", params={"cursor": "x"}, headers=reader)
@@ -141,6 +170,12 @@ class TestPageBody:
             {},
             {"limit": 2},
             {"limit": 2, "cursor": listing.encode_cursor(1)},
+            {"limit": 2, "order": "desc"},
+            {
+                "limit": 2,
+                "order": "desc",
+                "cursor": listing.encode_cursor(3, Order.DESC),
+            },
             {"recipient": "ekobrottsmyndigheten"},
             {"legal_basis": "lag-2025-170"},
             {"to": "2026-12-01T07:00:00Z", "limit": 3},
@@ -162,7 +197,11 @@ class TestPageBody:
         )
         with Session(engine) as session:
             expected = listing.list_entries(
-                session, where, params.get("cursor"), params.get("limit", 100)
+                session,
+                where,
+                params.get("cursor"),
+                params.get("limit", 100),
+                Order(params.get("order", "asc")),
             )
         engine.dispose()
         assert response.json() == expected.model_dump()

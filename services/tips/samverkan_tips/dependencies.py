@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from samverkan_shared.auth import AccessToken, access_token
 from samverkan_shared.crypto import Keyring
+from samverkan_shared.cursors import Order
 from samverkan_shared.db import session_for_request, write_session_for_request
 from samverkan_tips.filing import FilingQueue
 
@@ -62,4 +63,8 @@ Cursor = Annotated[
     Query(max_length=500, description="next_cursor of the previous page"),
 ]
 Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
+ListOrder = Annotated[
+    Order,
+    Query(description="asc: oldest (or first) first, the default; desc: newest first"),
+]
 AgreementId = Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]

@@ -117,21 +117,22 @@ class TipRepository:
         where: TipFilter,
         after: tuple[datetime, uuid.UUID] | None,
         limit: int,
+        *,
+        newest_first: bool = False,
     ) -> Sequence[TipRecord]:
-        """Tips oldest first by (received_at, id), strictly after the cursor's key."""
+        """Tips by (received_at, id), oldest first unless ``newest_first``, strictly
+        past the cursor's key in that order."""
+        received, tip = col(TipRecord.received_at), col(TipRecord.id)
         statement = select(TipRecord).where(*_conditions(where))
         if after is not None:
             at, tip_id = after
-            statement = statement.where(
-                or_(
-                    col(TipRecord.received_at) > at,
-                    and_(col(TipRecord.received_at) == at, col(TipRecord.id) > tip_id),
-                )
-            )
-        statement = statement.order_by(
-            col(TipRecord.received_at), col(TipRecord.id)
-        ).limit(limit)
-        return self._session.exec(statement).all()
+            if newest_first:
+                past = or_(received < at, and_(received == at, tip < tip_id))
+            else:
+                past = or_(received > at, and_(received == at, tip > tip_id))
+            statement = statement.where(past)
+        order = (received.desc(), tip.desc()) if newest_first else (received, tip)
+        return self._session.exec(statement.order_by(*order).limit(limit)).all()
 
     def existing_ids(
         self, tip_ids: Iterable[uuid.UUID], supplier: str
@@ -222,13 +223,16 @@ class AgreementRepository:
         )
         return {agreement_id for (agreement_id,) in rows}
 
-    def page(self, after: str | None, limit: int) -> Sequence[AgreementRecord]:
+    def page(
+        self, after: str | None, limit: int, *, descending: bool = False
+    ) -> Sequence[AgreementRecord]:
+        """Agreements by id (descending if asked), strictly past ``after``."""
+        key = col(AgreementRecord.id)
         statement = select(AgreementRecord)
         if after is not None:
-            statement = statement.where(col(AgreementRecord.id) > after)
-        return self._session.exec(
-            statement.order_by(col(AgreementRecord.id)).limit(limit)
-        ).all()
+            statement = statement.where(key < after if descending else key > after)
+        order = key.desc() if descending else key
+        return self._session.exec(statement.order_by(order).limit(limit)).all()
 
     def save(self, record: AgreementRecord) -> None:
         self._session.merge(record)

@@ -20,6 +20,15 @@ from sqlmodel import Session
 from samverkan_shared.auth import AccessToken
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.crypto import Keyring
+from samverkan_shared.cursors import (
+    InvalidCursor,
+    Order,
+    cursor_kind,
+    decode_cursor,
+    decode_timestamp,
+    encode_cursor,
+    invalid_cursor,
+)
 from samverkan_shared.db import reading_from_now_on
 from samverkan_shared.problems import (
     Conflict,
@@ -28,12 +37,6 @@ from samverkan_shared.problems import (
     UnprocessableContent,
 )
 from samverkan_tips.classification import description_category
-from samverkan_tips.cursors import (
-    InvalidCursor,
-    decode_cursor,
-    decode_timestamp,
-    encode_cursor,
-)
 from samverkan_tips.models import TipRecord, TipTransitionRecord
 from samverkan_tips.repository import (
     AgreementRepository,
@@ -404,22 +407,25 @@ def get_tip(
     return _view(session, keyring, _visible(session, tip_id, caller))
 
 
-def decode_tip_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    """The (received_at, id) a tips cursor continues after; 422 if it is not ours."""
+def decode_tip_cursor(
+    cursor: str | None, order: Order = Order.ASC
+) -> tuple[datetime, uuid.UUID] | None:
+    """The (received_at, id) a tips cursor continues after; 422 if it is not ours
+    (or was handed out for the other order)."""
     if cursor is None:
         return None
     try:
-        at, tip_id = decode_cursor(_TIP_CURSOR, cursor, 2)
+        at, tip_id = decode_cursor(cursor_kind(_TIP_CURSOR, order), cursor, 2)
         return decode_timestamp(at), uuid.UUID(tip_id)
     except (InvalidCursor, ValueError) as error:
-        raise UnprocessableContent(
-            "The cursor is invalid: pass back next_cursor unchanged.",
-            errors=[{"parameter": "cursor", "in": "query", "detail": str(error)}],
-        ) from None
+        raise invalid_cursor(error) from None
 
 
-def tip_cursor(record: TipRecord) -> str:
-    return encode_cursor(_TIP_CURSOR, [record.received_at.isoformat(), str(record.id)])
+def tip_cursor(record: TipRecord, order: Order = Order.ASC) -> str:
+    return encode_cursor(
+        cursor_kind(_TIP_CURSOR, order),
+        [record.received_at.isoformat(), str(record.id)],
+    )
 
 
 def list_tips(
@@ -430,8 +436,10 @@ def list_tips(
     keyring: Keyring,
     cursor: str | None,
     limit: int,
+    order: Order = Order.ASC,
 ) -> Page[Tip]:
-    """Tips oldest first; a tip filed later always lands on a later page."""
+    """Tips oldest first (``asc``: a tip filed later always lands on a later page)
+    or newest first (``desc``: one filed meanwhile appears only on a new first page)."""
     restriction = caller.restriction()
     where = TipFilter(
         supplier=where.supplier,
@@ -441,12 +449,17 @@ def list_tips(
         filed_by=restriction.filed_by,
     )
     tips = TipRepository(session)
-    records = tips.page(where, decode_tip_cursor(cursor), limit + 1)
+    records = tips.page(
+        where,
+        decode_tip_cursor(cursor, order),
+        limit + 1,
+        newest_first=order is Order.DESC,
+    )
     page, more = records[:limit], len(records) > limit
     history = tips.history_for([record.id for record in page])
     return Page[Tip](
         items=[tip_view(keyring, r, history.get(r.id, [])) for r in page],
-        next_cursor=tip_cursor(page[-1]) if more else None,
+        next_cursor=tip_cursor(page[-1], order) if more else None,
     )
 
 

@@ -15,6 +15,14 @@ import structlog
 from sqlmodel import Session
 
 from samverkan_shared.crypto import Keyring
+from samverkan_shared.cursors import (
+    InvalidCursor,
+    Order,
+    cursor_kind,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+)
 from samverkan_shared.problems import (
     Conflict,
     Forbidden,
@@ -22,7 +30,6 @@ from samverkan_shared.problems import (
     UnprocessableContent,
 )
 from samverkan_tips.agreements_csv import AgreementImport
-from samverkan_tips.cursors import InvalidCursor, decode_cursor, encode_cursor
 from samverkan_tips.models import AgreementRecord, CallOffStopRecord, SupplierRecord
 from samverkan_tips.repository import (
     AgreementRepository,
@@ -168,23 +175,22 @@ def _decode_key(kind: str, cursor: str | None) -> str | None:
     try:
         return decode_cursor(kind, cursor, 1)[0]
     except InvalidCursor as error:
-        raise UnprocessableContent(
-            "The cursor is invalid: pass back next_cursor unchanged.",
-            errors=[{"parameter": "cursor", "in": "query", "detail": str(error)}],
-        ) from None
+        raise invalid_cursor(error) from None
 
 
 def list_agreements(
-    session: Session, *, cursor: str | None, limit: int
+    session: Session, *, cursor: str | None, limit: int, order: Order = Order.ASC
 ) -> Page[Agreement]:
+    """Agreements by id, ascending unless ``order`` is ``desc``."""
+    kind = cursor_kind("agreements", order)
     records = AgreementRepository(session).page(
-        _decode_key("agreements", cursor), limit + 1
+        _decode_key(kind, cursor), limit + 1, descending=order is Order.DESC
     )
     page = records[:limit]
     more = len(records) > limit
     return Page[Agreement](
         items=[_agreement(record) for record in page],
-        next_cursor=encode_cursor("agreements", [page[-1].id]) if more else None,
+        next_cursor=encode_cursor(kind, [page[-1].id]) if more else None,
     )
 
 

@@ -12,19 +12,23 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import Session
 
+from samverkan_shared.cursors import encode_cursor
 from samverkan_shared.db import make_engine, migrate
-from samverkan_tips.cursors import encode_cursor
 from samverkan_tips.repository import TipFilter, TipRepository
 
 
 def _walk(
-    client: TestClient, headers: dict[str, str], between: Any = None
+    client: TestClient,
+    headers: dict[str, str],
+    between: Any = None,
+    *,
+    path: str = "/v1/tips?limit=3",
 ) -> list[str]:
     seen: list[str] = []
     cursor: str | None = None
     while True:
-        query = "?limit=3" + (f"&cursor={cursor}" if cursor else "")
-        response = client.get(f"/v1/tips{query}", headers=headers)
+        query = path + (f"&cursor={cursor}" if cursor else "")
+        response = client.get(query, headers=headers)
         assert response.status_code == 200, response.text
         page = response.json()
         seen += [tip["id"] for tip in page["items"]]
@@ -80,6 +84,58 @@ def test_pages_stay_exact_under_concurrent_filing(
         assert final[: len(seen)] == seen
 
 
+def test_newest_first_pages_cover_every_tip_once_and_a_new_tip_does_not_shift_them(
+    client: TestClient, writer: dict[str, str], manager: dict[str, str], kit: Any
+) -> None:
+    filed = [kit.file(client, writer)["id"] for _ in range(7)]
+    budget = iter(range(3))
+
+    def file_one_more() -> None:
+        if next(budget, None) is not None:
+            kit.file(client, writer)
+
+    seen = _walk(client, manager, file_one_more, path="/v1/tips?limit=3&order=desc")
+    # Tips filed during the walk are newer than its first page: none appears.
+    assert seen == filed[::-1]
+    assert _walk(client, manager, path="/v1/tips?limit=3&order=asc")[:7] == filed
+
+
+def test_a_cursor_of_one_order_is_refused_by_the_other(
+    client: TestClient, writer: dict[str, str], manager: dict[str, str], kit: Any
+) -> None:
+    for _ in range(3):
+        kit.file(client, writer)
+    cursor = client.get("/v1/tips?limit=1&order=desc", headers=manager).json()[
+        "next_cursor"
+    ]
+    response = client.get(f"/v1/tips?limit=1&cursor={cursor}", headers=manager)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "parameter": "cursor",
+            "in": "query",
+            "detail": "the cursor belongs to another list or version",
+        }
+    ]
+    unknown = client.get("/v1/tips?order=newest", headers=manager)
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["parameter"] == "order"
+
+
+def test_agreements_are_listed_by_id_either_way(
+    client: TestClient, manager: dict[str, str]
+) -> None:
+    ids = ["assistans-2024", "hvb-2022"]
+    for order, expected in (("asc", ids), ("desc", ids[::-1])):
+        first = client.get(f"/v1/agreements?limit=1&order={order}", headers=manager)
+        cursor = first.json()["next_cursor"]
+        second = client.get(
+            f"/v1/agreements?limit=1&order={order}&cursor={cursor}", headers=manager
+        ).json()
+        assert [a["id"] for a in first.json()["items"] + second["items"]] == expected
+        assert second["next_cursor"] is None
+
+
 def test_a_foreign_cursor_is_a_422(client: TestClient, manager: dict[str, str]) -> None:
     for cursor in ("garbage", "WzEsImFncmVlbWVudHMiLCJodmItMjAyMiJd"):
         response = client.get(f"/v1/tips?cursor={cursor}", headers=manager)
@@ -117,7 +173,8 @@ def test_a_cursor_with_an_odd_timestamp_is_a_422(
         "type": "about:blank",
         "title": "Unprocessable Content",
         "status": 422,
-        "detail": "The cursor is invalid: pass back next_cursor unchanged.",
+        "detail": "The cursor is invalid: pass back next_cursor unchanged, "
+        "with the same order.",
         "errors": [
             {
                 "parameter": "cursor",

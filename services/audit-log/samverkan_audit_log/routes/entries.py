@@ -21,6 +21,7 @@ from samverkan_audit_log.schemas import (
     EntryPage,
     Receipt,
 )
+from samverkan_shared.cursors import Order
 from samverkan_shared.lean_route import LeanRoute
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
@@ -72,7 +73,12 @@ def list_entries(
     subject: Annotated[str | None, Query(pattern=PSEUDONYM)] = None,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=listing.MAX_PAGE_SIZE)] = listing.PAGE_SIZE,
+    order: Annotated[
+        Order, Query(description="asc (the default): oldest first; desc: newest first")
+    ] = Order.ASC,
 ) -> Response:
+    """Entries by index, oldest first unless `order=desc`; a cursor is valid for the
+    order it was handed out in."""
     where = listing.utc_filter(
         recipient=recipient,
         legal_basis=legal_basis,
@@ -81,7 +87,7 @@ def list_entries(
         occurred_to=occurred_to,
     )
     # Built by hand (no per-row model): the same EntryPage, far cheaper per entry.
-    body = listing.page_json(session, where, cursor, limit)
+    body = listing.page_json(session, where, cursor, limit, order)
     return Response(body, media_type="application/json")
 
 

@@ -4,12 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from samverkan_shared.cursors import Order
 from samverkan_shared.problems import problem_responses
 from samverkan_tips import supplier_service
 from samverkan_tips.dependencies import (
     AgreementId,
     Cursor,
     Limit,
+    ListOrder,
     SessionDep,
     TipsReader,
 )
@@ -20,11 +22,18 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1/agreements", tags=["agreements"])
 
 
-@router.get("")
+@router.get("", responses=problem_responses(422))
 def list_agreements(
-    token: TipsReader, session: SessionDep, cursor: Cursor = None, limit: Limit = 50
+    token: TipsReader,
+    session: SessionDep,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+    order: ListOrder = Order.ASC,
 ) -> Page[Agreement]:
-    return supplier_service.list_agreements(session, cursor=cursor, limit=limit)
+    """Agreements by id, `asc` by default."""
+    return supplier_service.list_agreements(
+        session, cursor=cursor, limit=limit, order=order
+    )
 
 
 @router.get("/{agreement_id}/suppliers", responses=problem_responses(404))

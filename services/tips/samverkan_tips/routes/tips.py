@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from samverkan_shared.cursors import Order
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 from samverkan_tips import service
@@ -14,6 +15,7 @@ from samverkan_tips.dependencies import (
     IdempotencyKey,
     KeyringDep,
     Limit,
+    ListOrder,
     SessionDep,
     TipsManager,
     TipsReader,
@@ -65,12 +67,20 @@ def list_tips(
     agreement_id: Annotated[str | None, Query(max_length=64)] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
+    order: ListOrder = Order.ASC,
 ) -> Page[Tip]:
-    """Tips oldest first. Without tips:manage, only tips filed by the caller's organisation."""
+    """Tips by the time received, oldest first unless `order=desc`. Without
+    tips:manage, only tips filed by the caller's organisation."""
     where = TipFilter(supplier=supplier, status=status, agreement_id=agreement_id)
     caller = service.Caller.from_token(token)
     return service.list_tips(
-        session, where, caller=caller, keyring=keyring, cursor=cursor, limit=limit
+        session,
+        where,
+        caller=caller,
+        keyring=keyring,
+        cursor=cursor,
+        limit=limit,
+        order=order,
     )
 
 
