@@ -24,6 +24,29 @@ def test_health_readiness_and_openapi(running_suite: Suite, service: str) -> Non
     assert httpx.get(f"{base}/docs").status_code == 200
 
 
+@pytest.mark.parametrize("service", ["tips", "audit-log"])
+def test_authorize_on_a_docs_page_reaches_the_token_endpoint(
+    running_suite: Suite, service: str
+) -> None:
+    """What Swagger UI's "Authorize" does on another service's page, as a browser."""
+    page = running_suite.url(service)
+    token_url = f"{running_suite.url('sharing')}/oauth/token"
+    document = httpx.get(f"{page}/openapi.json").json()
+    flows = document["components"]["securitySchemes"]["oauth2"]["flows"]
+    assert flows["clientCredentials"]["tokenUrl"] == token_url
+    assert "https://" not in httpx.get(f"{page}/docs").text
+    preflight = httpx.options(
+        token_url,
+        headers={
+            "Origin": page,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == page
+
+
 def test_sigterm_stops_a_service_cleanly(running_suite: Suite) -> None:
     # Stop-and-restart keeps the shared suite usable for the tests after this one.
     child = running_suite.children["tips"]

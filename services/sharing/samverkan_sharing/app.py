@@ -11,6 +11,7 @@ from samverkan_shared.auth import Revocations, TokenValidator
 from samverkan_shared.db import make_engine
 from samverkan_shared.http import make_client
 from samverkan_shared.service_app import build_app
+from samverkan_sharing.cors import TokenEndpointCors
 from samverkan_sharing.disclosures.metrics import DisclosureMetrics
 from samverkan_sharing.oauth import routes as oauth_routes
 from samverkan_sharing.oauth.errors import install_oauth_error_handler
@@ -110,6 +111,9 @@ def create_app(
     validate_catalogue(catalogue.rules)
     app.state.catalogue = catalogue
     install_oauth_error_handler(app)
+    # Outermost: a preflight is answered at once, and every answer of the token
+    # endpoint (503 from a busy service too) carries the headers the page needs.
+    app.add_middleware(TokenEndpointCors, origins=settings.effective_cors_origins)
     for module in (oauth_routes, rules, disclosures, notifications):
         app.include_router(module.router)
     return app

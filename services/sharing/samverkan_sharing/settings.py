@@ -3,11 +3,12 @@
 import contextlib
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from samverkan_shared.crypto import Keyring, create_keyring_file, load_keyring
 from samverkan_shared.settings import ServiceSettings
+from samverkan_sharing.cors import parse_origins, suite_origins
 from samverkan_sharing.outbound_pool import DEFAULT_OUTBOUND_THREADS
 
 __all__ = ["SharingSettings"]
@@ -43,6 +44,13 @@ class SharingSettings(ServiceSettings):
         validation_alias=AliasChoices("SAMVERKAN_AUDIT_LOG_URL", "audit_log_url"),
     )
 
+    # Pages that may ask the token endpoint for a token from the browser (the docs'
+    # "Authorize"); unset: the three services' own origins.
+    cors_origins: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SHARING_CORS_ORIGINS", "cors_origins"),
+    )
+
     outbound_threads: int = Field(
         default=DEFAULT_OUTBOUND_THREADS,
         ge=1,
@@ -60,6 +68,20 @@ class SharingSettings(ServiceSettings):
         default=None,
         validation_alias=AliasChoices("SHARING_ENCRYPTION_KEYS", "encryption_keys"),
     )
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_origins(value)
+        return value
+
+    @property
+    def effective_cors_origins(self) -> tuple[str, ...]:
+        """The origins whose pages may post to /oauth/token (SHARING_CORS_ORIGINS)."""
+        if self.cors_origins is not None:
+            return parse_origins(self.cors_origins)
+        return suite_origins((self.tips_url, self.issuer, self.audit_log_url))
 
     def keyring(self) -> Keyring:
         """The key that encrypts released payloads at rest (they hold identity numbers)."""
