@@ -258,7 +258,9 @@ class TestFourEyes:
         assert "persons" in body["released"]
         assert "description" not in body["released"]
         [withheld] = [w for w in body["withheld"] if w["field"] == "description"]
-        assert withheld["reason"].endswith("Withheld after the manual assessment.")
+        assert withheld["reason"].endswith(
+            "Withheld after the manual assessment: ej nödvändig"
+        )
         [entry] = sharing.audit.entries
         assert entry["payload_sha256"] == _digest(body["released"])
         assert [h["event"] for h in body["history"]] == [
@@ -272,6 +274,44 @@ class TestFourEyes:
             headers=sharing.headers("police"),
         ).json()
         assert partner_view["released"] == body["released"]
+
+    def test_each_held_field_shows_the_assessment_beside_the_engines_reason(
+        self, sharing: Any
+    ) -> None:
+        pending = self._pending(sharing)
+        engine = {f["name"]: f for f in pending["decision"]["fields"]}
+        assert "manual_assessment" not in engine["persons"]
+        assessed = self._assess(sharing, pending["id"]).json()
+        fields = {f["name"]: f for f in assessed["decision"]["fields"]}
+        assert fields["persons"]["reason"] == engine["persons"]["reason"]
+        assert fields["persons"]["assessment"] == engine["persons"]["assessment"]
+        assessor_view = fields["persons"]["manual_assessment"]
+        assert assessor_view == {
+            "proposal": "release",
+            "reason": "behövs",
+            "assessor": assessor_view["assessor"],
+            "assessed_at": assessor_view["assessed_at"],
+            "approval": None,
+        }
+        assert fields["description"]["manual_assessment"]["proposal"] == "withhold"
+        assert fields["description"]["manual_assessment"]["reason"] == "ej nödvändig"
+
+        self._approve(sharing, pending["id"], "approver")
+        read = sharing.client.get(
+            f"/v1/disclosure-requests/{pending['id']}",
+            headers=sharing.headers("police"),
+        ).json()
+        fields = {f["name"]: f for f in read["decision"]["fields"]}
+        approval = fields["persons"]["manual_assessment"]["approval"]
+        assert (approval["decision"], approval["reason"]) == (
+            "approve",
+            "Bedömningen delas.",
+        )
+        assert fields["persons"]["reason"] == engine["persons"]["reason"]
+        released_by_rule = [
+            f for f in read["decision"]["fields"] if f["outcome"] == "release"
+        ]
+        assert all("manual_assessment" not in f for f in released_by_rule)
 
     def test_the_assessor_cannot_approve_their_own_assessment(
         self, sharing: Any

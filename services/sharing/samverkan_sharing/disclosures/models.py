@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field
 
 from samverkan_shared.db_types import UTCDateTime
@@ -21,7 +21,12 @@ class DisclosureRecord(SharingTable, table=True):
     """
 
     __tablename__ = "disclosures"
-    __table_args__ = (UniqueConstraint("requester", "idempotency_key"),)
+    __table_args__ = (
+        UniqueConstraint("requester", "idempotency_key"),
+        # The lists (migration 0004): pages by creation, filters on the due date.
+        Index("ix_disclosures_created_at_id", "created_at", "id"),
+        Index("ix_disclosures_assessment_due", "assessment_due"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     kind: str = Field(max_length=20)  # request | notification

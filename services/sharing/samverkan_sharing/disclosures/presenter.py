@@ -3,15 +3,21 @@
 from datetime import date
 
 from samverkan_sharing.disclosures.models import DisclosureRecord
-from samverkan_sharing.disclosures.schemas import Disclosure, Receipt, Withheld
+from samverkan_sharing.disclosures.records import assessed_fields, names_with
+from samverkan_sharing.disclosures.schemas import (
+    Disclosure,
+    DisclosureStatus,
+    DisclosureSummary,
+    Receipt,
+    Withheld,
+)
 from samverkan_sharing.disclosures.service import Disclosures
 
-__all__ = ["present"]
+__all__ = ["present", "summarise"]
 
 
 def present(record: DisclosureRecord, service: Disclosures) -> Disclosure:
     released = service.released_data(record)
-    fields = record.decision["fields"]
     entry = record.audit_entry or {}
     return Disclosure(
         id=record.id,
@@ -34,7 +40,12 @@ def present(record: DisclosureRecord, service: Disclosures) -> Disclosure:
         audit=Receipt.model_validate(record.receipt)
         if record.receipt and released
         else None,
-        decision={"outcome": record.decision["outcome"], "fields": fields},
+        decision={
+            "outcome": record.decision["outcome"],
+            "fields": assessed_fields(
+                record.decision, record.assessment, record.approval
+            ),
+        },
         assessment_due=record.assessment_due,
         history=record.history,
         created_at=record.created_at,
@@ -42,6 +53,29 @@ def present(record: DisclosureRecord, service: Disclosures) -> Disclosure:
         if record.query["parts"]
         else record.created_at.date(),
         message=record.message,
+    )
+
+
+def summarise(record: DisclosureRecord) -> DisclosureSummary:
+    """The list item: nothing is decrypted, nothing released is shown."""
+    return DisclosureSummary(
+        id=record.id,
+        kind=record.kind,
+        status=DisclosureStatus(record.status),
+        outcome=_outcome(record, record.status == "released"),
+        requester=record.requester,
+        recipient={
+            "code": record.recipient_code,
+            "org_number": record.recipient_org_number,
+            "name": record.recipient_name,
+        },
+        partner_reference=record.partner_reference,
+        tip_id=record.tip_id,
+        supplier_org_number=record.supplier_org_number,
+        held_fields=sorted(names_with(record.decision, "needs_assessment")),
+        assessment_due=record.assessment_due,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
     )
 
 

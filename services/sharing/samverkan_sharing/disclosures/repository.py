@@ -1,11 +1,24 @@
 """All SQL of disclosures."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from samverkan_sharing.disclosures.models import DisclosureRecord
 from samverkan_sharing.oauth.models import ClientRecord
 
-__all__ = ["DisclosureRepository"]
+__all__ = ["DisclosureFilter", "DisclosureRepository"]
+
+
+@dataclass(frozen=True)
+class DisclosureFilter:
+    """Which disclosures a list shows; ``due_before`` is exclusive."""
+
+    requester: str | None = None
+    status: str | None = None
+    due_before: datetime | None = None
 
 
 class DisclosureRepository:
@@ -53,6 +66,34 @@ class DisclosureRepository:
         if after is not None:
             statement = statement.where(col(DisclosureRecord.id) > after)
         return list(self._session.exec(statement))
+
+    def page(
+        self,
+        where: DisclosureFilter,
+        after: tuple[datetime, str] | None,
+        limit: int,
+        *,
+        newest_first: bool,
+    ) -> list[DisclosureRecord]:
+        """Disclosures by (created_at, id), strictly past the cursor's key."""
+        created, key = col(DisclosureRecord.created_at), col(DisclosureRecord.id)
+        statement = select(DisclosureRecord)
+        if where.requester is not None:
+            statement = statement.where(DisclosureRecord.requester == where.requester)
+        if where.status is not None:
+            statement = statement.where(DisclosureRecord.status == where.status)
+        if where.due_before is not None:
+            due = col(DisclosureRecord.assessment_due)
+            statement = statement.where(due < where.due_before)
+        if after is not None:
+            at, last = after
+            if newest_first:
+                past = or_(created < at, and_(created == at, key < last))
+            else:
+                past = or_(created > at, and_(created == at, key > last))
+            statement = statement.where(past)
+        order = (created.desc(), key.desc()) if newest_first else (created, key)
+        return list(self._session.exec(statement.order_by(*order).limit(limit)))
 
     def all_decided(self) -> list[DisclosureRecord]:
         statement = select(DisclosureRecord).order_by(col(DisclosureRecord.created_at))

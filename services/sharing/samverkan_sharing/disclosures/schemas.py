@@ -1,6 +1,7 @@
 """Wire contract of disclosures: requests, answers, assessments, approvals, notices."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -22,6 +23,8 @@ __all__ = [
     "Assessment",
     "Disclosure",
     "DisclosureRequest",
+    "DisclosureStatus",
+    "DisclosureSummary",
     "NotificationCreate",
     "Offence",
     "Proposal",
@@ -130,6 +133,17 @@ class NotificationCreate(_Target):
     message: Text | None = None
 
 
+class DisclosureStatus(StrEnum):
+    """Where a disclosure stands (see ``disclosures.service`` for the protocol)."""
+
+    AWAITING_ASSESSMENT = "awaiting_assessment"  # held fields wait for an assessor
+    ASSESSED = "assessed"  # assessed, waiting for a different approver
+    DECIDED = "decided"  # released by the rules, not yet logged
+    PENDING_AUDIT = "pending_audit"  # the audit entry is stored, not yet appended
+    RELEASED = "released"
+    DENIED = "denied"
+
+
 class Receipt(BaseModel):
     index: int
     tree_size: int
@@ -163,6 +177,26 @@ class Approval(BaseModel):
     model_config = _FORBID
     decision: Literal["approve", "deny"]
     reason: Text
+
+
+class DisclosureSummary(BaseModel):
+    """A disclosure in a list: where it stands, never the released data."""
+
+    id: str
+    kind: Literal["request", "notification"]
+    status: DisclosureStatus
+    outcome: str
+    requester: str = Field(description="the client that asked (or sent the notice)")
+    recipient: dict[str, str | None]
+    partner_reference: str | None
+    tip_id: str | None
+    supplier_org_number: str | None
+    held_fields: list[str] = Field(
+        description="fields that wait for (or went through) a person's assessment"
+    )
+    assessment_due: datetime | None
+    created_at: datetime
+    updated_at: datetime
 
 
 class Disclosure(BaseModel):

@@ -11,7 +11,7 @@ approval) appends the very same entry, which the audit log recognises.
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -21,6 +21,15 @@ from sqlmodel import Session
 from samverkan_shared.auth import AccessToken
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.crypto import Keyring
+from samverkan_shared.cursors import (
+    InvalidCursor,
+    Order,
+    cursor_kind,
+    decode_cursor,
+    decode_timestamp,
+    encode_cursor,
+    invalid_cursor,
+)
 from samverkan_shared.db import one_statement_next, reading_from_now_on
 from samverkan_shared.problems import (
     Conflict,
@@ -46,7 +55,10 @@ from samverkan_sharing.disclosures.records import (
     payload_aad,
     withheld_fields,
 )
-from samverkan_sharing.disclosures.repository import DisclosureRepository
+from samverkan_sharing.disclosures.repository import (
+    DisclosureFilter,
+    DisclosureRepository,
+)
 from samverkan_sharing.disclosures.schemas import (
     DisclosureRequest,
     NotificationCreate,
@@ -58,6 +70,7 @@ from samverkan_sharing.upstream import Upstream
 __all__ = ["ASSESSMENT_DAYS", "Disclosures", "Recipient"]
 
 ASSESSMENT_DAYS = 5  # a request waiting for a human is due within a working week
+_LIST_CURSOR = "disclosures"
 
 
 @dataclass(frozen=True)
@@ -302,7 +315,9 @@ class Disclosures:
         record.audit_entry = audit_entry(
             record, parts, names, actor, self.pseudonym_key
         )
-        record.withheld = withheld_fields(record.decision, released=names)
+        record.withheld = withheld_fields(
+            record.decision, released=names, assessment=record.assessment
+        )
         record.status = "pending_audit"
         record.history = [*record.history, history_event("audit_pending", actor)]
         return True
@@ -349,7 +364,7 @@ class Disclosures:
 
     def get(self, caller: AccessToken, disclosure_id: str) -> DisclosureRecord:
         record = DisclosureRepository(self.session).get(disclosure_id)
-        officer = bool(caller.scopes & {"disclosures:assess", "disclosures:approve"})
+        officer = _is_officer(caller)
         is_recipient = record is not None and (
             record.requester == caller.client_id
             or (
@@ -361,6 +376,43 @@ class Disclosures:
             # A partner learns nothing about requests that are not its own.
             raise NotFound(f"There is no disclosure {disclosure_id} for this client.")
         return record
+
+    def page(
+        self,
+        caller: AccessToken,
+        where: DisclosureFilter,
+        *,
+        order: Order,
+        cursor: str | None,
+        limit: int,
+    ) -> tuple[list[DisclosureRecord], str | None]:
+        """One page of the disclosures this caller may see, and the next cursor.
+
+        Officers (``disclosures:assess`` or ``:approve``) see every disclosure of the
+        municipality; a partner (``disclosures:request``) only the requests it made.
+        """
+        reading_from_now_on(self.session)
+        if not _is_officer(caller):
+            if "disclosures:request" not in caller.scopes:
+                raise Forbidden(
+                    "Listing disclosures needs the scope disclosures:request (your own "
+                    "requests) or disclosures:assess / disclosures:approve (all)."
+                )
+            where = replace(where, requester=caller.client_id)
+        kind = cursor_kind(_LIST_CURSOR, order)
+        records = DisclosureRepository(self.session).page(
+            where,
+            _list_key(kind, cursor),
+            limit + 1,
+            newest_first=order is Order.DESC,
+        )
+        page, more = records[:limit], len(records) > limit
+        last = page[-1] if more else None
+        return page, (
+            encode_cursor(kind, [last.created_at.isoformat(), last.id])
+            if last
+            else None
+        )
 
     def released_data(self, record: DisclosureRecord) -> dict[str, Any]:
         if record.status != "released" or record.payload_ciphertext is None:
@@ -483,3 +535,18 @@ class Disclosures:
         if record is None:
             raise NotFound(f"There is no disclosure {disclosure_id}.")
         return record
+
+
+def _is_officer(caller: AccessToken) -> bool:
+    return bool(caller.scopes & {"disclosures:assess", "disclosures:approve"})
+
+
+def _list_key(kind: str, cursor: str | None) -> tuple[datetime, str] | None:
+    """The (created_at, id) a list cursor continues after; 422 if it is not ours."""
+    if cursor is None:
+        return None
+    try:
+        at, disclosure_id = decode_cursor(kind, cursor, 2)
+        return decode_timestamp(at), disclosure_id
+    except InvalidCursor as error:
+        raise invalid_cursor(error) from None

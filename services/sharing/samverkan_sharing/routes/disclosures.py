@@ -2,8 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import AwareDatetime
 
+from samverkan_shared.cursors import Order
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 from samverkan_sharing.dependencies import (
@@ -15,13 +17,16 @@ from samverkan_sharing.dependencies import (
     Partner,
     with_disclosures,
 )
-from samverkan_sharing.disclosures.presenter import present
+from samverkan_sharing.disclosures.presenter import present, summarise
+from samverkan_sharing.disclosures.repository import DisclosureFilter
 from samverkan_sharing.disclosures.schemas import (
     Approval,
     Assessment,
     Disclosure,
     DisclosureRequest,
+    DisclosureStatus,
 )
+from samverkan_sharing.routes.pages import DisclosureSummaryPage
 
 __all__ = ["DisclosureId", "router"]
 
@@ -57,6 +62,31 @@ async def request_disclosure(
         headers=location_header(f"{router.prefix}/{answer.id}"),
         media_type="application/json",
     )
+
+
+@router.get("", responses=problem_responses(403, 422))
+def list_disclosures(
+    caller: AnyCaller,
+    service: DisclosuresDep,
+    status: Annotated[DisclosureStatus | None, Query()] = None,
+    due_before: Annotated[
+        AwareDatetime | None,
+        Query(description="only those whose assessment is due before this instant"),
+    ] = None,
+    order: Annotated[
+        Order, Query(description="desc (the default): newest first; asc: oldest first")
+    ] = Order.DESC,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> DisclosureSummaryPage:
+    """What waits: officers see every disclosure, a partner its own requests. Items
+    carry where a disclosure stands, never the released data (read it by id)."""
+    where = DisclosureFilter(status=status, due_before=due_before)
+    records, next_cursor = service.page(
+        caller, where, order=order, cursor=cursor, limit=limit
+    )
+    items = [summarise(record) for record in records]
+    return DisclosureSummaryPage(items=items, next_cursor=next_cursor)
 
 
 @router.get("/{disclosure_id}", responses=problem_responses(404))

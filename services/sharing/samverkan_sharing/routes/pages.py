@@ -2,11 +2,16 @@
 
 from pydantic import BaseModel
 
-from samverkan_sharing.disclosures.schemas import Disclosure
+from samverkan_sharing.disclosures.schemas import Disclosure, DisclosureSummary
 
-__all__ = ["DisclosurePage"]
+__all__ = ["DisclosurePage", "DisclosureSummaryPage"]
 
 
 class DisclosurePage(BaseModel):
     items: list[Disclosure]
+    next_cursor: str | None
+
+
+class DisclosureSummaryPage(BaseModel):
+    items: list[DisclosureSummary]
     next_cursor: str | None
