@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -35,9 +34,23 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir or os.environ.get("SAMVERKAN_DATA_DIR", "var"))
 
 
+def _logging_started() -> bool:
+    """The services' log format for the supervisor's lines; False, said, if it cannot."""
+    from samverkan_shared.supervisor import start_logging
+
+    try:
+        start_logging()
+    except ValueError as error:
+        print(f"samverkan: SAMVERKAN_LOG_LEVEL: {error}", file=sys.stderr)
+        return False
+    return True
+
+
 def _run(args: argparse.Namespace) -> int:
     from samverkan_shared.supervisor import Suite, stopped_by_signals
 
+    if not _logging_started():
+        return 2
     suite = Suite(data_dir=_data_dir(args), host=args.host, demo=not args.no_demo)
     if not _configured(suite):
         return 2
@@ -53,20 +66,21 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _configured(suite: "Suite") -> bool:
-    """False, with a message, if a setting the supervisor reads is bad or a port taken."""
-    from samverkan_shared.supervisor import InvalidWorkers, PortInUse
+    """False, logged, if a setting the supervisor reads is bad or a port taken."""
+    from samverkan_shared.supervisor import InvalidWorkers, PortInUse, supervisor_log
 
     try:
         suite.check_configuration()
     except (InvalidWorkers, PortInUse) as error:
+        event = "port_in_use" if isinstance(error, PortInUse) else "invalid_workers"
         for line in str(error).splitlines():
-            print(f"samverkan: {line}", file=sys.stderr)
+            supervisor_log.error(event, detail=line)
         return False
     return True
 
 
 def _start_and_supervise(suite: "Suite") -> int:
-    from samverkan_shared.supervisor import DemoStepFailed
+    from samverkan_shared.supervisor import DemoStepFailed, supervisor_log
 
     demo_failed: list[DemoStepFailed] = []
     try:
@@ -74,41 +88,55 @@ def _start_and_supervise(suite: "Suite") -> int:
     except DemoStepFailed as error:
         demo_failed.append(error)
     except subprocess.CalledProcessError as error:
-        print(f"samverkan: migrating failed ({error}); see above", file=sys.stderr)
+        supervisor_log.error("migration_failed", detail=f"{error} See the lines above.")
         return 1
     suite.start()
+    try:
+        suite.wait_ready()
+    except (TimeoutError, RuntimeError) as error:
+        supervisor_log.error("services_not_ready", detail=str(error))
+        return 1
     if suite.demo:
-        try:
-            suite.wait_ready()
-        except (TimeoutError, RuntimeError) as error:
-            print(f"samverkan: the services did not start: {error}", file=sys.stderr)
-            return 1
         try:
             suite.after_start()
         except DemoStepFailed as error:
             demo_failed.append(error)
-    _print_welcome(suite, demo_failed)
+    _welcome(suite, demo_failed)
     return suite.supervise()
 
 
-def _print_welcome(suite: "Suite", demo_failed: Sequence[Exception] = ()) -> None:
-    lines = ["", "Samverkan is starting:"]
-    lines += [f"  {spec.name:<10} {suite.url(spec.name)}/docs" for spec in suite.specs]
-    clients = suite.data_dir / "demo-clients.json"
-    if suite.demo:
-        lines.append(f"Demo client credentials: {clients}")
+_DEMO_INCOMPLETE = (
+    "the demo is incomplete: {} failed (see above). The services run; `make reset` "
+    "(samverkan demo reset) starts the demo afresh."
+)
+
+
+def _welcome(suite: "Suite", demo_failed: Sequence[Exception] = ()) -> None:
+    """Once every service is ready: an event in the log stream, and for the person
+    at the terminal the same as plain text on stdout (the log stays on stderr)."""
+    from samverkan_shared.supervisor import supervisor_log
+
+    docs = {spec.name: f"{suite.url(spec.name)}/docs" for spec in suite.specs}
+    clients = suite.data_dir / "demo-clients.json" if suite.demo else None
     for error in demo_failed:
-        lines.append(
-            f"WARNING: the demo is incomplete: {error} failed (see above). The "
-            "services run; `make reset` (samverkan demo reset) starts the demo afresh."
-        )
+        supervisor_log.warning("demo_incomplete", detail=_DEMO_INCOMPLETE.format(error))
+    supervisor_log.info(
+        "suite_running", docs=docs, demo_clients=str(clients) if clients else None
+    )
+    lines = ["", "Samverkan is running, every service ready:"]
+    lines += [f"  {name:<10} {url}" for name, url in docs.items()]
+    if clients is not None:
+        lines.append(f"Demo client credentials: {clients}")
+    lines += [f"WARNING: {_DEMO_INCOMPLETE.format(error)}" for error in demo_failed]
     lines.append("Press Ctrl-C to stop all services.\n")
-    print("\n".join(lines), file=sys.stderr)
+    print("\n".join(lines), flush=True)
 
 
 def _serve(args: argparse.Namespace) -> int:
     from samverkan_shared.supervisor import Suite
 
+    if not _logging_started():
+        return 2
     spec = _spec(args.service)
     suite = Suite(
         data_dir=_data_dir(args),
@@ -125,6 +153,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _prepare(args: argparse.Namespace) -> int:
+    if not _logging_started():
+        return 2
     spec = _spec(args.service)
     _data_dir(args).mkdir(parents=True, exist_ok=True)
     spec.migrate()
@@ -134,6 +164,8 @@ def _prepare(args: argparse.Namespace) -> int:
 
 
 def _after_start(args: argparse.Namespace) -> int:
+    if not _logging_started():
+        return 2
     spec = _spec(args.service)
     if spec.after_start is not None:
         return _demo_step(
@@ -145,17 +177,22 @@ def _after_start(args: argparse.Namespace) -> int:
 def _demo_step(
     service: str, step: str, run: Callable[[Path], None], data_dir: Path
 ) -> int:
-    """Run one step of demo data; a failure is reported, and the services serve on."""
-    from samverkan_shared.supervisor import DEMO_STEP_FAILED
+    """Run one step of demo data; a failure is logged, and the services serve on."""
+    import structlog
 
+    from samverkan_shared.supervisor import DEMO_STEP_FAILED, supervisor_log
+
+    # The step's own events (tips filed, agreements imported) name their service.
+    structlog.contextvars.bind_contextvars(service=service)
     try:
         run(data_dir)
     except Exception as error:  # any failure of demo data: say which, keep serving
-        traceback.print_exc()
-        print(
-            f"samverkan: demo step {service} {step} failed: "
+        supervisor_log.error(
+            "demo_step_failed",
+            step=step,
+            detail=f"demo step {service} {step} failed: "
             f"{type(error).__name__}: {error}",
-            file=sys.stderr,
+            exc_info=error,
         )
         return DEMO_STEP_FAILED
     return 0

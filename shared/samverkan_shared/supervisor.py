@@ -3,6 +3,9 @@
 Every child runs in its own process group and is stopped the same way however the
 supervisor was started (from a terminal, `nohup … &`, a CI runner that ignores SIGINT):
 SIGTERM, then SIGKILL to its whole group once a deadline has passed.
+
+The supervisor's own lines are events of the services' log format (`start_logging`):
+one stream, JSON lines or, on a terminal, structlog's console lines.
 """
 
 import os
@@ -19,7 +22,9 @@ from pathlib import Path
 from types import FrameType
 
 import httpx
+import structlog
 
+from samverkan_shared.logging import configure_logging
 from samverkan_shared.service_spec import ServiceSpec, discover_services
 
 __all__ = [
@@ -31,15 +36,26 @@ __all__ = [
     "child_environment",
     "port_refusal",
     "prepare_command",
+    "start_logging",
     "stopped_by_signals",
+    "supervisor_log",
     "uvicorn_command",
     "workers_for",
 ]
 
 _GRACE_SECONDS = 15.0
+supervisor_log = structlog.get_logger("samverkan.supervisor")
 # Exit status of `samverkan prepare --seed` and `after-start` when only demo data failed:
 # the databases are migrated and the services can serve.
 DEMO_STEP_FAILED = 3
+
+
+def start_logging() -> None:
+    """Log as the services do: the level of SAMVERKAN_LOG_LEVEL, the same renderer.
+
+    Raises ValueError for a level that is no level.
+    """
+    configure_logging(os.environ.get("SAMVERKAN_LOG_LEVEL", "INFO"))
 
 
 def _answers(url: str) -> bool:
@@ -166,9 +182,8 @@ def _wait_or_kill(child: subprocess.Popen[bytes], deadline: float) -> None:
     try:
         child.wait(max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
-        print(
-            f"samverkan: process {child.pid} did not stop in time; killing it",
-            file=sys.stderr,
+        supervisor_log.warning(
+            "child_killed", pid=child.pid, detail="did not stop in time; killing it"
         )
     _kill_group(child)
     child.wait()
@@ -371,8 +386,10 @@ class Suite:
         finally:
             self.stop()
         name, code = exited
-        print(
-            f"samverkan: {name} exited with {code}; stopped the others",
-            file=sys.stderr,
+        supervisor_log.error(
+            "service_exited",
+            service=name,
+            code=code,
+            detail=f"{name} exited with {code}; stopped the others",
         )
         return code or 1

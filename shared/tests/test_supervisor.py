@@ -1,11 +1,14 @@
 """How the supervisor starts a service: one uvicorn process, or several workers."""
 
+import json
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from samverkan_shared.cli import main
+from samverkan_shared.logging import configure_logging
 from samverkan_shared.service_spec import ServiceSpec
 from samverkan_shared.supervisor import Suite, uvicorn_command, workers_for
 from tests.support.processes import free_port
@@ -16,6 +19,13 @@ SPEC = ServiceSpec(
     default_port=8003,
     migrate=lambda: None,
 )
+
+
+@pytest.fixture(autouse=True)
+def _logging_to_the_real_stderr() -> Iterator[None]:
+    """`run` and `serve` configure logging on capsys' stream: point it back after."""
+    yield
+    configure_logging()
 
 
 def test_one_process_unless_told_otherwise() -> None:
@@ -57,11 +67,16 @@ def test_a_bad_worker_count_stops_the_command_with_one_line(
     monkeypatch.setattr(Suite, "start", _must_not_run)
 
     assert main(["--data-dir", str(tmp_path / "var"), *command]) == 2
-    message = capsys.readouterr().err.strip()
-    assert message == (
-        f"samverkan: {variable}='two': give a whole number of worker processes "
-        "from 1 to 64"
-    )
+    [line] = capsys.readouterr().err.splitlines()
+    event = json.loads(line)  # the services' format: stderr is no terminal here
+    assert event.pop("timestamp")
+    assert event == {
+        "event": "invalid_workers",
+        "level": "error",
+        "logger": "samverkan.supervisor",
+        "detail": f"{variable}='two': give a whole number of worker processes "
+        "from 1 to 64",
+    }
 
 
 def _must_not_run(*_args: object) -> None:

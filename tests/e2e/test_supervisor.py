@@ -74,17 +74,20 @@ def samverkan(tmp_path: Path) -> Iterator[Starter]:
         *,
         ports: dict[str, int] | None = None,
         ignore_sigint: bool = False,
+        options: tuple[str, ...] = (),
+        environment: dict[str, str] | None = None,
     ) -> Run:
         ports = ports or {name: free_port() for name in SERVICES}
         env = {
             **os.environ,
             **{f"SAMVERKAN_{k}_PORT": str(v) for k, v in ports.items()},
+            **(environment or {}),
         }
         output = tmp_path / f"run-{len(runs)}.log"
         command = [sys.executable, "-m", "samverkan_shared.cli", "--data-dir"]
         with output.open("wb") as sink:
             process = subprocess.Popen(
-                [*command, str(data_dir), "run"],
+                [*command, str(data_dir), "run", *options],
                 env=env,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
@@ -243,12 +246,68 @@ def test_a_taken_port_is_named_and_nothing_starts(
         stranger.server_close()
 
     assert code == 2
-    assert run.text().strip() == (
-        f"samverkan: port {taken} on 127.0.0.1 for sharing cannot be used: Address "
+    [event] = _events(run.text())
+    assert (event["event"], event["level"]) == ("port_in_use", "error")
+    assert event["detail"] == (
+        f"port {taken} on 127.0.0.1 for sharing cannot be used: Address "
         "already in use. Stop what listens there, or choose another port with "
         f"SAMVERKAN_SHARING_PORT (e.g. SAMVERKAN_SHARING_PORT={taken + 10})."
     )
     assert not (tmp_path / "var" / "tips.db").exists()  # nothing migrated
+
+
+def _events(output: str) -> list[dict[str, Any]]:
+    """The log events in a run's output: every line but the welcome text's."""
+    welcome = output.find("\nSamverkan is running")
+    if welcome != -1:
+        end = output.index("Press Ctrl-C to stop all services.\n", welcome)
+        output = output[:welcome] + output[output.index("\n", end) :]
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def test_one_log_format_and_a_welcome_once_every_service_is_ready(
+    tmp_path: Path, samverkan: Starter
+) -> None:
+    """#17: the welcome says "running" only when it is true, and every other line of
+    the output, the supervisor's, the demo steps' and the services', is one JSON event.
+    Without the demo nothing waits for the services before the welcome but this."""
+    # No demo data, but keys made on first start (a production start needs them).
+    run = samverkan(
+        tmp_path / "var", options=("--no-demo",), environment={"SAMVERKAN_DEMO": "1"}
+    )
+    run.wait_for_output("Press Ctrl-C")
+    for service in SERVICES:
+        assert httpx.get(f"{run.url(service)}/readyz").status_code == 200
+    assert run.stop() == 0
+
+    output = run.text()
+    assert "Samverkan is starting" not in output
+    assert "\nSamverkan is running, every service ready:\n" in output
+    events = _events(output)
+    assert all({"event", "level", "timestamp"} <= set(event) for event in events)
+    [running] = [event for event in events if event["event"] == "suite_running"]
+    assert running["docs"] == {
+        "tips": f"{run.url('TIPS')}/docs",
+        "sharing": f"{run.url('SHARING')}/docs",
+        "audit-log": f"{run.url('AUDIT_LOG')}/docs",
+    }
+    assert running["logger"] == "samverkan.supervisor"
+    assert running["demo_clients"] is None
+
+
+def test_the_demo_steps_log_as_the_services_do(
+    tmp_path: Path, samverkan: Starter
+) -> None:
+    run = samverkan(tmp_path / "var")
+    run.wait_for_output("Press Ctrl-C")
+    assert run.stop() == 0
+    events = _events(run.text())
+    imported = [event for event in events if event["event"] == "agreements_imported"]
+    assert imported[0]["service"] == "tips"
+    [running] = [event for event in events if event["event"] == "suite_running"]
+    assert running["demo_clients"] == str(
+        (tmp_path / "var").resolve() / "demo-clients.json"
+    )
 
 
 def _pid_listening_on(port: int) -> int:
@@ -343,12 +402,18 @@ def test_a_failing_demo_step_leaves_the_services_serving(
 
     run = samverkan(data_dir)
     run.wait_for_output("Press Ctrl-C")
-    output = run.text()
-    assert "samverkan: demo step sharing seed failed: IsADirectoryError" in output
-    assert (
-        "samverkan: demo step sharing after-start failed: IsADirectoryError" in output
+    failed = {
+        event["step"]: event
+        for event in _events(run.text())
+        if event["event"] == "demo_step_failed"
+    }
+    assert set(failed) == {"seed", "after-start"}
+    assert failed["seed"]["detail"].startswith(
+        "demo step sharing seed failed: IsADirectoryError"
     )
-    assert "WARNING: the demo is incomplete" in output
+    assert "Traceback" in failed["seed"]["exception"]  # in the line, not beside it
+    assert failed["after-start"]["service"] == "sharing"
+    assert "WARNING: the demo is incomplete" in run.text()
     run.wait_ready()
     assert run.process.poll() is None
     assert run.stop() == 0
