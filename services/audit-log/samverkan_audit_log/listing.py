@@ -89,12 +89,14 @@ def utc_filter(
     subject: str | None = None,
     occurred_from: datetime | None = None,
     occurred_to: datetime | None = None,
+    tip_id: str | None = None,
 ) -> EntryFilter:
     """A filter whose instants are UTC, as they are stored (SQLite drops offsets)."""
     return EntryFilter(
         recipient=recipient,
         legal_basis=legal_basis,
         subject=subject,
+        tip_id=tip_id,
         occurred_from=occurred_from.astimezone(UTC) if occurred_from else None,
         occurred_to=occurred_to.astimezone(UTC) if occurred_to else None,
     )

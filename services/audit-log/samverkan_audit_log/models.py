@@ -1,6 +1,6 @@
 """The audit-log service's tables, on a registry of their own.
 
-The database itself keeps the log append-only (migrations 0002, 0004, 0006):
+The database itself keeps the log append-only (migrations 0002, 0004, 0006, 0007):
 entries, their side tables, tree nodes and checkpoints refuse UPDATE, DELETE,
 (PostgreSQL) TRUNCATE and (SQLite) an INSERT that would REPLACE a row; an entry is
 only accepted right after the last one; the one-row sequencer only grows onto
@@ -35,6 +35,7 @@ __all__ = [
     "EntryLegalBasisRecord",
     "EntryRecord",
     "EntrySubjectRecord",
+    "EntryTipRecord",
     "TreeNodeRecord",
     "TreeStateRecord",
 ]
@@ -110,6 +111,26 @@ class EntrySubjectRecord(AuditLogTable, table=True):
     __table_args__ = (Index("ix_audit_entry_subjects_entry_index", "entry_index"),)
 
     subject: str = Field(sa_column=Column(String(80), primary_key=True))
+    entry_index: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("audit_entries.entry_index"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+
+
+class EntryTipRecord(AuditLogTable, table=True):
+    """Which entries disclose which tips, for the tip_id filter.
+
+    Written by the database from each entry's leaf (migration 0007), never by the code.
+    """
+
+    __tablename__ = "audit_entry_tips"
+    __table_args__ = (Index("ix_audit_entry_tips_entry_index", "entry_index"),)
+
+    tip_id: str = Field(sa_column=Column(String(36), primary_key=True))
     entry_index: int = Field(
         sa_column=Column(
             BigInteger,

@@ -19,6 +19,7 @@ from samverkan_audit_log.models import (
     EntryLegalBasisRecord,
     EntryRecord,
     EntrySubjectRecord,
+    EntryTipRecord,
     TreeNodeRecord,
     TreeStateRecord,
 )
@@ -63,6 +64,7 @@ class EntryFilter:
     subject: str | None = None
     occurred_from: datetime | None = None
     occurred_to: datetime | None = None
+    tip_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -444,6 +446,14 @@ def _filtered(statement: _Selection, where: EntryFilter) -> _Selection:
             index.in_(
                 select(EntrySubjectRecord.entry_index).where(
                     EntrySubjectRecord.subject == where.subject
+                )
+            )
+        )
+    if where.tip_id is not None:
+        statement = statement.where(
+            index.in_(
+                select(EntryTipRecord.entry_index).where(
+                    EntryTipRecord.tip_id == where.tip_id
                 )
             )
         )

@@ -25,6 +25,7 @@ __all__ = [
     "MAX_DETAILS_DEPTH",
     "PSEUDONYM",
     "RECIPIENT_CODE",
+    "TIP_ID",
     "Entry",
     "EntryItem",
     "EntryPage",
@@ -38,6 +39,7 @@ MAX_DETAILS_DEPTH = 16
 RECIPIENT_CODE = r"^[a-z][a-z0-9_]{0,39}$"
 PSEUDONYM = rf"^{PSEUDONYM_PREFIX}[0-9a-f]{{64}}$"
 LEGAL_BASIS = r"^[^\x00-\x1f]{1,100}$"
+TIP_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 except tab, LF, CR
 
 
@@ -122,6 +124,17 @@ class Entry(_Strict):
     data_categories: Annotated[list[Code], Field(max_length=100)]
     subjects: Annotated[list[Pseudonym], Field(max_length=1000)]
     payload_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    tip_ids: (
+        Annotated[
+            list[Annotated[str, Field(pattern=TIP_ID)]],
+            Field(
+                max_length=1000,
+                description="the tips the disclosure was about (lower-case UUIDs); "
+                "what GET /v1/entries?tip_id= finds",
+            ),
+        ]
+        | None
+    ) = None
     partner_reference: Annotated[Text, Field(max_length=200)] | None = None
     catalogue_version: Annotated[Text, Field(max_length=64)] | None = None
     details: dict[str, JsonValue] | None = Field(

@@ -17,6 +17,7 @@ LOG_TABLES = [
     "audit_entries",
     "audit_entry_legal_basis",
     "audit_entry_subjects",
+    "audit_entry_tips",
     "audit_tree_nodes",
     "audit_checkpoints",
 ]
@@ -33,7 +34,10 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def filled(client: TestClient, appender, make_entry) -> None:
     for number in range(3):
-        response = client.post("/v1/entries", json=make_entry(number), headers=appender)
+        entry = make_entry(
+            number, tip_ids=[f"{number:08d}-0000-4000-8000-000000000000"]
+        )
+        response = client.post("/v1/entries", json=entry, headers=appender)
         assert response.status_code == 201
 
 

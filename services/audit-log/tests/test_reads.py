@@ -17,6 +17,7 @@ from samverkan_shared.db import make_engine
 
 EBM = {"code": "ekobrottsmyndigheten", "org_number": "202100-4284", "name": "EBM"}
 CHILD = "20121212-1212"
+TIPS = ("0b6a1f5e-3c1d-4f0e-9a55-1d2b3c4d5e6f", "7c9e6679-7425-40de-944b-e07fc1f90ae7")
 
 
 def _indexes(client: TestClient, headers: dict[str, str], **params: Any) -> list[int]:
@@ -57,6 +58,22 @@ class TestFilters:
 
     def test_by_subject_pseudonym(self, client, reader, subject_of) -> None:
         assert _indexes(client, reader, subject=subject_of(CHILD)) == [2, 3]
+
+    def test_by_tip(self, client, reader, appender, make_entry) -> None:
+        tip, other = TIPS
+        for number, tips in ((5, [tip]), (6, [other, tip]), (7, [other])):
+            entry = make_entry(number, tip_ids=tips)
+            response = client.post("/v1/entries", json=entry, headers=appender)
+            assert response.status_code == 201, response.text
+        assert _indexes(client, reader, tip_id=tip) == [5, 6]
+        assert _indexes(client, reader, tip_id=tip.upper(), order="desc") == [6, 5]
+        assert _indexes(client, reader, tip_id=other, recipient="x") == []
+        assert _indexes(client, reader, tip_id=other) == [6, 7]
+        no_tip = "0b6a1f5e-3c1d-4f0e-9a55-000000000000"
+        assert _indexes(client, reader, tip_id=no_tip) == []
+        refused = client.get("/v1/entries", params={"tip_id": "x"}, headers=reader)
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0]["parameter"] == "tip_id"
 
     def test_filters_combine(self, client, reader, subject_of) -> None:
         params = {"subject": subject_of(CHILD), "recipient": "ekobrottsmyndigheten"}

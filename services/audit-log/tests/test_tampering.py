@@ -29,11 +29,19 @@ TABLES = [
     "audit_entries",
     "audit_entry_legal_basis",
     "audit_entry_subjects",
+    "audit_entry_tips",
     "audit_tree_nodes",
     "audit_checkpoints",
     "audit_tree_state",
 ]
 VICTIM = "19121212-1212"  # a person no entry names
+OTHER_TIP = "99999999-0000-4000-8000-000000000000"  # a tip no entry names
+
+
+def _tip(number: int) -> str:
+    return f"{number:08d}-0000-4000-8000-000000000000"
+
+
 ZEROS = "00" * 32
 
 # The attacker's statements; run as they are on both databases, with {zeros}
@@ -51,7 +59,11 @@ def owner(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def filled(client: TestClient, appender, make_entry) -> list[dict]:
     return [
-        client.post("/v1/entries", json=make_entry(number), headers=appender).json()
+        client.post(
+            "/v1/entries",
+            json=make_entry(number, tip_ids=[_tip(number)]),
+            headers=appender,
+        ).json()
         for number in range(3)
     ]
 
@@ -137,6 +149,8 @@ OVERWRITES = {
     "(basis, entry_index) VALUES ('osl-10-24', 0)",
     "subject index": "INSERT OR REPLACE INTO audit_entry_subjects (subject, "
     "entry_index) SELECT subject, entry_index FROM audit_entry_subjects LIMIT 1",
+    "tip index": "INSERT OR REPLACE INTO audit_entry_tips (tip_id, entry_index) "
+    "SELECT tip_id, entry_index FROM audit_entry_tips LIMIT 1",
 }
 UPSERTS = {
     "checkpoint": "INSERT INTO audit_checkpoints (tree_size, root_hash, note, "
@@ -215,6 +229,9 @@ class TestIndexRowsComeFromTheirEntry:
         assert tables["audit_entry_legal_basis"] == [
             ("osl-10-24", index) for index in range(3)
         ]
+        assert tables["audit_entry_tips"] == [
+            (_tip(index), index) for index in range(3)
+        ]
 
     @pytest.mark.parametrize(
         ("table", "column", "value", "index"),
@@ -222,8 +239,16 @@ class TestIndexRowsComeFromTheirEntry:
             ("audit_entry_subjects", "subject", "victim", 0),
             ("audit_entry_subjects", "subject", "victim", 1000),  # not yet appended
             ("audit_entry_legal_basis", "basis", "osl-10-2", 0),
+            ("audit_entry_tips", "tip_id", OTHER_TIP, 0),
+            ("audit_entry_tips", "tip_id", _tip(0), 1),  # another entry's tip
         ],
-        ids=["subject", "subject of a future entry", "legal basis"],
+        ids=[
+            "subject",
+            "subject of a future entry",
+            "legal basis",
+            "tip",
+            "tip of another entry",
+        ],
     )
     def test_a_forged_index_row_is_refused(
         self,
@@ -337,6 +362,8 @@ class TestTheWriterCannotSwitchTriggersOff:
             "DELETE FROM audit_tree_nodes",
             "TRUNCATE audit_entries CASCADE",
             "INSERT INTO audit_entry_subjects (subject, entry_index) VALUES ('x', 0)",
+            "INSERT INTO audit_entry_tips (tip_id, entry_index) VALUES ('x', 0)",
+            "DELETE FROM audit_entry_tips",
         ],
     )
     def test_the_triggers_fire_in_the_replica_role_too(

@@ -1,6 +1,7 @@
 """`/v1/entries`: append (the sharing service) and read (compliance officers)."""
 
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import AwareDatetime
@@ -71,6 +72,10 @@ def list_entries(
     occurred_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
     occurred_to: Annotated[AwareDatetime | None, Query(alias="to")] = None,
     subject: Annotated[str | None, Query(pattern=PSEUDONYM)] = None,
+    tip_id: Annotated[
+        UUID | None,
+        Query(description="entries whose disclosure was about this tip"),
+    ] = None,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=listing.MAX_PAGE_SIZE)] = listing.PAGE_SIZE,
     order: Annotated[
@@ -85,6 +90,7 @@ def list_entries(
         subject=subject,
         occurred_from=occurred_from,
         occurred_to=occurred_to,
+        tip_id=str(tip_id) if tip_id else None,
     )
     # Built by hand (no per-row model): the same EntryPage, far cheaper per entry.
     body = listing.page_json(session, where, cursor, limit, order)

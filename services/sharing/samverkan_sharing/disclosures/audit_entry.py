@@ -18,8 +18,8 @@ def audit_entry(
     actor: str,
     pseudonym_key: bytes,
 ) -> dict[str, Any]:
-    """Who, to whom, on which basis, which categories, about whom (pseudonymised), and the
-    SHA-256 of exactly the released payload."""
+    """Who, to whom, on which basis, which categories, about whom (pseudonymised),
+    about which tips, and the SHA-256 of exactly the released payload."""
     released_fields = [f for f in record.decision["fields"] if f["name"] in names]
     basis = {b for f in released_fields for b in f.get("legal_basis", [])}
     subjects = [pseudonymise(i, pseudonym_key) for i in subjects_released(parts, names)]
@@ -37,6 +37,8 @@ def audit_entry(
         "data_categories": sorted({f["category"] for f in released_fields}),
         "subjects": sorted(set(subjects)),
         "payload_sha256": record.payload_sha256,
+        # What the audit log's tip_id filter finds (its migration 0007).
+        "tip_ids": sorted({part.tip_id for part in parts}),
         "catalogue_version": record.decision["catalogue_version"],
         "details": {"fields": sorted(names), "requester": record.requester},
     }
