@@ -1,22 +1,24 @@
 """Bearer-token protection for every service: RFC 9068 JWTs checked against the issuer's JWKS."""
 
+import asyncio
 import base64
 import json
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import anyio
 import httpx
 import structlog
-from authlib.jose import JsonWebKey, JsonWebToken, Key, KeySet
+from authlib.jose import JsonWebToken, Key
 from authlib.jose.errors import JoseError
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import OAuth2, SecurityScopes
 
+from samverkan_shared.key_set import KeyFetch, KeySetCache
 from samverkan_shared.problems import Forbidden, ServiceUnavailable, Unauthenticated
 from samverkan_shared.revocation_cache import (
     RevocationCache,
@@ -31,6 +33,7 @@ __all__ = [
     "AccessToken",
     "HttpKeySource",
     "HttpRevocationSource",
+    "KeyFetchNeeded",
     "NeedsIO",
     "Revocations",
     "TokenValidator",
@@ -153,6 +156,16 @@ class NeedsIO(Exception):
     """Validation would have to fetch keys or revocations (``validate(io=False)``)."""
 
 
+class KeyFetchNeeded(NeedsIO):
+    """Validation waits for the fetch of the issuer's key set (``validate(io=False)``):
+    wait for ``fetch`` to end (at most ``wait_timeout`` seconds), then validate again."""
+
+    def __init__(self, fetch: KeyFetch, wait_timeout: float) -> None:
+        super().__init__()
+        self.fetch = fetch
+        self.wait_timeout = wait_timeout
+
+
 class TokenValidator:
     """Validates access tokens for one audience; fails closed on every doubt."""
 
@@ -164,19 +177,23 @@ class TokenValidator:
         keys: KeySource,
         revocations: RevocationSource | None = None,
         clock: Callable[[], float] = time.time,
+        key_refetch_interval: float = _JWKS_MIN_REFRESH_SECONDS,
     ) -> None:
         self.issuer = issuer
         self.audience = audience
-        self._keys_source = keys
         self._revocations = (
             None if revocations is None else RevocationCache(revocations, clock=clock)
         )
         self._clock = clock
         self._jwt = JsonWebToken(list(ALLOWED_ALGORITHMS))
-        self._lock = threading.Lock()
-        self._keyset: KeySet | None = None
-        self._keys_fetched_at = float("-inf")
-        self._keys_unavailable = False
+        self._keys = KeySetCache(
+            keys,
+            min_interval=key_refetch_interval,
+            clock=clock,
+            on_failure=lambda error: _log.warning(
+                "jwks_fetch_failed", error=type(error).__name__
+            ),
+        )
         # token -> (its kid, its verified claims)
         self._verified: dict[str, tuple[str | None, Mapping[str, Any]]] = {}
 
@@ -201,12 +218,11 @@ class TokenValidator:
         # same claims. Expiry, audience and revocation are still checked on every use.
         # A key withdrawn from the JWKS takes its remembered tokens with it.
         known = self._verified.get(token)
-        keys = self._keyset
-        if known is not None and keys is not None and _has_kid(keys, known[0]):
+        if known is not None and self._keys.find(known[0]) is not None:
             return known[1]
         header = _unverified_header(token)
         kid = _kid_of(header)
-        key = _key_with_kid(self._keyset_for(kid, io), kid)
+        key = self._key_for(kid, io)
         _check_algorithm_fits(header.get("alg"), key)
         try:
             claims = self._jwt.decode(token, key)
@@ -266,43 +282,34 @@ class TokenValidator:
         if not isinstance(not_before, int | float) or not_before - LEEWAY_SECONDS > now:
             raise _Invalid("the token is not valid yet")
 
-    def _keyset_for(self, kid: str | None, io: bool) -> KeySet:
-        keyset = self._keyset
-        if keyset is not None and _has_kid(keyset, kid):
-            return keyset
-        if not io:
-            raise NeedsIO
-        with self._lock:
-            if self._keyset is None or not _has_kid(self._keyset, kid):
-                self._refresh_keys()
-            keyset = self._keyset
-            if keyset is not None and _has_kid(keyset, kid):
-                return keyset
-            if keyset is None or self._keys_unavailable:
-                # Not the token's fault: the keys that could vouch for it are out of
-                # reach (also within the refresh throttle after a failed fetch).
-                raise ServiceUnavailable(
-                    "The token issuer's keys cannot be fetched; try again shortly.",
-                    headers={"Retry-After": "5"},
-                )
-            raise _unauthenticated(
-                "invalid_token", "the token's signing key is unknown"
+    def _key_for(self, kid: str | None, io: bool) -> Key:
+        """The issuer's key named `kid`. A key the cache holds is found without
+        waiting; a miss refetches the key set only when a fetch is due (see
+        `KeySetCache`), so a flood of unknown kids costs one fetch per interval."""
+        key = self._keys.find(kid)
+        if key is not None:
+            return key
+        if self._keys.fetch_due():
+            if not io:
+                self._claim_fetch()
+            self._keys.refresh()
+            key = self._keys.find(kid)
+            if key is not None:
+                return key
+        if not self._keys.loaded or self._keys.unavailable:
+            # Not the token's fault: the keys that could vouch for it are out of
+            # reach (also within the refetch interval after a failed fetch).
+            raise ServiceUnavailable(
+                "The token issuer's keys cannot be fetched; try again shortly.",
+                headers={"Retry-After": "5"},
             )
+        raise _unauthenticated("invalid_token", "the token's signing key is unknown")
 
-    def _refresh_keys(self) -> None:
-        now = self._clock()
-        if now - self._keys_fetched_at < _JWKS_MIN_REFRESH_SECONDS:
-            return
-        self._keys_fetched_at = now
-        try:
-            document = self._keys_source()
-            keys = [k for k in document.get("keys", []) if k.get("kty") != "oct"]
-            self._keyset = JsonWebKey.import_key_set({"keys": keys})
-        except Exception as error:  # 503 from the caller if the cached keys fall short
-            self._keys_unavailable = True
-            _log.warning("jwks_fetch_failed", error=type(error).__name__)
-        else:
-            self._keys_unavailable = False
+    def _claim_fetch(self) -> None:
+        """`KeyFetchNeeded` for the fetch this miss waits for (started if due)."""
+        fetch = self._keys.start()
+        if fetch is not None:
+            raise KeyFetchNeeded(fetch, self._keys.wait_timeout)
 
     def _check_not_revoked(self, token: AccessToken, io: bool) -> None:
         if self._revocations is None:
@@ -318,19 +325,6 @@ class TokenValidator:
             raise _unauthenticated("invalid_token", "the token has been revoked")
         if token.client_id in revocations.client_ids:
             raise _unauthenticated("invalid_token", "the client has been revoked")
-
-
-def _has_kid(keyset: KeySet, kid: str | None) -> bool:
-    if kid is None:
-        return len(keyset.keys) == 1
-    return any(key.kid == kid for key in keyset.keys)
-
-
-def _key_with_kid(keyset: KeySet, kid: str | None) -> Key:
-    """The one key `_has_kid` found: by kid, or the only key when the token names none."""
-    if kid is None:
-        return keyset.keys[0]
-    return next(key for key in keyset.keys if key.kid == kid)
 
 
 # RFC 7518 §3.1 and RFC 8037 §3.1: the key type (and curve) each accepted algorithm
@@ -428,11 +422,7 @@ async def authorize(
             headers={"WWW-Authenticate": 'Bearer realm="samverkan"'},
         )
     validator: TokenValidator = request.app.state.token_validator
-    try:
-        # Known token, fresh revocations: checked in place, no thread hop.
-        caller = validator.validate(token.strip(), io=False)
-    except NeedsIO:
-        caller = await run_in_threadpool(validator.validate, token.strip())
+    caller = await _validated(validator, token.strip())
     request.state.client_id = caller.client_id
     missing = sorted(set(scopes) - caller.scopes)
     if missing:
@@ -444,6 +434,26 @@ async def authorize(
             },
         )
     return caller
+
+
+async def _validated(validator: TokenValidator, token: str) -> AccessToken:
+    """Validate in place when no I/O is needed (the common case, no thread hop).
+
+    A token whose key must be fetched waits here, holding no worker thread, for the
+    one fetch of the key set (which runs on its own thread): a flood of tokens with
+    unknown kids cannot take the worker threads that requests with a known key need.
+    """
+    try:
+        return validator.validate(token, io=False)
+    except KeyFetchNeeded as needed:
+        with anyio.move_on_after(needed.wait_timeout):
+            await asyncio.wrap_future(needed.fetch)
+    except NeedsIO:
+        return await run_in_threadpool(validator.validate, token)
+    try:  # the key set is as fresh as it gets: found now, or refused in place
+        return validator.validate(token, io=False)
+    except NeedsIO:
+        return await run_in_threadpool(validator.validate, token)
 
 
 def make_token_validator(
