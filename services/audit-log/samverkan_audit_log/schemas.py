@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -19,6 +18,7 @@ from pydantic.config import JsonDict
 from samverkan_shared.canonical_json import MAX_SAFE_INTEGER
 from samverkan_shared.identifiers import InvalidIdentifier, parse_org_number
 from samverkan_shared.pseudonyms import PSEUDONYM_PREFIX
+from samverkan_shared.rfc3339 import Rfc3339DateTime
 
 __all__ = [
     "LEGAL_BASIS",
@@ -67,7 +67,7 @@ Code = Annotated[
     str, Field(pattern=r"^[a-z][a-z0-9_.:-]*$", min_length=1, max_length=64)
 ]
 Pseudonym = Annotated[str, Field(pattern=PSEUDONYM, max_length=80)]
-Moment = Annotated[AwareDatetime, AfterValidator(_utc)]
+Moment = Annotated[Rfc3339DateTime, AfterValidator(_utc)]
 
 
 class _Strict(BaseModel):

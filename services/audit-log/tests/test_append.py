@@ -132,6 +132,7 @@ class TestIdempotency:
         ({"actor": "a\x00b"}, "#/actor"),
         ({"subjects": ["20121212-1212"]}, "#/subjects/0"),
         ({"occurred_at": "2026-11-23T10:00:00"}, "#/occurred_at"),
+        ({"occurred_at": 1764583200}, "#/occurred_at"),
         (
             {"recipient": {"code": "polis", "org_number": "1", "name": "x"}},
             "#/recipient/org_number",
@@ -145,6 +146,7 @@ class TestIdempotency:
         "NUL",
         "clear identity number",
         "naive time",
+        "seconds since the epoch",
         "org number",
         "big integer",
         "NUL key",

@@ -143,6 +143,34 @@ class TestFilters:
         response = client.get("/v1/entries", params=params, headers=reader)
         assert response.status_code == 422
 
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"to": "0.5"},
+            {"from": "1764583200"},
+            {"to": "2026-11-23"},
+            {"to": "2026-11-23 10:00:00Z"},
+            {"from": "2026-11-23T10:00:00"},
+        ],
+        ids=[
+            "seconds since the epoch",
+            "whole seconds",
+            "a date",
+            "a space for the T",
+            "naive time",
+        ],
+    )
+    @pytest.mark.parametrize("path", ["/v1/entries", "/v1/export"])
+    def test_times_are_rfc_3339_with_an_offset(
+        self, client, reader, params, path
+    ) -> None:
+        """As the document says (format: date-time); pydantic alone took 0.5 as 1970."""
+        response = client.get(path, params=params, headers=reader)
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["detail"] == (
+            "must be an RFC 3339 date-time with an offset, e.g. 2026-11-23T10:00:00Z"
+        )
+
 
 @pytest.mark.usefixtures("logged")
 class TestSubjectLookup:

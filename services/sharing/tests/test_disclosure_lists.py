@@ -101,11 +101,19 @@ class TestFilters:
         [
             ({"status": "lost"}, "status"),
             ({"due_before": "2026-12-01T00:00:00"}, "due_before"),
+            ({"due_before": "0.5"}, "due_before"),
             ({"order": "newest"}, "order"),
             ({"limit": 101}, "limit"),
             ({"cursor": "garbage"}, "cursor"),
         ],
-        ids=["unknown status", "naive due date", "unknown order", "limit", "cursor"],
+        ids=[
+            "unknown status",
+            "naive due date",
+            "seconds since the epoch",
+            "unknown order",
+            "limit",
+            "cursor",
+        ],
     )
     def test_bad_parameters_are_a_422_naming_them(
         self, sharing: Any, params: dict[str, Any], name: str

@@ -4,7 +4,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import AwareDatetime
 
 from samverkan_audit_log import listing
 from samverkan_audit_log.dependencies import (
@@ -26,6 +25,7 @@ from samverkan_shared.cursors import Order
 from samverkan_shared.lean_route import LeanRoute
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
+from samverkan_shared.rfc3339 import Rfc3339DateTime
 
 __all__ = ["MAX_INDEX", "router"]
 
@@ -69,8 +69,8 @@ def list_entries(
     session: SessionDep,
     recipient: Annotated[str | None, Query(pattern=RECIPIENT_CODE)] = None,
     legal_basis: Annotated[str | None, Query(pattern=LEGAL_BASIS)] = None,
-    occurred_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-    occurred_to: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    occurred_from: Annotated[Rfc3339DateTime | None, Query(alias="from")] = None,
+    occurred_to: Annotated[Rfc3339DateTime | None, Query(alias="to")] = None,
     subject: Annotated[str | None, Query(pattern=PSEUDONYM)] = None,
     tip_id: Annotated[
         UUID | None,

@@ -5,12 +5,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
 from samverkan_audit_log import listing
 from samverkan_audit_log.dependencies import AuditReader, EngineDep
 from samverkan_audit_log.export import ExportFormat, export_lines, index_lines
 from samverkan_audit_log.routes.entries import MAX_INDEX
+from samverkan_shared.rfc3339 import Rfc3339DateTime
 
 __all__ = ["router"]
 
@@ -35,8 +35,8 @@ def export(
     caller: AuditReader,
     engine: EngineDep,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.JSONL,
-    occurred_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-    occurred_to: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    occurred_from: Annotated[Rfc3339DateTime | None, Query(alias="from")] = None,
+    occurred_to: Annotated[Rfc3339DateTime | None, Query(alias="to")] = None,
 ) -> StreamingResponse:
     where = listing.utc_filter(occurred_from=occurred_from, occurred_to=occurred_to)
     filename = f"audit-log.{export_format.value}"

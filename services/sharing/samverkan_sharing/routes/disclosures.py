@@ -3,11 +3,11 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import AwareDatetime
 
 from samverkan_shared.cursors import Order
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
+from samverkan_shared.rfc3339 import Rfc3339DateTime
 from samverkan_sharing.dependencies import (
     AnyCaller,
     Approver,
@@ -70,7 +70,7 @@ def list_disclosures(
     service: DisclosuresDep,
     status: Annotated[DisclosureStatus | None, Query()] = None,
     due_before: Annotated[
-        AwareDatetime | None,
+        Rfc3339DateTime | None,
         Query(description="only those whose assessment is due before this instant"),
     ] = None,
     order: Annotated[
