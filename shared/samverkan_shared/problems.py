@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
@@ -197,6 +198,17 @@ def _summary(errors: list[dict[str, str]]) -> str:
     return f"{where}: {first['detail']}{more}".lstrip(": ")
 
 
+def _allowed_methods(request: Request) -> str:
+    """RFC 9110 §15.5.6: every method the path has. Starlette names only those of the
+    first route that matched the path, and a path may have a route per method."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Route every error path of the app to problem+json."""
 
@@ -216,9 +228,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"There is no resource at {request.url.path}."
-        if exc.status_code == 405 and detail == "Method Not Allowed":
-            detail = f"{request.method} is not allowed on this resource."
-        return problem_response(exc.status_code, str(detail), headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            if detail == "Method Not Allowed":
+                detail = f"{request.method} is not allowed on this resource."
+            headers["Allow"] = _allowed_methods(request)
+        return problem_response(exc.status_code, str(detail), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -160,6 +160,8 @@ def _document_operation(method: str, operation: dict[str, Any]) -> None:
     statuses = {500, 503}  # 503: a database or service it needs is out of reach
     if operation.get("parameters") or "requestBody" in operation:
         statuses.add(422)
+    if "requestBody" in operation:
+        statuses.add(400)  # a body that cannot be read at all (not UTF-8, not the form)
     if method in _BODY_METHODS:
         statuses.add(413)
     if operation.get("security"):

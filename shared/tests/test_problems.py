@@ -30,6 +30,10 @@ def _app(tmp_path: Path) -> FastAPI:
     def create(body: Body) -> dict[str, int]:
         return {"count": len(body.persons)}
 
+    @app.get("/things")
+    def things() -> list[str]:
+        return []
+
     @app.get("/conflict")
     def conflict() -> None:
         raise Conflict("the thing moved", allowed=["a", "b"])
@@ -93,6 +97,15 @@ def test_wrong_method_is_405_problem(client: TestClient) -> None:
     assert response.json()["detail"] == "DELETE is not allowed on this resource."
 
 
+def test_a_405_allows_every_method_the_path_has(client: TestClient) -> None:
+    """RFC 9110 §15.5.6: GET and POST are two routes here, and Allow names both."""
+    for method in ("DELETE", "PUT", "PATCH"):
+        response = client.request(method, "/things")
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, POST"
+    assert client.delete("/conflict").headers["allow"] == "GET"
+
+
 def test_domain_problem_keeps_its_extensions(client: TestClient) -> None:
     response = client.get("/conflict")
     _is_problem(response)
@@ -141,8 +154,11 @@ def test_streamed_body_over_one_mebibyte_is_413(client: TestClient) -> None:
 def test_openapi_documents_errors_as_problems(client: TestClient) -> None:
     document = client.get("/openapi.json").json()
     responses = document["paths"]["/things"]["post"]["responses"]
-    assert set(responses) >= {"200", "413", "422", "500"}
+    assert set(responses) >= {"200", "400", "413", "422", "500"}
     assert list(responses["422"]["content"]) == ["application/problem+json"]
+    # A body that is not JSON at all (here: not UTF-8) is FastAPI's 400.
+    assert list(responses["400"]["content"]) == ["application/problem+json"]
+    assert "400" not in document["paths"]["/things"]["get"]["responses"]
     assert "HTTPValidationError" not in document["components"]["schemas"]
 
 
