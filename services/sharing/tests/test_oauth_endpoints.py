@@ -42,6 +42,30 @@ class TestErrors:
         }
 
     @pytest.mark.parametrize("endpoint", ENDPOINTS)
+    @pytest.mark.parametrize(
+        "credentials",
+        [
+            b"Basic \xc3\xa5\xc3\xa4",
+            b"Basic !!!!",
+            b"Basic " + base64.b64encode(b"\xff:x"),
+        ],
+        ids=["not ASCII", "not base64", "not UTF-8"],
+    )
+    def test_unreadable_basic_credentials_are_401_not_500(
+        self, sharing: Any, endpoint: str, credentials: bytes
+    ) -> None:
+        response = sharing.client.post(
+            endpoint, data=_form(endpoint), headers={"Authorization": credentials}
+        )
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == BASIC_CHALLENGE
+        assert response.json() == {
+            "error": "invalid_client",
+            "error_description": "The Basic credentials are not form-urlencoded "
+            "UTF-8 in base64.",
+        }
+
+    @pytest.mark.parametrize("endpoint", ENDPOINTS)
     def test_no_client_authentication_is_400_without_a_challenge(
         self, sharing: Any, endpoint: str
     ) -> None:

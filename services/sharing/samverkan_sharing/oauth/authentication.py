@@ -63,7 +63,7 @@ def _by_secret(authorization: str, clients: ClientRepository) -> ClientRecord:
         # x-www-form-urlencoded, so '+' is a space) before base64.
         client_id = unquote_plus(raw_id, errors="strict")
         secret = unquote_plus(raw_secret, errors="strict")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, a non-ASCII header
         raise OAuthError(
             "invalid_client",
             "The Basic credentials are not form-urlencoded UTF-8 in base64.",
