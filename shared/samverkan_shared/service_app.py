@@ -1,7 +1,7 @@
 """build_app(): the assembly every service's create_app() shares."""
 
 import gc
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -10,7 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 from samverkan_shared.admission import AdmissionGate, AdmissionMiddleware
-from samverkan_shared.auth import TokenValidator, make_token_validator
+from samverkan_shared.auth import TokenValidator, bearer_scheme, make_token_validator
 from samverkan_shared.body_limit import BodyLimitMiddleware
 from samverkan_shared.docs_page import install_docs_page
 from samverkan_shared.health import ReadinessCheck, health_router
@@ -29,6 +29,11 @@ __all__ = ["build_app"]
 
 _BODY_METHODS = {"post", "put", "patch"}
 _FASTAPI_VALIDATION_ERROR = {"$ref": "#/components/schemas/HTTPValidationError"}
+_BEARER_SCHEME = bearer_scheme.scheme_name
+# The project's licence (README, "Licence"); SPDX identifier, OpenAPI 3.1 §4.8.4.
+_LICENSE = {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}
+# Each service serves its own document: its paths are relative to where it is served.
+_SERVERS = [{"url": "/", "description": "the service that serves this document"}]
 
 
 @asynccontextmanager
@@ -62,12 +67,15 @@ def build_app(
     readiness: Sequence[ReadinessCheck] = (),
     on_startup: Sequence[Callable[[], object]] = (),
     always_admitted: Sequence[str] = (),
+    openapi_components: Mapping[str, Mapping[str, Any]] | None = None,
     version: str = "0.1.0",
 ) -> FastAPI:
     """The app with problem handlers, body limit, request log, health and OpenAPI fixes.
 
     ``always_admitted``: paths answered however busy the service is (besides health,
     readiness and metrics), for what other services cannot work without.
+    ``openapi_components``: what the service's routes refer to beyond their models
+    (e.g. ``{"securitySchemes": {...}, "schemas": {...}}``), added to the document.
     Nothing here does I/O, so the app also works without its lifespan having run.
     """
     configure_logging(settings.log_level)
@@ -103,7 +111,7 @@ def build_app(
     app.include_router(health_router(readiness))
     install_docs_page(app)
     app.include_router(metrics_router())
-    app.openapi = _openapi_factory(app)  # type: ignore[method-assign]
+    app.openapi = _openapi_factory(app, openapi_components or {})  # type: ignore[method-assign]
     return app
 
 
@@ -120,7 +128,9 @@ def _open_token_validator(app: FastAPI, service: str) -> None:
     app.state.closers.append(client.close)
 
 
-def _openapi_factory(app: FastAPI) -> Callable[[], dict[str, Any]]:
+def _openapi_factory(
+    app: FastAPI, components: Mapping[str, Mapping[str, Any]]
+) -> Callable[[], dict[str, Any]]:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = get_openapi(
@@ -128,7 +138,13 @@ def _openapi_factory(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 version=app.version,
                 description=app.description,
                 routes=app.routes,
+                license_info=_LICENSE,
+                servers=_SERVERS,
             )
+            for section, entries in components.items():
+                document.setdefault("components", {}).setdefault(section, {}).update(
+                    entries
+                )
             _document_problems(document)
             _point_at_token_endpoint(document, app.state.settings.issuer)
             app.openapi_schema = document
@@ -157,6 +173,8 @@ def _document_problems(document: dict[str, Any]) -> None:
 
 def _document_operation(method: str, operation: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
+    # A public operation says so: an empty requirement list, not none at all.
+    security = operation.setdefault("security", [])
     statuses = {500, 503}  # 503: a database or service it needs is out of reach
     if operation.get("parameters") or "requestBody" in operation:
         statuses.add(422)
@@ -164,8 +182,8 @@ def _document_operation(method: str, operation: dict[str, Any]) -> None:
         statuses.add(400)  # a body that cannot be read at all (not UTF-8, not the form)
     if method in _BODY_METHODS:
         statuses.add(413)
-    if operation.get("security"):
-        statuses |= {401, 403}
+    if any(_BEARER_SCHEME in requirement for requirement in security):
+        statuses |= {401, 403}  # the access token's; client authentication has its own
     for status, response in problem_responses(*sorted(statuses)).items():
         responses.setdefault(str(status), response)
     for status, response in responses.items():

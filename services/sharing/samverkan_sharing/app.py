@@ -14,6 +14,7 @@ from samverkan_shared.service_app import build_app
 from samverkan_sharing.cors import TokenEndpointCors
 from samverkan_sharing.disclosures.metrics import DisclosureMetrics
 from samverkan_sharing.oauth import routes as oauth_routes
+from samverkan_sharing.oauth.documents import CLIENT_AUTHENTICATION
 from samverkan_sharing.oauth.errors import install_oauth_error_handler
 from samverkan_sharing.oauth.keys import SigningKeyStore
 from samverkan_sharing.oauth.repository import RevocationRepository
@@ -88,6 +89,10 @@ def create_app(
         # while sharing is busy, they would make those services fail sharing's own
         # disclosures, which would keep sharing busy.
         always_admitted=[oauth_routes.JWKS_PATH, oauth_routes.REVOCATIONS_PATH],
+        openapi_components={
+            "securitySchemes": CLIENT_AUTHENTICATION,
+            "schemas": rules.EVALUATION_SCHEMAS,
+        },
     )
     token = ServiceToken(issuer, engine, settings.service_client_id)
 

@@ -11,6 +11,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from samverkan_sharing.oauth.documents import OAuthErrorBody
+
 __all__ = ["OAuthError", "install_oauth_error_handler", "oauth_error_responses"]
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -56,26 +58,14 @@ def install_oauth_error_handler(app: FastAPI) -> None:
         return exc.response(used_basic=_used_basic(request))
 
 
-_ERROR_SCHEMA = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {"type": "string"},
-        "error_description": {"type": "string"},
-    },
-}
-
-
 def oauth_error_responses() -> dict[int | str, dict[str, Any]]:
     """`responses=` for an OAuth endpoint: 400 and 401 as RFC 6749 §5.2 JSON."""
     descriptions = {
-        400: "OAuth error (RFC 6749 §5.2), also a failed client assertion",
+        400: "OAuth error (RFC 6749 §5.2), also a failed client assertion or a "
+        "body that is not the form",
         401: "invalid_client after HTTP Basic client authentication",
     }
     return {
-        status: {
-            "description": description,
-            "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-        }
+        status: {"description": description, "model": OAuthErrorBody}
         for status, description in descriptions.items()
     }

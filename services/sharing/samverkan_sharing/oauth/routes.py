@@ -13,6 +13,11 @@ from sqlmodel import Session
 
 from samverkan_shared.auth import ALLOWED_ALGORITHMS, SCOPE_DESCRIPTIONS
 from samverkan_shared.db import session_for_request, write_session_for_request
+from samverkan_sharing.oauth.documents import (
+    IntrospectionResponse,
+    TokenResponse,
+    form_body,
+)
 from samverkan_sharing.oauth.errors import OAuthError, oauth_error_responses
 from samverkan_sharing.oauth.models import ClientRecord
 from samverkan_sharing.oauth.repository import RevocationRepository
@@ -40,35 +45,11 @@ _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 _MAX_FORM_FIELDS = 16
 
 
-def _form_body(properties: Mapping[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/x-www-form-urlencoded": {
-                    "schema": {
-                        "type": "object",
-                        "properties": dict(properties),
-                        "required": required,
-                    }
-                }
-            },
-        }
-    }
-
-
-_CLIENT_AUTH_FIELDS = {
-    "client_assertion_type": {"type": "string"},
-    "client_assertion": {"type": "string"},
-}
-
-
 # Introspection (RFC 7662 §2.1) and revocation (RFC 7009 §2.1) take the same form.
-_TOKEN_FORM = _form_body(
+_TOKEN_FORM = form_body(
     {
-        "token": {"type": "string"},
-        "token_type_hint": {"type": "string"},
-        **_CLIENT_AUTH_FIELDS,
+        "token": {"type": "string", "description": "The access token asked about"},
+        "token_type_hint": {"type": "string", "description": "Ignored: one kind"},
     },
     ["token"],
 )
@@ -155,12 +136,17 @@ def jwks(request: Request) -> dict[str, Any]:
 @router.post(
     "/oauth/token",
     summary="Client credentials grant (RFC 6749 §4.4)",
-    responses=oauth_error_responses(),
-    openapi_extra=_form_body(
+    responses={
+        200: {"model": TokenResponse, "description": "RFC 6749 §5.1"},
+        **oauth_error_responses(),
+    },
+    openapi_extra=form_body(
         {
-            "grant_type": {"type": "string"},
-            "scope": {"type": "string"},
-            **_CLIENT_AUTH_FIELDS,
+            "grant_type": {"type": "string", "enum": ["client_credentials"]},
+            "scope": {
+                "type": "string",
+                "description": "Space-separated; default: every scope the client has",
+            },
         },
         ["grant_type"],
     ),
@@ -178,7 +164,10 @@ async def token(
 @router.post(
     "/oauth/introspect",
     summary="Token introspection (RFC 7662)",
-    responses=oauth_error_responses(),
+    responses={
+        200: {"model": IntrospectionResponse, "description": "RFC 7662 §2.2"},
+        **oauth_error_responses(),
+    },
     openapi_extra=_TOKEN_FORM,
 )
 async def introspect(
@@ -194,7 +183,13 @@ async def introspect(
 @router.post(
     "/oauth/revoke",
     summary="Token revocation (RFC 7009)",
-    responses=oauth_error_responses(),
+    responses={
+        200: {
+            "description": "RFC 7009 §2.2: revoked, or not a token of the suite",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        **oauth_error_responses(),
+    },
     openapi_extra=_TOKEN_FORM,
 )
 async def revoke(

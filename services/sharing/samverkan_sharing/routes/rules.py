@@ -1,22 +1,30 @@
 """The rule catalogue and the dry-run evaluation (nothing released, nothing logged)."""
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from samverkan_shared.problems import Forbidden, problem_responses
 from samverkan_sharing.dependencies import AnyCaller
 from samverkan_sharing.query_problem import invalid_query
 from samverkan_sharing.rules import (
     Catalogue,
+    Category,
+    FieldKind,
+    HolderActivity,
+    Initiative,
     InvalidQuery,
+    PurposeCode,
+    Recipient,
     describe,
     evaluate,
     query_from_contract_dict,
 )
+from samverkan_sharing.rules.query import MAX_FIELDS
 
-__all__ = ["router"]
+__all__ = ["EVALUATION_SCHEMAS", "router"]
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"])
 
@@ -47,6 +55,71 @@ _EXAMPLE = {
 }
 
 
+# --- the body as the document says it ------------------------------------------------
+# `query_from_contract_dict` is the one validator: its messages are the 422's. These
+# models only say the shape it accepts, no stricter (a schema-valid body may still be
+# refused, e.g. for an unknown statute reference) and no looser.
+_MAX_TEXT = 2000  # the engine's limit on every text (test_rules_api pins it)
+_Text = Annotated[
+    str,
+    Field(min_length=1, max_length=_MAX_TEXT, pattern=r"^[^\x00]*\S[^\x00]*$"),
+]
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OffenceRequest(_Shape):
+    """The suspected offence and its penalty scale in months (0 = fines only)."""
+
+    name: _Text
+    reference: _Text = Field(description="e.g. BrB 9:3")
+    min_penalty_months: float = Field(ge=0, le=1200)
+    max_penalty_months: float = Field(ge=0, le=1200, description="≥ the minimum")
+    attempt: bool = False
+
+
+class PurposeRequest(_Shape):
+    code: PurposeCode
+    offence: OffenceRequest | None = None
+    detail: _Text | None = None
+
+
+class FieldRequestBody(_Shape):
+    name: _Text = Field(description="unique within the request")
+    category: Category
+    secrecy: _Text | None = Field(default=None, description="e.g. OSL 26:1")
+    kind: FieldKind | None = None
+
+
+class EvaluationRequest(_Shape):
+    """The evaluation contract: who holds the data, who asks, why, for which fields."""
+
+    as_of: date | None = Field(default=None, description="default: today")
+    holder_activity: HolderActivity
+    recipient: Recipient
+    recipient_activity: _Text | None = None
+    initiative: Initiative
+    purpose: PurposeRequest | None = None
+    victim_under_18: bool = False
+    subject_age: int | None = Field(default=None, ge=0, le=130)
+    requested_basis: _Text | None = None
+    fields: list[FieldRequestBody] = Field(min_length=1, max_length=MAX_FIELDS)
+
+
+def _components() -> dict[str, Any]:
+    schema = EvaluationRequest.model_json_schema(
+        ref_template="#/components/schemas/{model}"
+    )
+    return {**schema.pop("$defs", {}), EvaluationRequest.__name__: schema}
+
+
+EVALUATION_SCHEMAS = _components()
+"""components.schemas for the evaluation body (sharing's create_app adds them)."""
+_BODY_SCHEMA = {"$ref": f"#/components/schemas/{EvaluationRequest.__name__}"}
+
+
 def _catalogue(request: Request) -> Catalogue:
     catalogue: Catalogue = request.app.state.catalogue
     return catalogue
@@ -69,7 +142,11 @@ def list_rules(request: Request, caller: AnyCaller) -> dict[str, Any]:
 def evaluate_rules(
     request: Request,
     caller: AnyCaller,
-    body: dict[str, Any] = Body(openapi_examples={"police": {"value": _EXAMPLE}}),  # noqa: B008
+    body: Annotated[
+        dict[str, Any],
+        Body(openapi_examples={"police": {"value": _EXAMPLE}}),
+        WithJsonSchema(_BODY_SCHEMA),
+    ],
 ) -> dict[str, Any]:
     if not caller.scopes & {"disclosures:assess", "disclosures:request"}:
         raise Forbidden(
