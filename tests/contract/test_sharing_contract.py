@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
+from schemathesis.specs.openapi.checks import missing_required_header
 from sqlmodel import Session
 
 from samverkan_shared.db import migrate
@@ -14,7 +15,12 @@ from samverkan_sharing.app import create_app
 from samverkan_sharing.oauth.service import register_client
 from samverkan_sharing.settings import SharingSettings
 from services.sharing.tests.fakes import FakeAuditLog, FakeTips
-from tests.contract.checks import CHECKS, EXAMPLES, assert_problem_errors
+from tests.contract.checks import (
+    CHECKS,
+    EXAMPLES,
+    OAUTH_ENDPOINTS,
+    assert_problem_errors,
+)
 from tests.support.databases import DatabaseFactory
 
 pytestmark = pytest.mark.contract
@@ -61,10 +67,23 @@ def sharing_schema(sharing_api: tuple[Any, dict[str, str]]) -> Any:
 schema = schemathesis.pytest.from_fixture("sharing_schema")
 
 
+# The OAuth endpoints take HTTP Basic *or* a client assertion in the form (their
+# security requirements are alternatives). schemathesis 4.3.3 reads every http scheme
+# of any alternative as a required Authorization header and expects 401 without it;
+# RFC 6749 §5.2 answers a client that sent no credentials 400 invalid_client, with no
+# challenge for a scheme it did not use (assert_problem_errors checks that body).
+OR_ED_CLIENT_AUTHENTICATION = [missing_required_header]
+
+
 @schema.parametrize()
 @EXAMPLES
 def test_sharing_api_honours_its_contract(
     case: Any, sharing_api: tuple[Any, dict[str, str]]
 ) -> None:
-    response = case.call_and_validate(headers=sharing_api[1], checks=CHECKS)
+    oauth = case.path in OAUTH_ENDPOINTS
+    response = case.call_and_validate(
+        headers=sharing_api[1],
+        checks=CHECKS,
+        excluded_checks=OR_ED_CLIENT_AUTHENTICATION if oauth else None,
+    )
     assert_problem_errors(response)
