@@ -12,6 +12,7 @@ from samverkan_audit_log.dependencies import (
     LogContext,
     SessionDep,
 )
+from samverkan_audit_log.lean_route import LeanRoute
 from samverkan_audit_log.schemas import (
     LEGAL_BASIS,
     PSEUDONYM,
@@ -22,7 +23,6 @@ from samverkan_audit_log.schemas import (
     Receipt,
 )
 from samverkan_shared.cursors import Order
-from samverkan_shared.lean_route import LeanRoute
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 from samverkan_shared.rfc3339 import Rfc3339DateTime

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request, Response, Security
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict, Field
 
+from samverkan_audit_log.lean_route import LeanRoute
 from samverkan_shared.auth import AccessToken, access_token
-from samverkan_shared.lean_route import LeanRoute
 from tests.support.apps import bare_app
 from tests.support.tokens import TestIssuer
 
