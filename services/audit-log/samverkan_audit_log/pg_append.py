@@ -148,8 +148,6 @@ class PgAppendStore:
         if entries:
             self._batch = _write_parameters(entries, nodes, checkpoint)
 
-    predicts = True
-
     def commit_predicted(self) -> bool:
         """The buffered batch and COMMIT without the lock round trip before them.
 

@@ -170,15 +170,6 @@ class LogRepository:
     def commit(self) -> None:
         self._session.commit()
 
-    # Writes go to the database at once: no batch can be tried at a predicted size.
-    predicts = False
-
-    def commit_predicted(self) -> bool:
-        raise TypeError("the ORM session writes at once; it cannot predict")
-
-    def advance_to(self, tree_size: int) -> None:
-        self._session.connection().execute(_ADVANCE, {"new_size": tree_size})
-
     # --- entries -------------------------------------------------------------
 
     def append_entries(self, entries: Sequence[NewEntry]) -> None:

@@ -22,7 +22,7 @@ from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 import structlog
 from sqlalchemy import Engine
@@ -93,10 +93,6 @@ def _now() -> datetime:
 class AppendStore(Protocol):
     """One append transaction: the ORM session's (any backend) or PostgreSQL's own."""
 
-    # Whether ``write`` only buffers, so a batch can be tried at a predicted size
-    # and committed in one round trip (``commit_predicted``).
-    predicts: bool
-
     def lock_and_find(
         self, keys: Iterable[tuple[str, str]]
     ) -> tuple[int, dict[tuple[str, str], LoggedEntry]]: ...
@@ -116,7 +112,15 @@ class AppendStore(Protocol):
 
     def commit(self) -> None: ...
 
-    def commit_predicted(self) -> bool: ...
+
+@runtime_checkable
+class PredictingStore(AppendStore, Protocol):
+    """An append transaction whose ``write`` only buffers, so a batch can be tried
+    at a predicted size and committed in one round trip (PostgreSQL's own)."""
+
+    def commit_predicted(self) -> bool:
+        """Write and commit the buffered batch; False, rolled back, if refused."""
+        ...
 
 
 class AppendStores(Protocol):
@@ -314,7 +318,7 @@ def _append_predicted(
     the last one, a decision logged twice), and the batch takes the locked path.
     The checkpoint signed for a refused prediction is dropped unseen.
     """
-    if not store.predicts or edge is None or edge.tree_size < 0:
+    if not isinstance(store, PredictingStore) or edge is None or edge.tree_size < 0:
         return False
     fresh = {pending.item.key: pending for pending in batch}
     if len(fresh) != len(batch):
