@@ -13,11 +13,9 @@ from starlette.routing import Match
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
-    "BadRequest",
     "Conflict",
     "Forbidden",
     "NotFound",
-    "PayloadTooLarge",
     "Problem",
     "ServiceUnavailable",
     "Unauthenticated",
@@ -89,10 +87,6 @@ class Problem(Exception):
         }
 
 
-class BadRequest(Problem):
-    status, title = 400, "Bad Request"
-
-
 class Unauthenticated(Problem):
     status, title = 401, "Unauthorized"
 
@@ -107,10 +101,6 @@ class NotFound(Problem):
 
 class Conflict(Problem):
     status, title = 409, "Conflict"
-
-
-class PayloadTooLarge(Problem):
-    status, title = 413, "Content Too Large"
 
 
 class UnprocessableContent(Problem):
