@@ -3,6 +3,7 @@
 from prometheus_client import CollectorRegistry, Counter
 
 from samverkan_sharing.disclosures.models import DisclosureRecord
+from samverkan_sharing.disclosures.workflow import DisclosureStatus
 
 __all__ = ["DisclosureMetrics"]
 
@@ -23,7 +24,7 @@ class DisclosureMetrics:
         )
 
     def observe(self, record: DisclosureRecord) -> None:
-        self._decided.labels(record.kind, record.status, record.outcome).inc()
-        if record.status == "released":
+        self._decided.labels(record.kind, record.status.value, record.outcome).inc()
+        if record.status is DisclosureStatus.RELEASED:
             for basis in (record.audit_entry or {}).get("legal_basis", []):
                 self._basis.labels(basis).inc()

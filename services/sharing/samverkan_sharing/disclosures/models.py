@@ -3,13 +3,30 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Dialect, Index, String, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
 
 from samverkan_shared.db_types import UTCDateTime
+from samverkan_sharing.disclosures.workflow import DisclosureStatus
 from samverkan_sharing.models import SharingTable
 
 __all__ = ["DisclosureRecord"]
+
+
+class _StatusColumn(TypeDecorator[DisclosureStatus]):
+    """The status as its plain string in the database, as the enum in Python."""
+
+    impl = String(30)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else DisclosureStatus(value).value
+
+    def process_result_value(
+        self, value: Any, dialect: Dialect
+    ) -> DisclosureStatus | None:
+        return None if value is None else DisclosureStatus(value)
 
 
 class DisclosureRecord(SharingTable, table=True):
@@ -30,7 +47,9 @@ class DisclosureRecord(SharingTable, table=True):
 
     id: str = Field(primary_key=True, max_length=36)
     kind: str = Field(max_length=20)  # request | notification
-    status: str = Field(max_length=30, index=True)
+    status: DisclosureStatus = Field(
+        sa_column=Column(_StatusColumn(), nullable=False, index=True)
+    )
     outcome: str = Field(max_length=30)
     requester: str = Field(max_length=64, index=True)
     recipient_code: str = Field(max_length=40, index=True)

@@ -6,12 +6,12 @@ from samverkan_sharing.disclosures.models import DisclosureRecord
 from samverkan_sharing.disclosures.records import assessed_fields, names_with
 from samverkan_sharing.disclosures.schemas import (
     Disclosure,
-    DisclosureStatus,
     DisclosureSummary,
     Receipt,
     Withheld,
 )
 from samverkan_sharing.disclosures.service import Disclosures
+from samverkan_sharing.disclosures.workflow import DisclosureStatus
 
 __all__ = ["present", "summarise"]
 
@@ -61,8 +61,8 @@ def summarise(record: DisclosureRecord) -> DisclosureSummary:
     return DisclosureSummary(
         id=record.id,
         kind=record.kind,
-        status=DisclosureStatus(record.status),
-        outcome=_outcome(record, record.status == "released"),
+        status=record.status,
+        outcome=_outcome(record, record.status is DisclosureStatus.RELEASED),
         requester=record.requester,
         recipient={
             "code": record.recipient_code,
@@ -81,8 +81,8 @@ def summarise(record: DisclosureRecord) -> DisclosureSummary:
 
 def _outcome(record: DisclosureRecord, released: bool) -> str:
     """The engine's outcome while pending; after a decision, what actually happened."""
-    if record.status == "denied":
+    if record.status is DisclosureStatus.DENIED:
         return "deny"
-    if record.status != "released":
+    if record.status is not DisclosureStatus.RELEASED:
         return record.outcome
     return "partial" if record.withheld else "release"

@@ -7,6 +7,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from samverkan_sharing.disclosures.models import DisclosureRecord
+from samverkan_sharing.disclosures.workflow import DisclosureStatus
 from samverkan_sharing.oauth.models import ClientRecord
 
 __all__ = ["DisclosureFilter", "DisclosureRepository"]
@@ -17,7 +18,7 @@ class DisclosureFilter:
     """Which disclosures a list shows; ``due_before`` is exclusive."""
 
     requester: str | None = None
-    status: str | None = None
+    status: DisclosureStatus | None = None
     due_before: datetime | None = None
 
 
@@ -57,7 +58,7 @@ class DisclosureRepository:
             select(DisclosureRecord)
             .where(
                 DisclosureRecord.kind == "notification",
-                DisclosureRecord.status == "released",
+                DisclosureRecord.status == DisclosureStatus.RELEASED,
                 DisclosureRecord.recipient_code == recipient,
             )
             .order_by(col(DisclosureRecord.id))

@@ -1,7 +1,6 @@
 """Wire contract of disclosures: requests, answers, assessments, approvals, notices."""
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -15,6 +14,7 @@ from pydantic import (
 )
 
 from samverkan_shared.identifiers import InvalidIdentifier, parse_org_number
+from samverkan_sharing.disclosures.workflow import DisclosureStatus
 from samverkan_sharing.rules.query import MAX_FIELDS
 from samverkan_sharing.rules.vocabulary import PurposeCode, Recipient
 
@@ -131,17 +131,6 @@ class NotificationCreate(_Target):
 
     recipient: Recipient
     message: Text | None = None
-
-
-class DisclosureStatus(StrEnum):
-    """Where a disclosure stands (see ``disclosures.service`` for the protocol)."""
-
-    AWAITING_ASSESSMENT = "awaiting_assessment"  # held fields wait for an assessor
-    ASSESSED = "assessed"  # assessed, waiting for a different approver
-    DECIDED = "decided"  # released by the rules, not yet logged
-    PENDING_AUDIT = "pending_audit"  # the audit entry is stored, not yet appended
-    RELEASED = "released"
-    DENIED = "denied"
 
 
 class Receipt(BaseModel):

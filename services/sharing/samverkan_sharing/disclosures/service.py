@@ -63,6 +63,12 @@ from samverkan_sharing.disclosures.schemas import (
     DisclosureRequest,
     NotificationCreate,
 )
+from samverkan_sharing.disclosures.workflow import (
+    DisclosureStatus,
+    IllegalTransition,
+    status_after_decision,
+    transition,
+)
 from samverkan_sharing.query_problem import invalid_query
 from samverkan_sharing.rules import Catalogue, InvalidQuery
 from samverkan_sharing.upstream import Upstream
@@ -140,16 +146,16 @@ class Disclosures:
             )
             if earlier is not None:
                 record = self._replay(earlier, fingerprint)
-                if record.status != "decided":
+                if record.status is not DisclosureStatus.DECIDED:
                     return record
         parts = self._parts(body, recipient.code, kind)
         if earlier is None:
             record = self._store_decision(
                 caller, body, key, fingerprint, recipient, parts, kind
             )
-        if record.status == "pending_audit" and earlier is None:
+        if record.status is DisclosureStatus.PENDING_AUDIT and earlier is None:
             return self._complete(record)
-        if record.status == "decided":
+        if record.status is DisclosureStatus.DECIDED:
             return self._release(record, parts, actor=caller.client_id)
         return record
 
@@ -164,7 +170,7 @@ class Disclosures:
                     }
                 ],
             )
-        if record.status == "pending_audit":
+        if record.status is DisclosureStatus.PENDING_AUDIT:
             return self._complete(record)
         return record
 
@@ -216,9 +222,7 @@ class Disclosures:
         except InvalidQuery as error:  # nothing stored, nothing sent
             raise invalid_query(error) from None
         outcome = decision["outcome"]
-        status = {"needs_assessment": "awaiting_assessment", "deny": "denied"}.get(
-            outcome, "decided"
-        )
+        status = status_after_decision(outcome)
         now = datetime.now(UTC)
         record = DisclosureRecord(
             id=str(uuid.uuid4()),
@@ -247,10 +251,10 @@ class Disclosures:
             created_at=now,
             updated_at=now,
             assessment_due=now + timedelta(days=ASSESSMENT_DAYS)
-            if status == "awaiting_assessment"
+            if status is DisclosureStatus.AWAITING_ASSESSMENT
             else None,
         )
-        if status == "decided":
+        if status is DisclosureStatus.DECIDED:
             # Released at once: the entry is stored with the decision, in one
             # transaction (pending_audit), instead of a second one under a row lock.
             names = names_with(decision, "release")
@@ -282,15 +286,15 @@ class Disclosures:
     ) -> DisclosureRecord:
         # Under the row lock: a concurrent retry may have stored the entry meanwhile.
         record = self._locked(record.id)
-        if record.status == "pending_audit":
+        if record.status is DisclosureStatus.PENDING_AUDIT:
             return self._complete(record)
-        if record.status not in ("decided", "assessed"):
+        if record.status not in (DisclosureStatus.DECIDED, DisclosureStatus.ASSESSED):
             return record
         names = (
             released if released is not None else names_with(record.decision, "release")
         )
         if not self._prepare_release(record, parts, names, actor):
-            return self._close(record, "denied", actor)
+            return self._close(record, DisclosureStatus.DENIED, actor)
         self._save(record)
         return self._complete(record)
 
@@ -318,7 +322,7 @@ class Disclosures:
         record.withheld = withheld_fields(
             record.decision, released=names, assessment=record.assessment
         )
-        record.status = "pending_audit"
+        record.status = transition(record.status, DisclosureStatus.PENDING_AUDIT)
         record.history = [*record.history, history_event("audit_pending", actor)]
         return True
 
@@ -333,7 +337,7 @@ class Disclosures:
         record.receipt = {
             k: receipt[k] for k in ("index", "tree_size", "leaf_hash", "checkpoint")
         }
-        record.status = "released"
+        record.status = transition(record.status, DisclosureStatus.RELEASED)
         record.history = [
             *record.history,
             history_event("released", str(entry.get("actor")), index=receipt["index"]),
@@ -343,10 +347,14 @@ class Disclosures:
         return record
 
     def _close(
-        self, record: DisclosureRecord, status: str, actor: str, **data: Any
+        self,
+        record: DisclosureRecord,
+        status: DisclosureStatus,
+        actor: str,
+        **data: Any,
     ) -> DisclosureRecord:
-        record.status = status
-        record.history = [*record.history, history_event(status, actor, **data)]
+        record.status = transition(record.status, status)
+        record.history = [*record.history, history_event(status.value, actor, **data)]
         self._save(record)
         self.observe(record)
         return record
@@ -415,7 +423,10 @@ class Disclosures:
         )
 
     def released_data(self, record: DisclosureRecord) -> dict[str, Any]:
-        if record.status != "released" or record.payload_ciphertext is None:
+        if (
+            record.status is not DisclosureStatus.RELEASED
+            or record.payload_ciphertext is None
+        ):
             return {}
         plain = self.keyring.decrypt(
             record.payload_ciphertext, associated_data=payload_aad(record.id)
@@ -442,11 +453,13 @@ class Disclosures:
         proposals: list[dict[str, str]],
     ) -> DisclosureRecord:
         record = self._locked(disclosure_id)
-        if record.status != "awaiting_assessment":
+        try:
+            assessed = transition(record.status, DisclosureStatus.ASSESSED)
+        except IllegalTransition:
             raise Conflict(
                 f"The disclosure is {record.status}; only one awaiting assessment can be assessed.",
-                status_now=record.status,
-            )
+                status_now=record.status.value,
+            ) from None
         held = names_with(record.decision, "needs_assessment")
         proposed = {p["field"] for p in proposals}
         stray = sorted(proposed - held)
@@ -464,7 +477,7 @@ class Disclosures:
             "proposals": proposals,
             "at": datetime.now(UTC).isoformat(),
         }
-        record.status = "assessed"
+        record.status = assessed
         record.history = [*record.history, history_event("assessed", caller.client_id)]
         self._save(record)
         return record
@@ -475,12 +488,15 @@ class Disclosures:
         # The data is fetched before the row is locked: no lock waits on another service.
         parts = self._parts_for_approval(disclosure_id) if decision == "approve" else []
         record = self._locked(disclosure_id)
-        if record.status == "pending_audit" and record.approval is not None:
+        if (
+            record.status is DisclosureStatus.PENDING_AUDIT
+            and record.approval is not None
+        ):
             return self._complete(record)  # a retried approval after a 503
-        if record.status != "assessed":
+        if record.status is not DisclosureStatus.ASSESSED:
             raise Conflict(
                 f"The disclosure is {record.status}; only an assessed one can be decided.",
-                status_now=record.status,
+                status_now=record.status.value,
             )
         assessment = record.assessment or {}
         if assessment.get("assessor") == caller.client_id:
@@ -495,7 +511,9 @@ class Disclosures:
             "at": datetime.now(UTC).isoformat(),
         }
         if decision == "deny":
-            return self._close(record, "denied", caller.client_id, reason=reason)
+            return self._close(
+                record, DisclosureStatus.DENIED, caller.client_id, reason=reason
+            )
         released = names_with(record.decision, "release") | {
             p["field"]
             for p in assessment.get("proposals", [])
@@ -505,7 +523,7 @@ class Disclosures:
 
     def _parts_for_approval(self, disclosure_id: str) -> list[Part]:
         record = DisclosureRepository(self.session).get(disclosure_id)
-        if record is None or record.status != "assessed":
+        if record is None or record.status is not DisclosureStatus.ASSESSED:
             return []
         return self._parts_again(record)
 
