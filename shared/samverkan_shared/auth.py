@@ -96,6 +96,7 @@ class AccessToken:
     org_number: str | None = None
     recipient: str | None = None
     name: str | None = None
+    municipality_code: str | None = None
     claims: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -110,6 +111,7 @@ class AccessToken:
             org_number=claims.get("org_number"),
             recipient=claims.get("recipient"),
             name=claims.get("client_name"),
+            municipality_code=claims.get("municipality_code"),
             claims=dict(claims),
         )
 

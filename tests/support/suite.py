@@ -32,6 +32,7 @@ ROLES: dict[str, dict[str, Any]] = {
     "malmo": {
         "kind": "municipality",
         "scopes": ["tips:write", "tips:read", "tips:manage"],
+        "municipality_code": "1280",
     },
     "police": {
         "kind": "partner",
@@ -177,6 +178,7 @@ def in_process_suite(
                         kind=fields["kind"],
                         scopes=fields["scopes"],
                         recipient=fields.get("recipient"),
+                        municipality_code=fields.get("municipality_code"),
                         client_id=role,
                     )
                     suite.secrets[role] = (role, secret or "")

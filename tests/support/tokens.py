@@ -44,6 +44,7 @@ class TestIssuer:
         kind: str = "municipality",
         recipient: str | None = None,
         org_number: str = "212000-1124",
+        municipality_code: str | None = "1280",
         lifetime: int = 300,
         **overrides: Any,
     ) -> str:
@@ -64,6 +65,8 @@ class TestIssuer:
         }
         if recipient is not None:
             claims["recipient"] = recipient
+        if municipality_code is not None:
+            claims["municipality_code"] = municipality_code
         claims.update(overrides)
         header = {"alg": "ES256", "kid": self.kid, "typ": "at+jwt"}
         return JsonWebToken(["ES256"]).encode(header, claims, self.key).decode()

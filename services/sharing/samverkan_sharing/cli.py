@@ -50,6 +50,7 @@ def _add(args: argparse.Namespace) -> int:
                 kind=args.kind,
                 scopes=args.scopes.split(),
                 recipient=args.recipient,
+                municipality_code=args.municipality,
                 jwks=jwks,
             )
         except InvalidClient as error:
@@ -75,6 +76,7 @@ def _list(args: argparse.Namespace) -> int:
                         "org_number": client.org_number,
                         "kind": client.kind,
                         "recipient": client.recipient,
+                        "municipality_code": client.municipality_code,
                         "scopes": client.scopes,
                         "auth_method": client.auth_method,
                         "active": client.active,
@@ -207,7 +209,13 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     add.add_argument("--name", required=True)
     add.add_argument("--org-number", required=True)
     add.add_argument("--kind", required=True, choices=CLIENT_KINDS)
-    add.add_argument("--recipient", help="recipient code (partners), see legal-rules")
+    add.add_argument(
+        "--recipient", help="recipient code (partners), see docs/evaluation-contract.md"
+    )
+    add.add_argument(
+        "--municipality",
+        help="the municipality code (kommunkod) a tips:write client files tips for",
+    )
     add.add_argument(
         "--scopes", required=True, help='space-separated, e.g. "tips:read"'
     )

@@ -28,11 +28,17 @@ class DemoClient:
     scopes: str
     recipient: str | None = None
     private_key_jwt: bool = False
+    municipality_code: str | None = None
 
 
 DEMO_CLIENTS = (
     DemoClient(
-        "malmo", "Malmö stad, IFO", MALMO, "municipality", "tips:write tips:read"
+        "malmo",
+        "Malmö stad, IFO",
+        MALMO,
+        "municipality",
+        "tips:write tips:read",
+        municipality_code="1280",
     ),
     DemoClient(
         "malmo-manager",
@@ -121,11 +127,22 @@ def _register(session: Session, demo: DemoClient, data_dir: Path) -> dict[str, A
         recipient=demo.recipient,
         jwks=jwks,
         client_id=f"demo-{demo.key}" if demo.key != "sharing-service" else demo.key,
+        municipality_code=demo.municipality_code,
     )
     entry["client_id"] = client.client_id
     if secret is not None:
         entry["client_secret"] = secret
     return entry
+
+
+def _name_the_municipalities(session: Session, clients: ClientRepository) -> None:
+    """A demo seeded before clients named their municipality gets it now."""
+    for demo in DEMO_CLIENTS:
+        record = clients.get(f"demo-{demo.key}")
+        if record is not None and record.municipality_code != demo.municipality_code:
+            record.municipality_code = demo.municipality_code
+            session.add(record)
+    session.commit()
 
 
 def seed(data_dir: Path) -> None:
@@ -134,7 +151,9 @@ def seed(data_dir: Path) -> None:
     target = data_dir / "demo-clients.json"
     engine = make_engine(settings.effective_database_url)
     with Session(engine) as session:
-        if ClientRepository(session).get("sharing-service") is not None:
+        clients = ClientRepository(session)
+        if clients.get("sharing-service") is not None:
+            _name_the_municipalities(session, clients)
             return
         credentials = {
             demo.key: _register(session, demo, data_dir) for demo in DEMO_CLIENTS

@@ -10,6 +10,7 @@ import pytest
 from authlib.jose import JsonWebKey, JsonWebToken
 
 from samverkan_sharing.oauth.authentication import ASSERTION_TYPE
+from samverkan_sharing.oauth.service import InvalidClient
 
 pytestmark = pytest.mark.usefixtures("sharing")
 ISSUER = "http://sharing.test"
@@ -31,7 +32,9 @@ class TestClientSecretBasic:
     def test_issues_an_rfc_9068_token_for_the_allowed_scopes(
         self, sharing: Any
     ) -> None:
-        client_id, secret = sharing.register(scopes=["tips:read", "tips:write"])
+        client_id, secret = sharing.register(
+            scopes=["tips:read", "tips:write"], municipality_code="1280"
+        )
         response = sharing.client.post(
             "/oauth/token",
             data={"grant_type": "client_credentials"},
@@ -287,3 +290,31 @@ def test_signing_key_file_is_owner_only(sharing: Any) -> None:
     pems = list(folder.glob("*.pem"))
     assert pems
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in pems)
+
+
+class TestMunicipality:
+    """A client that files tips names the municipality it files for (issue #17)."""
+
+    def test_the_token_carries_the_client_s_municipality(self, sharing: Any) -> None:
+        client_id, secret = sharing.register(
+            scopes=["tips:write"], municipality_code="1280"
+        )
+        body = sharing.client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(client_id, secret),
+        ).json()
+        assert _claims(body["access_token"])[1]["municipality_code"] == "1280"
+
+    @pytest.mark.parametrize(
+        ("code", "message"),
+        [
+            pytest.param(None, "give --municipality", id="tips:write without one"),
+            pytest.param("9999", "--municipality", id="not a municipality code"),
+        ],
+    )
+    def test_a_filing_client_without_a_valid_municipality_is_refused(
+        self, sharing: Any, code: str | None, message: str
+    ) -> None:
+        with pytest.raises(InvalidClient, match=message):
+            sharing.register(scopes=["tips:write"], municipality_code=code)

@@ -32,6 +32,7 @@ from samverkan_shared.cursors import (
 from samverkan_shared.db import reading_from_now_on
 from samverkan_shared.problems import (
     Conflict,
+    Forbidden,
     NotFound,
     Problem,
     UnprocessableContent,
@@ -83,10 +84,31 @@ class Caller:
     org_number: str | None = None
     # The tip function (tips:manage) reads every tip; others read their organisation's.
     reads_all: bool = False
+    # The municipality the client files for (its token's municipality_code).
+    municipality_code: str | None = None
 
     @classmethod
     def from_token(cls, token: AccessToken) -> "Caller":
-        return cls(token.client_id, token.org_number, "tips:manage" in token.scopes)
+        return cls(
+            token.client_id,
+            token.org_number,
+            "tips:manage" in token.scopes,
+            token.municipality_code,
+        )
+
+    def check_reporter(self, body: TipCreate) -> None:
+        """A client files tips only in its own municipality's name."""
+        filed_for = body.reporter.municipality_code
+        if self.municipality_code is None:
+            raise Forbidden(
+                "This client is registered without a municipality, so it cannot file"
+                " tips: register it with --municipality (its kommunkod)."
+            )
+        if filed_for != self.municipality_code:
+            raise Forbidden(
+                f"This client files tips for municipality {self.municipality_code};"
+                f" reporter.municipality_code {filed_for} is another municipality's."
+            )
 
     def restriction(self) -> TipFilter:
         if self.reads_all:

@@ -287,3 +287,60 @@ def test_filing_never_logs_the_narrative_or_an_identity_number(
         "Nattpersonal",
     ):
         assert secret not in text
+
+
+LUND = "1281"
+
+
+@pytest.mark.parametrize(
+    ("municipality", "status", "detail"),
+    [
+        pytest.param(
+            LUND,
+            403,
+            "files tips for municipality 1281; reporter.municipality_code 1280 is"
+            " another municipality's",
+            id="a Lund client files in Malmö's name → 403",
+        ),
+        pytest.param(
+            None,
+            403,
+            "registered without a municipality",
+            id="a client with no municipality → 403",
+        ),
+    ],
+)
+def test_a_client_files_tips_only_in_its_own_municipality_s_name(
+    client: TestClient,
+    issuer: TestIssuer,
+    manager: dict[str, str],
+    kit: Any,
+    municipality: str | None,
+    status: int,
+    detail: str,
+) -> None:
+    """Issue #17: the reporting organisation is the caller's, not the body's."""
+    other = issuer.headers(
+        ["tips:write"],
+        client_id="lund",
+        org_number="212000-1173",
+        municipality_code=municipality,
+    )
+    refused = client.post("/v1/tips", json=kit.body(), headers=other)
+    assert refused.status_code == status
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert detail in refused.json()["detail"]
+    assert client.get("/v1/tips", headers=manager).json()["items"] == []
+
+
+def test_a_client_files_in_its_own_municipality_s_name(
+    client: TestClient, issuer: TestIssuer, kit: Any
+) -> None:
+    lund = issuer.headers(
+        ["tips:write"],
+        client_id="lund",
+        org_number="212000-1173",
+        municipality_code=LUND,
+    )
+    reporter = {**kit.body()["reporter"], "municipality_code": LUND}
+    kit.file(client, lund, reporter=reporter)

@@ -21,6 +21,8 @@ class ClientRecord(SharingTable, table=True):
     org_number: str = Field(max_length=11)
     kind: str = Field(max_length=20)
     recipient: str | None = Field(default=None, max_length=40)
+    # The municipality a client files tips for (its kommunkod); tips refuses others.
+    municipality_code: str | None = Field(default=None, max_length=4)
     scopes: list[str] = Field(sa_column=Column(JSON, nullable=False))
     auth_method: str = Field(max_length=40)
     secret_hash: str | None = Field(default=None, max_length=300)

@@ -12,7 +12,11 @@ from authlib.jose.errors import JoseError
 from sqlmodel import Session
 
 from samverkan_shared.auth import ALLOWED_ALGORITHMS, SCOPE_AUDIENCES, audiences_for
-from samverkan_shared.identifiers import InvalidIdentifier, parse_org_number
+from samverkan_shared.identifiers import (
+    InvalidIdentifier,
+    parse_municipality_code,
+    parse_org_number,
+)
 from samverkan_sharing.oauth.authentication import authenticate_client
 from samverkan_sharing.oauth.errors import OAuthError
 from samverkan_sharing.oauth.keys import SigningKeyStore
@@ -131,6 +135,8 @@ class TokenIssuer:
         }
         if client.recipient:
             claims["recipient"] = client.recipient
+        if client.municipality_code:
+            claims["municipality_code"] = client.municipality_code
         key = self.keys.current()
         header = {"alg": self.keys.algorithm, "kid": key.kid, "typ": "at+jwt"}
         token = _AccessTokenJwt([self.keys.algorithm]).encode(header, claims, key.key)
@@ -217,12 +223,18 @@ def register_client(
     recipient: str | None = None,
     jwks: Mapping[str, Any] | None = None,
     client_id: str | None = None,
+    municipality_code: str | None = None,
 ) -> tuple[ClientRecord, str | None]:
-    """Register a client; returns it and its secret (None for private_key_jwt)."""
+    """Register a client; returns it and its secret (None for private_key_jwt).
+
+    A client that files tips (``tips:write``) names the municipality it files for:
+    tips refuses a tip in another municipality's name.
+    """
     scope_list = sorted(set(scopes))
     _check_registration(name, kind, scope_list, recipient, jwks)
     try:
         org = parse_org_number(org_number)
+        code = _municipality(scope_list, municipality_code)
     except InvalidIdentifier as error:
         raise InvalidClient(f"--org-number: {error}") from None
     secret = None if jwks else new_secret()
@@ -232,6 +244,7 @@ def register_client(
         org_number=org,
         kind=kind,
         recipient=recipient,
+        municipality_code=code,
         scopes=scope_list,
         auth_method="private_key_jwt" if jwks else "client_secret_basic",
         secret_hash=hash_secret(secret) if secret else None,
@@ -241,6 +254,20 @@ def register_client(
     ClientRepository(session).add(client)
     session.commit()
     return client, secret
+
+
+def _municipality(scopes: list[str], code: str | None) -> str | None:
+    if code is None:
+        if "tips:write" in scopes:
+            raise InvalidClient(
+                "a client with tips:write files tips for one municipality: give"
+                " --municipality with its code (kommunkod), e.g. 1280"
+            )
+        return None
+    try:
+        return parse_municipality_code(code)
+    except InvalidIdentifier as error:
+        raise InvalidClient(f"--municipality: {error}") from None
 
 
 def _check_registration(

@@ -36,7 +36,7 @@ router = APIRouter(prefix="/v1/tips", tags=["tips"])
     "",
     status_code=201,
     response_model=Tip,
-    responses={**created_responses("/v1/tips/{id}"), **problem_responses(422)},
+    responses={**created_responses("/v1/tips/{id}"), **problem_responses(403, 422)},
 )
 async def file_tip(
     body: TipCreate,
@@ -45,7 +45,9 @@ async def file_tip(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """File a tip; a retry with the same Idempotency-Key and body returns the same tip."""
-    filing = service.Filing(body, service.Caller.from_token(token), idempotency_key)
+    caller = service.Caller.from_token(token)
+    caller.check_reporter(body)
+    filing = service.Filing(body, caller, idempotency_key)
     # Filed with the other requests waiting (group commit); the tip is built from
     # the validated model, so it is serialised without validating it again.
     tip = await filings.file_async(filing)
