@@ -2,16 +2,16 @@
 
 from datetime import date
 
-from samverkan_sharing.rules.entries_crime import (
+from samverkan_sharing.rules.entries_crime import CRIME_RULES
+from samverkan_sharing.rules.provisions import parse_specs
+from samverkan_sharing.rules.rule import Conditions, Precedence, Rule
+from samverkan_sharing.rules.statutes import statute_url
+from samverkan_sharing.rules.versions import (
     CRIME_PURPOSES,
-    CRIME_RULES,
     OSL,
     PROSECUTION_AND_POLICE,
     osl_version,
 )
-from samverkan_sharing.rules.provisions import parse_specs
-from samverkan_sharing.rules.rule import Conditions, Precedence, Rule
-from samverkan_sharing.rules.statutes import statute_url
 from samverkan_sharing.rules.vocabulary import (
     AUTHORITIES,
     OSL_IN_FORCE,
