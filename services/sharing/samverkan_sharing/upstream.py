@@ -8,13 +8,15 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from samverkan_shared.problems import NotFound, ServiceUnavailable
+from samverkan_sharing.disclosures.upstream_data import AuditReceipt, Tip, TipPage
 from samverkan_sharing.oauth.repository import ClientRepository
 from samverkan_sharing.oauth.service import TokenIssuer
 
@@ -28,6 +30,7 @@ __all__ = [
 ]
 
 _RETRY_AFTER = {"Retry-After": "5"}
+_Answer = TypeVar("_Answer", bound=BaseModel)
 
 
 class UpstreamUnavailable(ServiceUnavailable):
@@ -83,6 +86,15 @@ def _bearer(token: Callable[[], str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {token()}"}
 
 
+def _parsed(model: type[_Answer], response: httpx.Response, service: str) -> _Answer:
+    """The answer as ``model``; a body that is not one is the service failing (503)."""
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError:
+        reason = f"answered with a malformed {model.__name__}"
+        raise UpstreamUnavailable(service, reason) from None
+
+
 def _problem_detail(response: httpx.Response) -> str:
     try:
         return str(response.json().get("detail", response.reason_phrase))
@@ -96,8 +108,8 @@ class TipsClient:
         self._token = token
 
     def _get(
-        self, path: str, params: Mapping[str, str] | None = None
-    ) -> dict[str, Any]:
+        self, path: str, model: type[_Answer], params: Mapping[str, str] | None = None
+    ) -> _Answer:
         try:
             response = self._client.get(
                 path, params=params, headers=_bearer(self._token)
@@ -108,12 +120,11 @@ class TipsClient:
             raise NotFound(_problem_detail(response))
         if response.status_code != 200:
             raise UpstreamUnavailable("tips", f"answered {response.status_code}")
-        body: dict[str, Any] = response.json()
-        return body
+        return _parsed(model, response, "tips")
 
-    def tip(self, tip_id: str) -> dict[str, Any]:
+    def tip(self, tip_id: str) -> Tip:
         """One tip with every field labelled by its data category."""
-        return self._get(f"/internal/v1/tips/{tip_id}")
+        return self._get(f"/internal/v1/tips/{tip_id}", Tip)
 
     def reachable(self) -> bool:
         try:
@@ -121,14 +132,15 @@ class TipsClient:
         except httpx.HTTPError:
             return False
 
-    def supplier_tips(self, org_number: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
+    def supplier_tips(self, org_number: str) -> list[Tip]:
+        items: list[Tip] = []
         cursor: str | None = None
         while True:
             params = {"cursor": cursor} if cursor else None
-            page = self._get(f"/internal/v1/suppliers/{org_number}/tips", params)
-            items.extend(page["items"])
-            cursor = page.get("next_cursor")
+            path = f"/internal/v1/suppliers/{org_number}/tips"
+            page = self._get(path, TipPage, params)
+            items.extend(page.items)
+            cursor = page.next_cursor
             if not cursor:
                 return items
 
@@ -138,9 +150,7 @@ class AuditLogClient:
         self._client = client
         self._token = token
 
-    def append(
-        self, entry: Mapping[str, Any], *, idempotency_key: str
-    ) -> dict[str, Any]:
+    def append(self, entry: Mapping[str, Any], *, idempotency_key: str) -> AuditReceipt:
         """The receipt of a stored entry; raises unless the log confirms it is stored."""
         headers = {**_bearer(self._token), "Idempotency-Key": idempotency_key}
         try:
@@ -151,8 +161,7 @@ class AuditLogClient:
             raise UpstreamUnavailable("audit-log", type(error).__name__) from error
         if response.status_code not in (200, 201):
             raise AuditRefused(response.status_code, _problem_detail(response))
-        receipt: dict[str, Any] = response.json()
-        return receipt
+        return _parsed(AuditReceipt, response, "audit-log")
 
     def reachable(self) -> bool:
         try:

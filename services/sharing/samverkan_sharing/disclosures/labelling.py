@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from samverkan_shared.canonical_json import canonicalize
+from samverkan_sharing.disclosures.upstream_data import Subject, Tip, TipField
 from samverkan_sharing.rules import (
     CATALOGUE_VERSION,
     Catalogue,
@@ -47,14 +48,11 @@ class Part:
     prefix: str
     query: dict[str, Any]
     values: dict[str, Any]
-    subjects: list[dict[str, str]]
+    subjects: tuple[Subject, ...]
 
 
-def _selected(tip: Mapping[str, Any], wanted: set[str] | None) -> list[dict[str, Any]]:
-    fields: list[dict[str, Any]] = list(tip["fields"])
-    if wanted is None:
-        return fields
-    return [f for f in fields if f["name"] in wanted]
+def _selected(tip: Tip, wanted: set[str] | None) -> list[TipField]:
+    return [f for f in tip.fields if wanted is None or f.name in wanted]
 
 
 def check_query(base_query: Mapping[str, Any]) -> None:
@@ -72,7 +70,7 @@ def check_query(base_query: Mapping[str, Any]) -> None:
 
 
 def build_parts(
-    tips: Sequence[Mapping[str, Any]],
+    tips: Sequence[Tip],
     *,
     wanted: Sequence[str] | None,
     base_query: Mapping[str, Any],
@@ -81,7 +79,7 @@ def build_parts(
     """One Part per tip; only the fields asked for are evaluated (minimisation)."""
     wanted_set = set(wanted) if wanted is not None else None
     if wanted_set is not None and tips:
-        known = {f["name"] for tip in tips for f in tip["fields"]}
+        known = {f.name for tip in tips for f in tip.fields}
         unknown = sorted(wanted_set - known)
         if unknown:
             raise UnknownFields(
@@ -92,14 +90,12 @@ def build_parts(
         fields = _selected(tip, wanted_set)
         query = {
             **base_query,
-            "holder_activity": tip["holder_activity"],
-            "fields": [{"name": f["name"], "category": f["category"]} for f in fields],
+            "holder_activity": tip.holder_activity,
+            "fields": [{"name": f.name, "category": f.category} for f in fields],
         }
-        prefix = f"{tip['tip_id']}/" if prefixed else ""
-        values = {f["name"]: f["value"] for f in fields}
-        parts.append(
-            Part(str(tip["tip_id"]), prefix, query, values, list(tip["subjects"]))
-        )
+        prefix = f"{tip.tip_id}/" if prefixed else ""
+        values = {f.name: f.value for f in fields}
+        parts.append(Part(tip.tip_id, prefix, query, values, tip.subjects))
     return [p for p in parts if p.query["fields"]]
 
 
@@ -175,6 +171,6 @@ def subjects_released(parts: Sequence[Part], released_names: set[str]) -> list[s
             continue
         people = any(name.startswith("persons") for name in names)
         for subject in part.subjects:
-            if subject["kind"] == "organisation" or people:
-                identifiers.add(subject["identifier"])
+            if subject.kind == "organisation" or people:
+                identifiers.add(subject.identifier)
     return sorted(identifiers)

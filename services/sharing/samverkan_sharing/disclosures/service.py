@@ -334,13 +334,11 @@ class Disclosures:
             entry, idempotency_key=f"{record.id}:{entry.get('event')}"
         )
         one_statement_next(self.session)  # the UPDATE of the record alone
-        record.receipt = {
-            k: receipt[k] for k in ("index", "tree_size", "leaf_hash", "checkpoint")
-        }
+        record.receipt = receipt.model_dump()
         record.status = transition(record.status, DisclosureStatus.RELEASED)
         record.history = [
             *record.history,
-            history_event("released", str(entry.get("actor")), index=receipt["index"]),
+            history_event("released", str(entry.get("actor")), index=receipt.index),
         ]
         self._save(record)
         self.observe(record)
@@ -534,16 +532,14 @@ class Disclosures:
         for stored in record.query["parts"]:
             tip = self.upstream.tips.tip(stored["tip_id"])
             names = {f["name"] for f in stored["query"]["fields"]}
-            values = {
-                f["name"]: f["value"] for f in tip["fields"] if f["name"] in names
-            }
+            values = tip.values(names)
             parts.append(
                 Part(
                     stored["tip_id"],
                     stored["prefix"],
                     stored["query"],
                     values,
-                    tip["subjects"],
+                    tip.subjects,
                 )
             )
         return parts
