@@ -32,6 +32,7 @@ __all__ = [
     "merged_decision",
     "payload_digest",
     "released_payload",
+    "stored_part",
     "subjects_released",
 ]
 
@@ -97,6 +98,18 @@ def build_parts(
         values = {f.name: f.value for f in fields}
         parts.append(Part(tip.tip_id, prefix, query, values, tip.subjects))
     return [p for p in parts if p.query["fields"]]
+
+
+def stored_part(stored: Mapping[str, Any], tip: Tip) -> Part:
+    """A stored part (contract JSON) with the values of its fields, fetched again."""
+    names = {f["name"] for f in stored["query"]["fields"]}
+    return Part(
+        stored["tip_id"],
+        stored["prefix"],
+        stored["query"],
+        tip.values(names),
+        tip.subjects,
+    )
 
 
 def decide(parts: Sequence[Part], catalogue: Catalogue, today: date) -> dict[str, Any]:

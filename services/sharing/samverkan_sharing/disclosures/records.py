@@ -1,19 +1,87 @@
-"""Small pure helpers over a stored disclosure's decision and history."""
+"""A disclosure as first stored, and small pure helpers over its decision and history."""
 
-from datetime import UTC, datetime
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from samverkan_sharing.disclosures.labelling import payload_digest
+from samverkan_sharing.disclosures.labelling import Part, payload_digest
+from samverkan_sharing.disclosures.models import DisclosureRecord
 from samverkan_sharing.disclosures.schemas import DisclosureRequest, NotificationCreate
+from samverkan_sharing.disclosures.workflow import (
+    DisclosureStatus,
+    status_after_decision,
+)
 
 __all__ = [
+    "ASSESSMENT_DAYS",
+    "Recipient",
     "assessed_fields",
     "body_fingerprint",
     "history_event",
     "names_with",
+    "new_record",
     "payload_aad",
     "withheld_fields",
 ]
+
+
+ASSESSMENT_DAYS = 5  # a request waiting for a human is due within a working week
+
+
+@dataclass(frozen=True)
+class Recipient:
+    code: str
+    org_number: str
+    name: str
+
+
+def new_record(
+    body: DisclosureRequest | NotificationCreate,
+    *,
+    kind: str,
+    requester: str,
+    key: str | None,
+    fingerprint: str,
+    recipient: Recipient,
+    parts: Sequence[Part],
+    decision: dict[str, Any],
+) -> DisclosureRecord:
+    """The record of a fresh decision, in the first status its outcome gives."""
+    outcome = decision["outcome"]
+    status = status_after_decision(outcome)
+    now = datetime.now(UTC)
+    return DisclosureRecord(
+        id=str(uuid.uuid4()),
+        kind=kind,
+        status=status,
+        outcome=outcome,
+        requester=requester,
+        recipient_code=recipient.code,
+        recipient_org_number=recipient.org_number,
+        recipient_name=recipient.name,
+        partner_reference=getattr(body, "partner_reference", None),
+        tip_id=str(body.tip_id) if body.tip_id else None,
+        supplier_org_number=body.supplier_org_number,
+        idempotency_key=key,
+        fingerprint=fingerprint,
+        query={
+            "parts": [
+                {"tip_id": p.tip_id, "prefix": p.prefix, "query": p.query}
+                for p in parts
+            ]
+        },
+        decision=decision,
+        withheld=withheld_fields(decision, released=None),
+        message=getattr(body, "message", None),
+        history=[history_event("decided", requester, outcome=outcome)],
+        created_at=now,
+        updated_at=now,
+        assessment_due=now + timedelta(days=ASSESSMENT_DAYS)
+        if status is DisclosureStatus.AWAITING_ASSESSMENT
+        else None,
+    )
 
 
 def body_fingerprint(body: DisclosureRequest | NotificationCreate) -> str:

@@ -1,26 +1,21 @@
 """Use cases: request, notify, assess, approve, read. Fail closed: nothing is released
-unless its audit entry is stored first.
+unless its audit entry is stored first (the release itself: ``release.py``).
 
 The protocol, with its commits: store the decision (status `pending_audit` or
 `awaiting_assessment`) → append the audit entry (idempotent per decision) → store the
 receipt and mark `released` → answer. A crash or a 503 anywhere before the last commit
 leaves a record that releases nothing; the retry (same Idempotency-Key, or the same
-approval) appends the very same entry, which the audit log recognises.
+approval) appends the very same entry, which the audit log recognises. The statuses
+and their moves are ``workflow.py``'s table.
 """
 
-import json
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
 from samverkan_shared.auth import AccessToken
-from samverkan_shared.canonical_json import canonicalize
-from samverkan_shared.crypto import Keyring
 from samverkan_shared.cursors import (
     InvalidCursor,
     Order,
@@ -37,24 +32,24 @@ from samverkan_shared.problems import (
     NotFound,
     UnprocessableContent,
 )
-from samverkan_sharing.disclosures.audit_entry import audit_entry
 from samverkan_sharing.disclosures.labelling import (
     Part,
     UnknownFields,
     build_parts,
     check_query,
     decide,
-    payload_digest,
-    released_payload,
+    stored_part,
 )
 from samverkan_sharing.disclosures.models import DisclosureRecord
 from samverkan_sharing.disclosures.records import (
+    ASSESSMENT_DAYS,
+    Recipient,
     body_fingerprint,
     history_event,
     names_with,
-    payload_aad,
-    withheld_fields,
+    new_record,
 )
+from samverkan_sharing.disclosures.release import ReleaseProtocol
 from samverkan_sharing.disclosures.repository import (
     DisclosureFilter,
     DisclosureRepository,
@@ -66,37 +61,19 @@ from samverkan_sharing.disclosures.schemas import (
 from samverkan_sharing.disclosures.workflow import (
     DisclosureStatus,
     IllegalTransition,
-    status_after_decision,
     transition,
 )
 from samverkan_sharing.query_problem import invalid_query
-from samverkan_sharing.rules import Catalogue, InvalidQuery
-from samverkan_sharing.upstream import Upstream
+from samverkan_sharing.rules import InvalidQuery
 
 __all__ = ["ASSESSMENT_DAYS", "Disclosures", "Recipient"]
 
-ASSESSMENT_DAYS = 5  # a request waiting for a human is due within a working week
 _LIST_CURSOR = "disclosures"
 
 
-@dataclass(frozen=True)
-class Recipient:
-    code: str
-    org_number: str
-    name: str
-
-
 @dataclass
-class Disclosures:
-    """Everything a disclosure use case needs, injected."""
-
-    session: Session
-    upstream: Upstream
-    keyring: Keyring
-    catalogue: Catalogue
-    pseudonym_key: bytes
-    today: Callable[[], date] = lambda: datetime.now(UTC).date()
-    observe: Callable[[DisclosureRecord], None] = lambda record: None
+class Disclosures(ReleaseProtocol):
+    """The use cases: request, notify, read, assess, approve."""
 
     # -- requests and notices -------------------------------------------------------------
 
@@ -221,40 +198,17 @@ class Disclosures:
             decision = decide(parts, self.catalogue, self.today())
         except InvalidQuery as error:  # nothing stored, nothing sent
             raise invalid_query(error) from None
-        outcome = decision["outcome"]
-        status = status_after_decision(outcome)
-        now = datetime.now(UTC)
-        record = DisclosureRecord(
-            id=str(uuid.uuid4()),
+        record = new_record(
+            body,
             kind=kind,
-            status=status,
-            outcome=outcome,
             requester=caller.client_id,
-            recipient_code=recipient.code,
-            recipient_org_number=recipient.org_number,
-            recipient_name=recipient.name,
-            partner_reference=getattr(body, "partner_reference", None),
-            tip_id=str(body.tip_id) if body.tip_id else None,
-            supplier_org_number=body.supplier_org_number,
-            idempotency_key=key,
+            key=key,
             fingerprint=fingerprint,
-            query={
-                "parts": [
-                    {"tip_id": p.tip_id, "prefix": p.prefix, "query": p.query}
-                    for p in parts
-                ]
-            },
+            recipient=recipient,
+            parts=parts,
             decision=decision,
-            withheld=withheld_fields(decision, released=None),
-            message=getattr(body, "message", None),
-            history=[history_event("decided", caller.client_id, outcome=outcome)],
-            created_at=now,
-            updated_at=now,
-            assessment_due=now + timedelta(days=ASSESSMENT_DAYS)
-            if status is DisclosureStatus.AWAITING_ASSESSMENT
-            else None,
         )
-        if status is DisclosureStatus.DECIDED:
+        if record.status is DisclosureStatus.DECIDED:
             # Released at once: the entry is stored with the decision, in one
             # transaction (pending_audit), instead of a second one under a row lock.
             names = names_with(decision, "release")
@@ -273,98 +227,6 @@ class Disclosures:
                 raise
             return self._replay(earlier, fingerprint)
         return record
-
-    # -- release: log first, then hand out --------------------------------------------------
-
-    def _release(
-        self,
-        record: DisclosureRecord,
-        parts: Sequence[Part],
-        *,
-        actor: str,
-        released: set[str] | None = None,
-    ) -> DisclosureRecord:
-        # Under the row lock: a concurrent retry may have stored the entry meanwhile.
-        record = self._locked(record.id)
-        if record.status is DisclosureStatus.PENDING_AUDIT:
-            return self._complete(record)
-        if record.status not in (DisclosureStatus.DECIDED, DisclosureStatus.ASSESSED):
-            return record
-        names = (
-            released if released is not None else names_with(record.decision, "release")
-        )
-        if not self._prepare_release(record, parts, names, actor):
-            return self._close(record, DisclosureStatus.DENIED, actor)
-        self._save(record)
-        return self._complete(record)
-
-    def _prepare_release(
-        self,
-        record: DisclosureRecord,
-        parts: Sequence[Part],
-        names: set[str],
-        actor: str,
-    ) -> bool:
-        """Seal the payload and write the audit entry into ``record`` (pending_audit).
-
-        False, and ``record`` unchanged, if nothing of ``names`` is in the parts.
-        """
-        payload = released_payload(parts, names, prefixed=record.tip_id is None)
-        if not payload:
-            return False
-        record.payload_ciphertext = self.keyring.encrypt(
-            canonicalize(payload), associated_data=payload_aad(record.id)
-        )
-        record.payload_sha256 = payload_digest(payload)
-        record.audit_entry = audit_entry(
-            record, parts, names, actor, self.pseudonym_key
-        )
-        record.withheld = withheld_fields(
-            record.decision, released=names, assessment=record.assessment
-        )
-        record.status = transition(record.status, DisclosureStatus.PENDING_AUDIT)
-        record.history = [*record.history, history_event("audit_pending", actor)]
-        return True
-
-    def _complete(self, record: DisclosureRecord) -> DisclosureRecord:
-        """Append the stored entry (again, if a first try failed) and mark released."""
-        self._end_transaction()
-        entry = record.audit_entry or {}
-        receipt = self.upstream.audit_log.append(
-            entry, idempotency_key=f"{record.id}:{entry.get('event')}"
-        )
-        one_statement_next(self.session)  # the UPDATE of the record alone
-        record.receipt = receipt.model_dump()
-        record.status = transition(record.status, DisclosureStatus.RELEASED)
-        record.history = [
-            *record.history,
-            history_event("released", str(entry.get("actor")), index=receipt.index),
-        ]
-        self._save(record)
-        self.observe(record)
-        return record
-
-    def _close(
-        self,
-        record: DisclosureRecord,
-        status: DisclosureStatus,
-        actor: str,
-        **data: Any,
-    ) -> DisclosureRecord:
-        record.status = transition(record.status, status)
-        record.history = [*record.history, history_event(status.value, actor, **data)]
-        self._save(record)
-        self.observe(record)
-        return record
-
-    def _save(self, record: DisclosureRecord) -> None:
-        record.updated_at = datetime.now(UTC)
-        self.session.add(record)
-        self.session.commit()
-
-    def _end_transaction(self) -> None:
-        """No transaction (or SQLite write lock) is held across a call to another service."""
-        self.session.commit()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -419,18 +281,6 @@ class Disclosures:
             if last
             else None
         )
-
-    def released_data(self, record: DisclosureRecord) -> dict[str, Any]:
-        if (
-            record.status is not DisclosureStatus.RELEASED
-            or record.payload_ciphertext is None
-        ):
-            return {}
-        plain = self.keyring.decrypt(
-            record.payload_ciphertext, associated_data=payload_aad(record.id)
-        )
-        data: dict[str, Any] = json.loads(plain)
-        return data
 
     def notifications(
         self, caller: AccessToken, *, after: str | None, limit: int
@@ -528,27 +378,10 @@ class Disclosures:
     def _parts_again(self, record: DisclosureRecord) -> list[Part]:
         """The approved fields, fetched again from tips: nothing unreleased is kept here."""
         self._end_transaction()
-        parts = []
-        for stored in record.query["parts"]:
-            tip = self.upstream.tips.tip(stored["tip_id"])
-            names = {f["name"] for f in stored["query"]["fields"]}
-            values = tip.values(names)
-            parts.append(
-                Part(
-                    stored["tip_id"],
-                    stored["prefix"],
-                    stored["query"],
-                    values,
-                    tip.subjects,
-                )
-            )
-        return parts
-
-    def _locked(self, disclosure_id: str) -> DisclosureRecord:
-        record = DisclosureRepository(self.session).get_for_update(disclosure_id)
-        if record is None:
-            raise NotFound(f"There is no disclosure {disclosure_id}.")
-        return record
+        return [
+            stored_part(stored, self.upstream.tips.tip(stored["tip_id"]))
+            for stored in record.query["parts"]
+        ]
 
 
 def _is_officer(caller: AccessToken) -> bool:
