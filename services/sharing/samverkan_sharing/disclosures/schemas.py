@@ -20,6 +20,7 @@ from samverkan_sharing.rules.vocabulary import PurposeCode, Recipient
 
 __all__ = [
     "Approval",
+    "ApprovalDecision",
     "Assessment",
     "Disclosure",
     "DisclosureRequest",
@@ -162,9 +163,12 @@ class Assessment(BaseModel):
     proposals: list[Proposal] = Field(min_length=1, max_length=200)
 
 
+ApprovalDecision = Literal["approve", "deny"]
+
+
 class Approval(BaseModel):
     model_config = _FORBID
-    decision: Literal["approve", "deny"]
+    decision: ApprovalDecision
     reason: Text
 
 

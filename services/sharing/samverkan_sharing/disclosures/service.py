@@ -10,21 +10,12 @@ and their moves are ``workflow.py``'s table.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
 from samverkan_shared.auth import AccessToken
-from samverkan_shared.cursors import (
-    InvalidCursor,
-    Order,
-    cursor_kind,
-    decode_cursor,
-    decode_timestamp,
-    encode_cursor,
-    invalid_cursor,
-)
 from samverkan_shared.db import one_statement_next, reading_from_now_on
 from samverkan_shared.problems import (
     Conflict,
@@ -41,6 +32,7 @@ from samverkan_sharing.disclosures.labelling import (
     stored_part,
 )
 from samverkan_sharing.disclosures.models import DisclosureRecord
+from samverkan_sharing.disclosures.reading import DisclosureReading
 from samverkan_sharing.disclosures.records import (
     ASSESSMENT_DAYS,
     Recipient,
@@ -51,12 +43,13 @@ from samverkan_sharing.disclosures.records import (
 )
 from samverkan_sharing.disclosures.release import ReleaseProtocol
 from samverkan_sharing.disclosures.repository import (
-    DisclosureFilter,
     DisclosureRepository,
 )
 from samverkan_sharing.disclosures.schemas import (
+    ApprovalDecision,
     DisclosureRequest,
     NotificationCreate,
+    Proposal,
 )
 from samverkan_sharing.disclosures.workflow import (
     DisclosureStatus,
@@ -68,11 +61,9 @@ from samverkan_sharing.rules import InvalidQuery
 
 __all__ = ["ASSESSMENT_DAYS", "Disclosures", "Recipient"]
 
-_LIST_CURSOR = "disclosures"
-
 
 @dataclass
-class Disclosures(ReleaseProtocol):
+class Disclosures(ReleaseProtocol, DisclosureReading):
     """The use cases: request, notify, read, assess, approve."""
 
     # -- requests and notices -------------------------------------------------------------
@@ -228,69 +219,6 @@ class Disclosures(ReleaseProtocol):
             return self._replay(earlier, fingerprint)
         return record
 
-    # -- reading ---------------------------------------------------------------------------
-
-    def get(self, caller: AccessToken, disclosure_id: str) -> DisclosureRecord:
-        record = DisclosureRepository(self.session).get(disclosure_id)
-        officer = _is_officer(caller)
-        is_recipient = record is not None and (
-            record.requester == caller.client_id
-            or (
-                record.kind == "notification"
-                and record.recipient_code == caller.recipient
-            )
-        )
-        if record is None or not (officer or is_recipient):
-            # A partner learns nothing about requests that are not its own.
-            raise NotFound(f"There is no disclosure {disclosure_id} for this client.")
-        return record
-
-    def page(
-        self,
-        caller: AccessToken,
-        where: DisclosureFilter,
-        *,
-        order: Order,
-        cursor: str | None,
-        limit: int,
-    ) -> tuple[list[DisclosureRecord], str | None]:
-        """One page of the disclosures this caller may see, and the next cursor.
-
-        Officers (``disclosures:assess`` or ``:approve``) see every disclosure of the
-        municipality; a partner (``disclosures:request``) only the requests it made.
-        """
-        reading_from_now_on(self.session)
-        if not _is_officer(caller):
-            if "disclosures:request" not in caller.scopes:
-                raise Forbidden(
-                    "Listing disclosures needs the scope disclosures:request (your own "
-                    "requests) or disclosures:assess / disclosures:approve (all)."
-                )
-            where = replace(where, requester=caller.client_id)
-        kind = cursor_kind(_LIST_CURSOR, order)
-        records = DisclosureRepository(self.session).page(
-            where,
-            _list_key(kind, cursor),
-            limit + 1,
-            newest_first=order is Order.DESC,
-        )
-        page, more = records[:limit], len(records) > limit
-        last = page[-1] if more else None
-        return page, (
-            encode_cursor(kind, [last.created_at.isoformat(), last.id])
-            if last
-            else None
-        )
-
-    def notifications(
-        self, caller: AccessToken, *, after: str | None, limit: int
-    ) -> list[DisclosureRecord]:
-        if not caller.recipient:
-            raise Forbidden("This client has no registered recipient, so no notices.")
-        return DisclosureRepository(self.session).notifications_for(
-            caller.recipient, after=after, limit=limit
-        )
-
     # -- four eyes -------------------------------------------------------------------------
 
     def assess(
@@ -298,7 +226,7 @@ class Disclosures(ReleaseProtocol):
         caller: AccessToken,
         disclosure_id: str,
         text: str,
-        proposals: list[dict[str, str]],
+        proposals: Sequence[Proposal],
     ) -> DisclosureRecord:
         record = self._locked(disclosure_id)
         try:
@@ -309,7 +237,7 @@ class Disclosures(ReleaseProtocol):
                 status_now=record.status.value,
             ) from None
         held = names_with(record.decision, "needs_assessment")
-        proposed = {p["field"] for p in proposals}
+        proposed = {p.field for p in proposals}
         stray = sorted(proposed - held)
         if stray:
             raise UnprocessableContent(
@@ -322,7 +250,7 @@ class Disclosures(ReleaseProtocol):
         record.assessment = {
             "assessor": caller.client_id,
             "assessment": text,
-            "proposals": proposals,
+            "proposals": [p.model_dump() for p in proposals],
             "at": datetime.now(UTC).isoformat(),
         }
         record.status = assessed
@@ -331,7 +259,11 @@ class Disclosures(ReleaseProtocol):
         return record
 
     def approve(
-        self, caller: AccessToken, disclosure_id: str, decision: str, reason: str
+        self,
+        caller: AccessToken,
+        disclosure_id: str,
+        decision: ApprovalDecision,
+        reason: str,
     ) -> DisclosureRecord:
         # The data is fetched before the row is locked: no lock waits on another service.
         parts = self._parts_for_approval(disclosure_id) if decision == "approve" else []
@@ -382,18 +314,3 @@ class Disclosures(ReleaseProtocol):
             stored_part(stored, self.upstream.tips.tip(stored["tip_id"]))
             for stored in record.query["parts"]
         ]
-
-
-def _is_officer(caller: AccessToken) -> bool:
-    return bool(caller.scopes & {"disclosures:assess", "disclosures:approve"})
-
-
-def _list_key(kind: str, cursor: str | None) -> tuple[datetime, str] | None:
-    """The (created_at, id) a list cursor continues after; 422 if it is not ours."""
-    if cursor is None:
-        return None
-    try:
-        at, disclosure_id = decode_cursor(kind, cursor, 2)
-        return decode_timestamp(at), disclosure_id
-    except InvalidCursor as error:
-        raise invalid_cursor(error) from None

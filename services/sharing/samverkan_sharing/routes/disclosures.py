@@ -103,9 +103,8 @@ def assess_disclosure(
     caller: Assessor,
     service: DisclosuresDep,
 ) -> Disclosure:
-    proposals = [p.model_dump() for p in body.proposals]
     return present(
-        service.assess(caller, disclosure_id, body.assessment, proposals), service
+        service.assess(caller, disclosure_id, body.assessment, body.proposals), service
     )
 
 

@@ -1,0 +1,114 @@
+"""Reading disclosures: one by id, a page of a list, a recipient's notices.
+
+A partner sees only what it asked for (or, for notices, what was sent to it); officers
+see every disclosure of the municipality.
+"""
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlmodel import Session
+
+from samverkan_shared.auth import AccessToken
+from samverkan_shared.cursors import (
+    InvalidCursor,
+    Order,
+    cursor_kind,
+    decode_cursor,
+    decode_timestamp,
+    encode_cursor,
+    invalid_cursor,
+)
+from samverkan_shared.db import reading_from_now_on
+from samverkan_shared.problems import Forbidden, NotFound
+from samverkan_sharing.disclosures.models import DisclosureRecord
+from samverkan_sharing.disclosures.repository import (
+    DisclosureFilter,
+    DisclosureRepository,
+)
+
+__all__ = ["DisclosureReading"]
+
+_LIST_CURSOR = "disclosures"
+
+
+class DisclosureReading:
+    """The read use cases; mixed into ``Disclosures``, which supplies the session."""
+
+    session: Session
+
+    def get(self, caller: AccessToken, disclosure_id: str) -> DisclosureRecord:
+        record = DisclosureRepository(self.session).get(disclosure_id)
+        officer = _is_officer(caller)
+        is_recipient = record is not None and (
+            record.requester == caller.client_id
+            or (
+                record.kind == "notification"
+                and record.recipient_code == caller.recipient
+            )
+        )
+        if record is None or not (officer or is_recipient):
+            # A partner learns nothing about requests that are not its own.
+            raise NotFound(f"There is no disclosure {disclosure_id} for this client.")
+        return record
+
+    def page(
+        self,
+        caller: AccessToken,
+        where: DisclosureFilter,
+        *,
+        order: Order,
+        cursor: str | None,
+        limit: int,
+    ) -> tuple[list[DisclosureRecord], str | None]:
+        """One page of the disclosures this caller may see, and the next cursor.
+
+        Officers (``disclosures:assess`` or ``:approve``) see every disclosure of the
+        municipality; a partner (``disclosures:request``) only the requests it made.
+        """
+        reading_from_now_on(self.session)
+        if not _is_officer(caller):
+            if "disclosures:request" not in caller.scopes:
+                raise Forbidden(
+                    "Listing disclosures needs the scope disclosures:request (your own "
+                    "requests) or disclosures:assess / disclosures:approve (all)."
+                )
+            where = replace(where, requester=caller.client_id)
+        kind = cursor_kind(_LIST_CURSOR, order)
+        records = DisclosureRepository(self.session).page(
+            where,
+            _list_key(kind, cursor),
+            limit + 1,
+            newest_first=order is Order.DESC,
+        )
+        page, more = records[:limit], len(records) > limit
+        last = page[-1] if more else None
+        return page, (
+            encode_cursor(kind, [last.created_at.isoformat(), last.id])
+            if last
+            else None
+        )
+
+    def notifications(
+        self, caller: AccessToken, *, after: str | None, limit: int
+    ) -> list[DisclosureRecord]:
+        if not caller.recipient:
+            raise Forbidden("This client has no registered recipient, so no notices.")
+        return DisclosureRepository(self.session).notifications_for(
+            caller.recipient, after=after, limit=limit
+        )
+
+
+def _is_officer(caller: AccessToken) -> bool:
+    return bool(caller.scopes & {"disclosures:assess", "disclosures:approve"})
+
+
+def _list_key(kind: str, cursor: str | None) -> tuple[datetime, str] | None:
+    """The (created_at, id) a list cursor continues after; 422 if it is not ours."""
+    if cursor is None:
+        return None
+    try:
+        at, disclosure_id = decode_cursor(kind, cursor, 2)
+        return decode_timestamp(at), disclosure_id
+    except InvalidCursor as error:
+        raise invalid_cursor(error) from None
