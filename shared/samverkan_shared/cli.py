@@ -232,6 +232,12 @@ def _reset_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _uvicorn(args: argparse.Namespace) -> int:
+    from samverkan_shared.service_process import serve
+
+    return serve(args.factory, host=args.host, port=args.port, workers=args.workers)
+
+
 def _migrate(args: argparse.Namespace) -> int:
     _data_dir(args).mkdir(parents=True, exist_ok=True)
     for spec in discover_services():
@@ -294,6 +300,14 @@ def _parser() -> argparse.ArgumentParser:
     after = commands.add_parser("after-start")
     after.add_argument("service")
     after.set_defaults(handler=_after_start)
+
+    # One service process, as the supervisor starts it (service_process).
+    process = commands.add_parser("uvicorn")
+    process.add_argument("factory")
+    process.add_argument("--host", required=True)
+    process.add_argument("--port", type=int, required=True)
+    process.add_argument("--workers", type=int, default=1)
+    process.set_defaults(handler=_uvicorn)
 
     for ep in entry_points(group="samverkan.commands"):
         ep.load()(commands)

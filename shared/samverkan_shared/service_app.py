@@ -1,6 +1,5 @@
 """build_app(): the assembly every service's create_app() shares."""
 
-import gc
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -42,13 +41,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # not the first request.
     for start in app.state.on_startup:
         start()
-    # What exists now (modules, the app, its schemas and engine) lives as long as
-    # the process: out of the collector's sight, a full collection scans only what
-    # requests create. Measured on the audit log under load: full collections had
-    # paused the server ~90 ms each (~4 % of its CPU); frozen, ~2 ms.
-    gc.freeze()
+    # The collector's view of the heap is the process's: the server freezes it once
+    # start-up is done (service_process), not each app.
     yield
-    gc.unfreeze()  # in a process that builds several apps (tests), collectable again
     # Resources opened at start-up are closed here and opened afresh by the next start-up.
     closers, app.state.closers = app.state.closers, []
     for close in reversed(closers):

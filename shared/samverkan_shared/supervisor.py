@@ -68,26 +68,18 @@ def _answers(url: str) -> bool:
 def uvicorn_command(
     spec: ServiceSpec, host: str, port: int, workers: int = 1
 ) -> list[str]:
+    """The command of one service's process: uvicorn as ``service_process`` runs it."""
     command = [
         sys.executable,
         "-m",
+        "samverkan_shared.cli",
         "uvicorn",
         spec.factory,
-        "--factory",
         "--host",
         host,
         "--port",
         str(port),
-        "--no-access-log",
-        # Nothing reads the client's address or scheme (logs carry request and
-        # trace ids, URLs come from settings): X-Forwarded-* parsing on every
-        # request was ~5 % of a small request's CPU for nothing.
-        "--no-proxy-headers",
-        "--timeout-graceful-shutdown",
-        "10",
     ]
-    # Several processes on one port (uvicorn's process manager); each runs the
-    # whole app, so everything shared between them lives in the database.
     return [*command, "--workers", str(workers)] if workers > 1 else command
 
 

@@ -76,6 +76,7 @@ class TestHelp:
         assert "SUPPRESS" not in text
         assert "prepare" not in text
         assert "after-start" not in text
+        assert "uvicorn" not in text
         assert "run " in text  # the listing itself is still there
 
     def test_internal_steps_still_parse(self) -> None:
