@@ -425,6 +425,47 @@ class TestNotifications:
         ).json()
         assert police_inbox["items"] == []
 
+    def test_notices_page_by_time_either_way(self, sharing: Any) -> None:
+        """Issue #17: lists read either way; a notice page follows the time of sending."""
+        sharing.headers("skatteverket")
+        answers = [
+            sharing.client.post(
+                "/v1/notifications",
+                json={
+                    "tip_id": TIP_ID,
+                    "recipient": "skatteverket",
+                    "purpose": {"code": "notify_population_register_error"},
+                    "fields": ["supplier.name"],
+                    "message": f"Notis {n}.",
+                },
+                headers=sharing.headers("assessor"),
+            ).json()
+            for n in range(3)
+        ]
+        # Ties in time (a fast machine) are broken by id, as the pages are.
+        sent = [
+            a["id"] for a in sorted(answers, key=lambda a: (a["created_at"], a["id"]))
+        ]
+        inbox = sharing.headers("skatteverket")
+
+        def read(order: str) -> list[str]:
+            ids, cursor = [], None
+            while True:
+                query = f"order={order}&limit=2" + (
+                    f"&cursor={cursor}" if cursor else ""
+                )
+                page = sharing.client.get(f"/v1/notifications?{query}", headers=inbox)
+                assert page.status_code == 200, page.text
+                ids += [item["id"] for item in page.json()["items"]]
+                cursor = page.json()["next_cursor"]
+                if cursor is None:
+                    return ids
+
+        assert read("asc") == sent
+        assert read("desc") == sent[::-1]
+        foreign = sharing.client.get("/v1/notifications?cursor=not-ours", headers=inbox)
+        assert foreign.status_code == 422
+
     def test_notice_to_an_unregistered_recipient_is_422(self, sharing: Any) -> None:
         response = sharing.client.post(
             "/v1/notifications",

@@ -30,6 +30,7 @@ from samverkan_sharing.disclosures.repository import (
 __all__ = ["DisclosureReading"]
 
 _LIST_CURSOR = "disclosures"
+_NOTICE_CURSOR = "notices"
 
 
 class DisclosureReading:
@@ -74,7 +75,27 @@ class DisclosureReading:
                     "requests) or disclosures:assess / disclosures:approve (all)."
                 )
             where = replace(where, requester=caller.client_id)
-        kind = cursor_kind(_LIST_CURSOR, order)
+        return self._page(_LIST_CURSOR, where, order, cursor, limit)
+
+    def notifications(
+        self, caller: AccessToken, *, order: Order, cursor: str | None, limit: int
+    ) -> tuple[list[DisclosureRecord], str | None]:
+        """One page of the notices sent to the caller's recipient, by time."""
+        if not caller.recipient:
+            raise Forbidden("This client has no registered recipient, so no notices.")
+        reading_from_now_on(self.session)
+        where = DisclosureFilter(notices_to=caller.recipient)
+        return self._page(_NOTICE_CURSOR, where, order, cursor, limit)
+
+    def _page(
+        self,
+        name: str,
+        where: DisclosureFilter,
+        order: Order,
+        cursor: str | None,
+        limit: int,
+    ) -> tuple[list[DisclosureRecord], str | None]:
+        kind = cursor_kind(name, order)
         records = DisclosureRepository(self.session).page(
             where,
             _list_key(kind, cursor),
@@ -87,15 +108,6 @@ class DisclosureReading:
             encode_cursor(kind, [last.created_at.isoformat(), last.id])
             if last
             else None
-        )
-
-    def notifications(
-        self, caller: AccessToken, *, after: str | None, limit: int
-    ) -> list[DisclosureRecord]:
-        if not caller.recipient:
-            raise Forbidden("This client has no registered recipient, so no notices.")
-        return DisclosureRepository(self.session).notifications_for(
-            caller.recipient, after=after, limit=limit
         )
 
 

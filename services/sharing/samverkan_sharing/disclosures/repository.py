@@ -20,6 +20,8 @@ class DisclosureFilter:
     requester: str | None = None
     status: DisclosureStatus | None = None
     due_before: datetime | None = None
+    # Notices sent to one recipient: released notifications to that recipient code.
+    notices_to: str | None = None
 
 
 class DisclosureRepository:
@@ -51,23 +53,6 @@ class DisclosureRepository:
         self._session.add(record)
         self._session.flush()
 
-    def notifications_for(
-        self, recipient: str, *, after: str | None, limit: int
-    ) -> list[DisclosureRecord]:
-        statement = (
-            select(DisclosureRecord)
-            .where(
-                DisclosureRecord.kind == "notification",
-                DisclosureRecord.status == DisclosureStatus.RELEASED,
-                DisclosureRecord.recipient_code == recipient,
-            )
-            .order_by(col(DisclosureRecord.id))
-            .limit(limit)
-        )
-        if after is not None:
-            statement = statement.where(col(DisclosureRecord.id) > after)
-        return list(self._session.exec(statement))
-
     def page(
         self,
         where: DisclosureFilter,
@@ -86,6 +71,12 @@ class DisclosureRepository:
         if where.due_before is not None:
             due = col(DisclosureRecord.assessment_due)
             statement = statement.where(due < where.due_before)
+        if where.notices_to is not None:
+            statement = statement.where(
+                DisclosureRecord.kind == "notification",
+                DisclosureRecord.status == DisclosureStatus.RELEASED,
+                DisclosureRecord.recipient_code == where.notices_to,
+            )
         if after is not None:
             at, last = after
             if newest_first:

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from samverkan_shared.cursors import Order
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 from samverkan_sharing.dependencies import (
@@ -46,16 +47,21 @@ async def send_notification(
     return notice
 
 
-@router.get("", responses=problem_responses(403))
+@router.get("", responses=problem_responses(403, 422))
 def list_notifications(
     caller: Partner,
     service: DisclosuresDep,
     recipient: Annotated[str, Query(pattern="^me$")] = "me",
-    cursor: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9a-f-]+$")] = None,
+    order: Annotated[
+        Order, Query(description="asc (the default): oldest first; desc: newest first")
+    ] = Order.ASC,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> DisclosurePage:
-    """Notices for the caller's own recipient (`recipient=me` is the only choice)."""
-    records = service.notifications(caller, after=cursor, limit=limit + 1)
-    items = [present(r, service) for r in records[:limit]]
-    next_cursor = records[limit - 1].id if len(records) > limit else None
+    """Notices for the caller's own recipient (`recipient=me` is the only choice),
+    by the time they were made."""
+    records, next_cursor = service.notifications(
+        caller, order=order, cursor=cursor, limit=limit
+    )
+    items = [present(r, service) for r in records]
     return DisclosurePage(items=items, next_cursor=next_cursor)
