@@ -41,7 +41,9 @@ class Run:
     def text(self) -> str:
         return self.output.read_text(errors="replace")
 
-    def wait_for_output(self, needle: str, timeout: float = 90.0) -> None:
+    # A deadline, not a wait: a whole `samverkan run` (migrate, seed, three services,
+    # the demo's disclosures) on two busy cores can take minutes.
+    def wait_for_output(self, needle: str, timeout: float = 300.0) -> None:
         deadline = time.monotonic() + timeout
         while needle not in self.text():
             if self.process.poll() is not None or time.monotonic() > deadline:
