@@ -1,4 +1,4 @@
-"""The audit-log's wire contract: entries, receipts, pages, proofs (architecture.md)."""
+"""The audit-log's wire contract: entries, receipts, pages, proofs (docs/architecture.md)."""
 
 import math
 import re

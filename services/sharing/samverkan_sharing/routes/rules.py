@@ -136,7 +136,7 @@ def list_rules(request: Request, caller: AnyCaller) -> dict[str, Any]:
 
 @router.post(
     "/evaluate",
-    summary="Dry run of the rule engine (the evaluation contract of legal-rules.md)",
+    summary="Dry run of the rule engine (docs/evaluation-contract.md)",
     responses=problem_responses(403, 422),
 )
 def evaluate_rules(
