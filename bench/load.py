@@ -7,7 +7,8 @@ fresh PostgreSQL databases with ``--postgres``), then measures, each phase for
 1. baseline: ``bench/baseline_app.py`` (one INSERT per request), 16 concurrent clients;
 2. filing tips alone, 16 concurrent municipal clients;
 3. full disclosures alone, 16 concurrent partners (polisen and ekobrottsmyndigheten,
-   purpose "grovt bedrägeri" on a social-services tip: everything is released at once);
+   purpose "grovt bedrägeri" on a social-services tip: every field but the reporter,
+   whose identity always waits for a person, is released at once);
 4. the realistic mix: tips filed, tips read, disclosures by 16 partners, audit reads;
 5. disclosures as an offered load (``--paced-rates``, requests per second from the 16
    partners together, each call started on time whatever the answers take; by default
@@ -64,6 +65,19 @@ PURPOSE = {
     "detail": "Misstänkt fakturering för personal som inte funnits.",
 }
 PARTNERS = ("polisen", "ekobrottsmyndigheten")
+# Every field of a tip but `reporter`: a reporter's identity is never released by a rule
+# alone, so asking for it would hold the whole disclosure for an assessment.
+DISCLOSED_FIELDS = [
+    "supplier.org_number",
+    "supplier.name",
+    "agreement_id",
+    "categories",
+    "status",
+    "call_off_stop",
+    "occurred_on",
+    "description",
+    "persons",
+]
 TIP_TARGET = 0.60
 PACED_SHARES = (0.25, 0.5, 0.75)  # of the closed-loop disclosure rate, for phase 5
 DISCLOSURE_P99_TARGET_MS = 150.0
@@ -147,6 +161,7 @@ class Mix:
                 json={
                     "tip_id": self.pool[sequence % len(self.pool)],
                     "purpose": PURPOSE,
+                    "fields": DISCLOSED_FIELDS,
                     "partner_reference": f"5000-K{reference}-26",
                 },
                 headers={
