@@ -7,6 +7,7 @@ Whatever cannot be read is refused with the expected forms, never guessed.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["EXPECTED_FORMS", "InvalidReference", "OffenceReference", "parse_reference"]
 
@@ -71,6 +72,8 @@ def _section(match: re.Match[str]) -> str | None:
     return match["section"] + (f" {match['letter']}" if match["letter"] else "")
 
 
+# Rules test the same few references for every field of every request: read each once.
+@lru_cache(maxsize=1024)
 def parse_reference(text: str) -> OffenceReference:
     """Read a reference into its normal form; raises `InvalidReference` naming the forms."""
     cleaned = _KAP_SECTION.sub(r"\1:\2", " ".join(text.split()))
