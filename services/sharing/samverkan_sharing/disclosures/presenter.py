@@ -24,11 +24,7 @@ def present(record: DisclosureRecord, service: Disclosures) -> Disclosure:
         kind=record.kind,
         status=record.status,
         outcome=_outcome(record, bool(released)),
-        recipient={
-            "code": record.recipient_code,
-            "org_number": record.recipient_org_number,
-            "name": record.recipient_name,
-        },
+        recipient=_recipient(record),
         partner_reference=record.partner_reference,
         tip_id=record.tip_id,
         supplier_org_number=record.supplier_org_number,
@@ -56,6 +52,14 @@ def present(record: DisclosureRecord, service: Disclosures) -> Disclosure:
     )
 
 
+def _recipient(record: DisclosureRecord) -> dict[str, str | None]:
+    return {
+        "code": record.recipient_code,
+        "org_number": record.recipient_org_number,
+        "name": record.recipient_name,
+    }
+
+
 def summarise(record: DisclosureRecord) -> DisclosureSummary:
     """The list item: nothing is decrypted, nothing released is shown."""
     return DisclosureSummary(
@@ -64,11 +68,7 @@ def summarise(record: DisclosureRecord) -> DisclosureSummary:
         status=record.status,
         outcome=_outcome(record, record.status is DisclosureStatus.RELEASED),
         requester=record.requester,
-        recipient={
-            "code": record.recipient_code,
-            "org_number": record.recipient_org_number,
-            "name": record.recipient_name,
-        },
+        recipient=_recipient(record),
         partner_reference=record.partner_reference,
         tip_id=record.tip_id,
         supplier_org_number=record.supplier_org_number,
