@@ -9,6 +9,7 @@ database, which refuses any other row in them.
 """
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -81,6 +82,18 @@ class EntryRecord(AuditLogTable, table=True):
     )
 
 
+def _entry_index() -> Any:
+    """The entry an index row belongs to (each table needs a Column of its own)."""
+    return Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("audit_entries.entry_index"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+
+
 class EntryLegalBasisRecord(AuditLogTable, table=True):
     """Which entries cite which legal basis (rule id), for the legal_basis filter.
 
@@ -91,14 +104,7 @@ class EntryLegalBasisRecord(AuditLogTable, table=True):
     __table_args__ = (Index("ix_audit_entry_legal_basis_entry_index", "entry_index"),)
 
     basis: str = Field(sa_column=Column(String(100), primary_key=True))
-    entry_index: int = Field(
-        sa_column=Column(
-            BigInteger,
-            ForeignKey("audit_entries.entry_index"),
-            primary_key=True,
-            autoincrement=False,
-        )
-    )
+    entry_index: int = _entry_index()
 
 
 class EntrySubjectRecord(AuditLogTable, table=True):
@@ -111,14 +117,7 @@ class EntrySubjectRecord(AuditLogTable, table=True):
     __table_args__ = (Index("ix_audit_entry_subjects_entry_index", "entry_index"),)
 
     subject: str = Field(sa_column=Column(String(80), primary_key=True))
-    entry_index: int = Field(
-        sa_column=Column(
-            BigInteger,
-            ForeignKey("audit_entries.entry_index"),
-            primary_key=True,
-            autoincrement=False,
-        )
-    )
+    entry_index: int = _entry_index()
 
 
 class EntryTipRecord(AuditLogTable, table=True):
@@ -131,14 +130,7 @@ class EntryTipRecord(AuditLogTable, table=True):
     __table_args__ = (Index("ix_audit_entry_tips_entry_index", "entry_index"),)
 
     tip_id: str = Field(sa_column=Column(String(36), primary_key=True))
-    entry_index: int = Field(
-        sa_column=Column(
-            BigInteger,
-            ForeignKey("audit_entries.entry_index"),
-            primary_key=True,
-            autoincrement=False,
-        )
-    )
+    entry_index: int = _entry_index()
 
 
 class TreeNodeRecord(AuditLogTable, table=True):
