@@ -62,31 +62,33 @@ def _json(event: Any, **kw: Any) -> str:
     return orjson.dumps(event, **kw).decode()
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Route structlog and the standard library into one JSON stream on stderr.
+def _level_number(level: str) -> int:
+    """The standard library's number for `level`; an unknown name is refused."""
+    numeric = logging.getLevelName(level.upper())
+    if not isinstance(numeric, int):
+        raise ValueError(f"unknown log level {level!r}")
+    return numeric
 
-    Our own events take structlog's native path: the level is checked before
-    anything is built, and a line is rendered by orjson and written to the stream
-    directly. Through the standard library (LogRecord, handler, formatter) the
-    one line every request writes cost ~0.15 ms of CPU, a third of a small
-    request's own cost. Libraries that log through the standard library (uvicorn,
-    alembic) still get the same JSON lines via ``ProcessorFormatter``.
-    """
-    shared: list[Any] = [
+
+def _shared_processors() -> list[Any]:
+    """What every line gets, whether it comes from structlog or the standard library."""
+    return [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         redact_secrets,
     ]
-    renderer: Any = (
-        structlog.dev.ConsoleRenderer()
-        if sys.stderr.isatty()
-        else structlog.processors.JSONRenderer(serializer=_json)
-    )
-    numeric = logging.getLevelName(level.upper())
-    if not isinstance(numeric, int):
-        raise ValueError(f"unknown log level {level!r}")
+
+
+def _renderer() -> Any:
+    """Readable lines for a person at a terminal, JSON for everything else."""
+    if sys.stderr.isatty():
+        return structlog.dev.ConsoleRenderer()
+    return structlog.processors.JSONRenderer(serializer=_json)
+
+
+def _configure_structlog(shared: list[Any], renderer: Any, numeric: int) -> None:
     # Not cached on first use: tests replace the processors with capture_logs().
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
@@ -96,6 +98,10 @@ def configure_logging(level: str = "INFO") -> None:
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         cache_logger_on_first_use=False,
     )
+
+
+def _route_standard_library(shared: list[Any], renderer: Any, numeric: int) -> None:
+    """Send the standard library's records through the same processors and stream."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
@@ -110,11 +116,34 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(numeric)
+
+
+def _quiet_library_loggers() -> None:
+    """Silence library logs that would print identifiers or duplicate our lines."""
     # uvicorn's access log prints raw paths, which may hold identifiers: ours replaces it.
     logging.getLogger("uvicorn.access").disabled = True
     # httpx logs full URLs at INFO; a URL may carry an identifier.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # uvicorn's own handlers write plain text: its lines go to the root handler instead.
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Route structlog and the standard library into one JSON stream on stderr.
+
+    Our own events take structlog's native path: the level is checked before
+    anything is built, and a line is rendered by orjson and written to the stream
+    directly. Through the standard library (LogRecord, handler, formatter) the
+    one line every request writes cost ~0.15 ms of CPU, a third of a small
+    request's own cost. Libraries that log through the standard library (uvicorn,
+    alembic) still get the same JSON lines via ``ProcessorFormatter``.
+    """
+    shared = _shared_processors()
+    renderer = _renderer()
+    numeric = _level_number(level)
+    _configure_structlog(shared, renderer, numeric)
+    _route_standard_library(shared, renderer, numeric)
+    _quiet_library_loggers()
