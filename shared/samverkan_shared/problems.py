@@ -199,58 +199,67 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+async def _problem(request: Request, exc: Problem) -> JSONResponse:
+    """A `Problem` raised by our own code: it already knows its body and headers."""
+    return JSONResponse(
+        exc.body(),
+        status_code=exc.status,
+        headers=exc.headers,
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Starlette's own errors (no route, wrong method), with a detail that helps."""
+    detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code)
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"There is no resource at {request.url.path}."
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        if detail == "Method Not Allowed":
+            detail = f"{request.method} is not allowed on this resource."
+        headers["Allow"] = _allowed_methods(request)
+    return problem_response(exc.status_code, str(detail), headers=headers)
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """A request that fails validation: 422 with one entry per error."""
+    errors = _validation_errors(exc)
+    return problem_response(422, _summary(errors), errors=errors)
+
+
+async def _database(request: Request, exc: OperationalError) -> JSONResponse:
+    # The database went away, restarts or is overloaded: transient, so say when to
+    # retry. The error's text may quote SQL parameters, so only its class is logged.
+    _log.warning("database_unavailable", error=type(exc.orig).__name__)
+    return problem_response(
+        503,
+        "The service's database cannot be reached right now; try again shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """Any other exception: logged in full, answered without internals."""
+    request_id = getattr(request.state, "request_id", None)
+    _log.error("unhandled_exception", exc_info=exc)
+    return problem_response(
+        500,
+        "The server failed to handle this request. Quote the request id when "
+        "reporting it.",
+        request_id=request_id,
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Route every error path of the app to problem+json."""
-
-    @app.exception_handler(Problem)
-    async def _problem(request: Request, exc: Problem) -> JSONResponse:
-        return JSONResponse(
-            exc.body(),
-            status_code=exc.status,
-            headers=exc.headers,
-            media_type=PROBLEM_MEDIA_TYPE,
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        detail = (
-            exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code)
-        )
-        if exc.status_code == 404 and detail == "Not Found":
-            detail = f"There is no resource at {request.url.path}."
-        headers = dict(exc.headers or {})
-        if exc.status_code == 405:
-            if detail == "Method Not Allowed":
-                detail = f"{request.method} is not allowed on this resource."
-            headers["Allow"] = _allowed_methods(request)
-        return problem_response(exc.status_code, str(detail), headers=headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = _validation_errors(exc)
-        return problem_response(422, _summary(errors), errors=errors)
-
-    @app.exception_handler(OperationalError)
-    async def _database(request: Request, exc: OperationalError) -> JSONResponse:
-        # The database went away, restarts or is overloaded: transient, so say when to
-        # retry. The error's text may quote SQL parameters, so only its class is logged.
-        _log.warning("database_unavailable", error=type(exc.orig).__name__)
-        return problem_response(
-            503,
-            "The service's database cannot be reached right now; try again shortly.",
-            headers={"Retry-After": "5"},
-        )
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        request_id = getattr(request.state, "request_id", None)
-        _log.error("unhandled_exception", exc_info=exc)
-        return problem_response(
-            500,
-            "The server failed to handle this request. Quote the request id when "
-            "reporting it.",
-            request_id=request_id,
-        )
+    # Through the decorator (not add_exception_handler), which accepts handlers
+    # typed for their own exception class.
+    app.exception_handler(Problem)(_problem)
+    app.exception_handler(StarletteHTTPException)(_http)
+    app.exception_handler(RequestValidationError)(_invalid)
+    app.exception_handler(OperationalError)(_database)
+    app.exception_handler(Exception)(_unexpected)
 
 
 def problem_schema() -> dict[str, Any]:
