@@ -247,20 +247,10 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="samverkan",
-        description="The operator's command line of Samverkan: run the services, "
-        "migrate their databases, manage OAuth clients, signing keys, the rule "
-        "catalogue and the audit log.",
-        epilog="`samverkan COMMAND --help` describes a command.",
-    )
-    parser.add_argument(
-        "--data-dir", help="data directory (default $SAMVERKAN_DATA_DIR or ./var)"
-    )
-    # The metavar keeps the internal commands below out of the usage line.
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _add_service_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
+    """`run` (the whole suite, as `make run`) and `serve` (one service)."""
     run = commands.add_parser(
         "run", help="migrate, seed the demo and start every service"
     )
@@ -274,12 +264,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.set_defaults(handler=_serve)
 
+
+def _add_migrate_command(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
     migrate = commands.add_parser(
         "migrate", help="upgrade the databases to the newest schema"
     )
     migrate.add_argument("services", nargs="*", help="only these services")
     migrate.set_defaults(handler=_migrate)
 
+
+def _add_demo_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
     demo = commands.add_parser("demo", help="the demo data of `make run`")
     demo_actions = demo.add_subparsers(dest="action", required=True)
     reset = demo_actions.add_parser(
@@ -290,8 +288,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     reset.set_defaults(handler=_reset_demo)
 
-    # Internal steps the supervisor runs in a child process. Added without `help=`,
-    # argparse lists them nowhere (with help=SUPPRESS it prints "==SUPPRESS==").
+
+def _add_internal_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
+    """Internal steps the supervisor runs in a child process. Added without `help=`,
+    argparse lists them nowhere (with help=SUPPRESS it prints "==SUPPRESS==")."""
     prepare = commands.add_parser("prepare")
     prepare.add_argument("service")
     prepare.add_argument("--seed", action="store_true")
@@ -309,6 +311,26 @@ def _parser() -> argparse.ArgumentParser:
     process.add_argument("--workers", type=int, default=1)
     process.set_defaults(handler=_uvicorn)
 
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="samverkan",
+        description="The operator's command line of Samverkan: run the services, "
+        "migrate their databases, manage OAuth clients, signing keys, the rule "
+        "catalogue and the audit log.",
+        epilog="`samverkan COMMAND --help` describes a command.",
+    )
+    parser.add_argument(
+        "--data-dir", help="data directory (default $SAMVERKAN_DATA_DIR or ./var)"
+    )
+    # The metavar keeps the internal commands out of the usage line.
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # The order here is the order of `samverkan --help`.
+    _add_service_commands(commands)
+    _add_migrate_command(commands)
+    _add_demo_commands(commands)
+    _add_internal_commands(commands)
+    # Each service's own commands (clients, keys, rules, audit...), via entry points.
     for ep in entry_points(group="samverkan.commands"):
         ep.load()(commands)
     return parser
