@@ -198,7 +198,9 @@ def _replay(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def _add_client_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
     clients = commands.add_parser(
         "clients", help="register, list and revoke OAuth clients"
     )
@@ -230,6 +232,10 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     revoke.add_argument("client_id")
     revoke.set_defaults(handler=_revoke)
 
+
+def _add_rule_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
     rules = commands.add_parser("rules", help="the rule catalogue")
     rule_actions = rules.add_subparsers(dest="action", required=True)
     replay_parser = rule_actions.add_parser(
@@ -252,6 +258,10 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
         " was verified (docs/rules.md)",
     ).set_defaults(handler=_doc)
 
+
+def _add_disclosure_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
     disclosures = commands.add_parser("disclosures", help="stored disclosures")
     disclosure_actions = disclosures.add_subparsers(dest="action", required=True)
     disclosure_actions.add_parser(
@@ -260,6 +270,10 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
         "(after a rotation, before removing an old key); safe beside the service",
     ).set_defaults(handler=_reencrypt)
 
+
+def _add_key_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
     keys = commands.add_parser("keys", help="token signing keys")
     key_actions = keys.add_subparsers(dest="action", required=True)
     key_actions.add_parser("rotate", help="start signing with a new key").set_defaults(
@@ -269,3 +283,12 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
         "prune",
         help="delete retired keys whose tokens have all expired (no longer published)",
     ).set_defaults(handler=_prune)
+
+
+def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """The sharing service's commands, added to `samverkan` (entry point)."""
+    # The order here is the order of `samverkan --help`.
+    _add_client_commands(commands)
+    _add_rule_commands(commands)
+    _add_disclosure_commands(commands)
+    _add_key_commands(commands)
