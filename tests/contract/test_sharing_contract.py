@@ -14,7 +14,6 @@ from samverkan_shared.db import migrate
 from samverkan_sharing.app import create_app
 from samverkan_sharing.oauth.service import register_client
 from samverkan_sharing.settings import SharingSettings
-from services.sharing.tests.fakes import FakeAuditLog, FakeTips
 from tests.contract.checks import (
     CHECKS,
     EXAMPLES,
@@ -22,9 +21,10 @@ from tests.contract.checks import (
     assert_problem_errors,
 )
 from tests.support.databases import DatabaseFactory
+from tests.support.fakes import FakeAuditLog, FakeTips
+from tests.support.sharing import ISSUER
 
 pytestmark = pytest.mark.contract
-ISSUER = "http://sharing.test"
 
 
 @pytest.fixture

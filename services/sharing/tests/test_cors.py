@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from samverkan_sharing.cors import parse_origins, suite_origins
 from samverkan_sharing.settings import SharingSettings
-from services.sharing.tests.conftest import ISSUER, Sharing
+from tests.support.sharing import ISSUER, Sharing
 
 TIPS_DOCS = "http://127.0.0.1:8001"  # the default tips URL's origin
 # What a browser sends before Swagger UI's client-credentials POST.

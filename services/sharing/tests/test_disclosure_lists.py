@@ -5,19 +5,7 @@ from typing import Any
 
 import pytest
 
-from services.sharing.tests.fakes import GROVT_BEDRAGERI, TIP_ID
-
-# A penalty scale below 10:23's threshold: the engine holds fields for a person.
-BEDRAGERI = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "bedrägeri",
-        "reference": "BrB 9:1",
-        "min_penalty_months": 0.5,
-        "max_penalty_months": 24,
-        "attempt": False,
-    },
-}
+from tests.support.payloads import BEDRAGERI, GROVT_BEDRAGERI, TIP_ID
 
 
 def _ask(sharing: Any, who: str, purpose: dict[str, Any], ref: str) -> dict[str, Any]:

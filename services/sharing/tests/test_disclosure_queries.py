@@ -8,11 +8,11 @@ from sqlmodel import Session, func, select
 
 from samverkan_sharing.disclosures.models import DisclosureRecord
 from samverkan_sharing.rules.query import MAX_FIELDS
-from services.sharing.tests.fakes import GROVT_BEDRAGERI, TIP_ID, tip_document
+from tests.support.payloads import GROVT_BEDRAGERI, TIP_ID, tip_document
 
 
 def _offence(**changes: Any) -> dict[str, Any]:
-    return {**GROVT_BEDRAGERI, "offence": {**GROVT_BEDRAGERI["offence"], **changes}}  # type: ignore[dict-item]
+    return {**GROVT_BEDRAGERI, "offence": {**GROVT_BEDRAGERI["offence"], **changes}}
 
 
 def _without_reference() -> dict[str, Any]:

@@ -6,34 +6,15 @@ from typing import Any
 
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.pseudonyms import pseudonymise
-from services.sharing.tests.fakes import CHILD, GROVT_BEDRAGERI, TIP_ID, tip_document
-
-BEDRAGERI = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "bedrägeri",
-        "reference": "BrB 9:1",
-        "min_penalty_months": 0.5,
-        "max_penalty_months": 24,
-        "attempt": False,
-    },
-}
-PROCUREMENT_TIP = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
-
-
-def _request(
-    sharing: Any, purpose: dict[str, Any], *, key: str | None = None, **extra: Any
-) -> Any:
-    headers = sharing.headers("police")
-    if key:
-        headers["Idempotency-Key"] = key
-    body = {
-        "tip_id": TIP_ID,
-        "purpose": purpose,
-        "partner_reference": "5000-K123-26",
-        **extra,
-    }
-    return sharing.client.post("/v1/disclosure-requests", json=body, headers=headers)
+from tests.support.payloads import (
+    BEDRAGERI,
+    CHILD,
+    GROVT_BEDRAGERI,
+    PROCUREMENT_TIP,
+    TIP_ID,
+    tip_document,
+)
+from tests.support.sharing import request_disclosure
 
 
 def _digest(payload: dict[str, Any]) -> str:
@@ -44,7 +25,7 @@ class TestRelease:
     def test_grovt_bedrageri_releases_every_field_under_osl_10_23(
         self, sharing: Any
     ) -> None:
-        response = _request(sharing, GROVT_BEDRAGERI)
+        response = request_disclosure(sharing, GROVT_BEDRAGERI)
         assert response.status_code == 201, response.text
         body = response.json()
         assert body["outcome"] == "release"
@@ -75,7 +56,7 @@ class TestRelease:
         self, sharing: Any
     ) -> None:
         """The route serialises the answer itself; it must match the read model."""
-        created = _request(sharing, GROVT_BEDRAGERI)
+        created = request_disclosure(sharing, GROVT_BEDRAGERI)
         read = sharing.client.get(
             f"/v1/disclosure-requests/{created.json()['id']}",
             headers=sharing.headers("police"),
@@ -90,7 +71,9 @@ class TestRelease:
         ]
 
     def test_only_the_fields_asked_for_are_released(self, sharing: Any) -> None:
-        body = _request(sharing, GROVT_BEDRAGERI, fields=["supplier.org_number"]).json()
+        body = request_disclosure(
+            sharing, GROVT_BEDRAGERI, fields=["supplier.org_number"]
+        ).json()
         assert body["released"] == {"supplier.org_number": "556677-8899"}
         entry = sharing.audit.entries[0]
         assert entry["subjects"] == [
@@ -99,7 +82,7 @@ class TestRelease:
         assert entry["data_categories"] == ["supplier_company"]
 
     def test_unknown_field_is_a_422_naming_it(self, sharing: Any) -> None:
-        response = _request(sharing, GROVT_BEDRAGERI, fields=["salary"])
+        response = request_disclosure(sharing, GROVT_BEDRAGERI, fields=["salary"])
         assert response.status_code == 422
         assert "salary" in response.json()["detail"]
         assert sharing.audit.entries == []
@@ -110,7 +93,7 @@ class TestRelease:
             {"name": "health", "category": "health_care", "value": "journal"}
         )
         sharing.tips.tips[PROCUREMENT_TIP] = tip
-        response = _request(
+        response = request_disclosure(
             sharing,
             BEDRAGERI,
             tip_id=PROCUREMENT_TIP,
@@ -127,7 +110,9 @@ class TestRelease:
         assert sharing.audit.entries[0]["payload_sha256"] == _digest(body["released"])
 
     def test_the_recipient_cannot_be_chosen_in_the_body(self, sharing: Any) -> None:
-        response = _request(sharing, GROVT_BEDRAGERI, recipient="skatteverket")
+        response = request_disclosure(
+            sharing, GROVT_BEDRAGERI, recipient="skatteverket"
+        )
         assert response.status_code == 422
         assert response.json()["errors"][0]["pointer"] == "#/recipient"
 
@@ -144,7 +129,7 @@ class TestRelease:
         assert response.status_code == 403
 
     def test_unknown_tip_is_404_and_nothing_logged(self, sharing: Any) -> None:
-        response = _request(
+        response = request_disclosure(
             sharing, GROVT_BEDRAGERI, tip_id="00000000-0000-4000-8000-000000000000"
         )
         assert response.status_code == 404
@@ -156,23 +141,23 @@ class TestFailClosed:
         self, sharing: Any
     ) -> None:
         sharing.audit.down = True
-        failed = _request(sharing, GROVT_BEDRAGERI, key="k-1")
+        failed = request_disclosure(sharing, GROVT_BEDRAGERI, key="k-1")
         assert failed.status_code == 503
         assert failed.headers["retry-after"] == "5"
         assert failed.headers["content-type"] == "application/problem+json"
         assert "nothing was released" in failed.json()["detail"]
         assert CHILD not in failed.text
         sharing.audit.down = False
-        retried = _request(sharing, GROVT_BEDRAGERI, key="k-1")
+        retried = request_disclosure(sharing, GROVT_BEDRAGERI, key="k-1")
         assert retried.status_code == 201
         assert retried.json()["status"] == "released"
-        again = _request(sharing, GROVT_BEDRAGERI, key="k-1")
+        again = request_disclosure(sharing, GROVT_BEDRAGERI, key="k-1")
         assert again.json()["id"] == retried.json()["id"]
         assert len(sharing.audit.entries) == 1
 
     def test_pending_disclosure_shows_no_data(self, sharing: Any) -> None:
         sharing.audit.down = True
-        _request(sharing, GROVT_BEDRAGERI, key="k-2")
+        request_disclosure(sharing, GROVT_BEDRAGERI, key="k-2")
         from sqlmodel import Session, select
 
         from samverkan_sharing.disclosures.models import DisclosureRecord
@@ -190,21 +175,21 @@ class TestFailClosed:
 
 class TestIdempotency:
     def test_same_key_same_body_returns_the_same_disclosure(self, sharing: Any) -> None:
-        first = _request(sharing, GROVT_BEDRAGERI, key="abc").json()
-        second = _request(sharing, GROVT_BEDRAGERI, key="abc").json()
+        first = request_disclosure(sharing, GROVT_BEDRAGERI, key="abc").json()
+        second = request_disclosure(sharing, GROVT_BEDRAGERI, key="abc").json()
         assert first["id"] == second["id"]
         assert len(sharing.audit.entries) == 1
 
     def test_same_key_other_body_is_422(self, sharing: Any) -> None:
-        _request(sharing, GROVT_BEDRAGERI, key="abc")
-        response = _request(sharing, BEDRAGERI, key="abc")
+        request_disclosure(sharing, GROVT_BEDRAGERI, key="abc")
+        response = request_disclosure(sharing, BEDRAGERI, key="abc")
         assert response.status_code == 422
         assert "another request body" in response.json()["detail"]
 
 
 class TestFourEyes:
     def _pending(self, sharing: Any) -> dict[str, Any]:
-        body: dict[str, Any] = _request(sharing, BEDRAGERI).json()
+        body: dict[str, Any] = request_disclosure(sharing, BEDRAGERI).json()
         assert body["outcome"] == "needs_assessment"
         assert body["status"] == "awaiting_assessment"
         return body
@@ -513,7 +498,7 @@ class TestRules:
 
 
 def test_metrics_count_disclosures_by_outcome_and_basis(sharing: Any) -> None:
-    _request(sharing, GROVT_BEDRAGERI)
+    request_disclosure(sharing, GROVT_BEDRAGERI)
     text = sharing.client.get("/metrics").text
     assert (
         'samverkan_disclosures_total{kind="request",outcome="release",status="released"} 1.0'

@@ -13,7 +13,8 @@ from samverkan_shared.db_types import table_of
 from samverkan_sharing.disclosures.models import DisclosureRecord
 from samverkan_sharing.disclosures.records import payload_aad
 from samverkan_sharing.disclosures.reencrypt import reencrypt_payloads
-from services.sharing.tests.test_disclosures import GROVT_BEDRAGERI, _request
+from tests.support.payloads import GROVT_BEDRAGERI
+from tests.support.sharing import request_disclosure
 
 
 def _payloads(sharing: Any) -> dict[str, str]:
@@ -28,7 +29,7 @@ def _payloads(sharing: Any) -> dict[str, str]:
 def test_released_payloads_move_to_the_new_key_and_read_the_same(
     sharing: Any,
 ) -> None:
-    released = [_request(sharing, GROVT_BEDRAGERI).json() for _ in range(3)]
+    released = [request_disclosure(sharing, GROVT_BEDRAGERI).json() for _ in range(3)]
     keyring = sharing.settings.keyring()
     rotated = keyring.with_new_current_key()
 
@@ -51,7 +52,7 @@ def test_the_command_uses_the_configured_keyring(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _request(sharing, GROVT_BEDRAGERI)
+    request_disclosure(sharing, GROVT_BEDRAGERI)
     key_file = sharing.settings.effective_key_file
     rotated = rotate_keyring_file(key_file)
     monkeypatch.setenv("SHARING_DATABASE_URL", sharing.settings.effective_database_url)

@@ -8,7 +8,8 @@ import pytest
 
 from samverkan_shared.cli import main
 from samverkan_sharing.rules import CATALOGUE, catalogue_to_json
-from services.sharing.tests.test_disclosures import GROVT_BEDRAGERI, _request
+from tests.support.payloads import GROVT_BEDRAGERI
+from tests.support.sharing import request_disclosure
 
 
 def test_replay_lists_fields_a_proposed_catalogue_would_change(
@@ -17,7 +18,7 @@ def test_replay_lists_fields_a_proposed_catalogue_would_change(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    decided = _request(
+    decided = request_disclosure(
         sharing, GROVT_BEDRAGERI, fields=["persons", "supplier.name"]
     ).json()
     assert decided["outcome"] == "release"
@@ -47,7 +48,7 @@ def test_replay_with_the_shipped_catalogue_changes_nothing(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _request(sharing, GROVT_BEDRAGERI)
+    request_disclosure(sharing, GROVT_BEDRAGERI)
     path = tmp_path / "same.json"
     path.write_text(catalogue_to_json(CATALOGUE))
     monkeypatch.setenv("SHARING_DATABASE_URL", sharing.settings.effective_database_url)
@@ -82,7 +83,7 @@ def test_replay_with_no_catalogue_lists_what_the_shipped_one_flips(
 ) -> None:
     """Issue #15: after the corrections, `samverkan rules replay` lists the stored
     decisions they flip, naming the catalogue each was taken under."""
-    _request(sharing, GROVT_BEDRAGERI, fields=["persons"])
+    request_disclosure(sharing, GROVT_BEDRAGERI, fields=["persons"])
     decision_id = _as_if_stored_by_an_older_catalogue(sharing, "tipster_social")
     monkeypatch.setenv("SHARING_DATABASE_URL", sharing.settings.effective_database_url)
 
@@ -108,7 +109,7 @@ def test_a_stored_query_today_s_engine_refuses_is_named_not_replayed(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _request(sharing, GROVT_BEDRAGERI, fields=["persons"])
+    request_disclosure(sharing, GROVT_BEDRAGERI, fields=["persons"])
     decision_id = _as_if_stored_by_an_older_catalogue(sharing, "no_such_category")
     monkeypatch.setenv("SHARING_DATABASE_URL", sharing.settings.effective_database_url)
 

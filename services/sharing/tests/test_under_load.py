@@ -11,8 +11,9 @@ from pydantic import ValidationError
 
 from samverkan_sharing.outbound_pool import OutboundPool
 from samverkan_sharing.settings import SharingSettings
-from services.sharing.tests.conftest import Sharing
-from services.sharing.tests.fakes import GROVT_BEDRAGERI, TIP_ID, FakeTips
+from tests.support.fakes import FakeTips
+from tests.support.payloads import GROVT_BEDRAGERI, TIP_ID
+from tests.support.sharing import Sharing
 
 
 class HeldTips(FakeTips):

@@ -10,13 +10,8 @@ from pydantic import ValidationError
 
 from samverkan_sharing.disclosures.upstream_data import AuditReceipt, Subject, Tip
 from samverkan_sharing.upstream import AuditLogClient, TipsClient, UpstreamUnavailable
-from services.sharing.tests.fakes import (
-    CHILD,
-    GROVT_BEDRAGERI,
-    TIP_ID,
-    FakeTips,
-    tip_document,
-)
+from tests.support.fakes import FakeTips
+from tests.support.payloads import CHILD, GROVT_BEDRAGERI, TIP_ID, tip_document
 
 MALFORMED_TIP = (
     "The tips service cannot be reached (answered with a malformed Tip); "

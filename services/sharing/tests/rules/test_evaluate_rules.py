@@ -14,20 +14,19 @@ from samverkan_sharing.rules import (
     overall_outcome,
     query_from_contract_dict,
 )
-from services.sharing.tests.rules.asking import (
-    BEDRAGERI,
-    BIDRAGSBROTT,
-    GROV_MISSHANDEL,
-    GROVT_BEDRAGERI,
-    GROVT_OLAGA_HOT,
-    MISSHANDEL,
-    NARKOTIKA,
-    OAKTSAMT_TYSTNAD,
-    PROCUREMENT,
-    ask,
-    crime,
+from tests.support.payloads import (
+    BEDRAGERI_OFFENCE,
+    BIDRAGSBROTT_OFFENCE,
+    CONTRACT_EXAMPLE,
+    GROV_MISSHANDEL_OFFENCE,
+    GROVT_BEDRAGERI_OFFENCE,
+    GROVT_OLAGA_HOT_OFFENCE,
+    MISSHANDEL_OFFENCE,
+    NARKOTIKA_OFFENCE,
+    OAKTSAMT_TYSTNAD_OFFENCE,
+    investigate_crime,
 )
-from services.sharing.tests.rules.test_wordings import BUILDERS
+from tests.support.rule_queries import BUILDERS, PROCUREMENT, ask, crime
 
 # Each case: query, field outcome, legal basis, assessment standard.
 APPLIES = [
@@ -88,7 +87,7 @@ APPLIES = [
         id="SoL 2025:400 28:5 – the procurement unit is not the supervised activity → not 28:5",
     ),
     pytest.param(
-        crime("2025-06-01", offence=BEDRAGERI, basis="OSL 10:18"),
+        crime("2025-06-01", offence=BEDRAGERI_OFFENCE, basis="OSL 10:18"),
         "needs_assessment",
         ["OSL 10:18"],
         "judgement_of_fact",
@@ -102,63 +101,69 @@ APPLIES = [
         id="OSL 10:20 – 'överhängande och allvarlig risk' for a child of 15 → judgement",
     ),
     pytest.param(
-        crime("2025-06-01", offence=MISSHANDEL, victim_under_18=True),
+        crime("2025-06-01", offence=MISSHANDEL_OFFENCE, victim_under_18=True),
         "needs_assessment",
         ["OSL 10:21"],
         "legal_review",
         id="OSL 10:21 (SFS 2025:179, not read) – misshandel of a child → legal_review",
     ),
     pytest.param(
-        crime(offence=MISSHANDEL, victim_under_18=True, initiative="own_initiative"),
+        crime(
+            offence=MISSHANDEL_OFFENCE,
+            victim_under_18=True,
+            initiative="own_initiative",
+        ),
         "release",
         ["OSL 10:21"],
         None,
         id="OSL 10:21 – misshandel (BrB 3 kap.) of a child, no threshold → release",
     ),
     pytest.param(
-        crime(offence=NARKOTIKA, victim_under_18=True, initiative="own_initiative"),
+        crime(
+            offence=NARKOTIKA_OFFENCE, victim_under_18=True, initiative="own_initiative"
+        ),
         "release",
         ["OSL 10:22"],
         None,
         id="OSL 10:22 – narcotics supplied to a child → release",
     ),
     pytest.param(
-        crime(offence=GROVT_BEDRAGERI),
+        crime(offence=GROVT_BEDRAGERI_OFFENCE),
         "release",
         ["OSL 10:23"],
         None,
         id="OSL 10:23 – grovt bedrägeri 6 months min → release",
     ),
     pytest.param(
-        crime("2025-03-31", offence=GROV_MISSHANDEL),
+        crime("2025-03-31", offence=GROV_MISSHANDEL_OFFENCE),
         "release",
         ["OSL 10:23"],
         None,
         id="OSL 10:23 (to 2025-03-31) – grov misshandel, min 18 months ≥ 1 year → release",
     ),
     pytest.param(
-        crime("2025-06-01", offence=GROV_MISSHANDEL, attempt=True),
+        crime("2025-06-01", offence=GROV_MISSHANDEL_OFFENCE, attempt=True),
         "release",
         ["OSL 10:23"],
         None,
         id="OSL 10:23 – attempted grov misshandel, completed min ≥ 1 year → release",
     ),
     pytest.param(
-        crime("2025-06-01", to="skatteverket", offence=GROVT_BEDRAGERI),
+        crime("2025-06-01", to="skatteverket", offence=GROVT_BEDRAGERI_OFFENCE),
         "needs_assessment",
         ["OSL 10:23"],
         "judgement_of_fact",
         id="OSL 10:23 – Skatteverket 'ingripa mot brottet' is a judgement → assessment",
     ),
     pytest.param(
-        crime("2025-04-01", offence=BEDRAGERI, **PROCUREMENT),
+        crime("2025-04-01", offence=BEDRAGERI_OFFENCE, **PROCUREMENT),
         "release",
         ["OSL 10:24"],
         None,
         id="OSL 10:24 – bedrägeri, 31:16 supplier data, fängelse in the scale → release",
     ),
     pytest.param(
-        crime("2025-03-31", offence=BEDRAGERI, **PROCUREMENT),
+        crime("2025-03-31", offence=BEDRAGERI_OFFENCE, **PROCUREMENT),
         "needs_assessment",
         ["OSL 10:24", "OSL 10:27"],
         "sentencing_prognosis",
@@ -166,7 +171,7 @@ APPLIES = [
     ),
     pytest.param(
         crime(
-            offence=BEDRAGERI,
+            offence=BEDRAGERI_OFFENCE,
             holder="procurement_follow_up",
             category="procurement_case",
             secrecy="OSL 19:3 st. 1",
@@ -178,7 +183,7 @@ APPLIES = [
     ),
     pytest.param(
         crime(
-            offence=BEDRAGERI,
+            offence=BEDRAGERI_OFFENCE,
             holder="procurement_follow_up",
             category="procurement_case",
             secrecy="OSL 19:3 st. 2",
@@ -191,7 +196,7 @@ APPLIES = [
     pytest.param(
         crime(
             "2025-06-01",
-            offence=BEDRAGERI,
+            offence=BEDRAGERI_OFFENCE,
             holder="whistleblowing_channel",
             category="tipster_whistleblower",
         ),
@@ -203,7 +208,7 @@ APPLIES = [
     pytest.param(
         crime(
             "2025-03-01",
-            offence=GROV_MISSHANDEL,
+            offence=GROV_MISSHANDEL_OFFENCE,
             category="tipster_social",
         ),
         "needs_assessment",
@@ -238,7 +243,7 @@ APPLIES = [
         id="OSL 10:18 b – claimed terrorism risk to Säpo → judgement",
     ),
     pytest.param(
-        ask("2025-06-01", purpose="prevent_crime", offence=GROVT_OLAGA_HOT),
+        ask("2025-06-01", purpose="prevent_crime", offence=GROVT_OLAGA_HOT_OFFENCE),
         "needs_assessment",
         ["OSL 10:18 c"],
         "not_inappropriate",
@@ -452,7 +457,7 @@ APPLIES = [
             "2024-03-01",
             initiative="own_initiative",
             purpose="report_crime",
-            offence=BIDRAGSBROTT,
+            offence=BIDRAGSBROTT_OFFENCE,
             category="economic_assistance",
         ),
         "needs_assessment",
@@ -538,7 +543,7 @@ REFUSES = [
         id="OSL 10:17 – FK does not supervise socialnämnden → withhold",
     ),
     pytest.param(
-        crime("2025-06-01", offence=BEDRAGERI),
+        crime("2025-06-01", offence=BEDRAGERI_OFFENCE),
         "withhold",
         [],
         None,
@@ -552,35 +557,35 @@ REFUSES = [
         id="OSL 10:20 – person of 18 is not 'under 18' → withhold",
     ),
     pytest.param(
-        crime("2025-06-01", offence=BEDRAGERI, victim_under_18=True),
+        crime("2025-06-01", offence=BEDRAGERI_OFFENCE, victim_under_18=True),
         "withhold",
         [],
         None,
         id="OSL 10:21 – fraud against a child (BrB 9 kap.) is not covered → withhold",
     ),
     pytest.param(
-        crime("2025-06-01", offence=NARKOTIKA),
+        crime("2025-06-01", offence=NARKOTIKA_OFFENCE),
         "withhold",
         [],
         None,
         id="OSL 10:22 – narcotics, recipient not under 18 → withhold",
     ),
     pytest.param(
-        crime("2025-06-01", offence=GROVT_BEDRAGERI, attempt=True),
+        crime("2025-06-01", offence=GROVT_BEDRAGERI_OFFENCE, attempt=True),
         "withhold",
         [],
         None,
         id="OSL 10:23 – attempted grovt bedrägeri, completed min < 1 year → withhold",
     ),
     pytest.param(
-        crime("2025-06-01", to="forsakringskassan", offence=GROVT_BEDRAGERI),
+        crime("2025-06-01", to="forsakringskassan", offence=GROVT_BEDRAGERI_OFFENCE),
         "withhold",
         [],
         None,
         id="OSL 10:23 – FK is not an authority that intervenes against crime → withhold",
     ),
     pytest.param(
-        crime("2025-06-01", offence=OAKTSAMT_TYSTNAD, **PROCUREMENT),
+        crime("2025-06-01", offence=OAKTSAMT_TYSTNAD_OFFENCE, **PROCUREMENT),
         "needs_assessment",
         ["OSL 10:28", "Lag 2025:170 6 §", "OSL 10:27"],
         "clearly_outweighs",
@@ -601,7 +606,7 @@ REFUSES = [
         id="OSL 10:18 b – not claimed; 10:18 a needs the age → withhold",
     ),
     pytest.param(
-        ask("2025-06-01", purpose="prevent_crime", offence=MISSHANDEL),
+        ask("2025-06-01", purpose="prevent_crime", offence=MISSHANDEL_OFFENCE),
         "withhold",
         [],
         None,
@@ -802,7 +807,7 @@ def test_every_rule_version_applies_in_some_case() -> None:
 # test_wordings asks every wording change by the rule version that decides.
 DATE_FLIPS = [
     pytest.param(
-        lambda on: crime(on, offence=GROVT_BEDRAGERI),
+        lambda on: crime(on, offence=GROVT_BEDRAGERI_OFFENCE),
         "2025-03-31",
         ("withhold", [], None),
         "2025-04-01",
@@ -810,7 +815,7 @@ DATE_FLIPS = [
         id="OSL 10:23 – grovt bedrägeri: minimum one year until 2025-03-31, six months after",
     ),
     pytest.param(
-        lambda on: crime(on, offence=GROV_MISSHANDEL),
+        lambda on: crime(on, offence=GROV_MISSHANDEL_OFFENCE),
         "2013-11-30",
         ("needs_assessment", ["OSL 10:23"], "legal_review"),
         "2013-12-01",
@@ -818,7 +823,7 @@ DATE_FLIPS = [
         id="OSL 10:23 – one-year minimum since 2009; from SFS 2013:795 read in statute",
     ),
     pytest.param(
-        lambda on: crime(on, offence=BEDRAGERI, **PROCUREMENT),
+        lambda on: crime(on, offence=BEDRAGERI_OFFENCE, **PROCUREMENT),
         "2025-03-31",
         ("needs_assessment", ["OSL 10:24", "OSL 10:27"], "sentencing_prognosis"),
         "2025-04-01",
@@ -903,7 +908,10 @@ DATE_FLIPS = [
     ),
     pytest.param(
         lambda on: crime(
-            on, offence=MISSHANDEL, victim_under_18=True, initiative="own_initiative"
+            on,
+            offence=MISSHANDEL_OFFENCE,
+            victim_under_18=True,
+            initiative="own_initiative",
         ),
         "2025-11-30",
         ("needs_assessment", ["OSL 10:21"], "legal_review"),
@@ -931,8 +939,8 @@ def test_date_flip(
 
 
 def test_date_flip_names_the_rule_version_in_force() -> None:
-    before = evaluate(crime("2025-03-31", offence=GROV_MISSHANDEL), CATALOGUE)
-    after = evaluate(crime("2025-04-01", offence=GROV_MISSHANDEL), CATALOGUE)
+    before = evaluate(crime("2025-03-31", offence=GROV_MISSHANDEL_OFFENCE), CATALOGUE)
+    after = evaluate(crime("2025-04-01", offence=GROV_MISSHANDEL_OFFENCE), CATALOGUE)
     assert before.rule_ids == ("osl-10-23-2023-01-02",)
     assert after.rule_ids == ("osl-10-23-2025",)
     assert before.flags == after.flags == ("relevance_to_check",)
@@ -956,7 +964,7 @@ class TestNonAuthorities:
         decision = evaluate(
             crime(
                 to=recipient,
-                offence=GROVT_BEDRAGERI,
+                offence=GROVT_BEDRAGERI_OFFENCE,
                 category=category,
                 holder="procurement_follow_up",
             ),
@@ -982,7 +990,7 @@ class TestReasons:
     """Reasons are sentences citing the paragraph that decided."""
 
     def test_threshold_refusal_cites_the_paragraph_and_its_date(self) -> None:
-        decision = evaluate(crime("2025-06-01", offence=BEDRAGERI), CATALOGUE)
+        decision = evaluate(crime("2025-06-01", offence=BEDRAGERI_OFFENCE), CATALOGUE)
         assert decision.fields[0].reason == (
             "No rule releases OSL 26:1 to polismyndigheten:"
             " Lag 2025:170 6 § does not apply to OSL 26:1 (expressly excluded);"
@@ -1005,7 +1013,7 @@ class TestReasons:
         )
 
     def test_a_relevance_limit_is_said_in_the_reason(self) -> None:
-        decision = evaluate(crime(offence=GROVT_BEDRAGERI), CATALOGUE)
+        decision = evaluate(crime(offence=GROVT_BEDRAGERI_OFFENCE), CATALOGUE)
         assert decision.fields[0].reason.endswith(
             " OSL 10:23 reaches only data 'av betydelse för utredningen av ett begånget"
             " brott': whether this field is, is the officer's to check."
@@ -1028,7 +1036,7 @@ class TestReasons:
         )
 
     def test_release_reason_names_the_rule(self) -> None:
-        decision = evaluate(crime(offence=GROVT_BEDRAGERI), CATALOGUE)
+        decision = evaluate(crime(offence=GROVT_BEDRAGERI_OFFENCE), CATALOGUE)
         assert decision.fields[0].reason.startswith("OSL 10:23 (")
         assert "BrB 9:3 grovt bedrägeri has a minimum of six months" in (
             decision.fields[0].reason
@@ -1040,7 +1048,7 @@ class TestOpenQuestions:
 
     def test_10_15_a_for_a_committed_crime_flags_the_endast_question(self) -> None:
         decision = evaluate(
-            crime(to="ekobrottsmyndigheten", offence=BEDRAGERI), CATALOGUE
+            crime(to="ekobrottsmyndigheten", offence=BEDRAGERI_OFFENCE), CATALOGUE
         )
         assert only_field(decision) == (
             "needs_assessment",
@@ -1103,31 +1111,7 @@ def test_overall_outcome(outcomes: list[str], overall: str) -> None:
     assert overall_outcome(FieldOutcome(o) for o in outcomes) is Outcome(overall)
 
 
-CONTRACT_EXAMPLE: dict[str, Any] = {
-    "as_of": "2026-11-23",
-    "holder_activity": "social_services",
-    "recipient": "polismyndigheten",
-    "recipient_activity": None,
-    "initiative": "request",
-    "purpose": {
-        "code": "investigate_crime",
-        "offence": {
-            "name": "grovt bedrägeri",
-            "reference": "BrB 9:3",
-            "min_penalty_months": 6,
-            "max_penalty_months": 72,
-            "attempt": False,
-        },
-        "detail": "free text",
-    },
-    "victim_under_18": False,
-    "subject_age": None,
-    "requested_basis": None,
-    "fields": [
-        {"name": "persons", "category": "child_social", "secrecy": "OSL 26:1"},
-        {"name": "supplier.org_number", "category": "supplier_company"},
-    ],
-}
+# CONTRACT_EXAMPLE (tests/support/payloads.py) is the body of docs/evaluation-contract.md.
 
 
 def test_contract_example() -> None:
@@ -1173,17 +1157,7 @@ def test_contract_example() -> None:
 
 def test_contract_example_with_plain_bedrageri_is_partial() -> None:
     body = dict(CONTRACT_EXAMPLE, as_of="2025-06-01")
-    body["purpose"] = {
-        "code": "investigate_crime",
-        "offence": {
-            "name": "bedrägeri",
-            "reference": "BrB 9:1",
-            "min_penalty_months": 0.5,
-            "max_penalty_months": 24,
-            "attempt": False,
-        },
-        "detail": None,
-    }
+    body["purpose"] = investigate_crime(BEDRAGERI_OFFENCE, detail=None)
     answer = evaluate(query_from_contract_dict(body), CATALOGUE).to_contract_dict()
     assert answer["outcome"] == "partial"
     assert [f["outcome"] for f in answer["fields"]] == ["withhold", "release"]

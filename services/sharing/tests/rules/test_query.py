@@ -14,45 +14,20 @@ from samverkan_sharing.rules import (
     evaluate,
     query_from_contract_dict,
 )
-
-BODY: dict[str, Any] = {
-    "as_of": "2026-11-23",
-    "holder_activity": "social_services",
-    "recipient": "polismyndigheten",
-    "recipient_activity": None,
-    "initiative": "request",
-    "purpose": {
-        "code": "investigate_crime",
-        "offence": {
-            "name": "grovt bedrägeri",
-            "reference": "BrB 9:3",
-            "min_penalty_months": 6,
-            "max_penalty_months": 72,
-            "attempt": False,
-        },
-        "detail": "free text",
-    },
-    "victim_under_18": False,
-    "subject_age": None,
-    "requested_basis": None,
-    "fields": [
-        {"name": "persons", "category": "child_social", "secrecy": "OSL 26:1"},
-        {"name": "supplier.org_number", "category": "supplier_company"},
-    ],
-}
+from tests.support.payloads import CONTRACT_EXAMPLE
 
 
 def test_contract_body_round_trips() -> None:
-    query = query_from_contract_dict(BODY)
+    query = query_from_contract_dict(CONTRACT_EXAMPLE)
     assert query.recipient is Recipient.POLISMYNDIGHETEN
     assert query.purpose is not None
     assert query.purpose.code is PurposeCode.INVESTIGATE_CRIME
     assert query.fields[0].category is Category.CHILD_SOCIAL
-    assert query.to_contract_dict() == BODY
+    assert query.to_contract_dict() == CONTRACT_EXAMPLE
 
 
 def test_as_of_defaults_to_the_given_day() -> None:
-    body = {key: value for key, value in BODY.items() if key != "as_of"}
+    body = {key: value for key, value in CONTRACT_EXAMPLE.items() if key != "as_of"}
     assert query_from_contract_dict(body, today=date(2026, 1, 2)).as_of == date(
         2026, 1, 2
     )
@@ -62,9 +37,12 @@ def test_as_of_defaults_to_the_given_day() -> None:
 
 def changed(path: list[Any], value: Any) -> dict[str, Any]:
     body: Any = {
-        **BODY,
-        "purpose": {**BODY["purpose"], "offence": dict(BODY["purpose"]["offence"])},
-        "fields": [dict(f) for f in BODY["fields"]],
+        **CONTRACT_EXAMPLE,
+        "purpose": {
+            **CONTRACT_EXAMPLE["purpose"],
+            "offence": dict(CONTRACT_EXAMPLE["purpose"]["offence"]),
+        },
+        "fields": [dict(f) for f in CONTRACT_EXAMPLE["fields"]],
     }
     target = body
     for key in path[:-1]:

@@ -16,6 +16,7 @@ from samverkan_sharing.rules import (
     query_from_contract_dict,
     replay,
 )
+from tests.support.payloads import GROVT_BEDRAGERI_OFFENCE, investigate_crime
 
 CHILD_FRAUD_QUERY: dict[str, Any] = {
     "as_of": "2025-03-31",
@@ -23,17 +24,7 @@ CHILD_FRAUD_QUERY: dict[str, Any] = {
     "recipient": "polismyndigheten",
     "recipient_activity": None,
     "initiative": "request",
-    "purpose": {
-        "code": "investigate_crime",
-        "offence": {
-            "name": "grovt bedrägeri",
-            "reference": "BrB 9:3",
-            "min_penalty_months": 6,
-            "max_penalty_months": 72,
-            "attempt": False,
-        },
-        "detail": None,
-    },
+    "purpose": investigate_crime(GROVT_BEDRAGERI_OFFENCE, detail=None),
     "victim_under_18": False,
     "subject_age": None,
     "requested_basis": None,

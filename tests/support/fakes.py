@@ -1,4 +1,7 @@
-"""Stand-ins for tips and audit-log at the HTTP boundary (httpx.MockTransport)."""
+"""Stand-ins for tips and audit-log at the HTTP boundary (httpx.MockTransport).
+
+The sharing tests and the sharing contract test hand these to ``create_app``.
+"""
 
 import base64
 import hashlib
@@ -8,60 +11,7 @@ from typing import Any
 
 import httpx
 
-TIP_ID = "0b6a1f5e-3c1d-4f0e-9a55-1d2b3c4d5e6f"
-CHILD = "20121212-1212"
-GROVT_BEDRAGERI = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "grovt bedrägeri",
-        "reference": "BrB 9:3",
-        "min_penalty_months": 6,
-        "max_penalty_months": 72,
-        "attempt": False,
-    },
-}
-
-
-def tip_document(
-    tip_id: str = TIP_ID, holder: str = "social_services"
-) -> dict[str, Any]:
-    return {
-        "tip_id": tip_id,
-        "holder_activity": holder,
-        "supplier_org_number": "556677-8899",
-        "received_at": "2026-10-02T08:00:00Z",
-        "fields": [
-            {
-                "name": "supplier.org_number",
-                "category": "supplier_company",
-                "value": "556677-8899",
-            },
-            {
-                "name": "supplier.name",
-                "category": "supplier_company",
-                "value": "Exempel Omsorg AB",
-            },
-            {
-                "name": "categories",
-                "category": "supplier_company",
-                "value": ["staffing"],
-            },
-            {
-                "name": "description",
-                "category": "child_social",
-                "value": "Barnet far illa.",
-            },
-            {
-                "name": "persons",
-                "category": "child_social",
-                "value": [{"personal_number": CHILD, "role": "placed_child"}],
-            },
-        ],
-        "subjects": [
-            {"kind": "organisation", "identifier": "556677-8899"},
-            {"kind": "person", "identifier": CHILD},
-        ],
-    }
+from tests.support.payloads import TIP_ID, tip_document
 
 
 class FakeTips:
