@@ -22,21 +22,12 @@ from sqlalchemy.pool import NullPool
 
 from samverkan_shared.supervisor import Suite
 from tests.support.databases import DatabaseFactory, require_postgres
+from tests.support.payloads import BEDRAGERI
 from tests.support.processes import free_port, suite_logs, wait_ready
 
 pytestmark = pytest.mark.e2e
 
 SUPPLIER = "Exempel Omsorg AB"
-BEDRAGERI = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "bedrägeri",
-        "reference": "BrB 9:1",
-        "min_penalty_months": 0.5,
-        "max_penalty_months": 24,
-        "attempt": False,
-    },
-}
 # Well under what a hang would take, well over a connect timeout plus retries.
 PROMPT_SECONDS = 10.0
 

@@ -24,22 +24,10 @@ from authlib.jose import JsonWebKey, JsonWebToken
 
 from samverkan_shared.supervisor import Suite
 from tests.support.databases import DatabaseFactory
+from tests.support.payloads import BEDRAGERI_WITH_DETAIL, CHILD
 from tests.support.processes import start_suite, suite_logs
 
 pytestmark = pytest.mark.e2e
-
-CHILD = "20121212-1212"
-BEDRAGERI = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "bedrägeri",
-        "reference": "BrB 9:1",
-        "min_penalty_months": 0.5,
-        "max_penalty_months": 24,
-        "attempt": False,
-    },
-    "detail": "Fakturor för personal som inte funnits.",
-}
 
 
 @pytest.fixture(
@@ -167,7 +155,7 @@ def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
         "/v1/disclosure-requests",
         json={
             "tip_id": tip_id,
-            "purpose": BEDRAGERI,
+            "purpose": BEDRAGERI_WITH_DETAIL,
             "partner_reference": "5000-K4711-26",
             "fields": ["supplier.org_number", "supplier.name", "persons"],
         },
@@ -267,7 +255,7 @@ def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
         "/v1/disclosure-requests",
         json={
             "tip_id": tip_id,
-            "purpose": BEDRAGERI,
+            "purpose": BEDRAGERI_WITH_DETAIL,
             "partner_reference": "5000-K4712-26",
             "fields": ["supplier.name"],
         },

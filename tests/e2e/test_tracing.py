@@ -15,21 +15,9 @@ import httpx
 import pytest
 
 from samverkan_shared.supervisor import Suite
+from tests.support.payloads import BEDRAGERI_WITH_DETAIL, CHILD
 
 pytestmark = pytest.mark.e2e
-
-CHILD = "20121212-1212"
-BEDRAGERI = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "bedrägeri",
-        "reference": "BrB 9:1",
-        "min_penalty_months": 0.5,
-        "max_penalty_months": 24,
-        "attempt": False,
-    },
-    "detail": "Fakturor för personal som inte funnits.",
-}
 
 
 def _clients(suite: Suite) -> dict[str, dict[str, str]]:
@@ -125,7 +113,7 @@ def test_one_disclosure_is_one_trace_across_the_three_services(
         f"{suite.url('sharing')}/v1/disclosure-requests",
         json={
             "tip_id": tip_id,
-            "purpose": BEDRAGERI,
+            "purpose": BEDRAGERI_WITH_DETAIL,
             "partner_reference": "5000-K9001-26",
             "fields": ["supplier.name", "persons"],
         },

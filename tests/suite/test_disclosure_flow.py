@@ -7,32 +7,9 @@ from typing import Any
 from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
 from samverkan_audit_log.merkle import verify_inclusion
 from samverkan_shared.canonical_json import canonicalize
-from services.sharing.tests.fakes import CHILD, GROVT_BEDRAGERI
+from tests.support.filing import file_tip
+from tests.support.payloads import CHILD, GROVT_BEDRAGERI
 from tests.support.suite import InProcessSuite
-
-
-def _file_tip(suite: InProcessSuite) -> str:
-    response = suite.tips.post(
-        "/v1/tips",
-        json={
-            "supplier": {"org_number": "556677-8899", "name": "Exempel Omsorg AB"},
-            "agreement_id": "hvb-2022",
-            "categories": ["staffing", "invoicing"],
-            "description": "Fakturerad nattpersonal fanns inte på plats.",
-            "occurred_on": "2026-10-01",
-            "reporter": {
-                "municipality_code": "1280",
-                "unit": "IFO",
-                "activity": "social_services",
-                "contact_email": "handlaggare@malmo.se",
-            },
-            "persons": [{"personal_number": CHILD, "role": "placed_child"}],
-        },
-        headers=suite.headers("malmo"),
-    )
-    assert response.status_code == 201, response.text
-    tip_id: str = response.json()["id"]
-    return tip_id
 
 
 def _ask(suite: InProcessSuite, tip_id: str, key: str) -> Any:
@@ -53,7 +30,7 @@ def test_a_released_disclosure_is_provably_in_the_log(
     in_process_suite: InProcessSuite,
 ) -> None:
     suite = in_process_suite
-    tip_id = _file_tip(suite)
+    tip_id = file_tip(suite)
     answer = _ask(suite, tip_id, "k1")
     assert answer.status_code == 201, answer.text
     body = answer.json()
@@ -97,7 +74,7 @@ def test_unreachable_audit_log_releases_nothing_and_the_retry_logs_once(
     in_process_suite: InProcessSuite,
 ) -> None:
     suite = in_process_suite
-    tip_id = _file_tip(suite)
+    tip_id = file_tip(suite)
     suite.audit_switch.down = True
     refused = _ask(suite, tip_id, "k2")
     assert refused.status_code == 503
@@ -121,7 +98,7 @@ def test_the_whole_tip_waits_for_a_person_because_of_the_reporter(
     """Issue #15: a reporter's identity is never released by a rule alone, even where
     OSL 10:23 releases the child's data for a grovt bedrägeri."""
     suite = in_process_suite
-    tip_id = _file_tip(suite)
+    tip_id = file_tip(suite)
     answer = suite.sharing.post(
         "/v1/disclosure-requests",
         json={

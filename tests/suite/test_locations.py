@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from services.sharing.tests.fakes import GROVT_BEDRAGERI
-from tests.suite.test_disclosure_flow import _file_tip
+from tests.support.filing import file_tip
+from tests.support.payloads import GROVT_BEDRAGERI
 from tests.support.suite import InProcessSuite
 
 
@@ -22,7 +22,7 @@ def test_a_filed_tip_and_a_call_off_stop_are_read_at_their_location(
 ) -> None:
     suite = in_process_suite
     malmo = suite.headers("malmo")
-    tip_id = _file_tip(suite)
+    tip_id = file_tip(suite)
     filed = suite.tips.post(
         "/v1/tips", json=_tip_body(), headers=malmo | {"Idempotency-Key": "loc-1"}
     )
@@ -43,7 +43,7 @@ def test_a_disclosure_request_and_a_notice_are_read_at_their_location(
     in_process_suite: InProcessSuite,
 ) -> None:
     suite = in_process_suite
-    tip_id = _file_tip(suite)
+    tip_id = file_tip(suite)
     police = suite.headers("police")
     asked = suite.sharing.post(
         "/v1/disclosure-requests",

@@ -4,6 +4,7 @@ second officer approves; the compliance officer finds the entry by its tip."""
 
 from typing import Any
 
+from tests.support.payloads import investigate_crime
 from tests.support.suite import InProcessSuite
 
 # demo-tip-5 of `make run`: a health-care unit's tip naming a child and a relative.
@@ -25,17 +26,9 @@ HEALTH_CARE_TIP = {
     ],
 }
 # Bedrägeri (BrB 9:1, up to two years): OSL 10:24 reaches the narrative, not the
-# persons' health-care data; the reporter always waits for a person.
-BEDRAGERI = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "bedrägeri",
-        "reference": "BrB 9:1",
-        "min_penalty_months": 0,
-        "max_penalty_months": 24,
-        "attempt": False,
-    },
-}
+# persons' health-care data; the reporter always waits for a person. Scaled as the
+# README's walkthrough writes it (minimum 0), not as BEDRAGERI_OFFENCE (0.5).
+WALKTHROUGH_BEDRAGERI = investigate_crime(("bedrägeri", "BrB 9:1", 0, 24))
 
 
 def _outcomes(disclosure: dict[str, Any]) -> dict[str, str]:
@@ -59,7 +52,7 @@ def test_released_withheld_and_held_then_found_assessed_and_approved(
         json={
             "tip_id": tip_id,
             "partner_reference": "5000-K124-26",
-            "purpose": BEDRAGERI,
+            "purpose": WALKTHROUGH_BEDRAGERI,
         },
         headers=police,
     )

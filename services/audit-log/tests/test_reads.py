@@ -14,10 +14,10 @@ from samverkan_audit_log import listing
 from samverkan_audit_log.schemas import EntryPage
 from samverkan_shared.cursors import Order
 from samverkan_shared.db import make_engine
+from tests.support.payloads import CHILD, PROCUREMENT_TIP, TIP_ID
 
 EBM = {"code": "ekobrottsmyndigheten", "org_number": "202100-4284", "name": "EBM"}
-CHILD = "20121212-1212"
-TIPS = ("0b6a1f5e-3c1d-4f0e-9a55-1d2b3c4d5e6f", "7c9e6679-7425-40de-944b-e07fc1f90ae7")
+TIPS = (TIP_ID, PROCUREMENT_TIP)
 
 
 def _indexes(client: TestClient, headers: dict[str, str], **params: Any) -> list[int]:

@@ -16,6 +16,7 @@ from samverkan_tips.app import create_app
 from samverkan_tips.settings import TipsSettings
 from samverkan_tips.supplier_service import import_agreements
 from tests.support.databases import DatabaseFactory
+from tests.support.payloads import CHILD
 from tests.support.tokens import TestIssuer
 
 _HVB = (
@@ -32,7 +33,6 @@ agreement_id,agreement_name,area,valid_from,valid_to,terms,supplier_org_number,s
 """
 EXAMPLE_ORG = "556677-8899"
 OTHER_ORG = "559123-4561"
-CHILD = "20121212-1212"
 ADULT = "19850412-4564"
 NARRATIVE = "Nattpersonal saknades och barnet lämnades ensamt hela natten."
 EMAIL = "handlaggare@malmo.se"
