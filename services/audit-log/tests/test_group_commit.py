@@ -56,21 +56,20 @@ class _Gate:
         return datetime.now(UTC)
 
 
-def _gated_queue(engine: Engine, signer: LogSigner, waiting: int) -> AppendQueue:
+class _GatedQueue(AppendQueue):
     """A queue whose first leader waits until ``waiting`` more requests queued."""
-    queue = AppendQueue(engine, signer)
-    queue._clock = _Gate(lambda: queue.waiting, waiting)
-    return queue
+
+    def __init__(self, engine: Engine, signer: LogSigner, waiting: int) -> None:
+        self.gate = _Gate(lambda: self.waiting, waiting)
+        super().__init__(engine, signer, clock=self.gate)
 
 
-def _first_batch_taken(queue: AppendQueue) -> bool:
-    gate = queue._clock
-    assert isinstance(gate, _Gate)
-    return gate.entered.wait(10)
+def _first_batch_taken(queue: _GatedQueue) -> bool:
+    return queue.gate.entered.wait(10)
 
 
 def _concurrently(
-    queue: AppendQueue, entries: list[Entry]
+    queue: _GatedQueue, entries: list[Entry]
 ) -> list[AppendOutcome | BaseException]:
     """The first entry leads alone; the others queue behind it and form one batch."""
     results: list[AppendOutcome | BaseException] = []
@@ -107,7 +106,7 @@ def _checkpoints(engine: Engine) -> int:
 def test_a_batch_shares_one_transaction_and_one_checkpoint(
     engine, signer, make_entry
 ) -> None:
-    queue = _gated_queue(engine, signer, waiting=11)
+    queue = _GatedQueue(engine, signer, waiting=11)
     outcomes = _concurrently(queue, [_entry(make_entry, n) for n in range(12)])
 
     receipts = [
@@ -137,7 +136,7 @@ def test_a_batch_shares_one_transaction_and_one_checkpoint(
 
 
 def test_a_retry_gets_the_receipt_of_its_batch(engine, signer, make_entry) -> None:
-    queue = _gated_queue(engine, signer, waiting=3)
+    queue = _GatedQueue(engine, signer, waiting=3)
     outcomes = _concurrently(queue, [_entry(make_entry, n) for n in range(4)])
     original = outcomes[2]
     assert isinstance(original, AppendOutcome)
@@ -148,7 +147,7 @@ def test_a_retry_gets_the_receipt_of_its_batch(engine, signer, make_entry) -> No
 
 
 def test_the_same_decision_twice_in_one_batch(engine, signer, make_entry) -> None:
-    queue = _gated_queue(engine, signer, waiting=4)
+    queue = _GatedQueue(engine, signer, waiting=4)
     entries = [
         _entry(make_entry, 0),
         _entry(make_entry, 1),
@@ -183,7 +182,7 @@ def test_a_failed_batch_fails_every_request_and_acknowledges_none(
             return super().sign(tree_size, root_hash)
 
     broken = Broken(signer.origin, signer.private_key)
-    queue = _gated_queue(engine, broken, waiting=5)
+    queue = _GatedQueue(engine, broken, waiting=5)
     first, *batch = _concurrently(queue, [_entry(make_entry, n) for n in range(6)])
 
     assert isinstance(first, AppendOutcome)
