@@ -20,10 +20,15 @@ def engine(tmp_path: Path) -> Engine:
     return engine
 
 
-def _increment(engine: Engine, hold: float = 0.0) -> None:
+def _increment(
+    engine: Engine, hold: float = 0.0, holding: threading.Event | None = None
+) -> None:
     with write_session(engine) as session:
         # Read, then write: without BEGIN IMMEDIATE this is a lost update.
         n = session.execute(text("SELECT n FROM counter")).scalar_one()
+        if holding is not None:
+            holding.set()
+        # Not a wait for another party: holding the lock this long is what is tested.
         time.sleep(hold)
         session.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
         session.commit()
@@ -55,9 +60,10 @@ def test_a_waiting_writer_starts_as_soon_as_the_lock_is_free(engine: Engine) -> 
         _increment(engine)
         waits.append(time.perf_counter() - began)
 
-    holder = threading.Thread(target=_increment, args=(engine, 0.3))
+    holding = threading.Event()
+    holder = threading.Thread(target=_increment, args=(engine, 0.3, holding))
     holder.start()
-    time.sleep(0.05)
+    assert holding.wait(30), "the holder never took the write lock"
     waiters = [threading.Thread(target=timed) for _ in range(4)]
     for thread in waiters:
         thread.start()

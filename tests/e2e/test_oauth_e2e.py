@@ -5,7 +5,7 @@ import json
 import os
 import subprocess
 import sys
-import time
+from functools import partial
 
 import httpx
 import pytest
@@ -13,6 +13,7 @@ from oauthlib.oauth2 import BackendApplicationClient
 from requests_oauthlib import OAuth2Session
 
 from samverkan_shared.supervisor import Suite
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -84,14 +85,18 @@ def test_client_revoked_by_the_operator_is_refused_everywhere(
         auth=(client["client_id"], client["client_secret"]),
     )
     assert refused.status_code == 401
-    time.sleep(2.5)  # resource servers poll the revocation list every two seconds
+    bearer = {"Authorization": f"Bearer {token}"}
     for service, path in (("tips", "/v1/tips"), ("audit-log", "/v1/entries")):
-        response = httpx.get(
-            f"{running_suite.url(service)}{path}",
-            headers={"Authorization": f"Bearer {token}"},
-        )
+        url = f"{running_suite.url(service)}{path}"
+        # Resource servers poll the revocation list every two seconds.
+        wait_until(partial(_refuses, url, bearer), what=f"{service} refusing")
+        response = httpx.get(url, headers=bearer)
         assert response.status_code == 401, (service, response.text)
         assert "revoked" in response.json()["detail"]
+
+
+def _refuses(url: str, headers: dict[str, str]) -> bool:
+    return httpx.get(url, headers=headers).status_code != 200
 
 
 def _with_algorithm(token: str, algorithm: str) -> str:

@@ -1,7 +1,6 @@
 """Busy with disclosures, sharing still answers what tips and the audit log need of it."""
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ from samverkan_sharing.settings import SharingSettings
 from tests.support.fakes import FakeTips
 from tests.support.payloads import GROVT_BEDRAGERI, TIP_ID
 from tests.support.sharing import Sharing
+from tests.support.waiting import wait_until
 
 
 class HeldTips(FakeTips):
@@ -63,14 +63,6 @@ def _asker(
     return threading.Thread(target=ask)
 
 
-def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.01)
-
-
 def test_waiting_disclosures_hold_at_most_the_pool_and_leave_the_rest_free(
     sharing_factory: Callable[..., Sharing],
 ) -> None:
@@ -81,8 +73,12 @@ def test_waiting_disclosures_hold_at_most_the_pool_and_leave_the_rest_free(
     for asker in askers:
         asker.start()
     try:
-        _until(lambda: tips.inside == 2)
-        time.sleep(0.2)  # time enough for a third thread to have entered
+        wait_until(lambda: tips.inside == 2)
+        # The third asker has reached the pool and waits there for a thread.
+        wait_until(
+            lambda: "samverkan_sharing_outbound_waiting 1.0"
+            in sharing.client.get("/metrics").text
+        )
         assert tips.inside == 2
         metrics = sharing.client.get("/metrics").text
         assert "samverkan_sharing_outbound_threads 2.0" in metrics
@@ -112,7 +108,7 @@ def test_at_the_in_flight_limit_the_key_set_and_revocations_are_still_answered(
     asker = _asker(sharing, 1, answers)
     asker.start()
     try:
-        _until(lambda: tips.inside == 1)
+        wait_until(lambda: tips.inside == 1)
         refused = sharing.client.get("/v1/rules", headers=headers)
         assert refused.status_code == 503
         assert sharing.client.get("/.well-known/jwks.json").status_code == 200
@@ -135,7 +131,7 @@ def test_a_retry_racing_the_first_request_gets_the_same_disclosure(
     for asker in askers:
         asker.start()
     try:
-        _until(lambda: tips.inside == 2)
+        wait_until(lambda: tips.inside == 2)
     finally:
         tips.release.set()
         for asker in askers:
