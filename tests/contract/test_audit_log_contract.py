@@ -19,7 +19,7 @@ from samverkan_audit_log.settings import AuditLogSettings
 from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.db import make_engine, migrate
 from samverkan_shared.pseudonyms import pseudonymise
-from tests.contract.checks import (
+from tests.support.contract_checks import (
     CHECKS,
     EXAMPLES,
     add_parameter_examples,

@@ -14,7 +14,7 @@ from samverkan_shared.db import migrate
 from samverkan_sharing.app import create_app
 from samverkan_sharing.oauth.service import register_client
 from samverkan_sharing.settings import SharingSettings
-from tests.contract.checks import (
+from tests.support.contract_checks import (
     CHECKS,
     EXAMPLES,
     OAUTH_ENDPOINTS,

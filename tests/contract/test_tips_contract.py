@@ -19,7 +19,7 @@ from samverkan_tips.seed import DEMO_AGREEMENTS_CSV, DEMO_TIPS, SEED_CALLER
 from samverkan_tips.service import file_tip, transition_tip
 from samverkan_tips.settings import TipsSettings
 from samverkan_tips.supplier_service import import_agreements
-from tests.contract.checks import (
+from tests.support.contract_checks import (
     CHECKS,
     EXAMPLES,
     add_body_example,

@@ -8,8 +8,8 @@ never a pod that holds a database volume or runs the migrations.
 
 import pytest
 
-from tests.deploy.kustomize import load_documents
-from tests.deploy.test_manifests import (
+from tests.support.kustomize import load_documents
+from tests.support.manifests import (
     INSTALLABLE,
     KUBERNETES,
     containers,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.deploy.kustomize import Unsupported, render, split_image, strategic_merge
+from tests.support.kustomize import Unsupported, render, split_image, strategic_merge
 
 DEPLOYMENT = {
     "apiVersion": "apps/v1",

@@ -1,29 +1,32 @@
 """deploy/: the Kubernetes manifests, docker-compose.yml and the Dockerfile, checked offline.
 
-The kustomizations are rendered by tests/deploy/kustomize.py (no kustomize binary) and
+The kustomizations are rendered by tests/support/kustomize.py (no kustomize binary) and
 every Kubernetes object is validated against the Kubernetes OpenAPI schemas that the
 pinned `kubernetes-validate` package ships (strict: unknown fields are errors). Then the
 policies this project relies on are asserted on the rendered objects.
 """
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import kubernetes_validate
 import pytest
 import yaml
 
-from tests.deploy.kustomize import load_documents, render, split_image
+from tests.support.kustomize import load_documents, split_image
+from tests.support.manifests import (
+    INSTALLABLE,
+    KUBERNETES,
+    ROOT,
+    Resource,
+    containers,
+    pod_specs,
+    rendered,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-KUBERNETES = ROOT / "deploy" / "kubernetes"
 # The oldest Kubernetes minor the manifests must be valid for (AKS and most managed
 # services support it); kubernetes-validate ships the schemas of 1.25 to 1.37.
 KUBERNETES_VERSION = "1.33.0"
 
-INSTALLABLE = ["base", "overlays/production", "overlays/demo"]
 OPTIONAL = ["optional/ingress-nginx", "optional/istio"]
 SERVICES = {"tips": 8001, "sharing": 8002, "audit-log": 8003}
 # Custom resources have no schema in kubernetes-validate; they are checked by hand below.
@@ -32,25 +35,9 @@ CUSTOM_KINDS = {"PeerAuthentication", "AuthorizationPolicy"}
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104
 TMP = "/tmp"  # noqa: S108 - an emptyDir mount point, not a file we write
 
-Resource = dict[str, Any]
-
-
-def rendered(name: str) -> list[Resource]:
-    return render(KUBERNETES / name)
-
 
 def by_kind(resources: list[Resource], kind: str) -> list[Resource]:
     return [r for r in resources if r["kind"] == kind]
-
-
-def pod_specs(resources: list[Resource]) -> Iterator[tuple[Resource, Resource]]:
-    for resource in resources:
-        if resource["kind"] in {"Deployment", "StatefulSet", "Job", "DaemonSet"}:
-            yield resource, resource["spec"]["template"]["spec"]
-
-
-def containers(pod: Resource) -> list[Resource]:
-    return [*pod.get("initContainers", []), *pod["containers"]]
 
 
 def selects(selector: Resource, labels: dict[str, str]) -> bool:
