@@ -59,7 +59,7 @@ def _run(
 
 async def _hold(
     app: FastAPI, client: httpx.AsyncClient, count: int
-) -> list[asyncio.Task]:
+) -> list[asyncio.Task[httpx.Response]]:
     """``count`` requests that stay in flight until app.state.release is set."""
     held = [asyncio.create_task(client.get("/slow")) for _ in range(count)]
     gate: AdmissionGate = app.state.admission

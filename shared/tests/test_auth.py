@@ -55,7 +55,8 @@ def _claims() -> dict[str, Any]:
 def _signed(algorithm: str, key: Key, **header: Any) -> str:
     """A token signed with `key`, its header naming the issuer's real kid."""
     head = {"alg": algorithm, "kid": KID, "typ": "at+jwt", **header}
-    return JsonWebToken([algorithm]).encode(head, _claims(), key).decode()
+    token: bytes = JsonWebToken([algorithm]).encode(head, _claims(), key)
+    return token.decode()
 
 
 def _b64(data: Mapping[str, Any]) -> str:

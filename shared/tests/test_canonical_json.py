@@ -205,7 +205,7 @@ class TestProperties:
                 | st.dictionaries(
                     st.text(
                         alphabet=st.characters(
-                            max_codepoint=0xFFFF, exclude_categories=("Cs",)
+                            max_codepoint=0xFFFF, exclude_categories=["Cs"]
                         )
                     ),
                     children,

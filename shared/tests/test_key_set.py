@@ -72,7 +72,8 @@ def _token(kid: str, jti: str = "j") -> str:
         "jti": jti,
     }
     header = {"alg": "ES256", "kid": kid, "typ": "at+jwt"}
-    return JsonWebToken(["ES256"]).encode(header, claims, KEY).decode()
+    token: bytes = JsonWebToken(["ES256"]).encode(header, claims, KEY)
+    return token.decode()
 
 
 def _validator(source: BlockingKeySource, clock: FakeClock) -> TokenValidator:

@@ -130,9 +130,12 @@ def test_while_one_thread_refreshes_the_others_go_on_with_the_list(
         # The refresh is under way and held: another check does not wait for it.
         done = threading.Event()
         seen: list[Revocations] = []
-        other = threading.Thread(
-            target=lambda: (seen.append(cache.current()), done.set())
-        )
+
+        def check() -> None:
+            seen.append(cache.current())
+            done.set()
+
+        other = threading.Thread(target=check)
         other.start()
         assert done.wait(2)
         assert seen == [REVOKED]

@@ -69,7 +69,8 @@ class TestIssuer:
             claims["municipality_code"] = municipality_code
         claims.update(overrides)
         header = {"alg": "ES256", "kid": self.kid, "typ": "at+jwt"}
-        return JsonWebToken(["ES256"]).encode(header, claims, self.key).decode()
+        token: bytes = JsonWebToken(["ES256"]).encode(header, claims, self.key)
+        return token.decode()
 
     def headers(self, scopes: Iterable[str], **kwargs: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(scopes, **kwargs)}"}

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 from structlog.testing import capture_logs
 
 from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
@@ -196,7 +196,7 @@ def test_a_failed_batch_fails_every_request_and_acknowledges_none(
 def _root_from_leaves(engine: Engine) -> tuple[int, bytes]:
     with Session(engine) as session:
         hashes = session.execute(
-            select(EntryRecord.leaf_hash).order_by(EntryRecord.entry_index)
+            select(col(EntryRecord.leaf_hash)).order_by(col(EntryRecord.entry_index))
         ).scalars()
         accumulator = MerkleAccumulator()
         accumulator.extend(bytes(h) for h in hashes)

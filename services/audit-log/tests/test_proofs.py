@@ -1,6 +1,7 @@
 """Proof endpoints against the RFC 9162 verifiers, and their precise refusals."""
 
 import base64
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,20 +21,25 @@ SIZE = 13  # not a power of two: proofs cross the ragged right edge
 
 
 @pytest.fixture
-def receipts(client, appender, make_entry) -> list[dict]:
+def receipts(client, appender, make_entry) -> list[dict[str, Any]]:
     return [
         client.post("/v1/entries", json=make_entry(n), headers=appender).json()
         for n in range(SIZE)
     ]
 
 
-def _hashes(client: TestClient, path: str, params: dict, headers: dict) -> list[bytes]:
+def _hashes(
+    client: TestClient,
+    path: str,
+    params: dict[str, Any],
+    headers: dict[str, str],
+) -> list[bytes]:
     response = client.get(path, params=params, headers=headers)
     assert response.status_code == 200, response.text
     return [base64.b64decode(item) for item in response.json()["hashes"]]
 
 
-def _leaf_hashes(receipts: list[dict]) -> list[bytes]:
+def _leaf_hashes(receipts: list[dict[str, Any]]) -> list[bytes]:
     return [base64.b64decode(receipt["leaf_hash"]) for receipt in receipts]
 
 
@@ -129,6 +135,7 @@ def test_sqlite_reads_proof_nodes_by_the_primary_key(count: int) -> None:
     sql = str(_nodes_query(count).compile(dialect=engine.dialect))
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
+        assert raw is not None
         raw.execute(
             "CREATE TABLE audit_tree_nodes (level SMALLINT, node_index BIGINT, "
             "hash BLOB, PRIMARY KEY (level, node_index))"
@@ -145,6 +152,7 @@ def test_a_proof_reads_outside_a_transaction_and_leaves_the_pool_as_it_was(
     with _reading(app.state.engine) as session:
         assert LogRepository(session).tree_size() == SIZE
         driver = session.connection().connection.driver_connection
+        assert driver is not None
         if backend == "postgresql":
             # No BEGIN was sent: the connection is idle, not in a transaction.
             assert driver.autocommit

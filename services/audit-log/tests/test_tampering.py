@@ -13,6 +13,7 @@ import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -57,7 +58,7 @@ def owner(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def filled(client: TestClient, appender, make_entry) -> list[dict]:
+def filled(client: TestClient, appender, make_entry) -> list[dict[str, Any]]:
     return [
         client.post(
             "/v1/entries",
@@ -194,7 +195,12 @@ class TestNoRowIsReplaced:
         assert _snapshot(owner) == before
 
     def test_the_server_still_proves_inclusion_truthfully(
-        self, client: TestClient, reader, signer, attack: Attack, filled: list[dict]
+        self,
+        client: TestClient,
+        reader,
+        signer,
+        attack: Attack,
+        filled: list[dict[str, Any]],
     ) -> None:
         for statement in (*OVERWRITES.values(), *UPSERTS.values()):
             attack(statement)

@@ -11,6 +11,7 @@ import copy
 import itertools
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -259,13 +260,14 @@ def _leaf_candidates(entry: object) -> list[bytes]:
     """The right leaf of the entry as ``json`` reads it back, and the wrong ones a
     reader that trusted orjson's reading (big integers as floats) would accept."""
     text = json.dumps(entry)
-    candidates = []
-    for make in (
+    candidates: list[bytes] = []
+    makers: tuple[Callable[[], bytes], ...] = (
         lambda: canonicalize(json.loads(text)),
         lambda: canonicalize(orjson.loads(text)),
         lambda: orjson.dumps(orjson.loads(text), option=orjson.OPT_SORT_KEYS),
         lambda: json.dumps(json.loads(text), sort_keys=True).encode(),
-    ):
+    )
+    for make in makers:
         with contextlib.suppress(TypeError, ValueError):
             candidates.append(make())
     return candidates or [b"{}"]

@@ -63,7 +63,7 @@ def test_pages_stay_exact_under_concurrent_filing(
     def keep_filing() -> list[str]:
         # Bounded: filers faster than a walker's pages of three would let it chase
         # a list that grows without end.
-        ids = []
+        ids: list[str] = []
         while not stop.is_set() and len(ids) < 25:
             ids.append(kit.file(client, writer)["id"])
         return ids
