@@ -73,21 +73,25 @@ PROCUREMENT: dict[str, Any] = {
 }
 
 Build = Callable[[str], EvaluationQuery]
-_OWN = {"initiative": "own_initiative"}
-_CHILD_REPORT = {
+_OWN: dict[str, Any] = {"initiative": "own_initiative"}
+_CHILD_REPORT: dict[str, Any] = {
     "to": "kommun",
     "activity": "social_services",
     "purpose": "report_child_at_risk",
     "holder": "procurement_follow_up",
     **_OWN,
 }
-_LEX_SARAH = {"to": "ivo", "purpose": "report_own_activity_wrong", **_OWN}
-_PAID_ASSISTANCE = {
+_LEX_SARAH: dict[str, Any] = {
+    "to": "ivo",
+    "purpose": "report_own_activity_wrong",
+    **_OWN,
+}
+_PAID_ASSISTANCE: dict[str, Any] = {
     "to": "csn",
     "purpose": "prevent_incorrect_payment",
     "category": "economic_assistance",
 }
-_WHEREABOUTS = {"to": "kronofogdemyndigheten", "kind": "whereabouts"}
+_WHEREABOUTS: dict[str, Any] = {"to": "kronofogdemyndigheten", "kind": "whereabouts"}
 
 BUILDERS: dict[str, Build] = {
     "OSL 10:2 a": lambda on: ask(on, to="private", basis="OSL 10:2 a"),

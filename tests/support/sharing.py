@@ -4,7 +4,7 @@
 registers one of the standard clients on first use and fetches it a token.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -47,6 +47,10 @@ class Sharing:
     settings: SharingSettings
     tips: FakeTips
     audit: FakeAuditLog
+    # The standard clients registered so far: client id and secret by key.
+    _clients: dict[str, tuple[str, str | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def headers(self, key: str, scope: str | None = None) -> dict[str, str]:
         """Bearer headers for one of the standard test clients (registered on first use)."""
@@ -54,10 +58,6 @@ class Sharing:
             self._clients[key] = self.register(**STANDARD_CLIENTS[key])
         client_id, secret = self._clients[key]
         return {"Authorization": f"Bearer {self.token(client_id, secret, scope)}"}
-
-    @property
-    def _clients(self) -> dict[str, tuple[str, str | None]]:
-        return self.__dict__.setdefault("_registered", {})
 
     def register(self, **fields: object) -> tuple[str, str | None]:
         defaults: dict[str, object] = {

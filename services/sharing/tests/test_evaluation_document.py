@@ -11,7 +11,7 @@ from samverkan_sharing.rules.query import MAX_FIELDS
 
 
 def _with_detail(detail: str) -> dict[str, Any]:
-    body = copy.deepcopy(_EXAMPLE)
+    body: dict[str, Any] = copy.deepcopy(_EXAMPLE)
     body["purpose"]["detail"] = detail
     return body
 

@@ -182,7 +182,8 @@ def _assertion(
         "jti": secrets.token_hex(8),
         **extra,
     }
-    return JsonWebToken(["ES256"]).encode({"alg": "ES256"}, claims, key).decode()
+    token: bytes = JsonWebToken(["ES256"]).encode({"alg": "ES256"}, claims, key)
+    return token.decode()
 
 
 def _post_assertion(sharing: Any, assertion: str) -> Any:

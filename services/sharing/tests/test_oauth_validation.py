@@ -58,7 +58,8 @@ def _resign(sharing: Any, token: str, **changes: Any) -> str:
     head.update(changes.pop("_header", {}))
     claims.update(changes)
     key = sharing.client.app.state.token_issuer.keys.current().key
-    return JsonWebToken(["ES256"]).encode(head, claims, key).decode()
+    signed: bytes = JsonWebToken(["ES256"]).encode(head, claims, key)
+    return signed.decode()
 
 
 @pytest.fixture

@@ -433,7 +433,7 @@ APPLIES = [
             purpose="crime_fighting",
             category="supplier_staff",
             kind="contact_details",
-            **{"holder": "procurement_follow_up"},
+            holder="procurement_follow_up",
         ),
         "release",
         ["OSL 6:5"],
