@@ -108,7 +108,7 @@ schema = schemathesis.pytest.from_fixture("audit_log_schema")
 # (maxItems 1000 of 76-character patterned strings overruns hypothesis' buffer and
 # retries for many minutes; fixed upstream by schemathesis PR #4479). The append is
 # fuzzed like every other operation, only without that phase (it rides on "explicit").
-APPEND = {"method": "POST", "path": "/v1/entries"}
+APPEND: dict[str, Any] = {"method": "POST", "path": "/v1/entries"}
 
 
 def _call(case: Any, issuer: TestIssuer) -> None:

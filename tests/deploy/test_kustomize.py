@@ -1,13 +1,14 @@
 """The test-only kustomize stand-in does what it claims, and refuses what it cannot do."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from tests.support.kustomize import Unsupported, render, split_image, strategic_merge
 
-DEPLOYMENT = {
+DEPLOYMENT: dict[str, Any] = {
     "apiVersion": "apps/v1",
     "kind": "Deployment",
     "metadata": {"name": "web"},

@@ -321,7 +321,7 @@ def _known_variables() -> set[str]:
     from samverkan_sharing.settings import SharingSettings
     from samverkan_tips.settings import TipsSettings
 
-    names = set()
+    names: set[str] = set()
     for settings in (TipsSettings, SharingSettings, AuditLogSettings):
         for field in settings.model_fields.values():
             alias = field.validation_alias

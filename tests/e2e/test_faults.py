@@ -273,6 +273,7 @@ def test_readiness_follows_the_database_without_a_restart(
     admin = require_postgres()
     url = database_factory.empty("postgresql")
     name = make_url(url).database
+    assert name is not None
     data_dir = tmp_path_factory.mktemp("faults-postgres")
     suite = Suite(
         data_dir=data_dir,

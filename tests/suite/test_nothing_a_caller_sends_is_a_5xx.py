@@ -91,7 +91,8 @@ def tokens(draw: st.DrawFn, real_kids: list[str], real: list[str]) -> str:
     if kind == "signed":  # a stranger's key: a real signature no issuer made
         header = {**header, "alg": "ES256"}
         with contextlib.suppress(Exception):  # the JOSE library refuses some headers
-            return JsonWebToken(["ES256"]).encode(header, claims, STRANGER).decode()
+            signed: bytes = JsonWebToken(["ES256"]).encode(header, claims, STRANGER)
+            return signed.decode()
     signature = draw(st.binary(max_size=80).map(_b64))
     return f"{_segment(header)}.{_segment(claims)}.{signature}"
 

@@ -7,6 +7,7 @@ transport that refuses every connection.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,7 @@ def in_process_suite(
     urls = {
         # A key of its own: this template also holds the suite's agreements.
         name: database_factory.new(
-            backend, f"suite-{name}", lambda u, p=package: _migrate(u, p)
+            backend, f"suite-{name}", partial(_migrate, package=package)
         )
         for name, package in (
             ("tips", "samverkan_tips"),
@@ -146,7 +147,7 @@ def in_process_suite(
             ("audit-log", "samverkan_audit_log"),
         )
     }
-    common = {"data_dir": tmp_path, "demo": True, "issuer": ISSUER}
+    common: dict[str, Any] = {"data_dir": tmp_path, "demo": True, "issuer": ISSUER}
     to_sharing = _Lazy()
     tips_app = create_tips_app(
         TipsSettings(database_url=urls["tips"], **common),
