@@ -111,7 +111,8 @@ async def authorize(
             "(get one from the authorization server's /oauth/token).",
             headers={"WWW-Authenticate": 'Bearer realm="samverkan"'},
         )
-    validator: TokenValidator = request.app.state.token_validator
+    # The serving app's (samverkan_shared.service_app.Running), opened by its lifespan.
+    validator: TokenValidator = request.app.running.token_validator
     caller = await _validated(validator, token.strip())
     request.state.client_id = caller.client_id
     missing = sorted(set(scopes) - caller.scopes)

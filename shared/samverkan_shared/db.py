@@ -1,37 +1,27 @@
-"""Database engines for SQLite and PostgreSQL, per-request sessions and Alembic migrations."""
+"""Database engines for SQLite and PostgreSQL, and Alembic migrations (units of work:
+``samverkan_shared.sessions``)."""
 
 import threading
 import time
-import weakref
-from collections.abc import Callable, Iterator
 from importlib.resources import files
-from typing import Any, TypeVar
+from typing import Any
 
-import anyio.to_thread
 from alembic import command
 from alembic.config import Config
-from fastapi import Request
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
-from sqlmodel import Session
 
 __all__ = [
     "NAMING_CONVENTION",
     "PING_AFTER_IDLE_SECONDS",
+    "SQLITE_IMMEDIATE",
     "database_is_reachable",
     "is_sqlite",
     "make_engine",
     "migrate",
-    "one_statement_next",
-    "read_in_thread",
-    "read_session",
-    "reading_from_now_on",
     "run_migrations_online",
-    "session_for_request",
-    "write_session",
-    "write_session_for_request",
 ]
 
 NAMING_CONVENTION = {
@@ -41,7 +31,8 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-_IMMEDIATE = "samverkan_sqlite_immediate"
+# An execution option: this connection's transactions begin with BEGIN IMMEDIATE.
+SQLITE_IMMEDIATE = "samverkan_sqlite_immediate"
 _GATE_HELD = "samverkan_sqlite_write_gate"
 _GATE_TIMEOUT_SECONDS = 30.0
 _IDLE_SINCE = "samverkan_idle_since"
@@ -91,7 +82,7 @@ class _SqliteWriteGate:
         event.listen(engine, "checkin", self._checkin)
 
     def _begin(self, connection: Any) -> None:
-        if not connection.get_execution_options().get(_IMMEDIATE, False):
+        if not connection.get_execution_options().get(SQLITE_IMMEDIATE, False):
             connection.exec_driver_sql("BEGIN")
             return
         if self._lock.acquire(timeout=_GATE_TIMEOUT_SECONDS):
@@ -167,110 +158,6 @@ def _ping_when_idle(engine: Engine, after_seconds: float) -> None:
         except engine.dialect.loaded_dbapi.Error as error:
             # The pool discards the connection and checks out another (or connects).
             raise DisconnectionError(f"idle connection is dead: {error}") from error
-
-
-def write_session(engine: Engine, *, expire_on_commit: bool = True) -> Session:
-    """A session whose every transaction takes SQLite's write lock at BEGIN.
-
-    SQLite cannot upgrade a read transaction to a write one once another writer has
-    committed (it fails at once with "database is locked", whatever the busy timeout), so
-    a unit of work that reads and then writes must start with BEGIN IMMEDIATE. On
-    PostgreSQL this is an ordinary session; callers serialise there with row or advisory
-    locks.
-    """
-    if engine.dialect.name == "sqlite":
-        engine = engine.execution_options(**{_IMMEDIATE: True})
-    return Session(engine, expire_on_commit=expire_on_commit)
-
-
-def reading_from_now_on(session: Session) -> None:
-    """The write session's next transaction only reads: a plain BEGIN on SQLite,
-    autocommit on PostgreSQL (see ``read_session``).
-
-    For a use case that has committed its write and then builds its answer: without
-    this, those reads would take SQLite's write lock a second time and queue behind
-    every other writer for nothing. Call it right after a commit.
-    """
-    dialect = _between_units(session)
-    if dialect == "sqlite":
-        options: Any = {
-            _IMMEDIATE: False
-        }  # our own option: not in SQLAlchemy's TypedDict
-        session.connection(execution_options=options)
-    elif dialect == "postgresql":
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
-def one_statement_next(session: Session) -> None:
-    """The write session's next unit of work is a single statement (one INSERT, one
-    UPDATE), committed as usual.
-
-    On PostgreSQL it runs in autocommit: a single statement is atomic by itself and
-    durable once it returns, so BEGIN and COMMIT (a round trip each) add nothing. On
-    SQLite the unit takes the write lock as always. Call it right after a commit,
-    and only for a unit that is one statement: a second one would not be in the
-    same transaction.
-    """
-    if _between_units(session) == "postgresql":
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
-def _between_units(session: Session) -> str:
-    """The session's dialect, once sure no transaction is open. Options given inside
-    one would be ignored with a mere warning; and changing an object of the session
-    opens one (without a connection yet), so call this before changing anything."""
-    if session.in_transaction():
-        raise RuntimeError("call this between units of work: after a commit")
-    return session.get_bind().dialect.name
-
-
-T = TypeVar("T")
-_AUTOCOMMIT: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
-
-
-def read_session(engine: Engine) -> Session:
-    """A session for a unit of work that only reads.
-
-    On PostgreSQL its statements run in autocommit: each sees what was committed when
-    it started, as it would inside a READ COMMITTED transaction (the default), without
-    the BEGIN and the ROLLBACK, each a round trip of its own. On SQLite an ordinary
-    session: its BEGIN and ROLLBACK cost no round trip.
-    """
-    if engine.dialect.name != "postgresql":
-        return Session(engine)
-    autocommit = _AUTOCOMMIT.get(engine)
-    if autocommit is None:
-        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-        _AUTOCOMMIT[engine] = autocommit
-    return Session(autocommit)
-
-
-async def read_in_thread(engine: Engine, read: Callable[[Session], T]) -> T:
-    """``read(session)`` on a worker thread, with a ``read_session`` opened and closed
-    there: one hop to the thread pool, where a blocking endpoint with a session
-    dependency takes three (open, endpoint, close)."""
-
-    def work() -> T:
-        with read_session(engine) as session:
-            return read(session)
-
-    return await anyio.to_thread.run_sync(work)
-
-
-def write_session_for_request(request: Request) -> Iterator[Session]:
-    """A request's session for units of work that read and then write (see write_session).
-
-    Objects stay readable after a commit, so a use case can end its transaction before an
-    outbound call and keep working with what it loaded.
-    """
-    with write_session(request.app.state.engine, expire_on_commit=False) as session:
-        yield session
-
-
-def session_for_request(request: Request) -> Iterator[Session]:
-    """One session per request; the service function commits where the protocol says."""
-    with Session(request.app.state.engine) as session:
-        yield session
 
 
 def database_is_reachable(engine: Engine) -> bool:

@@ -24,13 +24,13 @@ class Readiness(BaseModel):
     checks: dict[str, str]
 
 
-def _database(request: Request) -> bool:
-    engine: Engine = request.app.state.engine
-    return database_is_reachable(engine)
-
-
-def health_router(extra_checks: Sequence[ReadinessCheck] = ()) -> APIRouter:
-    checks: list[ReadinessCheck] = [("database", _database), *extra_checks]
+def health_router(
+    engine: Engine, extra_checks: Sequence[ReadinessCheck] = ()
+) -> APIRouter:
+    checks: list[ReadinessCheck] = [
+        ("database", lambda _request: database_is_reachable(engine)),
+        *extra_checks,
+    ]
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", summary="The process is alive")

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
@@ -69,7 +69,7 @@ class _AdmissionCollector(Collector):
         yield from (in_flight, limit, refused)
 
 
-def metrics_router() -> APIRouter:
+def metrics_router(registry: CollectorRegistry) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get(
@@ -77,8 +77,7 @@ def metrics_router() -> APIRouter:
         summary="Prometheus metrics (aggregate counts only; no personal data)",
         response_class=Response,
     )
-    def metrics(request: Request) -> Response:
-        registry: CollectorRegistry = request.app.state.metrics.registry
+    def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -20,7 +20,8 @@ from typing import Any, TextIO
 from sqlalchemy import Engine, Table, select, update
 
 from samverkan_shared.crypto import CryptoError, Keyring
-from samverkan_shared.db import make_engine, write_session
+from samverkan_shared.db import make_engine
+from samverkan_shared.sessions import writing_session
 
 __all__ = ["ReencryptionReport", "SealedColumn", "reencrypt_table", "run_command"]
 
@@ -82,7 +83,7 @@ def reencrypt_table(
     read = select(key, *(table.c[column.name] for column in columns)).order_by(key)
     last: Any = None
     while True:
-        with write_session(engine) as session, session.begin():
+        with writing_session(engine) as session, session.begin():
             connection = session.connection()
             page = read if last is None else read.where(key > last)
             rows = connection.execute(page.limit(page_size)).all()

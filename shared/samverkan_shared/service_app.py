@@ -1,10 +1,11 @@
 """build_app(): the assembly every service's create_app() shares."""
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
-from typing import Any
+from contextlib import ExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
@@ -24,31 +25,95 @@ from samverkan_shared.problems import (
 from samverkan_shared.request_log import RequestLogMiddleware
 from samverkan_shared.settings import ServiceSettings
 
-__all__ = ["build_app"]
+__all__ = ["Platform", "Running", "ServiceApp", "build_app", "running_app"]
 
 _BODY_METHODS = {"post", "put", "patch"}
 _FASTAPI_VALIDATION_ERROR = {"$ref": "#/components/schemas/HTTPValidationError"}
 _BEARER_SCHEME = bearer_scheme.scheme_name
-# The project's licence (README, "Licence"); SPDX identifier, OpenAPI 3.1 §4.8.4.
+# The project's licence (LICENSE, README "Licence"); SPDX identifier, OpenAPI 3.1 §4.8.4.
 _LICENSE = {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}
 # Each service serves its own document: its paths are relative to where it is served.
 _SERVERS = [{"url": "/", "description": "the service that serves this document"}]
 
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class Platform:
+    """What every service has from the assembly, before start-up and after it."""
+
+    service: str
+    settings: ServiceSettings
+    engine: Engine
+    admission: AdmissionGate
+    metrics: RequestMetrics
+
+
+@dataclass(frozen=True)
+class Running(Generic[S]):
+    """What the lifespan opened: the token validator and the service's own state."""
+
+    token_validator: TokenValidator
+    state: S
+
+
+# Opens what the service needs while it runs; closers go on the stack.
+OpenState = Callable[[ExitStack, Platform], S]
+
+
+class ServiceApp(FastAPI, Generic[S]):
+    """A service's app: its platform at once, its running state while the lifespan runs."""
+
+    platform: Platform
+    running: Running[S]
+
+    def __init__(
+        self,
+        *,
+        platform: Platform,
+        open_state: OpenState[S],
+        token_validator: TokenValidator | None,
+        **fastapi: Any,
+    ) -> None:
+        super().__init__(lifespan=_lifespan, **fastapi)
+        self.platform = platform
+        self.open_state = open_state
+        self.injected_validator = token_validator
+        self.lifespans = 0  # how many lifespans run (tests may nest a second)
+
+
+def running_app(request: Request) -> "ServiceApp[Any]":
+    """The app serving ``request`` (Starlette types ``request.app`` as Any)."""
+    app: ServiceApp[Any] = request.app
+    return app
+
 
 @asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: ServiceApp[Any]) -> AsyncIterator[None]:
+    # A second lifespan of a running app (two test clients over one app) shares the
+    # state of the first, which alone opens and closes it.
+    if app.lifespans:
+        app.lifespans += 1
+        try:
+            yield
+        finally:
+            app.lifespans -= 1
+        return
     # Start-up work (keys generated on first start, secrets checked) fails the start,
-    # not the first request.
-    for start in app.state.on_startup:
-        start()
-    # The collector's view of the heap is the process's: the server freezes it once
-    # start-up is done (service_process), not each app.
-    yield
-    # Resources opened at start-up are closed here and opened afresh by the next start-up.
-    closers, app.state.closers = app.state.closers, []
-    for close in reversed(closers):
-        close()
-    app.state.engine.dispose()
+    # not the first request. What it opens is closed in reverse order at shutdown;
+    # the engine last, after the writer threads have drained into it.
+    with ExitStack() as stack:
+        platform = app.platform
+        stack.callback(platform.engine.dispose)
+        validator = app.injected_validator or _open_token_validator(stack, platform)
+        app.running = Running(validator, app.open_state(stack, platform))
+        app.lifespans = 1
+        try:
+            # The collector's view of the heap is the process's: the server freezes
+            # it once start-up is done (service_process), not each app.
+            yield
+        finally:
+            app.lifespans = 0
 
 
 def build_app(
@@ -58,73 +123,72 @@ def build_app(
     description: str,
     settings: ServiceSettings,
     engine: Engine,
+    open_state: OpenState[S],
     token_validator: TokenValidator | None = None,
     readiness: Sequence[ReadinessCheck] = (),
-    on_startup: Sequence[Callable[[], object]] = (),
     always_admitted: Sequence[str] = (),
     openapi_components: Mapping[str, Mapping[str, Any]] | None = None,
     version: str = "0.1.0",
-) -> FastAPI:
+) -> ServiceApp[S]:
     """The app with problem handlers, body limit, request log, health and OpenAPI fixes.
 
+    ``open_state``: run by the lifespan, returns the service's frozen state.
     ``always_admitted``: paths answered however busy the service is (besides health,
     readiness and metrics), for what other services cannot work without.
     ``openapi_components``: what the service's routes refer to beyond their models
     (e.g. ``{"securitySchemes": {...}, "schemas": {...}}``), added to the document.
-    Nothing here does I/O, so the app also works without its lifespan having run.
+    Nothing here does I/O.
     """
     configure_logging(settings.log_level)
-    app = FastAPI(
+    admission = AdmissionGate.with_exempt(settings.max_in_flight, always_admitted)
+    platform = Platform(service, settings, engine, admission, RequestMetrics(service))
+    platform.metrics.track(admission)
+    app: ServiceApp[S] = ServiceApp(
+        platform=platform,
+        open_state=open_state,
+        token_validator=token_validator,
         title=title,
         description=description,
         version=version,
         docs_url=None,  # install_docs_page: Swagger UI from the service, not a CDN
         redoc_url=None,
         openapi_url="/openapi.json",
-        lifespan=_lifespan,
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.service = service
-    app.state.closers = []
-    app.state.on_startup = list(on_startup)
-    app.state.token_validator = token_validator
-    if token_validator is None:
-        app.state.on_startup.insert(0, lambda: _open_token_validator(app, service))
-    install_problem_handlers(app)
-    app.add_middleware(BodyLimitMiddleware)
-    # Inside the request log, so a refused request is logged and counted with its id.
-    app.state.admission = AdmissionGate.with_exempt(
-        settings.max_in_flight, always_admitted
-    )
-    app.add_middleware(AdmissionMiddleware, gate=app.state.admission)
-    app.state.metrics = RequestMetrics(service)
-    app.state.metrics.track(app.state.admission)
-    app.add_middleware(
-        RequestLogMiddleware, service=service, observer=app.state.metrics.observe
-    )
-    app.include_router(health_router(readiness))
+    _install_middleware(app, platform)
+    app.include_router(health_router(engine, readiness))
     install_docs_page(app)
-    app.include_router(metrics_router())
+    app.include_router(metrics_router(platform.metrics.registry))
     app.openapi = _openapi_factory(app, openapi_components or {})  # type: ignore[method-assign]
     return app
 
 
-def _open_token_validator(app: FastAPI, service: str) -> None:
+def _install_middleware(app: FastAPI, platform: Platform) -> None:
+    install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)
+    # Inside the request log, so a refused request is logged and counted with its id.
+    app.add_middleware(AdmissionMiddleware, gate=platform.admission)
+    app.add_middleware(
+        RequestLogMiddleware,
+        service=platform.service,
+        observer=platform.metrics.observe,
+    )
+
+
+def _open_token_validator(stack: ExitStack, platform: Platform) -> TokenValidator:
     """The production validator, with an HTTP client that lives as long as the lifespan."""
-    settings: ServiceSettings = app.state.settings
+    settings = platform.settings
     validator, client = make_token_validator(
         issuer=settings.issuer,
-        audience=service,
+        audience=platform.service,
         jwks_url=settings.effective_jwks_url,
         revocation_url=settings.effective_revocation_url,
     )
-    app.state.token_validator = validator
-    app.state.closers.append(client.close)
+    stack.callback(client.close)
+    return validator
 
 
 def _openapi_factory(
-    app: FastAPI, components: Mapping[str, Mapping[str, Any]]
+    app: "ServiceApp[Any]", components: Mapping[str, Mapping[str, Any]]
 ) -> Callable[[], dict[str, Any]]:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -141,7 +205,7 @@ def _openapi_factory(
                     entries
                 )
             _document_problems(document)
-            _point_at_token_endpoint(document, app.state.settings.issuer)
+            _point_at_token_endpoint(document, app.platform.settings.issuer)
             app.openapi_schema = document
         return app.openapi_schema
 

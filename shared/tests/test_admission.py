@@ -6,24 +6,24 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from pydantic import ValidationError
 
 from samverkan_shared.admission import AdmissionGate
 from samverkan_shared.db import make_engine
-from samverkan_shared.service_app import build_app
+from samverkan_shared.service_app import ServiceApp, build_app
 from samverkan_shared.settings import ServiceSettings
 
 LIMIT = 2
 
 
-def _app(tmp_path: Path, limit: int = LIMIT) -> FastAPI:
+def _app(tmp_path: Path, limit: int = LIMIT) -> ServiceApp[None]:
     app = build_app(
         service="test",
         title="test",
         description="test",
         settings=ServiceSettings(data_dir=tmp_path, max_in_flight=limit),
         engine=make_engine(f"sqlite:///{tmp_path}/t.db"),
+        open_state=lambda _stack, _platform: None,
     )
     app.state.release = asyncio.Event()
 
@@ -44,25 +44,27 @@ def _app(tmp_path: Path, limit: int = LIMIT) -> FastAPI:
 
 
 def _run(
-    app: FastAPI, scenario: Callable[[httpx.AsyncClient], Awaitable[None]]
+    app: ServiceApp[None], scenario: Callable[[httpx.AsyncClient], Awaitable[None]]
 ) -> None:
     async def main() -> None:
         app.state.release = asyncio.Event()  # bound to this loop
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://t"
-        ) as client:
+        # ASGITransport sends no lifespan events: the app is started here.
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+        ):
             await asyncio.wait_for(scenario(client), timeout=10)
 
     asyncio.run(main())
 
 
 async def _hold(
-    app: FastAPI, client: httpx.AsyncClient, count: int
+    app: ServiceApp[None], client: httpx.AsyncClient, count: int
 ) -> list[asyncio.Task[httpx.Response]]:
     """``count`` requests that stay in flight until app.state.release is set."""
     held = [asyncio.create_task(client.get("/slow")) for _ in range(count)]
-    gate: AdmissionGate = app.state.admission
+    gate: AdmissionGate = app.platform.admission
     while gate.in_flight < count:
         await asyncio.sleep(0.001)
     return held
@@ -85,10 +87,10 @@ def test_a_request_past_the_limit_gets_503_problem_with_retry_after(
         assert [r.status_code for r in await asyncio.gather(*held)] == [200, 200]
         # The places are free again.
         assert (await client.get("/fast")).status_code == 200
-        assert app.state.admission.in_flight == 0
+        assert app.platform.admission.in_flight == 0
 
     _run(app, scenario)
-    assert app.state.admission.refused == 1
+    assert app.platform.admission.refused == 1
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics"])
@@ -111,11 +113,11 @@ def test_failed_and_abandoned_requests_give_their_place_back(tmp_path: Path) -> 
 
     async def scenario(client: httpx.AsyncClient) -> None:
         assert (await client.get("/fails")).status_code == 500
-        assert app.state.admission.in_flight == 0
+        assert app.platform.admission.in_flight == 0
         held = await _hold(app, client, 1)
         held[0].cancel()  # the client went away mid-request
         await asyncio.gather(*held, return_exceptions=True)
-        assert app.state.admission.in_flight == 0
+        assert app.platform.admission.in_flight == 0
         assert (await client.get("/fast")).status_code == 200
 
     _run(app, scenario)

@@ -183,9 +183,11 @@ def test_a_flood_of_unknown_kids_leaves_the_worker_threads_to_known_ones(
 
     async def main() -> None:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://t"
-        ) as client:
+        # ASGITransport sends no lifespan events: the app is started here.
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+        ):
             await asyncio.wait_for(scenario(client), timeout=4 * DEADLINE)
 
     asyncio.run(main())

@@ -52,10 +52,10 @@ def test_the_server_freezes_what_start_up_built(tmp_path: Path) -> None:
 
 
 def test_a_failed_start_up_freezes_nothing(tmp_path: Path) -> None:
-    def refuse() -> None:
+    def refuse(_stack: object, _platform: object) -> None:
         raise RuntimeError("no signing key")
 
-    with serving(bare_app(tmp_path, on_startup=[refuse])) as (server, _):
+    with serving(bare_app(tmp_path, open_state=refuse)) as (server, _):
         assert not server.started
     assert gc.get_freeze_count() == 0
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
-from samverkan_shared.db import make_engine, reading_from_now_on, write_session
+from samverkan_shared.db import make_engine
+from samverkan_shared.sessions import reading_unit, writing_session
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def engine(tmp_path: Path) -> Engine:
 def _increment(
     engine: Engine, hold: float = 0.0, holding: threading.Event | None = None
 ) -> None:
-    with write_session(engine) as session:
+    with writing_session(engine) as session:
         # Read, then write: without BEGIN IMMEDIATE this is a lost update.
         n = session.execute(text("SELECT n FROM counter")).scalar_one()
         if holding is not None:
@@ -75,7 +76,7 @@ def test_a_waiting_writer_starts_as_soon_as_the_lock_is_free(engine: Engine) -> 
 
 def test_a_failed_unit_of_work_releases_the_lock(engine: Engine) -> None:
     def fail() -> None:
-        with write_session(engine) as session:
+        with writing_session(engine) as session:
             session.execute(text("UPDATE counter SET n = 100"))
             raise RuntimeError("the use case failed before committing")
 
@@ -97,23 +98,22 @@ def test_reads_after_the_commit_do_not_queue_behind_writers(engine: Engine) -> N
     release = threading.Event()
 
     def hold_the_write_lock() -> None:
-        with write_session(engine) as other:
+        with writing_session(engine) as other:
             other.execute(text("UPDATE counter SET n = n"))
             holding.set()
             release.wait(10)
             other.commit()
 
-    with write_session(engine) as session:
+    with writing_session(engine) as session:
         session.execute(text("UPDATE counter SET n = 7"))
         session.commit()
         holder = threading.Thread(target=hold_the_write_lock)
         holder.start()
         assert holding.wait(5)
-        reading_from_now_on(session)
         began = time.perf_counter()
-        assert session.execute(text("SELECT n FROM counter")).scalar_one() == 7
+        with reading_unit(session):
+            assert session.execute(text("SELECT n FROM counter")).scalar_one() == 7
         assert time.perf_counter() - began < 0.5
-        session.commit()
     release.set()
     holder.join(10)
 

@@ -40,7 +40,7 @@ def sharing_api(
     tips, audit = FakeTips(), FakeAuditLog()
     app = create_app(settings, tips_http=tips.client(), audit_http=audit.client())
     with TestClient(app, base_url=ISSUER) as client:
-        with Session(app.state.engine) as session:
+        with Session(app.platform.engine) as session:
             register_client(
                 session, client_id="sharing-service", name="svc", org_number="212000-1124",
                 kind="service", scopes=["audit:append", "tips:internal"],

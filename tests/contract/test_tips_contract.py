@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from samverkan_shared.crypto import Keyring
-from samverkan_shared.db import make_engine, migrate, write_session
+from samverkan_shared.db import make_engine, migrate
+from samverkan_shared.sessions import writing_session
 from samverkan_tips.agreements_csv import parse_agreements_csv
 from samverkan_tips.app import create_app
 from samverkan_tips.schemas import TipCreate
@@ -43,7 +44,7 @@ def migrate_and_seed(url: str) -> None:
         with Session(engine) as session:
             import_agreements(session, parse_agreements_csv(DEMO_AGREEMENTS_CSV))
         for demo in DEMO_TIPS:
-            with write_session(engine) as session:
+            with writing_session(engine) as session:
                 tip = file_tip(
                     session,
                     TipCreate.model_validate(demo.body),
@@ -52,7 +53,7 @@ def migrate_and_seed(url: str) -> None:
                     idempotency_key=demo.key,
                 )
             for move in demo.moves:
-                with write_session(engine) as session:
+                with writing_session(engine) as session:
                     transition_tip(session, tip.id, move, actor="seed", keyring=KEYRING)
     finally:
         engine.dispose()

@@ -8,6 +8,8 @@ test moves forward.
 """
 
 import time
+from dataclasses import replace
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -16,6 +18,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from samverkan_shared.auth import HttpKeySource, HttpRevocationSource, TokenValidator
+from samverkan_shared.service_app import ServiceApp
+from samverkan_sharing.dependencies import SharingState
 from tests.support.databases import require_postgres
 from tests.support.suite import ISSUER, InProcessSuite, _Refusing
 
@@ -36,18 +40,23 @@ def _assert_unavailable(response: httpx.Response) -> str:
     return detail
 
 
+def _sharing_state(suite: InProcessSuite) -> SharingState:
+    return cast(ServiceApp[SharingState], suite.sharing.app).running.state
+
+
 def _issuer_behind_a_switch(suite: InProcessSuite) -> tuple[_Refusing, _Clock]:
     """Replace tips' validator with one whose path to the issuer can be cut."""
     switch, clock = _Refusing(suite.sharing), _Clock()
     client = httpx.Client(base_url=ISSUER, transport=switch)
-    app = suite.tips.app
-    app.state.token_validator = TokenValidator(  # type: ignore[attr-defined]
+    app = cast(ServiceApp[Any], suite.tips.app)
+    validator = TokenValidator(
         issuer=ISSUER,
         audience="tips",
         keys=HttpKeySource("/.well-known/jwks.json", client),
         revocations=HttpRevocationSource("/oauth/revocations", client),
         clock=clock,
     )
+    app.running = replace(app.running, token_validator=validator)
     return switch, clock
 
 
@@ -111,7 +120,7 @@ def test_a_never_seen_signing_key_while_the_issuer_is_down_is_503_not_401(
     switch, clock = _issuer_behind_a_switch(suite)
     assert _list_tips(suite.tips, suite.headers("malmo")).status_code == 200
 
-    suite.sharing.app.state.token_issuer.keys.rotate()  # type: ignore[attr-defined]
+    _sharing_state(suite).token_issuer.keys.rotate()
     rotated = suite.headers("malmo")
     switch.down = True
     clock.now += 5
@@ -147,7 +156,7 @@ def test_a_database_that_goes_away_gives_503_and_comes_back(
     """Requests and /readyz answer 503 while PostgreSQL refuses connections to the
     database, then recover on the same app, without a restart."""
     suite = in_process_suite
-    name = suite.tips.app.state.engine.url.database  # type: ignore[attr-defined]
+    name = suite.tips.app.platform.engine.url.database  # type: ignore[attr-defined]
     admin = create_engine(
         require_postgres(), poolclass=NullPool, isolation_level="AUTOCOMMIT"
     )

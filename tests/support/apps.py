@@ -3,14 +3,12 @@
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
-
 from samverkan_shared.db import make_engine
-from samverkan_shared.service_app import build_app
+from samverkan_shared.service_app import ServiceApp, build_app
 from samverkan_shared.settings import ServiceSettings
 
 
-def bare_app(tmp_path: Path, **options: Any) -> FastAPI:
+def bare_app(tmp_path: Path, **options: Any) -> ServiceApp[None]:
     """``build_app`` for a service named "test" on a SQLite file in ``tmp_path``."""
     return build_app(
         service="test",
@@ -18,5 +16,5 @@ def bare_app(tmp_path: Path, **options: Any) -> FastAPI:
         description="test",
         settings=ServiceSettings(data_dir=tmp_path),
         engine=make_engine(f"sqlite:///{tmp_path}/t.db"),
-        **options,
+        **{"open_state": lambda _stack, _platform: None, **options},
     )

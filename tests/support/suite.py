@@ -170,7 +170,7 @@ def in_process_suite(
         with TestClient(sharing_app, base_url=ISSUER) as sharing:
             to_sharing.target = sharing
             suite = InProcessSuite(tips, sharing, audit, switch)
-            with Session(sharing_app.state.engine) as session:
+            with Session(sharing_app.platform.engine) as session:
                 for role, fields in ROLES.items():
                     _, secret = register_client(
                         session,

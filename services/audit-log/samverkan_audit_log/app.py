@@ -1,8 +1,8 @@
 """The audit-log service's app factory."""
 
-from fastapi import FastAPI
+from contextlib import ExitStack
 
-from samverkan_audit_log.dependencies import LogContext
+from samverkan_audit_log.dependencies import LogState
 from samverkan_audit_log.metrics import LogSizeCollector
 from samverkan_audit_log.routes import checkpoint, entries, export, proofs, subjects
 from samverkan_audit_log.service import AppendQueue
@@ -10,7 +10,7 @@ from samverkan_audit_log.settings import AuditLogSettings
 from samverkan_audit_log.signer import LogSigner, load_signer
 from samverkan_shared.auth import TokenValidator
 from samverkan_shared.db import make_engine
-from samverkan_shared.service_app import build_app
+from samverkan_shared.service_app import Platform, ServiceApp, build_app
 
 __all__ = ["create_app"]
 
@@ -21,7 +21,7 @@ def create_app(
     token_validator: TokenValidator | None = None,
     signing_key: LogSigner | None = None,
     pseudonym_key: bytes | None = None,
-) -> FastAPI:
+) -> ServiceApp[LogState]:
     """The audit-log app; tests inject the validator, signer and pseudonym key.
 
     Unlike the rest of the assembly, the two keys are read here: a missing key
@@ -31,22 +31,24 @@ def create_app(
     settings = settings or AuditLogSettings()
     signer = signing_key or load_signer(settings)
     key = pseudonym_key or settings.pseudonym_key()
+
+    def open_state(stack: ExitStack, platform: Platform) -> LogState:
+        appends = AppendQueue(platform.engine, signer)
+        # The writer thread drains its queue before the engine is disposed.
+        stack.callback(appends.close)
+        return LogState(signer=signer, pseudonym_key=key, appends=appends)
+
     engine = make_engine(settings.effective_database_url)
-    context = LogContext(
-        signer=signer, pseudonym_key=key, appends=AppendQueue(engine, signer)
-    )
-    app: FastAPI = build_app(
+    app = build_app(
         service="audit-log",
         title="Samverkan audit-log",
         description="Append-only, verifiable log of every disclosure (RFC 9162).",
         settings=settings,
         engine=engine,
+        open_state=open_state,
         token_validator=token_validator,
     )
-    app.state.audit_log = context
-    app.state.metrics.registry.register(LogSizeCollector(engine))
-    # The writer thread drains its queue before the engine is disposed.
-    app.state.on_startup.append(lambda: app.state.closers.append(context.appends.close))
+    app.platform.metrics.registry.register(LogSizeCollector(engine))
     for module in (entries, subjects, proofs, checkpoint, export):
         app.include_router(module.router)
     return app

@@ -5,25 +5,23 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from samverkan_audit_log.service import AppendQueue
 from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.auth import AccessToken, access_token
-from samverkan_shared.db import session_for_request
+from samverkan_shared.service_app import ServiceApp
 
 __all__ = [
     "AuditAppender",
     "AuditReader",
     "EngineDep",
-    "LogContext",
     "LogDep",
-    "SessionDep",
+    "LogState",
 ]
 
 
 @dataclass(frozen=True)
-class LogContext:
+class LogState:
     """What the routes need besides the database: the signer, the pseudonym key and
     the process's append queue (group commit)."""
 
@@ -32,18 +30,18 @@ class LogContext:
     appends: AppendQueue
 
 
-async def _log_context(request: Request) -> LogContext:
-    context: LogContext = request.app.state.audit_log
-    return context
+# async where they do no I/O: a sync dependency costs a hop to the thread pool.
+async def _log_state(request: Request) -> LogState:
+    app: ServiceApp[LogState] = request.app
+    return app.running.state
 
 
 async def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
+    app: ServiceApp[LogState] = request.app
+    return app.platform.engine
 
 
-SessionDep = Annotated[Session, Depends(session_for_request)]
 EngineDep = Annotated[Engine, Depends(_engine)]
-LogDep = Annotated[LogContext, Depends(_log_context)]
+LogDep = Annotated[LogState, Depends(_log_state)]
 AuditReader = Annotated[AccessToken, Security(access_token, scopes=["audit:read"])]
 AuditAppender = Annotated[AccessToken, Security(access_token, scopes=["audit:append"])]

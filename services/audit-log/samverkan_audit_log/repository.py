@@ -10,7 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, insert, or_, update
 from sqlalchemy import Select as CoreSelect
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from samverkan_audit_log.merkle import StoredNode
@@ -24,6 +24,7 @@ from samverkan_audit_log.models import (
     TreeStateRecord,
 )
 from samverkan_shared.db_types import table_of
+from samverkan_shared.sessions import Repository
 
 __all__ = [
     "EntryFilter",
@@ -124,11 +125,8 @@ def logged_decisions(
     }
 
 
-class LogRepository:
+class LogRepository(Repository):
     """Reads and appends; never updates a log row (the database would refuse)."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
 
     # --- the sequencer -------------------------------------------------------
 

@@ -51,9 +51,9 @@ from samverkan_audit_log.repository import (
 from samverkan_audit_log.schemas import Entry, ProofHashes, Receipt
 from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.canonical_json import canonicalize
-from samverkan_shared.db import write_session
 from samverkan_shared.group_commit import GroupCommit, Pending
 from samverkan_shared.problems import Conflict, UnprocessableContent
+from samverkan_shared.sessions import writing_session
 
 __all__ = [
     "MAX_BATCH",
@@ -137,7 +137,7 @@ class SessionAppendStores:
 
     @contextmanager
     def open(self) -> Iterator[AppendStore]:
-        with write_session(self._engine) as session:
+        with writing_session(self._engine) as session:
             yield LogRepository(session)
 
     def release(self) -> None:

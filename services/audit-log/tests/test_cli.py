@@ -123,9 +123,11 @@ def test_verify_bridges_a_rotation_of_the_log_key(
     assert verify("--save-checkpoint", str(before))[0] == 0
     # The operator replaces the checkpoint key; from now on notes carry the new one.
     rotated = LogSigner(signer.origin, Ed25519PrivateKey.generate())
-    context = app.state.audit_log
-    queue = AppendQueue(app.state.engine, rotated)
-    app.state.audit_log = replace(context, signer=rotated, appends=queue)
+    running = app.running
+    queue = AppendQueue(app.platform.engine, rotated)
+    app.running = replace(
+        running, state=replace(running.state, signer=rotated, appends=queue)
+    )
     try:
         _append(client, appender, make_entry, range(5, 12))
     finally:

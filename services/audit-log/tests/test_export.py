@@ -60,7 +60,9 @@ def test_export_filters_by_time(client, reader) -> None:
 
 @pytest.mark.usefixtures("logged")
 def test_export_reads_the_database_in_chunks(app, client, appender, make_entry) -> None:
-    chunks = export_lines(app.state.engine, ExportFormat.JSONL, EntryFilter(), chunk=2)
+    chunks = export_lines(
+        app.platform.engine, ExportFormat.JSONL, EntryFilter(), chunk=2
+    )
     first = next(chunks)
     # Appended after the export began: not part of this snapshot.
     client.post("/v1/entries", json=make_entry(9), headers=appender)
@@ -72,7 +74,7 @@ def test_export_reads_the_database_in_chunks(app, client, appender, make_entry) 
 def test_jsonl_is_read_in_chunks_as_of_its_start(
     app, client, appender, make_entry
 ) -> None:
-    chunks = export_jsonl(app.state.engine, EntryFilter(), chunk=3)
+    chunks = export_jsonl(app.platform.engine, EntryFilter(), chunk=3)
     first = next(chunks)
     # Appended after the export began: not part of this snapshot.
     client.post("/v1/entries", json=make_entry(9), headers=appender)
@@ -84,7 +86,7 @@ def test_jsonl_is_read_in_chunks_as_of_its_start(
 def test_jsonl_lines_are_byte_for_byte_what_the_item_models_gave(app) -> None:
     # The export once wrote json.dumps(EntryItem.model_dump()) per line; the lines
     # built from the stored leaf text are the same bytes (escapes, non-ASCII).
-    engine = app.state.engine
+    engine = app.platform.engine
     spliced = b"".join(export_jsonl(engine, EntryFilter()))
     modelled = "".join(export_lines(engine, ExportFormat.JSONL, EntryFilter()))
     assert spliced == modelled.encode("utf-8")

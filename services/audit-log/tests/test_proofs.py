@@ -15,7 +15,7 @@ from samverkan_audit_log.merkle import (
     verify_inclusion,
 )
 from samverkan_audit_log.repository import LogRepository, _nodes_query
-from samverkan_audit_log.routes.proofs import _reading
+from samverkan_shared.sessions import reading_session
 
 SIZE = 13  # not a power of two: proofs cross the ragged right edge
 
@@ -149,7 +149,7 @@ def test_sqlite_reads_proof_nodes_by_the_primary_key(count: int) -> None:
 def test_a_proof_reads_outside_a_transaction_and_leaves_the_pool_as_it_was(
     app, receipts, backend
 ) -> None:
-    with _reading(app.state.engine) as session:
+    with reading_session(app.platform.engine) as session:
         assert LogRepository(session).tree_size() == SIZE
         driver = session.connection().connection.driver_connection
         assert driver is not None

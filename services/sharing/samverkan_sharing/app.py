@@ -1,17 +1,20 @@
 """The sharing service's app factory: authorization server, rules and disclosures."""
 
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from samverkan_shared.auth import Revocations, TokenValidator
 from samverkan_shared.db import make_engine
 from samverkan_shared.http import make_client
-from samverkan_shared.service_app import build_app
+from samverkan_shared.service_app import Platform, ServiceApp, build_app
 from samverkan_sharing.cors import TokenEndpointCors
+from samverkan_sharing.dependencies import SharingState, sharing_app
 from samverkan_sharing.disclosures.metrics import DisclosureMetrics
 from samverkan_sharing.oauth import routes as oauth_routes
 from samverkan_sharing.oauth.documents import CLIENT_AUTHENTICATION
@@ -44,7 +47,8 @@ def _local_revocations(engine: Engine) -> Revocations:
 
 def _upstream_ready(name: str) -> tuple[str, object]:
     def check(request: Request) -> bool:
-        client: TipsClient | AuditLogClient = getattr(request.app.state.upstream, name)
+        upstream = sharing_app(request).running.state.upstream
+        client: TipsClient | AuditLogClient = getattr(upstream, name)
         return client.reachable()
 
     return name.replace("_", "-"), check
@@ -57,34 +61,30 @@ def create_app(
     tips_http: httpx.Client | None = None,
     audit_http: httpx.Client | None = None,
     catalogue: Catalogue = CATALOGUE,
-) -> FastAPI:
+) -> ServiceApp[SharingState]:
     """Upstream HTTP clients can be injected (tests pass in-process or failing ones)."""
     settings = settings or SharingSettings()
+    validate_catalogue(catalogue.rules)
     engine = make_engine(settings.effective_database_url)
-    keys = SigningKeyStore(
-        settings.effective_signing_keys_dir,
-        token_lifetime=settings.token_lifetime,
-        create=settings.demo,
-    )
-    issuer = TokenIssuer(
-        issuer=settings.issuer, keys=keys, lifetime=settings.token_lifetime
-    )
+    issuer = _token_issuer(settings)
     # The issuer validates its own tokens locally: no HTTP round trip to itself.
     validator = token_validator or TokenValidator(
         issuer=issuer.issuer,
         audience="sharing",
-        keys=keys.jwks,
+        keys=issuer.keys.jwks,
         revocations=lambda: _local_revocations(engine),
     )
-    app: FastAPI = build_app(
+    pool = OutboundPool(settings.outbound_threads)
+    opened = _StateOpener(settings, issuer, catalogue, pool, tips_http, audit_http)
+    app = build_app(
         service="sharing",
         title="Samverkan sharing",
         description="Rule-checked disclosure to partner agencies; the OAuth 2.0 server.",
         settings=settings,
         engine=engine,
+        open_state=opened,
         token_validator=validator,
         readiness=[_upstream_ready("tips"), _upstream_ready("audit_log")],  # type: ignore[list-item]
-        on_startup=[keys.current, lambda: _load_secrets(app, settings)],
         # Every token check in tips and the audit log depends on these two: refused
         # while sharing is busy, they would make those services fail sharing's own
         # disclosures, which would keep sharing busy.
@@ -94,27 +94,7 @@ def create_app(
             "schemas": rules.EVALUATION_SCHEMAS,
         },
     )
-    token = ServiceToken(issuer, engine, settings.service_client_id)
-
-    def open_upstream() -> None:
-        # Clients made here live as long as the lifespan; injected ones belong to the caller.
-        tips_client = tips_http or make_client(settings.tips_url)
-        audit_client = audit_http or make_client(settings.audit_log_url)
-        owned = [
-            c for c in (tips_client, audit_client) if c not in (tips_http, audit_http)
-        ]
-        app.state.closers += [c.close for c in owned]
-        app.state.upstream = Upstream(
-            TipsClient(tips_client, token), AuditLogClient(audit_client, token)
-        )
-
-    app.state.on_startup.append(open_upstream)
-    app.state.token_issuer = issuer
-    app.state.outbound_pool = OutboundPool(settings.outbound_threads)
-    app.state.metrics.registry.register(OutboundPoolCollector(app.state.outbound_pool))
-    app.state.disclosure_metrics = DisclosureMetrics(app.state.metrics.registry)
-    validate_catalogue(catalogue.rules)
-    app.state.catalogue = catalogue
+    app.platform.metrics.registry.register(OutboundPoolCollector(pool))
     install_oauth_error_handler(app)
     # Outermost: a preflight is answered at once, and every answer of the token
     # endpoint (503 from a busy service too) carries the headers the page needs.
@@ -124,6 +104,56 @@ def create_app(
     return app
 
 
-def _load_secrets(app: FastAPI, settings: SharingSettings) -> None:
-    app.state.keyring = settings.keyring()
-    app.state.pseudonym_key = settings.pseudonym_key()
+def _token_issuer(settings: SharingSettings) -> TokenIssuer:
+    keys = SigningKeyStore(
+        settings.effective_signing_keys_dir,
+        token_lifetime=settings.token_lifetime,
+        create=settings.demo,
+    )
+    return TokenIssuer(
+        issuer=settings.issuer, keys=keys, lifetime=settings.token_lifetime
+    )
+
+
+@dataclass
+class _StateOpener:
+    """Opens the running state: keys and secrets read, upstream clients made."""
+
+    settings: SharingSettings
+    issuer: TokenIssuer
+    catalogue: Catalogue
+    pool: OutboundPool
+    tips_http: httpx.Client | None
+    audit_http: httpx.Client | None
+
+    def __call__(self, stack: ExitStack, platform: Platform) -> SharingState:
+        self.issuer.keys.current()  # generated on the demo's first start
+        metrics = DisclosureMetrics(platform.metrics.registry)
+        stack.callback(metrics.unregister)
+        token = ServiceToken(
+            self.issuer, platform.engine, self.settings.service_client_id
+        )
+        return SharingState(
+            token_issuer=self.issuer,
+            catalogue=self.catalogue,
+            upstream=Upstream(
+                TipsClient(self._client(stack, self.tips_http, "tips_url"), token),
+                AuditLogClient(
+                    self._client(stack, self.audit_http, "audit_log_url"), token
+                ),
+            ),
+            outbound_pool=self.pool,
+            disclosure_metrics=metrics,
+            keyring=self.settings.keyring(),
+            pseudonym_key=self.settings.pseudonym_key(),
+        )
+
+    def _client(
+        self, stack: ExitStack, injected: httpx.Client | None, url_setting: str
+    ) -> httpx.Client:
+        # Clients made here live as long as the lifespan; injected ones belong to the caller.
+        if injected is not None:
+            return injected
+        client = make_client(getattr(self.settings, url_setting))
+        stack.callback(client.close)
+        return client

@@ -2,19 +2,21 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Request, Security
 from sqlmodel import Session
 
 from samverkan_shared.auth import AccessToken, access_token
-from samverkan_shared.db import (
-    session_for_request,
-    write_session,
-    write_session_for_request,
-)
+from samverkan_shared.crypto import Keyring
+from samverkan_shared.service_app import ServiceApp
+from samverkan_shared.sessions import WritingSession, writing_session
+from samverkan_sharing.disclosures.metrics import DisclosureMetrics
 from samverkan_sharing.disclosures.service import Disclosures
+from samverkan_sharing.oauth.service import TokenIssuer
 from samverkan_sharing.outbound_pool import OutboundPool
+from samverkan_sharing.rules import Catalogue
 from samverkan_sharing.upstream import Upstream
 
 __all__ = [
@@ -24,15 +26,39 @@ __all__ = [
     "DisclosuresDep",
     "IdempotencyKey",
     "Partner",
-    "SessionDep",
+    "SharingDep",
+    "SharingState",
     "UpstreamDep",
-    "WriteSessionDep",
     "with_disclosures",
 ]
 
 T = TypeVar("T")
 
-SessionDep = Annotated[Session, Depends(session_for_request)]
+
+@dataclass(frozen=True)
+class SharingState:
+    """What the routes need besides the database, opened by the lifespan."""
+
+    token_issuer: TokenIssuer
+    catalogue: Catalogue
+    upstream: Upstream
+    outbound_pool: OutboundPool
+    disclosure_metrics: DisclosureMetrics
+    keyring: Keyring
+    pseudonym_key: bytes
+
+
+def sharing_app(request: Request) -> ServiceApp[SharingState]:
+    app: ServiceApp[SharingState] = request.app
+    return app
+
+
+# async where they do no I/O: a sync dependency costs a hop to the thread pool.
+async def _sharing(request: Request) -> SharingState:
+    return sharing_app(request).running.state
+
+
+SharingDep = Annotated[SharingState, Depends(_sharing)]
 AnyCaller = Annotated[AccessToken, Security(access_token, scopes=[])]
 Partner = Annotated[AccessToken, Security(access_token, scopes=["disclosures:request"])]
 Assessor = Annotated[AccessToken, Security(access_token, scopes=["disclosures:assess"])]
@@ -41,24 +67,17 @@ Approver = Annotated[
 ]
 
 
-# async where they do no I/O: a sync dependency costs a hop to the thread pool.
-async def _upstream(request: Request) -> Upstream:
-    upstream: Upstream = request.app.state.upstream
-    return upstream
+async def _upstream(sharing: SharingDep) -> Upstream:
+    return sharing.upstream
 
 
 UpstreamDep = Annotated[Upstream, Depends(_upstream)]
 
 
-# Disclosures read and then write: a write session, whose transactions the use case ends
-# before every call to another service (see samverkan_shared.db.write_session).
-WriteSessionDep = Annotated[Session, Depends(write_session_for_request)]
-
-
-async def _disclosures(
-    request: Request, session: WriteSessionDep, upstream: UpstreamDep
-) -> Disclosures:
-    return _built(request.app.state, session, upstream)
+# Disclosures read and then write: a writing session, whose transactions the use case
+# ends before every call to another service (see samverkan_shared.sessions).
+async def _disclosures(sharing: SharingDep, session: WritingSession) -> Disclosures:
+    return _built(sharing, session)
 
 
 async def with_disclosures(request: Request, use: Callable[[Disclosures], T]) -> T:
@@ -70,25 +89,25 @@ async def with_disclosures(request: Request, use: Callable[[Disclosures], T]) ->
         with _disclosures_here(request) as disclosures:
             return use(disclosures)
 
-    pool: OutboundPool = request.app.state.outbound_pool
-    return await pool.run(work)
+    return await sharing_app(request).running.state.outbound_pool.run(work)
 
 
 @contextmanager
 def _disclosures_here(request: Request) -> Iterator[Disclosures]:
-    state = request.app.state
-    with write_session(state.engine, expire_on_commit=False) as session:
-        yield _built(state, session, state.upstream)
+    app = sharing_app(request)
+    engine = app.platform.engine
+    with writing_session(engine, expire_on_commit=False) as session:
+        yield _built(app.running.state, session)
 
 
-def _built(state: Any, session: Session, upstream: Upstream) -> Disclosures:
+def _built(sharing: SharingState, session: Session) -> Disclosures:
     return Disclosures(
         session=session,
-        upstream=upstream,
-        keyring=state.keyring,
-        catalogue=state.catalogue,
-        pseudonym_key=state.pseudonym_key,
-        observe=state.disclosure_metrics.observe,
+        upstream=sharing.upstream,
+        keyring=sharing.keyring,
+        catalogue=sharing.catalogue,
+        pseudonym_key=sharing.pseudonym_key,
+        observe=sharing.disclosure_metrics.observe,
     )
 
 

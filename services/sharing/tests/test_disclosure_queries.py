@@ -48,7 +48,7 @@ def _notice(sharing: Any, **changes: Any) -> Any:
 
 
 def _stored(sharing: Any) -> int:
-    with Session(sharing.client.app.state.engine) as session:
+    with Session(sharing.client.app.platform.engine) as session:
         return int(
             session.exec(select(func.count()).select_from(DisclosureRecord)).one()
         )

@@ -162,7 +162,7 @@ class TestFailClosed:
 
         from samverkan_sharing.disclosures.models import DisclosureRecord
 
-        with Session(sharing.client.app.state.engine) as session:
+        with Session(sharing.client.app.platform.engine) as session:
             record = session.exec(select(DisclosureRecord)).one()
         assert record.status == "pending_audit"
         read = sharing.client.get(

@@ -111,7 +111,7 @@ class TestBasicCredentials:
     @pytest.fixture
     def client_id(self, sharing: Any) -> str:
         client_id, _ = sharing.register(client_id=self.CLIENT_ID)
-        with Session(sharing.client.app.state.engine) as session:
+        with Session(sharing.client.app.platform.engine) as session:
             record = session.get(ClientRecord, client_id)
             assert record is not None
             record.secret_hash = hash_secret(self.SECRET)

@@ -104,7 +104,7 @@ class TestClientSecretBasic:
         from samverkan_sharing.oauth.service import revoke_client
 
         client_id, secret = sharing.register()
-        with Session(sharing.client.app.state.engine) as session:
+        with Session(sharing.client.app.platform.engine) as session:
             revoke_client(session, client_id)
         response = sharing.client.post(
             "/oauth/token",

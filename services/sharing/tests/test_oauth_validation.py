@@ -57,7 +57,7 @@ def _resign(sharing: Any, token: str, **changes: Any) -> str:
     head = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
     head.update(changes.pop("_header", {}))
     claims.update(changes)
-    key = sharing.client.app.state.token_issuer.keys.current().key
+    key = sharing.client.app.running.state.token_issuer.keys.current().key
     signed: bytes = JsonWebToken(["ES256"]).encode(head, claims, key)
     return signed.decode()
 
@@ -163,7 +163,7 @@ def test_key_rotation_keeps_old_tokens_valid_until_expiry(
 ) -> None:
     validator = _validator(sharing, "tips")
     assert validator.validate(token)
-    store = sharing.client.app.state.token_issuer.keys
+    store = sharing.client.app.running.state.token_issuer.keys
     old_kid = store.current().kid
     store.rotate()
     assert validator.validate(token).client_id
@@ -178,7 +178,7 @@ def test_key_rotation_keeps_old_tokens_valid_until_expiry(
 def _rotate_and_withdraw(sharing: Any) -> str:
     """Rotate the signing key and date the old one's retirement an hour back, so the
     JWKS no longer publishes it; the old key id."""
-    store = sharing.client.app.state.token_issuer.keys
+    store = sharing.client.app.running.state.token_issuer.keys
     old_kid: str = store.current().kid
     store.rotate()
     index = Path(sharing.settings.effective_signing_keys_dir) / "keys.json"
@@ -236,7 +236,7 @@ class TestRevocation:
         )
         client_id = tips.validate(token).client_id
         audit.validate(token)
-        with Session(sharing.client.app.state.engine) as session:
+        with Session(sharing.client.app.platform.engine) as session:
             revoke_client(session, client_id)
         clock.now += 3
         _rejects(tips, token, "client has been revoked")

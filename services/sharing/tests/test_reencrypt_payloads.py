@@ -19,7 +19,7 @@ from tests.support.sharing import request_disclosure
 
 def _payloads(sharing: Any) -> dict[str, str]:
     disclosures = table_of(DisclosureRecord)
-    with sharing.client.app.state.engine.connect() as connection:
+    with sharing.client.app.platform.engine.connect() as connection:
         rows = connection.execute(
             select(disclosures.c.id, disclosures.c.payload_ciphertext)
         )
@@ -33,7 +33,7 @@ def test_released_payloads_move_to_the_new_key_and_read_the_same(
     keyring = sharing.settings.keyring()
     rotated = keyring.with_new_current_key()
 
-    report = reencrypt_payloads(sharing.client.app.state.engine, rotated)
+    report = reencrypt_payloads(sharing.client.app.platform.engine, rotated)
 
     assert (report.rows, report.resealed, report.complete) == (3, 3, True)
     only_new = Keyring(

@@ -64,7 +64,7 @@ def _as_if_stored_by_an_older_catalogue(sharing: Any, category: str) -> str:
 
     from samverkan_sharing.disclosures.models import DisclosureRecord
 
-    with Session(sharing.client.app.state.engine) as session:
+    with Session(sharing.client.app.platform.engine) as session:
         record = session.exec(select(DisclosureRecord)).one()
         for part in record.query["parts"]:
             for field in part["query"]["fields"]:

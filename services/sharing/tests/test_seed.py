@@ -19,7 +19,7 @@ def test_a_demo_seeded_before_gets_its_filing_client_s_municipality(
 
     seed(tmp_path)
 
-    with Session(sharing.client.app.state.engine) as session:
+    with Session(sharing.client.app.platform.engine) as session:
         record = ClientRepository(session).get("demo-malmo")
     assert record is not None
     assert record.municipality_code == "1280"

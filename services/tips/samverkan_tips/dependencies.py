@@ -1,14 +1,14 @@
 """Annotated dependencies, so route signatures read as a sentence."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Query, Request, Security
-from sqlmodel import Session
 
 from samverkan_shared.auth import AccessToken, access_token
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.cursors import Order
-from samverkan_shared.db import session_for_request, write_session_for_request
+from samverkan_shared.service_app import ServiceApp
 from samverkan_tips.filing import FilingQueue
 
 __all__ = [
@@ -18,28 +18,36 @@ __all__ = [
     "IdempotencyKey",
     "KeyringDep",
     "Limit",
-    "SessionDep",
     "TipsInternal",
     "TipsManager",
     "TipsReader",
+    "TipsState",
     "TipsWriter",
-    "WriteSessionDep",
 ]
+
+
+@dataclass(frozen=True)
+class TipsState:
+    """What the routes need besides the database, opened by the lifespan."""
+
+    keyring: Keyring
+    filings: FilingQueue  # the writer thread that files tips in batches
+
+
+def _state(request: Request) -> TipsState:
+    app: ServiceApp[TipsState] = request.app
+    return app.running.state
 
 
 # async: no I/O, so no hop to the thread pool
 async def keyring_for_request(request: Request) -> Keyring:
-    keyring: Keyring = request.app.state.keyring
-    return keyring
+    return _state(request).keyring
 
 
 async def filings_for_request(request: Request) -> FilingQueue:
-    filings: FilingQueue = request.app.state.filings
-    return filings
+    return _state(request).filings
 
 
-SessionDep = Annotated[Session, Depends(session_for_request)]
-WriteSessionDep = Annotated[Session, Depends(write_session_for_request)]
 KeyringDep = Annotated[Keyring, Depends(keyring_for_request)]
 FilingsDep = Annotated[FilingQueue, Depends(filings_for_request)]
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from samverkan_shared.crypto import Keyring
-from samverkan_shared.db import write_session
 from samverkan_shared.group_commit import GroupCommit, Pending
+from samverkan_shared.sessions import writing_session
 from samverkan_tips.schemas import Tip
 from samverkan_tips.service import Filing, file_tips
 
@@ -57,7 +57,7 @@ class FilingQueue:
         self._queue.close()
 
     def _write(self, batch: list[Pending[Filing, Tip]]) -> None:
-        with write_session(self._engine, expire_on_commit=False) as session:
+        with writing_session(self._engine, expire_on_commit=False) as session:
             outcomes = file_tips(
                 session,
                 [pending.item for pending in batch],

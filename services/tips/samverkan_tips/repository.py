@@ -12,6 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from samverkan_shared.db_types import table_of
+from samverkan_shared.sessions import Repository
 from samverkan_tips.models import (
     AgreementRecord,
     AgreementSupplierRecord,
@@ -65,10 +66,7 @@ _TIP_WITH_SUPPLIER = (
 )
 
 
-class TipRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class TipRepository(Repository):
     def with_supplier(
         self, tip_id: uuid.UUID
     ) -> tuple[TipRecord, SupplierRecord | None] | None:
@@ -177,10 +175,7 @@ def _conditions(where: TipFilter) -> list[ColumnElement[bool]]:
     return [col(column) == value for column, value in pairs if value is not None]
 
 
-class IdempotencyRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class IdempotencyRepository(Repository):
     def get(self, client_id: str, key: str) -> IdempotencyKeyRecord | None:
         return self._session.get(IdempotencyKeyRecord, (client_id, key))
 
@@ -205,10 +200,7 @@ class IdempotencyRepository:
         _insert_rows(self._session, IdempotencyKeyRecord, rows)
 
 
-class AgreementRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class AgreementRepository(Repository):
     def get(self, agreement_id: str) -> AgreementRecord | None:
         return self._session.get(AgreementRecord, agreement_id)
 
@@ -274,10 +266,7 @@ class AgreementRepository:
         return list(self._session.exec(statement).all())
 
 
-class SupplierRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class SupplierRepository(Repository):
     def get(
         self, org_number: str, *, for_update: bool = False
     ) -> SupplierRecord | None:
@@ -318,10 +307,7 @@ class SupplierRepository:
         self._session.add(record)
 
 
-class CallOffStopRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class CallOffStopRepository(Repository):
     def add(self, record: CallOffStopRecord) -> None:
         self._session.add(record)
 

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from samverkan_shared.crypto import Keyring
-from samverkan_shared.db import make_engine, write_session
+from samverkan_shared.db import make_engine
+from samverkan_shared.sessions import writing_session
 from samverkan_tips.agreements_csv import COLUMNS, parse_agreements_csv
 from samverkan_tips.schemas import CallOffStopCreate, TipCreate, TipTransition
 from samverkan_tips.service import Caller, file_tip, transition_tip
@@ -211,7 +212,7 @@ def seed(data_dir: Path) -> None:
 
 
 def _seed_tip(engine: Engine, keyring: Keyring, demo: DemoTip) -> None:
-    with write_session(engine) as session:
+    with writing_session(engine) as session:
         tip = file_tip(
             session,
             TipCreate.model_validate(demo.body),
@@ -232,12 +233,12 @@ def _move(
     moves: tuple[TipTransition, ...],
 ) -> None:
     for move in moves:
-        with write_session(engine) as session:
+        with writing_session(engine) as session:
             transition_tip(session, tip_id, move, actor=MANAGER, keyring=keyring)
 
 
 def _stop(engine: Engine, org_number: str, reason: str, tip_id: uuid.UUID) -> None:
-    with write_session(engine) as session:
+    with writing_session(engine) as session:
         if supplier_view(session, org_number).history:
             return  # stopped (or stopped and lifted) before: leave the operator's state
         body = CallOffStopCreate(reason=reason, tip_ids=[tip_id])

@@ -1,7 +1,7 @@
 """Tip use cases: file, read, list and move through the workflow; each commits itself.
 
 Writers run in a session whose transaction already holds SQLite's write lock
-(`samverkan_shared.db.write_session`); on PostgreSQL filings take an advisory lock and
+(`samverkan_shared.db.writing_session`); on PostgreSQL filings take an advisory lock and
 transitions lock the tip's row, so concurrent requests never interleave half-way.
 """
 
@@ -29,7 +29,6 @@ from samverkan_shared.cursors import (
     encode_cursor,
     invalid_cursor,
 )
-from samverkan_shared.db import reading_from_now_on
 from samverkan_shared.problems import (
     Conflict,
     Forbidden,
@@ -194,15 +193,14 @@ def file_tips(
         if filing.idempotency_key is None:
             raise
         # A concurrent retry claimed the key first; it has committed by now.
-        reading_from_now_on(session)
         try:
-            record = _replay(session, filing, filing.idempotency_key)
+            with TipRepository(session).reading():
+                record = _replay(session, filing, filing.idempotency_key)
         except Problem as error:
             return [error]
         outcomes = [_Filed(record.id, replayed=True, record=record)]
-    else:
-        reading_from_now_on(session)
-    return _views(session, keyring, outcomes)
+    with TipRepository(session).reading():
+        return _views(session, keyring, outcomes)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from samverkan_shared.crypto import Keyring
-from samverkan_shared.db import write_session
 from samverkan_shared.problems import Problem, UnprocessableContent
+from samverkan_shared.sessions import writing_session
 from samverkan_tips.filing import FilingQueue
 from samverkan_tips.models import IdempotencyKeyRecord, SupplierRecord, TipRecord
 from samverkan_tips.repository import IdempotencyRepository
@@ -31,7 +31,7 @@ def _filing(kit: Any, key: str | None = None, **changes: Any) -> Filing:
 
 
 def _file(engine: Engine, keyring: Keyring, filings: list[Filing]) -> list[Any]:
-    with write_session(engine, expire_on_commit=False) as session:
+    with writing_session(engine, expire_on_commit=False) as session:
         return file_tips(session, filings, keyring=keyring)
 
 
@@ -86,7 +86,7 @@ def test_a_key_filed_in_an_earlier_batch_replays_with_its_history(
     engine: Engine, keyring: Keyring, kit: Any
 ) -> None:
     [original] = _file(engine, keyring, [_filing(kit, "k")])
-    with write_session(engine, expire_on_commit=False) as session:
+    with writing_session(engine, expire_on_commit=False) as session:
         moved = transition_tip(
             session,
             original.id,

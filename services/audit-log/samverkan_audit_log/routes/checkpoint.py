@@ -11,7 +11,8 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
 from samverkan_audit_log import service
-from samverkan_audit_log.dependencies import AuditReader, LogDep, SessionDep
+from samverkan_audit_log.dependencies import AuditReader, LogDep
+from samverkan_shared.sessions import ReadingSession
 
 __all__ = ["router"]
 
@@ -27,7 +28,7 @@ _TEXT: dict[int | str, dict[str, Any]] = {
     response_class=PlainTextResponse,
     responses=_TEXT,
 )
-def checkpoint(caller: AuditReader, session: SessionDep, log: LogDep) -> str:
+def checkpoint(caller: AuditReader, session: ReadingSession, log: LogDep) -> str:
     return service.current_checkpoint(session, log.signer)
 
 

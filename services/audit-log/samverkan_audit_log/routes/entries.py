@@ -3,16 +3,14 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from samverkan_audit_log import listing
 from samverkan_audit_log.dependencies import (
     AuditAppender,
     AuditReader,
-    LogContext,
-    SessionDep,
+    LogDep,
 )
-from samverkan_audit_log.lean_route import LeanRoute
 from samverkan_audit_log.schemas import (
     LEGAL_BASIS,
     PSEUDONYM,
@@ -26,6 +24,7 @@ from samverkan_shared.cursors import Order
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 from samverkan_shared.rfc3339 import Rfc3339DateTime
+from samverkan_shared.sessions import ReadingSession
 
 __all__ = ["MAX_INDEX", "router"]
 
@@ -33,9 +32,14 @@ MAX_INDEX = 2**63 - 1  # BIGINT: larger numbers would fail in PostgreSQL, not 40
 router = APIRouter(prefix="/v1/entries", tags=["entries"])
 
 
-async def append(body: Entry, caller: AuditAppender, request: Request) -> Response:
-    # Served by a LeanRoute: FastAPI documents this signature, the route calls it.
-    log: LogContext = request.app.state.audit_log
+@router.post(
+    "",
+    status_code=201,
+    response_model=Receipt,
+    summary="Append an audit entry and get its receipt",
+    responses={**created_responses("/v1/entries/{index}"), **problem_responses(409)},
+)
+async def append(body: Entry, caller: AuditAppender, log: LogDep) -> Response:
     # Concurrent appends of this process are committed together (group commit).
     outcome = await log.appends.append_async(body)
     # The receipt was built by the writer from validated parts: serialised as is,
@@ -51,22 +55,10 @@ async def append(body: Entry, caller: AuditAppender, request: Request) -> Respon
     )
 
 
-router.add_api_route(
-    "",
-    append,
-    methods=["POST"],
-    status_code=201,
-    response_model=Receipt,
-    summary="Append an audit entry and get its receipt",
-    responses={**created_responses("/v1/entries/{index}"), **problem_responses(409)},
-    route_class_override=LeanRoute,
-)
-
-
 @router.get("", summary="List entries, filtered, by index", response_model=EntryPage)
 def list_entries(
     caller: AuditReader,
-    session: SessionDep,
+    session: ReadingSession,
     recipient: Annotated[str | None, Query(pattern=RECIPIENT_CODE)] = None,
     legal_basis: Annotated[str | None, Query(pattern=LEGAL_BASIS)] = None,
     occurred_from: Annotated[Rfc3339DateTime | None, Query(alias="from")] = None,
@@ -101,6 +93,6 @@ def list_entries(
 def get_entry(
     index: Annotated[int, Path(ge=0, le=MAX_INDEX)],
     caller: AuditReader,
-    session: SessionDep,
+    session: ReadingSession,
 ) -> EntryItem:
     return listing.get_entry(session, index)

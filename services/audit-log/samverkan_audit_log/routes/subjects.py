@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from samverkan_audit_log import listing
-from samverkan_audit_log.dependencies import AuditReader, LogDep, SessionDep
+from samverkan_audit_log.dependencies import AuditReader, LogDep
 from samverkan_audit_log.schemas import EntryPage, SubjectLookup
+from samverkan_shared.sessions import ReadingSession
 
 __all__ = ["router"]
 
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 def lookup(
     body: SubjectLookup,
     caller: AuditReader,
-    session: SessionDep,
+    session: ReadingSession,
     log: LogDep,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:

@@ -10,6 +10,7 @@ __all__ = ["DisclosureMetrics"]
 
 class DisclosureMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
+        self._registry = registry
         self._decided = Counter(
             "samverkan_disclosures_total",
             "Disclosures and notices by final status and engine outcome.",
@@ -22,6 +23,11 @@ class DisclosureMetrics:
             ["legal_basis"],
             registry=registry,
         )
+
+    def unregister(self) -> None:
+        """Take the counters out of the registry (the lifespan that made them ends)."""
+        self._registry.unregister(self._decided)
+        self._registry.unregister(self._basis)
 
     def observe(self, record: DisclosureRecord) -> None:
         self._decided.labels(record.kind, record.status.value, record.outcome).inc()

@@ -19,7 +19,6 @@ from samverkan_shared.cursors import (
     encode_cursor,
     invalid_cursor,
 )
-from samverkan_shared.db import reading_from_now_on
 from samverkan_shared.problems import Forbidden, NotFound
 from samverkan_sharing.disclosures.models import DisclosureRecord
 from samverkan_sharing.disclosures.repository import (
@@ -67,7 +66,6 @@ class DisclosureReading:
         Officers (``disclosures:assess`` or ``:approve``) see every disclosure of the
         municipality; a partner (``disclosures:request``) only the requests it made.
         """
-        reading_from_now_on(self.session)
         if not _is_officer(caller):
             if "disclosures:request" not in caller.scopes:
                 raise Forbidden(
@@ -83,7 +81,6 @@ class DisclosureReading:
         """One page of the notices sent to the caller's recipient, by time."""
         if not caller.recipient:
             raise Forbidden("This client has no registered recipient, so no notices.")
-        reading_from_now_on(self.session)
         where = DisclosureFilter(notices_to=caller.recipient)
         return self._page(_NOTICE_CURSOR, where, order, cursor, limit)
 
@@ -96,12 +93,11 @@ class DisclosureReading:
         limit: int,
     ) -> tuple[list[DisclosureRecord], str | None]:
         kind = cursor_kind(name, order)
-        records = DisclosureRepository(self.session).page(
-            where,
-            _list_key(kind, cursor),
-            limit + 1,
-            newest_first=order is Order.DESC,
-        )
+        after = _list_key(kind, cursor)
+        with DisclosureRepository(self.session).reading() as reads:
+            records = reads.page(
+                where, after, limit + 1, newest_first=order is Order.DESC
+            )
         page, more = records[:limit], len(records) > limit
         last = page[-1] if more else None
         return page, (

@@ -16,7 +16,6 @@ from sqlmodel import Session
 
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.crypto import Keyring
-from samverkan_shared.db import one_statement_next
 from samverkan_shared.problems import NotFound
 from samverkan_sharing.disclosures.audit_entry import audit_entry
 from samverkan_sharing.disclosures.labelling import (
@@ -108,14 +107,15 @@ class ReleaseProtocol:
         receipt = self.upstream.audit_log.append(
             entry, idempotency_key=f"{record.id}:{entry.get('event')}"
         )
-        one_statement_next(self.session)  # the UPDATE of the record alone
-        record.receipt = receipt.model_dump()
-        record.status = transition(record.status, DisclosureStatus.RELEASED)
-        record.history = [
-            *record.history,
-            history_event("released", str(entry.get("actor")), index=receipt.index),
-        ]
-        self._save(record)
+        DisclosureRepository(self.session).update(
+            record,
+            receipt=receipt.model_dump(),
+            status=transition(record.status, DisclosureStatus.RELEASED),
+            history=[
+                *record.history,
+                history_event("released", str(entry.get("actor")), index=receipt.index),
+            ],
+        )
         self.observe(record)
         return record
 

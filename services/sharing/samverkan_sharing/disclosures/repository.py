@@ -1,11 +1,13 @@
 """All SQL of disclosures."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import and_, or_
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from samverkan_shared.sessions import Repository, insert_alone, update_alone
 from samverkan_sharing.disclosures.models import DisclosureRecord
 from samverkan_sharing.disclosures.workflow import DisclosureStatus
 from samverkan_sharing.oauth.models import ClientRecord
@@ -24,10 +26,7 @@ class DisclosureFilter:
     notices_to: str | None = None
 
 
-class DisclosureRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class DisclosureRepository(Repository):
     def get(self, disclosure_id: str) -> DisclosureRecord | None:
         return self._session.get(DisclosureRecord, disclosure_id)
 
@@ -49,9 +48,13 @@ class DisclosureRepository:
         )
         return self._session.exec(statement).first()
 
-    def add(self, record: DisclosureRecord) -> None:
-        self._session.add(record)
-        self._session.flush()
+    def insert(self, record: DisclosureRecord) -> None:
+        """Store a new disclosure as a unit of its own: one INSERT, committed."""
+        insert_alone(self._session, record)
+
+    def update(self, record: DisclosureRecord, **values: Any) -> None:
+        """Store ``values`` as a unit of their own: one UPDATE of this row, committed."""
+        update_alone(self._session, record, updated_at=datetime.now(UTC), **values)
 
     def page(
         self,

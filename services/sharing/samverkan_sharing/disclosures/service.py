@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 
 from samverkan_shared.auth import AccessToken
-from samverkan_shared.db import one_statement_next, reading_from_now_on
 from samverkan_shared.problems import (
     Conflict,
     Forbidden,
@@ -78,16 +77,13 @@ class Disclosures(ReleaseProtocol, DisclosureReading):
         recipient = Recipient(
             caller.recipient, caller.org_number, caller.name or caller.client_id
         )
-        reading_from_now_on(self.session)  # up to the decision, only reads
         return self._open(caller, body, key, recipient, kind="request")
 
     def notify(
         self, caller: AccessToken, body: NotificationCreate, key: str | None
     ) -> DisclosureRecord:
-        reading_from_now_on(self.session)  # up to the decision, only reads
-        client = DisclosureRepository(self.session).recipient_client(
-            body.recipient.value
-        )
+        with DisclosureRepository(self.session).reading() as reads:
+            client = reads.recipient_client(body.recipient.value)
         if client is None:
             raise UnprocessableContent(
                 f"No active client is registered for {body.recipient.value}; the notice "
@@ -109,9 +105,8 @@ class Disclosures(ReleaseProtocol, DisclosureReading):
         fingerprint = body_fingerprint(body)
         earlier = None
         if key is not None:
-            earlier = DisclosureRepository(self.session).by_idempotency_key(
-                caller.client_id, key
-            )
+            with DisclosureRepository(self.session).reading() as reads:
+                earlier = reads.by_idempotency_key(caller.client_id, key)
             if earlier is not None:
                 record = self._replay(earlier, fingerprint)
                 if record.status is not DisclosureStatus.DECIDED:
@@ -205,15 +200,11 @@ class Disclosures(ReleaseProtocol, DisclosureReading):
             names = names_with(decision, "release")
             self._prepare_release(record, parts, names, caller.client_id)
         try:
-            one_statement_next(self.session)  # the INSERT
-            DisclosureRepository(self.session).add(record)
-            self.session.commit()
+            DisclosureRepository(self.session).insert(record)
         except IntegrityError:
             # A concurrent retry with the same key won; answer as it does.
-            self.session.rollback()
-            earlier = DisclosureRepository(self.session).by_idempotency_key(
-                caller.client_id, key or ""
-            )
+            with DisclosureRepository(self.session).reading() as reads:
+                earlier = reads.by_idempotency_key(caller.client_id, key or "")
             if earlier is None:
                 raise
             return self._replay(earlier, fingerprint)

@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from samverkan_shared.sessions import Repository
 from samverkan_sharing.oauth.models import (
     ClientRecord,
     RevokedTokenRecord,
@@ -14,10 +15,7 @@ from samverkan_sharing.oauth.models import (
 __all__ = ["ClientRepository", "RevocationRepository"]
 
 
-class ClientRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class ClientRepository(Repository):
     def get(self, client_id: str) -> ClientRecord | None:
         return self._session.get(ClientRecord, client_id)
 
@@ -34,10 +32,7 @@ class ClientRepository:
         self._session.flush()
 
 
-class RevocationRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class RevocationRepository(Repository):
     def use_assertion(self, client_id: str, jti: str, expires_at: datetime) -> bool:
         """Record an assertion id; False if it was seen before (a replay)."""
         try:

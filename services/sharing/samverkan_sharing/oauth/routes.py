@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from samverkan_shared.auth import ALLOWED_ALGORITHMS, SCOPE_DESCRIPTIONS
-from samverkan_shared.db import session_for_request, write_session_for_request
+from samverkan_shared.sessions import ReadingSession, WritingSession
+from samverkan_sharing.dependencies import sharing_app
 from samverkan_sharing.oauth.documents import (
     IntrospectionResponse,
     TokenResponse,
@@ -28,10 +29,8 @@ __all__ = ["JWKS_PATH", "REVOCATIONS_PATH", "router"]
 JWKS_PATH = "/.well-known/jwks.json"
 REVOCATIONS_PATH = "/oauth/revocations"
 router = APIRouter(tags=["oauth"])
-# Token issuance may record an assertion id after reading the client: a write session,
-# so SQLite never has to upgrade a read transaction (see samverkan_shared.db.write_session).
-SessionDep = Annotated[Session, Depends(write_session_for_request)]
-ReadSessionDep = Annotated[Session, Depends(session_for_request)]
+# Token issuance may record an assertion id after reading the client: a writing session,
+# so SQLite never has to upgrade a read transaction (see samverkan_shared.sessions).
 
 
 def _authorization(request: Request) -> str | None:
@@ -89,8 +88,7 @@ async def _read_form(request: Request) -> dict[str, str]:
 
 
 def _issuer(request: Request) -> TokenIssuer:
-    issuer: TokenIssuer = request.app.state.token_issuer
-    return issuer
+    return sharing_app(request).running.state.token_issuer
 
 
 @router.get("/.well-known/oauth-authorization-server", summary="RFC 8414 metadata")
@@ -152,7 +150,7 @@ def jwks(request: Request) -> dict[str, Any]:
     ),
 )
 async def token(
-    request: Request, session: SessionDep, authorization: AuthorizationHeader
+    request: Request, session: WritingSession, authorization: AuthorizationHeader
 ) -> JSONResponse:
     form = await _read_form(request)
     issued = await run_in_threadpool(
@@ -171,7 +169,7 @@ async def token(
     openapi_extra=_TOKEN_FORM,
 )
 async def introspect(
-    request: Request, session: SessionDep, authorization: AuthorizationHeader
+    request: Request, session: WritingSession, authorization: AuthorizationHeader
 ) -> JSONResponse:
     form = await _read_form(request)
     answer = await run_in_threadpool(
@@ -193,7 +191,7 @@ async def introspect(
     openapi_extra=_TOKEN_FORM,
 )
 async def revoke(
-    request: Request, session: SessionDep, authorization: AuthorizationHeader
+    request: Request, session: WritingSession, authorization: AuthorizationHeader
 ) -> JSONResponse:
     form = await _read_form(request)
     await run_in_threadpool(_revoke, _issuer(request), session, authorization, form)
@@ -237,7 +235,7 @@ def _revoke(
     REVOCATIONS_PATH,
     summary="Revoked token ids and clients (polled by the resource servers)",
 )
-def revocations(session: ReadSessionDep) -> dict[str, list[str]]:
+def revocations(session: ReadingSession) -> dict[str, list[str]]:
     """Like a certificate revocation list: opaque ids only, public by design."""
     repository = RevocationRepository(session)
     return {

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from samverkan_shared.problems import Forbidden, problem_responses
-from samverkan_sharing.dependencies import AnyCaller
+from samverkan_sharing.dependencies import AnyCaller, sharing_app
 from samverkan_sharing.query_problem import invalid_query
 from samverkan_sharing.rules import (
     Catalogue,
@@ -121,8 +121,7 @@ _BODY_SCHEMA = {"$ref": f"#/components/schemas/{EvaluationRequest.__name__}"}
 
 
 def _catalogue(request: Request) -> Catalogue:
-    catalogue: Catalogue = request.app.state.catalogue
-    return catalogue
+    return sharing_app(request).running.state.catalogue
 
 
 @router.get("", summary="The rule catalogue, every dated rule with its legal source")

@@ -6,13 +6,13 @@ from fastapi import APIRouter, Query
 
 from samverkan_shared.cursors import Order
 from samverkan_shared.problems import problem_responses
+from samverkan_shared.sessions import ReadingSession
 from samverkan_tips import supplier_service
 from samverkan_tips.dependencies import (
     AgreementId,
     Cursor,
     Limit,
     ListOrder,
-    SessionDep,
     TipsReader,
 )
 from samverkan_tips.schemas import Agreement, AgreementSupplier, Page
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/v1/agreements", tags=["agreements"])
 @router.get("", responses=problem_responses(422))
 def list_agreements(
     token: TipsReader,
-    session: SessionDep,
+    session: ReadingSession,
     cursor: Cursor = None,
     limit: Limit = 50,
     order: ListOrder = Order.ASC,
@@ -40,7 +40,7 @@ def list_agreements(
 def selection_list(
     agreement_id: AgreementId,
     token: TipsReader,
-    session: SessionDep,
+    session: ReadingSession,
     include_hidden: Annotated[bool, Query()] = False,
     cursor: Cursor = None,
     limit: Limit = 50,

@@ -8,14 +8,14 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from samverkan_shared.db import read_in_thread
 from samverkan_shared.problems import problem_responses
+from samverkan_shared.service_app import running_app
+from samverkan_shared.sessions import ReadingSession, read_on_thread
 from samverkan_tips import supplier_service
 from samverkan_tips.dependencies import (
     Cursor,
     KeyringDep,
     Limit,
-    SessionDep,
     TipsInternal,
 )
 from samverkan_tips.routes.params import OrgNumberPath
@@ -33,8 +33,8 @@ async def internal_tip(
     tip_id: uuid.UUID, token: TipsInternal, keyring: KeyringDep, request: Request
 ) -> Response:
     """Read for every disclosure: one hop to a thread, one query, no transaction."""
-    body = await read_in_thread(
-        request.app.state.engine,
+    body = await read_on_thread(
+        running_app(request).platform.engine,
         # The view is built validated; FastAPI would validate it a second time.
         lambda session: supplier_service.internal_tip_view(
             session, tip_id, keyring=keyring
@@ -47,7 +47,7 @@ async def internal_tip(
 def internal_supplier_tips(
     org_number: OrgNumberPath,
     token: TipsInternal,
-    session: SessionDep,
+    session: ReadingSession,
     keyring: KeyringDep,
     cursor: Cursor = None,
     limit: Limit = 50,

@@ -4,12 +4,11 @@ from fastapi import APIRouter, Response
 
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
+from samverkan_shared.sessions import ReadingSession, WritingSession
 from samverkan_tips import supplier_service
 from samverkan_tips.dependencies import (
-    SessionDep,
     TipsManager,
     TipsReader,
-    WriteSessionDep,
 )
 from samverkan_tips.routes.params import OrgNumberPath
 from samverkan_tips.schemas import CallOffLift, CallOffStopCreate, Supplier
@@ -21,7 +20,7 @@ router = APIRouter(prefix="/v1/suppliers", tags=["suppliers"])
 
 @router.get("/{org_number}", responses=problem_responses(404))
 def get_supplier(
-    org_number: OrgNumberPath, token: TipsReader, session: SessionDep
+    org_number: OrgNumberPath, token: TipsReader, session: ReadingSession
 ) -> Supplier:
     """Tips in numbers, the call-off stop state and the history of stops and lifts."""
     return supplier_service.supplier_view(session, org_number)
@@ -39,7 +38,7 @@ def stop_call_offs(
     org_number: OrgNumberPath,
     body: CallOffStopCreate,
     token: TipsManager,
-    session: WriteSessionDep,
+    session: WritingSession,
     response: Response,
 ) -> Supplier:
     """Stop call-offs: the supplier disappears from every selection list; the stop
@@ -58,7 +57,7 @@ def lift_call_offs(
     org_number: OrgNumberPath,
     body: CallOffLift,
     token: TipsManager,
-    session: WriteSessionDep,
+    session: WritingSession,
 ) -> Supplier:
     """Lift the stop; the reason (and optionally tip ids) come as a JSON body."""
     return supplier_service.lift_call_offs(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from samverkan_shared.cursors import Order
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
+from samverkan_shared.sessions import ReadingSession, WritingSession
 from samverkan_tips import service
 from samverkan_tips.dependencies import (
     Cursor,
@@ -16,11 +17,9 @@ from samverkan_tips.dependencies import (
     KeyringDep,
     Limit,
     ListOrder,
-    SessionDep,
     TipsManager,
     TipsReader,
     TipsWriter,
-    WriteSessionDep,
 )
 from samverkan_tips.repository import TipFilter
 from samverkan_tips.routes.params import OrgNumberQuery
@@ -62,7 +61,7 @@ async def file_tip(
 @router.get("", responses=problem_responses(422))
 def list_tips(
     token: TipsReader,
-    session: SessionDep,
+    session: ReadingSession,
     keyring: KeyringDep,
     supplier: OrgNumberQuery = None,
     status: Annotated[TipStatus | None, Query()] = None,
@@ -88,7 +87,7 @@ def list_tips(
 
 @router.get("/{tip_id}", responses=problem_responses(404))
 def get_tip(
-    tip_id: uuid.UUID, token: TipsReader, session: SessionDep, keyring: KeyringDep
+    tip_id: uuid.UUID, token: TipsReader, session: ReadingSession, keyring: KeyringDep
 ) -> Tip:
     caller = service.Caller.from_token(token)
     return service.get_tip(session, tip_id, caller=caller, keyring=keyring)
@@ -99,7 +98,7 @@ def transition_tip(
     tip_id: uuid.UUID,
     body: TipTransition,
     token: TipsManager,
-    session: WriteSessionDep,
+    session: WritingSession,
     keyring: KeyringDep,
 ) -> Tip:
     """Move the tip one step; an illegal move is a 409 listing the `allowed` ones."""
