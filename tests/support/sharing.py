@@ -66,7 +66,7 @@ class Sharing:
             "kind": "municipality",
             "scopes": ["tips:read"],
         }
-        with Session(self.client.app.state.engine) as session:  # type: ignore[attr-defined]
+        with Session(self.client.app.platform.engine) as session:  # type: ignore[attr-defined]
             record, secret = register_client(session, **{**defaults, **fields})  # type: ignore[arg-type]
             return record.client_id, secret
 
