@@ -51,6 +51,7 @@ lint: venv
 bench: venv
 	.venv/bin/python bench/load.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 	.venv/bin/python bench/audit_log.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
+	.venv/bin/python bench/sqlite_writers.py
 
 fmt: venv
 	.venv/bin/ruff format .

@@ -66,8 +66,9 @@ class _SqliteWriteGate:
     This process's writers queue on the lock and are woken the moment it is free.
     Left to SQLite, each waiter polls the file lock with sleeps growing to 100 ms, so
     under load the lock sits idle while writers sleep (filing tips at 16 concurrent
-    clients: p50 11 ms, p99 1.4 s). Other processes still meet the busy timeout; a
-    gate not got within it leaves the wait to SQLite alone.
+    clients: p50 11 ms, p99 1.4 s; bench/sqlite_writers.py compares the two). Other
+    processes still meet the busy timeout; a gate not got within it leaves the wait to
+    SQLite alone. Correctness needs only BEGIN IMMEDIATE; the gate is for the tail.
     """
 
     def __init__(self) -> None:
