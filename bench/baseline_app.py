@@ -1,4 +1,5 @@
-"""The benchmarks' baseline: a bare FastAPI app doing one database insert per request.
+"""The benchmarks' baseline: a bare FastAPI app doing one database insert per request,
+and listing a page of 20 stored rows.
 
 Same backend and the same engine settings as the services (``make_engine``: SQLite in
 WAL mode with synchronous=NORMAL, or a PostgreSQL pool), a sync endpoint on
@@ -12,7 +13,7 @@ import os
 
 from fastapi import FastAPI
 from pydantic import BaseModel
-from sqlalchemy import Column, Integer, MetaData, Table, Text, insert
+from sqlalchemy import Column, Integer, MetaData, Table, Text, insert, select
 
 from samverkan_shared.db import make_engine
 
@@ -51,6 +52,14 @@ def create_app() -> FastAPI:
             )
             key = result.inserted_primary_key
         return {"id": int(key[0]) if key else 0}
+
+    @app.get("/items")
+    def page(limit: int = 20) -> dict[str, list[dict[str, object]]]:
+        # The newest rows, as the tips listing's first page: one query, plain rows.
+        statement = select(_items).order_by(_items.c.id.desc()).limit(limit)
+        with engine.connect() as connection:
+            rows = connection.execute(statement).mappings().all()
+        return {"items": [dict(row) for row in rows]}
 
     @app.get("/items/count")
     def count() -> dict[str, int]:

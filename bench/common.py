@@ -287,6 +287,9 @@ async def _run(
     await asyncio.gather(*(worker() for _ in range(load.workers)))
 
 
+LISTING_PAGE = 20  # rows per page in the listing phases
+
+
 def baseline_workload(url: str, workers: int) -> Workload:
     """One row inserted per request into the baseline app (same JSON size as a tip)."""
     payload = {"kind": "baseline", "body": "x" * 600}
@@ -295,6 +298,15 @@ def baseline_workload(url: str, workers: int) -> Workload:
         return await client.post(f"{url}/items", json={**payload, "n": sequence})
 
     return Workload(Stats("baseline insert"), call, workers)
+
+
+def baseline_listing_workload(url: str, workers: int) -> Workload:
+    """A page of the 20 newest rows of the baseline app."""
+
+    async def call(client: LeanClient, sequence: int) -> LeanResponse:
+        return await client.get(f"{url}/items", params={"limit": LISTING_PAGE})
+
+    return Workload(Stats("baseline list of 20"), call, workers)
 
 
 def median(values: list[float]) -> float:

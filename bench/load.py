@@ -4,8 +4,10 @@ Starts the three services on free ports with a temporary data directory (SQLite,
 fresh PostgreSQL databases with ``--postgres``), then measures, each phase for
 ``--duration`` seconds (and at most ``--max-requests`` calls per operation):
 
-1. baseline: ``bench/baseline_app.py`` (one INSERT per request), 16 concurrent clients;
-2. filing tips alone, 16 concurrent municipal clients;
+1. baseline: ``bench/baseline_app.py`` (one INSERT per request), 16 concurrent clients,
+   then a page of its 20 newest rows per request;
+2. filing tips alone, 16 concurrent municipal clients; then listing the first page of
+   20 tips (``GET /v1/tips?limit=20``), as many clients;
 3. full disclosures alone, 16 concurrent partners (polisen and ekobrottsmyndigheten,
    purpose "grovt bedrägeri" on a social-services tip: every field but the reporter,
    whose identity always waits for a person, is released at once);
@@ -34,10 +36,12 @@ from typing import Any
 
 import httpx
 from common import (
+    LISTING_PAGE,
     Databases,
     Stats,
     Tokens,
     Workload,
+    baseline_listing_workload,
     baseline_workload,
     drive,
     drive_paced,
@@ -79,6 +83,7 @@ DISCLOSED_FIELDS = [
     "persons",
 ]
 TIP_TARGET = 0.60
+LISTING_TARGET = 0.30  # a page of 20 tips against the bare page of 20 rows
 PACED_SHARES = (0.25, 0.5, 0.75)  # of the closed-loop disclosure rate, for phase 5
 DISCLOSURE_P99_TARGET_MS = 150.0
 
@@ -141,6 +146,22 @@ class Mix:
             )
 
         return Workload(Stats(name), call, workers, (201,), self.ledger.tip_filed)
+
+    def list_tips(self, name: str, workers: int) -> Workload:
+        headers = self.tokens.headers("malmo")
+
+        async def call(client: LeanClient, sequence: int) -> LeanResponse:
+            return await client.get(
+                f"{self.tips_url}/v1/tips",
+                params={"limit": LISTING_PAGE},
+                headers=headers,
+            )
+
+        def check(response: LeanResponse) -> None:
+            if len(response.json()["items"]) != LISTING_PAGE:
+                raise AssertionError(f"not a full page: {response.text[:300]}")
+
+        return Workload(Stats(name), call, workers, (200,), check)
 
     def read_tips(self, name: str, workers: int) -> Workload:
         headers = self.tokens.headers("malmo")
@@ -267,7 +288,9 @@ def lost_writes(before: Counts, after: Counts, ledger: Ledger) -> list[str]:
 @dataclass
 class Results:
     baseline: Stats
+    baseline_listing: Stats
     filing: Stats
+    listing: Stats
     disclosure: Stats
     mix: list[Stats]
     paced: list[Stats] = field(default_factory=list)
@@ -276,16 +299,21 @@ class Results:
     disclosure_cpu: str = ""
 
 
-def measure_baseline(databases: Databases, args: argparse.Namespace) -> Stats:
+def measure_baseline(
+    databases: Databases, args: argparse.Namespace
+) -> tuple[Stats, Stats]:
+    """The insert baseline, then the listing baseline over the rows it stored."""
     with running_baseline(databases.new("baseline")) as url:
         load = baseline_workload(url, args.concurrency)
         asyncio.run(drive([load], args.duration, args.max_requests))
         stored = httpx.get(f"{url}/items/count").json()["count"]
+        listing = baseline_listing_workload(url, args.concurrency)
+        asyncio.run(drive([listing], args.duration, args.max_requests))
     if stored != load.stats.count:
         load.stats.error(
             f"baseline stored {stored} rows, acknowledged {load.stats.count}"
         )
-    return load.stats
+    return load.stats, listing.stats
 
 
 def paced_rates(args: argparse.Namespace, closed_loop: Stats) -> list[float]:
@@ -300,7 +328,9 @@ def paced_rates(args: argparse.Namespace, closed_loop: Stats) -> list[float]:
     return [round(closed_loop.throughput * share, 1) for share in PACED_SHARES]
 
 
-def measure_suite(suite: Suite, args: argparse.Namespace, baseline: Stats) -> Results:
+def measure_suite(
+    suite: Suite, args: argparse.Namespace, baselines: tuple[Stats, Stats]
+) -> Results:
     ledger = Ledger()
     mix = Mix(suite, ledger)
     before = count(mix)
@@ -310,6 +340,8 @@ def measure_suite(suite: Suite, args: argparse.Namespace, baseline: Stats) -> Re
     duration, cap, n = args.duration, args.max_requests, args.concurrency
     filing = mix.file_tips("file tip (alone)", n)
     asyncio.run(drive([filing], duration, cap))
+    listing = mix.list_tips(f"list {LISTING_PAGE} tips (alone)", n)
+    asyncio.run(drive([listing], duration, cap))
     disclosure = mix.disclose("full disclosure (alone)", args.partners)
     cpu = CpuTimes({name: child.pid for name, child in suite.children.items()})
     cpu.start()
@@ -327,14 +359,22 @@ def measure_suite(suite: Suite, args: argparse.Namespace, baseline: Stats) -> Re
         load = mix.disclose(f"disclosures at {rate:g}/s", args.partners)
         asyncio.run(drive_paced(load, rate, duration))
         paced.append(load.stats)
+    baseline, baseline_listing = baselines
     results = Results(
-        baseline, filing.stats, disclosure.stats, [w.stats for w in mixed], paced
+        baseline,
+        baseline_listing,
+        filing.stats,
+        listing.stats,
+        disclosure.stats,
+        [w.stats for w in mixed],
+        paced,
     )
     if cpu.available:
         results.disclosure_cpu = cpu.per_request(disclosure.stats.count)
     results.problems = lost_writes(before, count(mix), ledger)
     all_stats = [
-        baseline, seed.stats, filing.stats, disclosure.stats, *results.mix, *paced
+        baseline, baseline_listing, seed.stats, filing.stats, listing.stats,
+        disclosure.stats, *results.mix, *paced,
     ]  # fmt: skip
     errors = sum(s.errors for s in all_stats)
     if errors:
@@ -346,7 +386,13 @@ def report(results: Results, backend: str, args: argparse.Namespace) -> bool:
     print_table(
         f"Isolated phases ({backend}, {args.duration:.0f}s each, "
         f"{args.concurrency} clients; disclosures by {args.partners} partners)",
-        [results.baseline, results.filing, results.disclosure],
+        [
+            results.baseline,
+            results.filing,
+            results.baseline_listing,
+            results.listing,
+            results.disclosure,
+        ],
     )
     print_table("Realistic mix (all at once)", results.mix)
     if results.paced:
@@ -356,6 +402,7 @@ def report(results: Results, backend: str, args: argparse.Namespace) -> bool:
             results.paced,
         )
     ratio = results.filing.throughput / results.baseline.throughput
+    listing = results.listing.throughput / results.baseline_listing.throughput
     p99 = results.disclosure.percentile(99)
     mix_p99 = results.mix[2].percentile(99)
     print()
@@ -363,6 +410,12 @@ def report(results: Results, backend: str, args: argparse.Namespace) -> bool:
         f"filing a tip = {ratio:.0%} of baseline throughput "
         f"({results.filing.throughput:.1f} vs {results.baseline.throughput:.1f} req/s; "
         f"target >= {TIP_TARGET:.0%}) {'OK' if ratio >= TIP_TARGET else 'MISSED'}"
+    )
+    print(
+        f"listing {LISTING_PAGE} tips = {listing:.0%} of the bare listing's throughput "
+        f"({results.listing.throughput:.1f} vs "
+        f"{results.baseline_listing.throughput:.1f} req/s; target >= "
+        f"{LISTING_TARGET:.0%}) {'OK' if listing >= LISTING_TARGET else 'MISSED'}"
     )
     print(
         f"full disclosure p99 = {p99:.0f} ms under {args.partners} concurrent partners "
@@ -409,9 +462,9 @@ def main(argv: list[str] | None = None) -> int:
         databases = Databases(workdir, args.postgres)
         try:
             env = suite_env(databases)
-            baseline = measure_baseline(databases, args)
+            baselines = measure_baseline(databases, args)
             with running_suite(Path(workdir / "data"), env) as suite:
-                results = measure_suite(suite, args, baseline)
+                results = measure_suite(suite, args, baselines)
         finally:
             databases.drop_all()
         if args.keep:
