@@ -1,0 +1,1 @@
+"""Person accounts: officers and compliance officers who sign in as themselves."""
