@@ -58,9 +58,9 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from samverkan_audit_log import service
+from samverkan_audit_log.checkpoints.signer import load_signer
 from samverkan_audit_log.merkle import MerkleAccumulator, leaf_hash
 from samverkan_audit_log.settings import AuditLogSettings
-from samverkan_audit_log.signer import load_signer
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.db import make_engine, migrate
 from samverkan_shared.pseudonyms import PSEUDONYM_PREFIX

@@ -4,7 +4,10 @@ import base64
 import hashlib
 from typing import Any
 
-from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
+from samverkan_audit_log.checkpoints.signed_note import (
+    open_signed_checkpoint,
+    parse_verifier_key,
+)
 from samverkan_audit_log.merkle import verify_inclusion
 from samverkan_shared.canonical_json import canonicalize
 from tests.support.filing import file_tip

@@ -2,12 +2,12 @@
 
 from contextlib import ExitStack
 
+from samverkan_audit_log.checkpoints.signer import LogSigner, load_signer
 from samverkan_audit_log.dependencies import LogState
 from samverkan_audit_log.metrics import LogSizeCollector
 from samverkan_audit_log.routes import checkpoint, entries, export, proofs, subjects
 from samverkan_audit_log.service import AppendQueue
 from samverkan_audit_log.settings import AuditLogSettings
-from samverkan_audit_log.signer import LogSigner, load_signer
 from samverkan_shared.auth import TokenValidator
 from samverkan_shared.db import make_engine
 from samverkan_shared.service_app import Platform, ServiceApp, build_app

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 # not here: `samverkan` loads this module to add the `audit` parsers for every
 # command it runs, and its start-up is part of every verification's time.
 if TYPE_CHECKING:
-    from samverkan_audit_log.checkpoint import Checkpoint, NoteVerifier
+    from samverkan_audit_log.checkpoints.signed_note import Checkpoint, NoteVerifier
     from samverkan_audit_log.log_client import ClientFactory, LogReader
     from samverkan_audit_log.verify import Verdict
 

@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from sqlalchemy import Engine
 
+from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.service import AppendQueue
-from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.auth import AccessToken, access_token
 from samverkan_shared.service_app import ServiceApp
 

@@ -28,6 +28,7 @@ import structlog
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.merkle import (
     EMPTY_ROOT,
     InvalidProofRequest,
@@ -49,7 +50,6 @@ from samverkan_audit_log.repository import (
     NewEntry,
 )
 from samverkan_audit_log.schemas import Entry, ProofHashes, Receipt
-from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.group_commit import GroupCommit, Pending
 from samverkan_shared.problems import Conflict, UnprocessableContent

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from samverkan_audit_log.checkpoint import (
+from samverkan_audit_log.checkpoints.signed_note import (
     Checkpoint,
     InvalidCheckpoint,
     NoteVerifier,

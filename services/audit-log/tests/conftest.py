@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from samverkan_audit_log.app import create_app
+from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.settings import AuditLogSettings
-from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.db import migrate
 from samverkan_shared.pseudonyms import pseudonymise
 from tests.support.databases import DatabaseFactory

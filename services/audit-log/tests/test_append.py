@@ -7,10 +7,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
+from samverkan_audit_log.checkpoints.signed_note import (
+    open_signed_checkpoint,
+    parse_verifier_key,
+)
+from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.merkle import leaf_hash, verify_inclusion
 from samverkan_audit_log.schemas import _printable
-from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.canonical_json import canonicalize
 
 

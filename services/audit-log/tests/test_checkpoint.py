@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, generate_private_key
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from samverkan_audit_log.checkpoint import (
+from samverkan_audit_log.checkpoints.signed_note import (
     Checkpoint,
     InvalidCheckpoint,
     InvalidNote,

@@ -13,7 +13,11 @@ from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session, col
 from structlog.testing import capture_logs
 
-from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
+from samverkan_audit_log.checkpoints.signed_note import (
+    open_signed_checkpoint,
+    parse_verifier_key,
+)
+from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.merkle import MerkleAccumulator, verify_inclusion
 from samverkan_audit_log.models import CheckpointRecord, EntryRecord
 from samverkan_audit_log.pg_append import PgAppendStore
@@ -24,7 +28,6 @@ from samverkan_audit_log.service import (
     AppendQueue,
     prove_inclusion,
 )
-from samverkan_audit_log.signer import LogSigner
 from samverkan_shared.db import make_engine
 from samverkan_shared.problems import Conflict
 

@@ -16,7 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
-from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
+from samverkan_audit_log.checkpoints.signed_note import (
+    open_signed_checkpoint,
+    parse_verifier_key,
+)
 from samverkan_audit_log.cli import main as verify_main
 from samverkan_audit_log.merkle import root_from_leaf_hashes
 from samverkan_shared.db import migrate

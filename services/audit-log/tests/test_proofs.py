@@ -8,7 +8,10 @@ from fastapi.testclient import TestClient
 from psycopg.pq import TransactionStatus
 from sqlalchemy import create_engine
 
-from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
+from samverkan_audit_log.checkpoints.signed_note import (
+    open_signed_checkpoint,
+    parse_verifier_key,
+)
 from samverkan_audit_log.merkle import (
     root_from_leaf_hashes,
     verify_consistency,

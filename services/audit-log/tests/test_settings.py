@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from samverkan_audit_log.app import create_app
-from samverkan_audit_log.checkpoint import parse_verifier_key
+from samverkan_audit_log.checkpoints.signed_note import parse_verifier_key
+from samverkan_audit_log.checkpoints.signer import MissingSigningKey, load_signer
 from samverkan_audit_log.settings import DEFAULT_ORIGIN, AuditLogSettings
-from samverkan_audit_log.signer import MissingSigningKey, load_signer
 
 
 def test_outside_the_demo_a_missing_key_stops_the_start(tmp_path: Path) -> None:

@@ -22,7 +22,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from samverkan_audit_log.checkpoint import open_signed_checkpoint, parse_verifier_key
+from samverkan_audit_log.checkpoints.signed_note import (
+    open_signed_checkpoint,
+    parse_verifier_key,
+)
 from samverkan_audit_log.merkle import verify_inclusion
 
 WRITER = "samverkan_audit_writer"

@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from samverkan_audit_log.checkpoint import parse_verifier_key
+from samverkan_audit_log.checkpoints.signed_note import parse_verifier_key
+from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.merkle import (
     consistency_proof,
     leaf_hash,
     root_from_leaf_hashes,
     subtree_hash,
 )
-from samverkan_audit_log.signer import LogSigner
 from samverkan_audit_log.verify import (
     LogItem,
     LogVerifier,

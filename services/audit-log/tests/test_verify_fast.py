@@ -21,9 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samverkan_audit_log import log_client
-from samverkan_audit_log.checkpoint import parse_verifier_key
+from samverkan_audit_log.checkpoints.signed_note import parse_verifier_key
+from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.merkle import leaf_hash, root_from_leaf_hashes
-from samverkan_audit_log.signer import LogSigner
 from samverkan_audit_log.verify import (
     LogVerifier,
     VerificationFailed,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from samverkan_audit_log.checkpoint import (
+from samverkan_audit_log.checkpoints.signed_note import (
     Checkpoint,
     load_or_create_signing_key,
     sign_checkpoint,
