@@ -17,10 +17,10 @@ from samverkan_sharing.cors import TokenEndpointCors
 from samverkan_sharing.dependencies import SharingState, sharing_app
 from samverkan_sharing.disclosures.metrics import DisclosureMetrics
 from samverkan_sharing.oauth import routes as oauth_routes
-from samverkan_sharing.oauth.documents import CLIENT_AUTHENTICATION
 from samverkan_sharing.oauth.errors import install_oauth_error_handler
 from samverkan_sharing.oauth.keys import SigningKeyStore
 from samverkan_sharing.oauth.repository import RevocationRepository
+from samverkan_sharing.oauth.schemas import CLIENT_AUTHENTICATION
 from samverkan_sharing.oauth.service import TokenIssuer
 from samverkan_sharing.outbound_pool import OutboundPool, OutboundPoolCollector
 from samverkan_sharing.routes import disclosures, notifications, rules

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from samverkan_sharing.oauth.documents import OAuthErrorBody
+from samverkan_sharing.oauth.schemas import OAuthErrorBody
 
 __all__ = ["OAuthError", "install_oauth_error_handler", "oauth_error_responses"]
 

@@ -1,7 +1,6 @@
 """HTTP face of the authorization server: RFC 8414 metadata, JWKS, token, introspection,
 revocation, and the revocation list the resource servers poll."""
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -9,19 +8,17 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlmodel import Session
 
 from samverkan_shared.auth import ALLOWED_ALGORITHMS, SCOPE_DESCRIPTIONS
 from samverkan_shared.sessions import ReadingSession, WritingSession
 from samverkan_sharing.dependencies import sharing_app
-from samverkan_sharing.oauth.documents import (
+from samverkan_sharing.oauth.errors import OAuthError, oauth_error_responses
+from samverkan_sharing.oauth.repository import RevocationRepository
+from samverkan_sharing.oauth.schemas import (
     IntrospectionResponse,
     TokenResponse,
     form_body,
 )
-from samverkan_sharing.oauth.errors import OAuthError, oauth_error_responses
-from samverkan_sharing.oauth.models import ClientRecord
-from samverkan_sharing.oauth.repository import RevocationRepository
 from samverkan_sharing.oauth.service import TokenIssuer
 
 __all__ = ["JWKS_PATH", "REVOCATIONS_PATH", "router"]
@@ -173,7 +170,7 @@ async def introspect(
 ) -> JSONResponse:
     form = await _read_form(request)
     answer = await run_in_threadpool(
-        _introspect, _issuer(request), session, authorization, form
+        _issuer(request).introspect_for_request, session, authorization, form
     )
     return JSONResponse(answer, headers=_NO_STORE)
 
@@ -194,41 +191,10 @@ async def revoke(
     request: Request, session: WritingSession, authorization: AuthorizationHeader
 ) -> JSONResponse:
     form = await _read_form(request)
-    await run_in_threadpool(_revoke, _issuer(request), session, authorization, form)
+    await run_in_threadpool(
+        _issuer(request).revoke_for_request, session, authorization, form
+    )
     return JSONResponse({}, headers=_NO_STORE)
-
-
-def _authenticated_token(
-    issuer: TokenIssuer,
-    session: Session,
-    authorization: str | None,
-    form: Mapping[str, str],
-) -> tuple[ClientRecord, str]:
-    client = issuer.authenticate(session, authorization, form)
-    session.commit()  # keeps the assertion id as used
-    if "token" not in form:
-        raise OAuthError("invalid_request", "token is required.")
-    return client, form["token"]
-
-
-def _introspect(
-    issuer: TokenIssuer,
-    session: Session,
-    authorization: str | None,
-    form: Mapping[str, str],
-) -> dict[str, Any]:
-    client, token = _authenticated_token(issuer, session, authorization, form)
-    return issuer.introspect(session, client, token)
-
-
-def _revoke(
-    issuer: TokenIssuer,
-    session: Session,
-    authorization: str | None,
-    form: Mapping[str, str],
-) -> None:
-    client, token = _authenticated_token(issuer, session, authorization, form)
-    issuer.revoke(session, client, token)
 
 
 @router.get(

@@ -106,6 +106,31 @@ class TokenIssuer:
         session.commit()
         return self.mint(client, scopes)
 
+    def introspect_for_request(
+        self, session: Session, authorization: str | None, form: Mapping[str, str]
+    ) -> dict[str, Any]:
+        """Token introspection (RFC 7662 §2.1) for the client that authenticates."""
+        client, token = self._token_asked_about(session, authorization, form)
+        return self.introspect(session, client, token)
+
+    def revoke_for_request(
+        self, session: Session, authorization: str | None, form: Mapping[str, str]
+    ) -> None:
+        """Token revocation (RFC 7009 §2.1) for the client that authenticates."""
+        client, token = self._token_asked_about(session, authorization, form)
+        self.revoke(session, client, token)
+
+    def _token_asked_about(
+        self, session: Session, authorization: str | None, form: Mapping[str, str]
+    ) -> tuple[ClientRecord, str]:
+        """The authenticated client and the token its form names (introspection and
+        revocation take the same form); commits the used assertion id."""
+        client = self.authenticate(session, authorization, form)
+        session.commit()  # keeps the assertion id as used
+        if "token" not in form:
+            raise OAuthError("invalid_request", "token is required.")
+        return client, form["token"]
+
     def authenticate(
         self, session: Session, authorization: str | None, form: Mapping[str, str]
     ) -> ClientRecord:
