@@ -9,7 +9,7 @@ from sqlmodel import Field
 
 from samverkan_shared.db_types import UTCDateTime
 from samverkan_sharing.disclosures.workflow import DisclosureStatus
-from samverkan_sharing.models import SharingTable
+from samverkan_sharing.oauth.models import SharingTable
 
 __all__ = ["DisclosureRecord"]
 

@@ -2,13 +2,12 @@
 
 from alembic import context
 
-import samverkan_sharing.disclosures.models
-import samverkan_sharing.oauth.models  # noqa: F401
+import samverkan_sharing.disclosures.models  # noqa: F401  (registers its tables)
 from samverkan_shared.db import run_migrations_online
-from samverkan_sharing import models
+from samverkan_sharing.oauth.models import SharingTable
 
 run_migrations_online(
     context.config,
-    models.SharingTable.metadata,
+    SharingTable.metadata,
     version_table="alembic_version_sharing",
 )

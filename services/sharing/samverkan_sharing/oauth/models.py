@@ -1,14 +1,26 @@
-"""Tables of the authorization server: clients, used assertion ids, revoked tokens."""
+"""Tables of the authorization server (clients, used assertion ids, revoked tokens),
+and the base every sharing table is declared on.
+
+The base lives with the first feature: disclosures build on the authorization
+server's clients (a notice goes to a registered recipient), never the other way round.
+"""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column
-from sqlmodel import Field
+from sqlalchemy import JSON, Column, MetaData
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
 
+from samverkan_shared.db import NAMING_CONVENTION
 from samverkan_shared.db_types import UTCDateTime
-from samverkan_sharing.models import SharingTable
 
-__all__ = ["ClientRecord", "RevokedTokenRecord", "UsedAssertionRecord"]
+__all__ = ["ClientRecord", "RevokedTokenRecord", "SharingTable", "UsedAssertionRecord"]
+
+
+class SharingTable(
+    SQLModel, registry=registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+):
+    """Base of every sharing table; own metadata keeps others out of its migrations."""
 
 
 class ClientRecord(SharingTable, table=True):
