@@ -23,8 +23,10 @@ from samverkan_sharing.oauth.repository import RevocationRepository
 from samverkan_sharing.oauth.schemas import CLIENT_AUTHENTICATION
 from samverkan_sharing.oauth.service import TokenIssuer
 from samverkan_sharing.outbound_pool import OutboundPool, OutboundPoolCollector
-from samverkan_sharing.routes import disclosures, notifications, rules
+from samverkan_sharing.routes import disclosures, notifications
 from samverkan_sharing.rules import CATALOGUE, Catalogue, validate_catalogue
+from samverkan_sharing.rules import routes as rules_routes
+from samverkan_sharing.rules.schemas import EVALUATION_SCHEMAS
 from samverkan_sharing.settings import SharingSettings
 from samverkan_sharing.upstream import (
     AuditLogClient,
@@ -91,7 +93,7 @@ def create_app(
         always_admitted=[oauth_routes.JWKS_PATH, oauth_routes.REVOCATIONS_PATH],
         openapi_components={
             "securitySchemes": CLIENT_AUTHENTICATION,
-            "schemas": rules.EVALUATION_SCHEMAS,
+            "schemas": EVALUATION_SCHEMAS,
         },
     )
     app.platform.metrics.registry.register(OutboundPoolCollector(pool))
@@ -99,7 +101,7 @@ def create_app(
     # Outermost: a preflight is answered at once, and every answer of the token
     # endpoint (503 from a busy service too) carries the headers the page needs.
     app.add_middleware(TokenEndpointCors, origins=settings.effective_cors_origins)
-    for module in (oauth_routes, rules, disclosures, notifications):
+    for module in (oauth_routes, rules_routes, disclosures, notifications):
         app.include_router(module.router)
     return app
 

@@ -5,13 +5,13 @@ from typing import Any
 
 import pytest
 
-from samverkan_sharing.routes.rules import _EXAMPLE, EVALUATION_SCHEMAS
 from samverkan_sharing.rules import InvalidQuery, query_from_contract_dict
 from samverkan_sharing.rules.query import MAX_FIELDS
+from samverkan_sharing.rules.schemas import EVALUATION_EXAMPLE, EVALUATION_SCHEMAS
 
 
 def _with_detail(detail: str) -> dict[str, Any]:
-    body: dict[str, Any] = copy.deepcopy(_EXAMPLE)
+    body: dict[str, Any] = copy.deepcopy(EVALUATION_EXAMPLE)
     body["purpose"]["detail"] = detail
     return body
 
@@ -31,13 +31,13 @@ def test_the_field_cap_is_the_engines() -> None:
 
 def test_the_documented_example_is_what_the_engine_reads() -> None:
     assert (
-        query_from_contract_dict(_EXAMPLE).to_contract_dict()["fields"]
-        == (_EXAMPLE["fields"])
+        query_from_contract_dict(EVALUATION_EXAMPLE).to_contract_dict()["fields"]
+        == (EVALUATION_EXAMPLE["fields"])
     )
 
 
 def test_the_document_names_every_key_the_engine_takes() -> None:
     names = set(EVALUATION_SCHEMAS["EvaluationRequest"]["properties"])
-    assert names == set(query_from_contract_dict(_EXAMPLE).to_contract_dict())
+    assert names == set(query_from_contract_dict(EVALUATION_EXAMPLE).to_contract_dict())
     with pytest.raises(InvalidQuery, match="unknown field"):
-        query_from_contract_dict({**_EXAMPLE, "unknown": 1})
+        query_from_contract_dict({**EVALUATION_EXAMPLE, "unknown": 1})

@@ -55,8 +55,8 @@ from samverkan_sharing.disclosures.workflow import (
     IllegalTransition,
     transition,
 )
-from samverkan_sharing.query_problem import invalid_query
 from samverkan_sharing.rules import InvalidQuery
+from samverkan_sharing.rules.problems import invalid_query
 
 __all__ = ["ASSESSMENT_DAYS", "Disclosures", "Recipient"]
 

@@ -1,34 +1,33 @@
-"""The rule catalogue and the dry-run evaluation (nothing released, nothing logged)."""
+"""The evaluation body as the OpenAPI document says it (docs/evaluation-contract.md).
 
-from datetime import UTC, date, datetime
+`query_from_contract_dict` is the one validator: its messages are the 422's. These
+models only say the shape it accepts, no stricter (a schema-valid body may still be
+refused, e.g. for an unknown statute reference) and no looser.
+"""
+
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field
 
-from samverkan_shared.problems import Forbidden, problem_responses
-from samverkan_sharing.dependencies import AnyCaller, sharing_app
-from samverkan_sharing.query_problem import invalid_query
-from samverkan_sharing.rules import (
-    Catalogue,
+from samverkan_sharing.rules.query import MAX_FIELDS
+from samverkan_sharing.rules.vocabulary import (
     Category,
     FieldKind,
     HolderActivity,
     Initiative,
-    InvalidQuery,
     PurposeCode,
     Recipient,
-    describe,
-    evaluate,
-    query_from_contract_dict,
 )
-from samverkan_sharing.rules.query import MAX_FIELDS
 
-__all__ = ["EVALUATION_SCHEMAS", "router"]
+__all__ = [
+    "EVALUATION_BODY_SCHEMA",
+    "EVALUATION_EXAMPLE",
+    "EVALUATION_SCHEMAS",
+    "EvaluationRequest",
+]
 
-router = APIRouter(prefix="/v1/rules", tags=["rules"])
-
-_EXAMPLE = {
+EVALUATION_EXAMPLE: dict[str, Any] = {
     "as_of": "2026-11-23",
     "holder_activity": "social_services",
     "recipient": "polismyndigheten",
@@ -55,10 +54,6 @@ _EXAMPLE = {
 }
 
 
-# --- the body as the document says it ------------------------------------------------
-# `query_from_contract_dict` is the one validator: its messages are the 422's. These
-# models only say the shape it accepts, no stricter (a schema-valid body may still be
-# refused, e.g. for an unknown statute reference) and no looser.
 _MAX_TEXT = 2000  # the engine's limit on every text (test_rules_api pins it)
 _Text = Annotated[
     str,
@@ -117,45 +112,4 @@ def _components() -> dict[str, Any]:
 
 EVALUATION_SCHEMAS = _components()
 """components.schemas for the evaluation body (sharing's create_app adds them)."""
-_BODY_SCHEMA = {"$ref": f"#/components/schemas/{EvaluationRequest.__name__}"}
-
-
-def _catalogue(request: Request) -> Catalogue:
-    return sharing_app(request).running.state.catalogue
-
-
-@router.get("", summary="The rule catalogue, every dated rule with its legal source")
-def list_rules(request: Request, caller: AnyCaller) -> dict[str, Any]:
-    catalogue = _catalogue(request)
-    return {
-        "catalogue_version": catalogue.version,
-        "items": [describe(r) for r in catalogue.rules],
-    }
-
-
-@router.post(
-    "/evaluate",
-    summary="Dry run of the rule engine (docs/evaluation-contract.md)",
-    responses=problem_responses(403, 422),
-)
-def evaluate_rules(
-    request: Request,
-    caller: AnyCaller,
-    body: Annotated[
-        dict[str, Any],
-        Body(openapi_examples={"police": {"value": _EXAMPLE}}),
-        WithJsonSchema(_BODY_SCHEMA),
-    ],
-) -> dict[str, Any]:
-    if not caller.scopes & {"disclosures:assess", "disclosures:request"}:
-        raise Forbidden(
-            "Evaluating rules needs disclosures:assess or disclosures:request."
-        )
-    if "disclosures:assess" not in caller.scopes and caller.recipient:
-        # A partner may only ask what it would itself receive.
-        body = {**body, "recipient": caller.recipient}
-    try:
-        query = query_from_contract_dict(body, today=datetime.now(UTC).date())
-    except InvalidQuery as error:
-        raise invalid_query(error) from None
-    return evaluate(query, _catalogue(request)).to_contract_dict()
+EVALUATION_BODY_SCHEMA = {"$ref": f"#/components/schemas/{EvaluationRequest.__name__}"}
