@@ -1,8 +1,8 @@
 """tips labels its fields with the codes the sharing service's rule engine reads."""
 
 from samverkan_sharing.rules import Category, HolderActivity
-from samverkan_tips.classification import DataCategory
-from samverkan_tips.classification import HolderActivity as TipsHolderActivity
+from samverkan_tips.tips.classification import DataCategory
+from samverkan_tips.tips.classification import HolderActivity as TipsHolderActivity
 
 
 def test_every_tip_category_is_one_the_rule_engine_knows() -> None:

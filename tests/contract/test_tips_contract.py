@@ -13,7 +13,7 @@ from sqlmodel import Session
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import make_engine, migrate
 from samverkan_shared.sessions import writing_session
-from samverkan_tips.agreements_csv import parse_agreements_csv
+from samverkan_tips.agreements.csv_import import parse_agreements_csv
 from samverkan_tips.app import create_app
 from samverkan_tips.schemas import TipCreate
 from samverkan_tips.seed import DEMO_AGREEMENTS_CSV, DEMO_TIPS, SEED_CALLER

@@ -123,7 +123,7 @@ def _migrate(url: str, package: str) -> None:
     if package == "samverkan_tips":
         from sqlmodel import create_engine
 
-        from samverkan_tips.agreements_csv import parse_agreements_csv
+        from samverkan_tips.agreements.csv_import import parse_agreements_csv
         from samverkan_tips.supplier_service import import_agreements
 
         engine = create_engine(url)

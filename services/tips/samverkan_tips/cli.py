@@ -1,5 +1,5 @@
 """`samverkan tips import-agreements FILE`: agreements and suppliers from CSV (see
-`samverkan_tips.agreements_csv` for the columns and the terms format); `samverkan tips
+`samverkan_tips.agreements.csv_import` for the columns and the terms format); `samverkan tips
 reencrypt`: every sealed field under the current key."""
 
 import argparse
@@ -31,7 +31,7 @@ def _import_agreements(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from samverkan_shared.db import make_engine
-    from samverkan_tips.agreements_csv import InvalidRow, parse_agreements_csv
+    from samverkan_tips.agreements.csv_import import InvalidRow, parse_agreements_csv
     from samverkan_tips.settings import TipsSettings
     from samverkan_tips.supplier_service import import_agreements
 

@@ -13,7 +13,7 @@ from samverkan_shared.reencryption import (
     reencrypt_table,
 )
 from samverkan_tips.models import TipRecord
-from samverkan_tips.sealing import SEALED_FIELDS, field_associated_data
+from samverkan_tips.tips.sealing import SEALED_FIELDS, field_associated_data
 
 __all__ = ["reencrypt_tips"]
 

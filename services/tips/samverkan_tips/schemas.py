@@ -28,12 +28,12 @@ from samverkan_shared.identifiers import (
     parse_org_number,
     parse_personal_number,
 )
-from samverkan_tips.classification import (
+from samverkan_tips.tips.classification import (
     NARRATIVE_CATEGORIES,
     DataCategory,
     HolderActivity,
 )
-from samverkan_tips.workflow import TipStatus
+from samverkan_tips.tips.workflow import TipStatus
 
 __all__ = [
     "Agreement",

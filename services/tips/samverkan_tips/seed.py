@@ -19,7 +19,7 @@ from sqlmodel import Session
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import make_engine
 from samverkan_shared.sessions import writing_session
-from samverkan_tips.agreements_csv import COLUMNS, parse_agreements_csv
+from samverkan_tips.agreements.csv_import import COLUMNS, parse_agreements_csv
 from samverkan_tips.schemas import CallOffStopCreate, TipCreate, TipTransition
 from samverkan_tips.service import Caller, file_tip, transition_tip
 from samverkan_tips.settings import TipsSettings
@@ -28,7 +28,7 @@ from samverkan_tips.supplier_service import (
     stop_call_offs,
     supplier_view,
 )
-from samverkan_tips.workflow import TipStatus
+from samverkan_tips.tips.workflow import TipStatus
 
 __all__ = ["DEMO_AGREEMENTS_CSV", "DEMO_TIPS", "seed"]
 

@@ -36,7 +36,6 @@ from samverkan_shared.problems import (
     Problem,
     UnprocessableContent,
 )
-from samverkan_tips.classification import description_category
 from samverkan_tips.models import TipRecord, TipTransitionRecord
 from samverkan_tips.repository import (
     AgreementRepository,
@@ -47,15 +46,16 @@ from samverkan_tips.repository import (
     TipRepository,
 )
 from samverkan_tips.schemas import Page, Tip, TipCreate, TipTransition
-from samverkan_tips.sealing import OpenedTip, seal_tip
-from samverkan_tips.views import new_tip_view, tip_view
-from samverkan_tips.workflow import (
+from samverkan_tips.tips.classification import description_category
+from samverkan_tips.tips.sealing import OpenedTip, seal_tip
+from samverkan_tips.tips.workflow import (
     IllegalTransition,
     InvalidBreachedTerms,
     TipStatus,
     breached_terms_for,
     transition,
 )
+from samverkan_tips.views import new_tip_view, tip_view
 
 __all__ = [
     "Caller",

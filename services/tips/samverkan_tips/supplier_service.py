@@ -29,7 +29,7 @@ from samverkan_shared.problems import (
     NotFound,
     UnprocessableContent,
 )
-from samverkan_tips.agreements_csv import AgreementImport
+from samverkan_tips.agreements.csv_import import AgreementImport
 from samverkan_tips.models import AgreementRecord, CallOffStopRecord, SupplierRecord
 from samverkan_tips.repository import (
     AgreementRepository,

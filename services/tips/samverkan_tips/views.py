@@ -21,12 +21,6 @@ from typing import Any
 
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.identifiers import parse_personal_number
-from samverkan_tips.classification import (
-    DataCategory,
-    HolderActivity,
-    person_category,
-    reporter_category,
-)
 from samverkan_tips.models import (
     CallOffStopRecord,
     SupplierRecord,
@@ -42,8 +36,14 @@ from samverkan_tips.schemas import (
     Tip,
     TipCreate,
 )
-from samverkan_tips.sealing import OpenedTip, SealedTip, open_tip
-from samverkan_tips.workflow import TipStatus
+from samverkan_tips.tips.classification import (
+    DataCategory,
+    HolderActivity,
+    person_category,
+    reporter_category,
+)
+from samverkan_tips.tips.sealing import OpenedTip, SealedTip, open_tip
+from samverkan_tips.tips.workflow import TipStatus
 
 __all__ = [
     "call_off_history",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from samverkan_tips.classification import (
+from samverkan_tips.tips.classification import (
     DataCategory,
     HolderActivity,
     description_category,

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from samverkan_shared.cli import main
-from samverkan_tips.agreements_csv import (
+from samverkan_tips.agreements.csv_import import (
     InvalidRow,
     Term,
     parse_agreements_csv,

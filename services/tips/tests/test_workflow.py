@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from samverkan_tips.workflow import (
+from samverkan_tips.tips.workflow import (
     IllegalTransition,
     InvalidBreachedTerms,
     TipStatus,

@@ -24,7 +24,7 @@ from samverkan_tips.dependencies import (
 from samverkan_tips.repository import TipFilter
 from samverkan_tips.routes.params import OrgNumberQuery
 from samverkan_tips.schemas import Page, Tip, TipCreate, TipTransition
-from samverkan_tips.workflow import TipStatus
+from samverkan_tips.tips.workflow import TipStatus
 
 __all__ = ["router"]
 

@@ -1,0 +1,1 @@
+"""Framework agreements: their selection lists and the CSV import."""

@@ -1,0 +1,1 @@
+"""Tips: filing, reading and moving them through the workflow."""
