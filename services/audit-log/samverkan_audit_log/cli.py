@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, TextIO
 # command it runs, and its start-up is part of every verification's time.
 if TYPE_CHECKING:
     from samverkan_audit_log.checkpoints.signed_note import Checkpoint, NoteVerifier
-    from samverkan_audit_log.log_client import ClientFactory, LogReader
-    from samverkan_audit_log.verify import Verdict
+    from samverkan_audit_log.verification.log_client import ClientFactory, LogReader
+    from samverkan_audit_log.verification.verifier import Verdict
 
 __all__ = [
     "UNPINNED_WARNING",
@@ -149,8 +149,8 @@ def run_verify(
 ) -> int:
     import httpx
 
-    from samverkan_audit_log.log_client import FetchFailed, default_client
-    from samverkan_audit_log.verify import VerificationFailed
+    from samverkan_audit_log.verification.log_client import FetchFailed, default_client
+    from samverkan_audit_log.verification.verifier import VerificationFailed
 
     if args.trusted_log_key and args.trusted_checkpoint is None:
         stderr.write("error: --trusted-log-key needs --trusted-checkpoint\n")
@@ -225,7 +225,7 @@ def _demo_clients(path: Path) -> _DemoClients:
 
 def _token(credentials: _Credentials, client_factory: "ClientFactory") -> str:
     """$SAMVERKAN_ACCESS_TOKEN if set, else one from the client credentials grant."""
-    from samverkan_audit_log.log_client import FetchFailed, fetch_token
+    from samverkan_audit_log.verification.log_client import FetchFailed, fetch_token
 
     if credentials.token:
         return credentials.token
@@ -241,8 +241,8 @@ def _token(credentials: _Credentials, client_factory: "ClientFactory") -> str:
 def _verify(
     args: argparse.Namespace, client_factory: "ClientFactory", stderr: TextIO
 ) -> "Verdict":
-    from samverkan_audit_log.log_client import LogReader
-    from samverkan_audit_log.verify import open_checkpoint, parse_log_key
+    from samverkan_audit_log.verification.log_client import LogReader
+    from samverkan_audit_log.verification.verifier import open_checkpoint, parse_log_key
 
     if not args.log_key:
         stderr.write(UNPINNED_WARNING)
@@ -268,7 +268,7 @@ def _verify(
 def _check_trusted(
     path: Path, current: "Checkpoint", verifier: "NoteVerifier", reader: "LogReader"
 ) -> None:
-    from samverkan_audit_log.verify import (
+    from samverkan_audit_log.verification.verifier import (
         VerificationFailed,
         check_consistency,
         open_checkpoint,
@@ -290,8 +290,9 @@ def _check_trusted(
 def _check_entries(
     reader: "LogReader", current: "Checkpoint", verifier: "NoteVerifier", stderr: TextIO
 ) -> "Verdict":
-    from samverkan_audit_log.log_client import Prefetch
-    from samverkan_audit_log.verify import IndexCheck, LogVerifier
+    from samverkan_audit_log.verification.indexes import IndexCheck
+    from samverkan_audit_log.verification.log_client import Prefetch
+    from samverkan_audit_log.verification.verifier import LogVerifier
 
     log = LogVerifier(current)
     progress = Progress(current.tree_size, stderr)

@@ -15,12 +15,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from samverkan_audit_log import log_client
 from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.cli import UNPINNED_WARNING, Progress, main
-from samverkan_audit_log.log_client import FetchFailed, Prefetch
 from samverkan_audit_log.merkle import EMPTY_ROOT
 from samverkan_audit_log.service import AppendQueue
+from samverkan_audit_log.verification import log_client
+from samverkan_audit_log.verification.log_client import FetchFailed, Prefetch
 
 SUPPLIER = "556677-8899"
 LOG_URL = "http://audit.test"

@@ -1,4 +1,4 @@
-"""The offline verifier catches rewritten, removed and forged data (verify.py, no HTTP)."""
+"""The offline verifier catches rewritten, removed and forged data (verification/, no HTTP)."""
 
 import base64
 import dataclasses
@@ -15,7 +15,7 @@ from samverkan_audit_log.merkle import (
     root_from_leaf_hashes,
     subtree_hash,
 )
-from samverkan_audit_log.verify import (
+from samverkan_audit_log.verification.verifier import (
     LogItem,
     LogVerifier,
     VerificationFailed,

@@ -20,14 +20,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samverkan_audit_log import log_client
 from samverkan_audit_log.checkpoints.signed_note import parse_verifier_key
 from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.merkle import leaf_hash, root_from_leaf_hashes
-from samverkan_audit_log.verify import (
+from samverkan_audit_log.verification import log_client
+from samverkan_audit_log.verification.leaves import canonical_leaf
+from samverkan_audit_log.verification.verifier import (
     LogVerifier,
     VerificationFailed,
-    canonical_leaf,
     open_checkpoint,
     parse_item,
 )
