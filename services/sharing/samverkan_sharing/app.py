@@ -15,6 +15,7 @@ from samverkan_shared.http import make_client
 from samverkan_shared.service_app import Platform, ServiceApp, build_app
 from samverkan_sharing.cors import TokenEndpointCors
 from samverkan_sharing.dependencies import SharingState, sharing_app
+from samverkan_sharing.disclosures import routes as disclosure_routes
 from samverkan_sharing.disclosures.metrics import DisclosureMetrics
 from samverkan_sharing.oauth import routes as oauth_routes
 from samverkan_sharing.oauth.errors import install_oauth_error_handler
@@ -23,7 +24,6 @@ from samverkan_sharing.oauth.repository import RevocationRepository
 from samverkan_sharing.oauth.schemas import CLIENT_AUTHENTICATION
 from samverkan_sharing.oauth.service import TokenIssuer
 from samverkan_sharing.outbound_pool import OutboundPool, OutboundPoolCollector
-from samverkan_sharing.routes import disclosures, notifications
 from samverkan_sharing.rules import CATALOGUE, Catalogue, validate_catalogue
 from samverkan_sharing.rules import routes as rules_routes
 from samverkan_sharing.rules.schemas import EVALUATION_SCHEMAS
@@ -101,7 +101,7 @@ def create_app(
     # Outermost: a preflight is answered at once, and every answer of the token
     # endpoint (503 from a busy service too) carries the headers the page needs.
     app.add_middleware(TokenEndpointCors, origins=settings.effective_cors_origins)
-    for module in (oauth_routes, rules_routes, disclosures, notifications):
+    for module in (oauth_routes, rules_routes, disclosure_routes):
         app.include_router(module.router)
     return app
 

@@ -23,9 +23,11 @@ __all__ = [
     "ApprovalDecision",
     "Assessment",
     "Disclosure",
+    "DisclosurePage",
     "DisclosureRequest",
     "DisclosureStatus",
     "DisclosureSummary",
+    "DisclosureSummaryPage",
     "NotificationCreate",
     "Offence",
     "Proposal",
@@ -213,3 +215,16 @@ class Disclosure(BaseModel):
     created_at: datetime
     as_of: date
     message: str | None = None
+
+
+# The suite's page shape: `{"items": [...], "next_cursor": ...}`.
+
+
+class DisclosurePage(BaseModel):
+    items: list[Disclosure]
+    next_cursor: str | None
+
+
+class DisclosureSummaryPage(BaseModel):
+    items: list[DisclosureSummary]
+    next_cursor: str | None

@@ -1,4 +1,9 @@
-"""Disclosure requests from partners, with the four-eyes assessment."""
+"""Disclosure requests from partners, with the four-eyes assessment, and the
+municipality's own-initiative notices: two resources over the same use cases.
+
+A notice is a disclosure made on the municipality's initiative; once sent it is read,
+like a request, at ``/v1/disclosure-requests/{id}``.
+"""
 
 from typing import Annotated
 
@@ -23,20 +28,26 @@ from samverkan_sharing.disclosures.schemas import (
     Approval,
     Assessment,
     Disclosure,
+    DisclosurePage,
     DisclosureRequest,
     DisclosureStatus,
+    DisclosureSummaryPage,
+    NotificationCreate,
 )
-from samverkan_sharing.routes.pages import DisclosureSummaryPage
 
 __all__ = ["DisclosureId", "router"]
 
-router = APIRouter(prefix="/v1/disclosure-requests", tags=["disclosures"])
+_requests = APIRouter(prefix="/v1/disclosure-requests", tags=["disclosures"])
+_notices = APIRouter(prefix="/v1/notifications", tags=["notifications"])
 DisclosureId = Annotated[
     str, Path(min_length=36, max_length=36, pattern=r"^[0-9a-f-]{36}$")
 ]
 
 
-@router.post(
+# -- requests and the four-eyes assessment ----------------------------------------------
+
+
+@_requests.post(
     "",
     status_code=201,
     response_model=Disclosure,
@@ -59,12 +70,12 @@ async def request_disclosure(
     return Response(
         answer.model_dump_json(by_alias=True),
         201,
-        headers=location_header(f"{router.prefix}/{answer.id}"),
+        headers=location_header(f"{_requests.prefix}/{answer.id}"),
         media_type="application/json",
     )
 
 
-@router.get("", responses=problem_responses(403, 422))
+@_requests.get("", responses=problem_responses(403, 422))
 def list_disclosures(
     caller: AnyCaller,
     service: DisclosuresDep,
@@ -89,14 +100,16 @@ def list_disclosures(
     return DisclosureSummaryPage(items=items, next_cursor=next_cursor)
 
 
-@router.get("/{disclosure_id}", responses=problem_responses(404))
+@_requests.get("/{disclosure_id}", responses=problem_responses(404))
 def read_disclosure(
     disclosure_id: DisclosureId, caller: AnyCaller, service: DisclosuresDep
 ) -> Disclosure:
     return present(service.get(caller, disclosure_id), service)
 
 
-@router.post("/{disclosure_id}/assessment", responses=problem_responses(404, 409, 503))
+@_requests.post(
+    "/{disclosure_id}/assessment", responses=problem_responses(404, 409, 503)
+)
 def assess_disclosure(
     disclosure_id: DisclosureId,
     body: Assessment,
@@ -108,7 +121,7 @@ def assess_disclosure(
     )
 
 
-@router.post(
+@_requests.post(
     "/{disclosure_id}/approval", responses=problem_responses(403, 404, 409, 503)
 )
 async def approve_disclosure(
@@ -121,3 +134,56 @@ async def approve_disclosure(
             service,
         ),
     )
+
+
+# -- own-initiative notices ---------------------------------------------------------------
+
+
+@_notices.post(
+    "",
+    status_code=201,
+    responses={
+        **created_responses("/v1/disclosure-requests/{id}"),
+        **problem_responses(404, 409, 503),
+    },
+)
+async def send_notification(
+    body: NotificationCreate,
+    caller: Assessor,
+    request: Request,
+    response: Response,
+    key: IdempotencyKey = None,
+) -> Disclosure:
+    """Same rules, same logging; delivered once released. A notice is read, like a
+    request, at `/v1/disclosure-requests/{id}` (`Location`)."""
+    notice = await with_disclosures(
+        request, lambda service: present(service.notify(caller, body, key), service)
+    )
+    response.headers.update(location_header(f"{_requests.prefix}/{notice.id}"))
+    return notice
+
+
+@_notices.get("", responses=problem_responses(403, 422))
+def list_notifications(
+    caller: Partner,
+    service: DisclosuresDep,
+    recipient: Annotated[str, Query(pattern="^me$")] = "me",
+    order: Annotated[
+        Order, Query(description="asc (the default): oldest first; desc: newest first")
+    ] = Order.ASC,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> DisclosurePage:
+    """Notices for the caller's own recipient (`recipient=me` is the only choice),
+    by the time they were made."""
+    records, next_cursor = service.notifications(
+        caller, order=order, cursor=cursor, limit=limit
+    )
+    items = [present(r, service) for r in records]
+    return DisclosurePage(items=items, next_cursor=next_cursor)
+
+
+router = APIRouter()
+"""Both resources (their routes are registered above, so they are included whole)."""
+router.include_router(_requests)
+router.include_router(_notices)
