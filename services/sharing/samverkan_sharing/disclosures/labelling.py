@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import JsonValue
+
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_sharing.disclosures.upstream_data import Subject, Tip, TipField
 from samverkan_sharing.rules import (
@@ -48,7 +50,7 @@ class Part:
     tip_id: str
     prefix: str
     query: dict[str, Any]
-    values: dict[str, Any]
+    values: dict[str, JsonValue]
     subjects: tuple[Subject, ...]
 
 
@@ -147,9 +149,9 @@ def merged_decision(
 
 def released_payload(
     parts: Sequence[Part], released_names: set[str], *, prefixed: bool
-) -> dict[str, Any]:
+) -> dict[str, JsonValue]:
     """Exactly the released fields: `{field: value}`, or `{tip id: {field: value}}`."""
-    payload: dict[str, Any] = {}
+    payload: dict[str, JsonValue] = {}
     for part in parts:
         chosen = {
             name: value

@@ -5,8 +5,6 @@ its data category, and the receipt of a stored audit entry. Frozen; fields shari
 not read are ignored, so either service may add some.
 """
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, JsonValue
 
 __all__ = ["AuditReceipt", "Subject", "Tip", "TipField", "TipPage"]
@@ -41,7 +39,7 @@ class Tip(BaseModel):
     fields: tuple[TipField, ...]
     subjects: tuple[Subject, ...]
 
-    def values(self, names: set[str] | None = None) -> dict[str, Any]:
+    def values(self, names: set[str] | None = None) -> dict[str, JsonValue]:
         """``{name: value}`` of the fields named (all of them without ``names``)."""
         return {
             f.name: f.value for f in self.fields if names is None or f.name in names
