@@ -12,7 +12,7 @@ from samverkan_shared.reencryption import (
     SealedColumn,
     reencrypt_table,
 )
-from samverkan_tips.models import TipRecord
+from samverkan_tips.tips.models import TipRecord
 from samverkan_tips.tips.sealing import SEALED_FIELDS, field_associated_data
 
 __all__ = ["reencrypt_tips"]

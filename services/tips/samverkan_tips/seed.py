@@ -20,7 +20,6 @@ from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import make_engine
 from samverkan_shared.sessions import writing_session
 from samverkan_tips.agreements.csv_import import COLUMNS, parse_agreements_csv
-from samverkan_tips.schemas import CallOffStopCreate, TipCreate, TipTransition
 from samverkan_tips.service import Caller, file_tip, transition_tip
 from samverkan_tips.settings import TipsSettings
 from samverkan_tips.supplier_service import (
@@ -28,6 +27,8 @@ from samverkan_tips.supplier_service import (
     stop_call_offs,
     supplier_view,
 )
+from samverkan_tips.suppliers.schemas import CallOffStopCreate
+from samverkan_tips.tips.schemas import TipCreate, TipTransition
 from samverkan_tips.tips.workflow import TipStatus
 
 __all__ = ["DEMO_AGREEMENTS_CSV", "DEMO_TIPS", "seed"]

@@ -36,17 +36,17 @@ from samverkan_shared.problems import (
     Problem,
     UnprocessableContent,
 )
-from samverkan_tips.models import TipRecord, TipTransitionRecord
-from samverkan_tips.repository import (
-    AgreementRepository,
+from samverkan_tips.agreements.repository import AgreementRepository
+from samverkan_tips.suppliers.repository import SupplierRepository
+from samverkan_tips.tips.classification import description_category
+from samverkan_tips.tips.models import TipRecord, TipTransitionRecord
+from samverkan_tips.tips.repository import (
     Claim,
     IdempotencyRepository,
-    SupplierRepository,
     TipFilter,
     TipRepository,
 )
-from samverkan_tips.schemas import Page, Tip, TipCreate, TipTransition
-from samverkan_tips.tips.classification import description_category
+from samverkan_tips.tips.schemas import Page, Tip, TipCreate, TipTransition
 from samverkan_tips.tips.sealing import OpenedTip, seal_tip
 from samverkan_tips.tips.workflow import (
     IllegalTransition,

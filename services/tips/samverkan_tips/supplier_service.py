@@ -30,24 +30,20 @@ from samverkan_shared.problems import (
     UnprocessableContent,
 )
 from samverkan_tips.agreements.csv_import import AgreementImport
-from samverkan_tips.models import AgreementRecord, CallOffStopRecord, SupplierRecord
-from samverkan_tips.repository import (
-    AgreementRepository,
+from samverkan_tips.agreements.models import AgreementRecord
+from samverkan_tips.agreements.repository import AgreementRepository
+from samverkan_tips.agreements.schemas import Agreement, AgreementSupplier
+from samverkan_tips.internal.repository import InternalTipRepository
+from samverkan_tips.internal.schemas import InternalTip
+from samverkan_tips.service import decode_tip_cursor, tip_cursor
+from samverkan_tips.suppliers.models import CallOffStopRecord, SupplierRecord
+from samverkan_tips.suppliers.repository import (
     CallOffStopRepository,
     SupplierRepository,
-    TipFilter,
-    TipRepository,
 )
-from samverkan_tips.schemas import (
-    Agreement,
-    AgreementSupplier,
-    CallOffLift,
-    CallOffStopCreate,
-    InternalTip,
-    Page,
-    Supplier,
-)
-from samverkan_tips.service import decode_tip_cursor, tip_cursor
+from samverkan_tips.suppliers.schemas import CallOffLift, CallOffStopCreate, Supplier
+from samverkan_tips.tips.repository import TipFilter, TipRepository
+from samverkan_tips.tips.schemas import Page
 from samverkan_tips.views import call_off_history, call_off_state, internal_tip
 
 __all__ = [
@@ -144,7 +140,7 @@ def _record(
     actor: str,
     at: datetime,
 ) -> None:
-    session.add(supplier)
+    SupplierRepository(session).save(supplier)
     CallOffStopRepository(session).add(
         CallOffStopRecord(
             supplier_org_number=supplier.org_number,
@@ -237,7 +233,7 @@ def selection_list(
 def internal_tip_view(
     session: Session, tip_id: uuid.UUID, *, keyring: Keyring
 ) -> InternalTip:
-    found = TipRepository(session).with_supplier(tip_id)
+    found = InternalTipRepository(session).with_supplier(tip_id)
     if found is None:
         raise NotFound(f"There is no tip {tip_id}.")
     record, supplier = found
@@ -283,7 +279,6 @@ def import_agreements(
     seen: set[str] = set()
     for agreement in agreements:
         repository.save(_agreement_record(agreement))
-        session.flush()
         for supplier in agreement.suppliers:
             record = suppliers.ensure(supplier.org_number, supplier.name)
             suppliers.rename(record, supplier.name)

@@ -21,27 +21,17 @@ from typing import Any
 
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.identifiers import parse_personal_number
-from samverkan_tips.models import (
-    CallOffStopRecord,
-    SupplierRecord,
-    TipRecord,
-    TipTransitionRecord,
-)
-from samverkan_tips.schemas import (
-    CallOffStop,
-    CallOffStopState,
-    InternalField,
-    InternalTip,
-    Subject,
-    Tip,
-    TipCreate,
-)
+from samverkan_tips.internal.schemas import InternalField, InternalTip, Subject
+from samverkan_tips.suppliers.models import CallOffStopRecord, SupplierRecord
+from samverkan_tips.suppliers.schemas import CallOffStop, CallOffStopState
 from samverkan_tips.tips.classification import (
     DataCategory,
     HolderActivity,
     person_category,
     reporter_category,
 )
+from samverkan_tips.tips.models import TipRecord, TipTransitionRecord
+from samverkan_tips.tips.schemas import Tip, TipCreate
 from samverkan_tips.tips.sealing import OpenedTip, SealedTip, open_tip
 from samverkan_tips.tips.workflow import TipStatus
 

@@ -11,9 +11,6 @@ from samverkan_shared.crypto import Keyring
 from samverkan_shared.problems import Problem, UnprocessableContent
 from samverkan_shared.sessions import writing_session
 from samverkan_tips.filing import FilingQueue
-from samverkan_tips.models import IdempotencyKeyRecord, SupplierRecord, TipRecord
-from samverkan_tips.repository import IdempotencyRepository
-from samverkan_tips.schemas import Tip, TipCreate, TipTransition
 from samverkan_tips.service import (
     Caller,
     Filing,
@@ -21,6 +18,10 @@ from samverkan_tips.service import (
     get_tip,
     transition_tip,
 )
+from samverkan_tips.suppliers.models import SupplierRecord
+from samverkan_tips.tips.models import IdempotencyKeyRecord, TipRecord
+from samverkan_tips.tips.repository import IdempotencyRepository
+from samverkan_tips.tips.schemas import Tip, TipCreate, TipTransition
 
 MUNICIPAL = Caller("malmo-system", "212000-1124")
 NEW_SUPPLIER = {"org_number": "559012-3450", "name": "Assistansbolaget Norr AB"}

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from samverkan_tips.models import IdempotencyKeyRecord, TipRecord
-from samverkan_tips.repository import IdempotencyRepository
+from samverkan_tips.tips.models import IdempotencyKeyRecord, TipRecord
+from samverkan_tips.tips.repository import IdempotencyRepository
 from tests.support.tokens import TestIssuer
 
 

@@ -13,11 +13,8 @@ from samverkan_tips.agreements.csv_import import (
     parse_agreements_csv,
     parse_terms,
 )
-from samverkan_tips.models import (
-    AgreementRecord,
-    AgreementSupplierRecord,
-    SupplierRecord,
-)
+from samverkan_tips.agreements.models import AgreementRecord, AgreementSupplierRecord
+from samverkan_tips.suppliers.models import SupplierRecord
 
 HEADER = (
     "agreement_id,agreement_name,area,valid_from,valid_to,terms,"

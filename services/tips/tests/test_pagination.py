@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from samverkan_shared.cursors import encode_cursor
 from samverkan_shared.db import make_engine, migrate
-from samverkan_tips.repository import TipFilter, TipRepository
+from samverkan_tips.tips.repository import TipFilter, TipRepository
 
 
 def _walk(

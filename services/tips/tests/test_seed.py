@@ -6,15 +6,10 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from samverkan_tips.models import (
-    AgreementRecord,
-    AgreementSupplierRecord,
-    CallOffStopRecord,
-    SupplierRecord,
-    TipRecord,
-    TipTransitionRecord,
-)
+from samverkan_tips.agreements.models import AgreementRecord, AgreementSupplierRecord
 from samverkan_tips.seed import seed
+from samverkan_tips.suppliers.models import CallOffStopRecord, SupplierRecord
+from samverkan_tips.tips.models import TipRecord, TipTransitionRecord
 
 TABLES = (
     AgreementRecord,

@@ -2,9 +2,11 @@
 
 from alembic import context
 
-import samverkan_tips.models as models
+import samverkan_tips.agreements.models
+import samverkan_tips.suppliers.models  # noqa: F401  (each feature registers its tables)
 from samverkan_shared.db import run_migrations_online
+from samverkan_tips.tips.models import TipsTable
 
 run_migrations_online(
-    context.config, models.TipsTable.metadata, version_table="alembic_version_tips"
+    context.config, TipsTable.metadata, version_table="alembic_version_tips"
 )

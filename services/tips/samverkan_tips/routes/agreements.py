@@ -8,6 +8,7 @@ from samverkan_shared.cursors import Order
 from samverkan_shared.problems import problem_responses
 from samverkan_shared.sessions import ReadingSession
 from samverkan_tips import supplier_service
+from samverkan_tips.agreements.schemas import Agreement, AgreementSupplier
 from samverkan_tips.dependencies import (
     AgreementId,
     Cursor,
@@ -15,7 +16,7 @@ from samverkan_tips.dependencies import (
     ListOrder,
     TipsReader,
 )
-from samverkan_tips.schemas import Agreement, AgreementSupplier, Page
+from samverkan_tips.tips.schemas import Page
 
 __all__ = ["router"]
 

@@ -18,8 +18,9 @@ from samverkan_tips.dependencies import (
     Limit,
     TipsInternal,
 )
+from samverkan_tips.internal.schemas import InternalTip
 from samverkan_tips.routes.params import OrgNumberPath
-from samverkan_tips.schemas import InternalTip, Page
+from samverkan_tips.tips.schemas import Page
 
 __all__ = ["router"]
 

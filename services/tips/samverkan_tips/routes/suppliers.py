@@ -11,7 +11,7 @@ from samverkan_tips.dependencies import (
     TipsReader,
 )
 from samverkan_tips.routes.params import OrgNumberPath
-from samverkan_tips.schemas import CallOffLift, CallOffStopCreate, Supplier
+from samverkan_tips.suppliers.schemas import CallOffLift, CallOffStopCreate, Supplier
 
 __all__ = ["router"]
 

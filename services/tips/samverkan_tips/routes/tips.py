@@ -21,9 +21,9 @@ from samverkan_tips.dependencies import (
     TipsReader,
     TipsWriter,
 )
-from samverkan_tips.repository import TipFilter
 from samverkan_tips.routes.params import OrgNumberQuery
-from samverkan_tips.schemas import Page, Tip, TipCreate, TipTransition
+from samverkan_tips.tips.repository import TipFilter
+from samverkan_tips.tips.schemas import Page, Tip, TipCreate, TipTransition
 from samverkan_tips.tips.workflow import TipStatus
 
 __all__ = ["router"]

@@ -1,4 +1,5 @@
-"""The tips service's wire contract: requests (`TipCreate`…) and responses (`Tip`…).
+"""The tips feature's wire contract (`TipCreate`, `Tip`…), and what every feature's
+schemas share: the request base, bounded text without NUL, the `Page` envelope.
 
 Every request model forbids unknown fields; identifiers are validated with their check
 digits by `samverkan_shared.identifiers` and normalised (``NNNNNN-NNNN``,
@@ -10,7 +11,7 @@ import re
 import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -21,7 +22,6 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
-from pydantic.config import JsonDict
 
 from samverkan_shared.identifiers import (
     parse_municipality_code,
@@ -36,22 +36,15 @@ from samverkan_tips.tips.classification import (
 from samverkan_tips.tips.workflow import TipStatus
 
 __all__ = [
-    "Agreement",
-    "AgreementSupplier",
-    "CallOffLift",
-    "CallOffStop",
-    "CallOffStopCreate",
-    "CallOffStopState",
-    "InternalField",
-    "InternalTip",
+    "Name",
+    "Narrative",
     "Page",
     "Person",
     "PersonRole",
+    "Reason",
     "Reporter",
-    "Subject",
-    "Supplier",
+    "RequestBody",
     "SupplierRef",
-    "Term",
     "Tip",
     "TipCategory",
     "TipCreate",
@@ -114,11 +107,13 @@ class PersonRole(StrEnum):
     OTHER = "other"
 
 
-class _Request(BaseModel):
+class RequestBody(BaseModel):
+    """Base of every request body: unknown fields are an error."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class SupplierRef(_Request):
+class SupplierRef(RequestBody):
     org_number: str = Field(examples=["556677-8899"])
     name: Name
 
@@ -128,7 +123,7 @@ class SupplierRef(_Request):
         return parse_org_number(value)
 
 
-class Reporter(_Request):
+class Reporter(RequestBody):
     municipality_code: str = Field(examples=["1280"])
     unit: Name
     activity: HolderActivity
@@ -149,7 +144,7 @@ class Reporter(_Request):
         return value
 
 
-class Person(_Request):
+class Person(RequestBody):
     personal_number: str = Field(
         description="personnummer or samordningsnummer", examples=["20121212-1212"]
     )
@@ -161,7 +156,7 @@ class Person(_Request):
         return parse_personal_number(value).normalised
 
 
-class TipCreate(_Request):
+class TipCreate(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -225,7 +220,7 @@ class TipCreate(_Request):
         return value
 
 
-class TipTransition(_Request):
+class TipTransition(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -241,31 +236,6 @@ class TipTransition(_Request):
         description="agreement term numbers breached; only when the tip becomes "
         "substantiated",
     )
-
-
-_STOP_EXAMPLE: JsonDict = {
-    "reason": "Brister i bemanning enligt ramavtalets villkor 2",
-    "tip_ids": ["0b7c6d2e-5f4a-4c1b-9a8e-3d2f1e0c9b8a"],
-}
-
-
-class CallOffStopCreate(_Request):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [_STOP_EXAMPLE]}
-    )
-
-    reason: Reason
-    tip_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
-
-
-class CallOffLift(_Request):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"reason": "Bemanningen åtgärdad"}]},
-    )
-
-    reason: Reason
-    tip_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
 
 
 class Page(BaseModel, Generic[T]):
@@ -299,70 +269,3 @@ class Tip(BaseModel):
     filed_by: str
     breached_terms: list[int]
     history: list[Transition]
-
-
-class Term(BaseModel):
-    number: int
-    text: str
-
-
-class Agreement(BaseModel):
-    id: str
-    name: str
-    area: str
-    valid_from: date
-    valid_to: date | None
-    terms: list[Term]
-
-
-class CallOffStopState(BaseModel):
-    active: bool
-    since: datetime | None
-    reason: str | None
-
-
-class CallOffStop(BaseModel):
-    """One entry of a supplier's stop/lift history."""
-
-    action: str
-    reason: str
-    tip_ids: list[uuid.UUID]
-    actor: str
-    at: datetime
-
-
-class AgreementSupplier(BaseModel):
-    org_number: str
-    name: str
-    call_off_stop: CallOffStopState
-
-
-class Supplier(BaseModel):
-    org_number: str
-    name: str
-    agreements: list[str]
-    tips_total: int
-    tips_by_category: dict[str, int]
-    tips_by_status: dict[str, int]
-    call_off_stop: CallOffStopState
-    history: list[CallOffStop]
-
-
-class InternalField(BaseModel):
-    name: str
-    category: DataCategory
-    value: Any
-
-
-class Subject(BaseModel):
-    kind: str  # "organisation" | "person"
-    identifier: str
-
-
-class InternalTip(BaseModel):
-    tip_id: uuid.UUID
-    holder_activity: HolderActivity
-    supplier_org_number: str
-    received_at: datetime
-    fields: list[InternalField]
-    subjects: list[Subject]

@@ -1,4 +1,4 @@
-"""All of the tips service's SQL: one repository per aggregate, no commits inside."""
+"""The tips feature's SQL: tips with their history, and Idempotency-Keys; no commits."""
 
 import uuid
 from collections import defaultdict
@@ -7,29 +7,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, text
+from sqlalchemy import ColumnElement, and_, func, insert, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from samverkan_shared.db_types import table_of
 from samverkan_shared.sessions import Repository
-from samverkan_tips.models import (
-    AgreementRecord,
-    AgreementSupplierRecord,
-    CallOffStopRecord,
+from samverkan_tips.tips.models import (
     IdempotencyKeyRecord,
-    SupplierRecord,
     TipRecord,
     TipsTable,
     TipTransitionRecord,
 )
 
 __all__ = [
-    "AgreementRepository",
-    "CallOffStopRepository",
     "Claim",
     "IdempotencyRepository",
-    "SupplierRepository",
     "TipFilter",
     "TipRepository",
 ]
@@ -55,25 +48,7 @@ class TipFilter:
     filed_by: str | None = None  # restrict to one client's tips
 
 
-# Built once: the sharing service reads a tip this way for every disclosure.
-_TIP_WITH_SUPPLIER = (
-    select(TipRecord, SupplierRecord)
-    .outerjoin(
-        SupplierRecord,
-        col(SupplierRecord.org_number) == col(TipRecord.supplier_org_number),
-    )
-    .where(col(TipRecord.id) == bindparam("tip_id"))
-)
-
-
 class TipRepository(Repository):
-    def with_supplier(
-        self, tip_id: uuid.UUID
-    ) -> tuple[TipRecord, SupplierRecord | None] | None:
-        """The tip and its supplier in one query (None: no such tip)."""
-        row = self._session.exec(_TIP_WITH_SUPPLIER, params={"tip_id": tip_id}).first()
-        return None if row is None else (row[0], row[1])
-
     def lock_for_filing(self) -> None:
         """Serialise filings until commit, so received_at grows in commit order.
 
@@ -198,126 +173,6 @@ class IdempotencyRepository(Repository):
 
     def insert_all(self, rows: Sequence[Mapping[str, Any]]) -> None:
         _insert_rows(self._session, IdempotencyKeyRecord, rows)
-
-
-class AgreementRepository(Repository):
-    def get(self, agreement_id: str) -> AgreementRecord | None:
-        return self._session.get(AgreementRecord, agreement_id)
-
-    def known(self, agreement_ids: Iterable[str]) -> set[str]:
-        """Which of these agreements exist, in one query."""
-        wanted = set(agreement_ids)
-        if not wanted:
-            return set()
-        column = table_of(AgreementRecord).c.id
-        rows = self._session.connection().execute(
-            sa_select(column).where(column.in_(wanted))
-        )
-        return {agreement_id for (agreement_id,) in rows}
-
-    def page(
-        self, after: str | None, limit: int, *, descending: bool = False
-    ) -> Sequence[AgreementRecord]:
-        """Agreements by id (descending if asked), strictly past ``after``."""
-        key = col(AgreementRecord.id)
-        statement = select(AgreementRecord)
-        if after is not None:
-            statement = statement.where(key < after if descending else key > after)
-        order = key.desc() if descending else key
-        return self._session.exec(statement.order_by(order).limit(limit)).all()
-
-    def save(self, record: AgreementRecord) -> None:
-        self._session.merge(record)
-
-    def link(self, agreement_id: str, supplier: str) -> None:
-        if self._session.get(AgreementSupplierRecord, (agreement_id, supplier)) is None:
-            self._session.add(
-                AgreementSupplierRecord(
-                    agreement_id=agreement_id, supplier_org_number=supplier
-                )
-            )
-
-    def selection(
-        self, agreement_id: str, *, include_hidden: bool, after: str | None, limit: int
-    ) -> Sequence[SupplierRecord]:
-        """The agreement's suppliers by org number; stopped ones only if asked."""
-        statement = (
-            select(SupplierRecord)
-            .join(
-                AgreementSupplierRecord,
-                col(AgreementSupplierRecord.supplier_org_number)
-                == col(SupplierRecord.org_number),
-            )
-            .where(AgreementSupplierRecord.agreement_id == agreement_id)
-        )
-        if not include_hidden:
-            statement = statement.where(col(SupplierRecord.stopped_at).is_(None))
-        if after is not None:
-            statement = statement.where(col(SupplierRecord.org_number) > after)
-        statement = statement.order_by(col(SupplierRecord.org_number)).limit(limit)
-        return self._session.exec(statement).all()
-
-    def agreements_of(self, supplier: str) -> list[str]:
-        statement = (
-            select(AgreementSupplierRecord.agreement_id)
-            .where(AgreementSupplierRecord.supplier_org_number == supplier)
-            .order_by(col(AgreementSupplierRecord.agreement_id))
-        )
-        return list(self._session.exec(statement).all())
-
-
-class SupplierRepository(Repository):
-    def get(
-        self, org_number: str, *, for_update: bool = False
-    ) -> SupplierRecord | None:
-        statement = select(SupplierRecord).where(
-            SupplierRecord.org_number == org_number
-        )
-        if for_update:
-            statement = statement.with_for_update()
-        return self._session.exec(statement).first()
-
-    def ensure(self, org_number: str, name: str) -> SupplierRecord:
-        """The supplier, added with this name if it is not known yet."""
-        record = self.get(org_number)
-        if record is None:
-            record = SupplierRecord(org_number=org_number, name=name)
-            self._session.add(record)
-            self._session.flush()
-        return record
-
-    def ensure_all(self, names: dict[str, str]) -> None:
-        """Add the suppliers (org number → name) not known yet, in two statements."""
-        if not names:
-            return
-        column = table_of(SupplierRecord).c.org_number
-        rows = self._session.connection().execute(
-            sa_select(column).where(column.in_(names))
-        )
-        known = {org_number for (org_number,) in rows}
-        missing = [
-            {"org_number": org_number, "name": name}
-            for org_number, name in names.items()
-            if org_number not in known
-        ]
-        _insert_rows(self._session, SupplierRecord, missing)
-
-    def rename(self, record: SupplierRecord, name: str) -> None:
-        record.name = name
-        self._session.add(record)
-
-
-class CallOffStopRepository(Repository):
-    def add(self, record: CallOffStopRecord) -> None:
-        self._session.add(record)
-
-    def history(self, supplier: str) -> Sequence[CallOffStopRecord]:
-        statement = (
-            select(CallOffStopRecord)
-            .where(CallOffStopRecord.supplier_org_number == supplier)
-            .order_by(col(CallOffStopRecord.id))
-        )
-        return self._session.exec(statement).all()
 
 
 _IDEMPOTENCY = table_of(IdempotencyKeyRecord)

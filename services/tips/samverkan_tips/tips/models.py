@@ -1,4 +1,4 @@
-"""The tips service's tables, on a registry of their own.
+"""The tips feature's tables, and `TipsTable`: the base of every tips service table.
 
 Sensitive parts of a tip (``description``, ``persons``, the reporter's contact) are
 stored only as AES-GCM tokens (``*_sealed`` columns, see `sealing`); everything a search
@@ -17,71 +17,30 @@ from samverkan_shared.db import NAMING_CONVENTION
 from samverkan_shared.db_types import UTCDateTime
 
 __all__ = [
-    "AgreementRecord",
-    "AgreementSupplierRecord",
-    "CallOffStopRecord",
     "IdempotencyKeyRecord",
-    "SupplierRecord",
     "TipRecord",
     "TipTransitionRecord",
     "TipsTable",
-    "UTCDateTime",
+    "json_field",
+    "timestamp_field",
 ]
 
 
 class TipsTable(
     SQLModel, registry=registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 ):
-    """Base of every tips table; its own metadata keeps other services out of its migrations."""
+    """Base of every tips table (all features); its own metadata keeps other services
+    out of its migrations."""
 
 
-def _timestamp(**kwargs: Any) -> Any:
+def timestamp_field(**kwargs: Any) -> Any:
+    """A required UTC timestamp column."""
     return Field(sa_column=Column(UTCDateTime(), nullable=False, **kwargs))
 
 
-def _json(**kwargs: Any) -> Any:
+def json_field(**kwargs: Any) -> Any:
+    """A required JSON column."""
     return Field(sa_column=Column(JSON(), nullable=False, **kwargs))
-
-
-class AgreementRecord(TipsTable, table=True):
-    """A framework agreement; ``terms`` is ``[{"number": 1, "text": "..."}, ...]``."""
-
-    __tablename__ = "agreements"
-
-    id: str = Field(primary_key=True, max_length=64)
-    name: str = Field(max_length=200)
-    area: str = Field(max_length=200)
-    valid_from: date
-    valid_to: date | None = None
-    terms: list[dict[str, Any]] = _json()
-
-
-class SupplierRecord(TipsTable, table=True):
-    """A supplier and its current call-off stop (the history is in ``call_off_stops``).
-
-    The current state sits on the supplier so the selection list can hide stopped
-    suppliers in one indexed query, and so stop and lift can lock this one row.
-    """
-
-    __tablename__ = "suppliers"
-
-    org_number: str = Field(primary_key=True, max_length=11)  # NNNNNN-NNNN
-    name: str = Field(max_length=200)
-    stopped_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), nullable=True)
-    )
-    stop_reason: str | None = Field(default=None, sa_type=Text)
-
-
-class AgreementSupplierRecord(TipsTable, table=True):
-    """The selection list: which suppliers an agreement's call-offs may go to."""
-
-    __tablename__ = "agreement_suppliers"
-
-    agreement_id: str = Field(foreign_key="agreements.id", primary_key=True)
-    supplier_org_number: str = Field(
-        foreign_key="suppliers.org_number", primary_key=True, index=True
-    )
 
 
 class TipRecord(TipsTable, table=True):
@@ -98,9 +57,9 @@ class TipRecord(TipsTable, table=True):
     supplier_org_number: str = Field(foreign_key="suppliers.org_number", index=True)
     supplier_name: str = Field(max_length=200)  # as the reporter named it
     agreement_id: str = Field(foreign_key="agreements.id", index=True)
-    categories: list[str] = _json()
+    categories: list[str] = json_field()
     occurred_on: date
-    received_at: datetime = _timestamp()
+    received_at: datetime = timestamp_field()
     status: str = Field(max_length=32, index=True)
     holder_activity: str = Field(max_length=32)
     description_category: str = Field(max_length=32)
@@ -111,7 +70,7 @@ class TipRecord(TipsTable, table=True):
     description_sealed: str = Field(sa_type=Text)
     persons_sealed: str = Field(sa_type=Text)
     contact_email_sealed: str | None = Field(default=None, sa_type=Text)
-    breached_terms: list[int] = _json()
+    breached_terms: list[int] = json_field()
 
 
 class TipTransitionRecord(TipsTable, table=True):
@@ -125,21 +84,7 @@ class TipTransitionRecord(TipsTable, table=True):
     to_status: str = Field(max_length=32)
     reason: str = Field(sa_type=Text)
     actor: str = Field(max_length=200)
-    at: datetime = _timestamp()
-
-
-class CallOffStopRecord(TipsTable, table=True):
-    """One stop or lift of call-offs from a supplier; the latest row is the state."""
-
-    __tablename__ = "call_off_stops"
-
-    id: int | None = Field(default=None, primary_key=True)
-    supplier_org_number: str = Field(foreign_key="suppliers.org_number", index=True)
-    action: str = Field(max_length=8)  # "stop" | "lift"
-    reason: str = Field(sa_type=Text)
-    tip_ids: list[str] = _json()
-    actor: str = Field(max_length=200)
-    at: datetime = _timestamp()
+    at: datetime = timestamp_field()
 
 
 class IdempotencyKeyRecord(TipsTable, table=True):
@@ -156,4 +101,4 @@ class IdempotencyKeyRecord(TipsTable, table=True):
     key: str = Field(primary_key=True, max_length=200)
     fingerprint: str = Field(max_length=64)
     tip_id: uuid.UUID
-    created_at: datetime = _timestamp()
+    created_at: datetime = timestamp_field()

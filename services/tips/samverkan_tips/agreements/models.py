@@ -1,0 +1,34 @@
+"""The agreements feature's tables: framework agreements and their selection lists."""
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import Field
+
+from samverkan_tips.tips.models import TipsTable, json_field
+
+__all__ = ["AgreementRecord", "AgreementSupplierRecord"]
+
+
+class AgreementRecord(TipsTable, table=True):
+    """A framework agreement; ``terms`` is ``[{"number": 1, "text": "..."}, ...]``."""
+
+    __tablename__ = "agreements"
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    area: str = Field(max_length=200)
+    valid_from: date
+    valid_to: date | None = None
+    terms: list[dict[str, Any]] = json_field()
+
+
+class AgreementSupplierRecord(TipsTable, table=True):
+    """The selection list: which suppliers an agreement's call-offs may go to."""
+
+    __tablename__ = "agreement_suppliers"
+
+    agreement_id: str = Field(foreign_key="agreements.id", primary_key=True)
+    supplier_org_number: str = Field(
+        foreign_key="suppliers.org_number", primary_key=True, index=True
+    )

@@ -1,0 +1,81 @@
+"""The agreements feature's SQL: agreements and their selection lists; no commits."""
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
+
+from samverkan_shared.db_types import table_of
+from samverkan_shared.sessions import Repository
+from samverkan_tips.agreements.models import AgreementRecord, AgreementSupplierRecord
+from samverkan_tips.suppliers.models import SupplierRecord
+
+__all__ = ["AgreementRepository"]
+
+
+class AgreementRepository(Repository):
+    def get(self, agreement_id: str) -> AgreementRecord | None:
+        return self._session.get(AgreementRecord, agreement_id)
+
+    def known(self, agreement_ids: Iterable[str]) -> set[str]:
+        """Which of these agreements exist, in one query."""
+        wanted = set(agreement_ids)
+        if not wanted:
+            return set()
+        column = table_of(AgreementRecord).c.id
+        rows = self._session.connection().execute(
+            sa_select(column).where(column.in_(wanted))
+        )
+        return {agreement_id for (agreement_id,) in rows}
+
+    def page(
+        self, after: str | None, limit: int, *, descending: bool = False
+    ) -> Sequence[AgreementRecord]:
+        """Agreements by id (descending if asked), strictly past ``after``."""
+        key = col(AgreementRecord.id)
+        statement = select(AgreementRecord)
+        if after is not None:
+            statement = statement.where(key < after if descending else key > after)
+        order = key.desc() if descending else key
+        return self._session.exec(statement.order_by(order).limit(limit)).all()
+
+    def save(self, record: AgreementRecord) -> None:
+        """Insert or update the agreement, flushed so links to it can follow."""
+        self._session.merge(record)
+        self._session.flush()
+
+    def link(self, agreement_id: str, supplier: str) -> None:
+        if self._session.get(AgreementSupplierRecord, (agreement_id, supplier)) is None:
+            self._session.add(
+                AgreementSupplierRecord(
+                    agreement_id=agreement_id, supplier_org_number=supplier
+                )
+            )
+
+    def selection(
+        self, agreement_id: str, *, include_hidden: bool, after: str | None, limit: int
+    ) -> Sequence[SupplierRecord]:
+        """The agreement's suppliers by org number; stopped ones only if asked."""
+        statement = (
+            select(SupplierRecord)
+            .join(
+                AgreementSupplierRecord,
+                col(AgreementSupplierRecord.supplier_org_number)
+                == col(SupplierRecord.org_number),
+            )
+            .where(AgreementSupplierRecord.agreement_id == agreement_id)
+        )
+        if not include_hidden:
+            statement = statement.where(col(SupplierRecord.stopped_at).is_(None))
+        if after is not None:
+            statement = statement.where(col(SupplierRecord.org_number) > after)
+        statement = statement.order_by(col(SupplierRecord.org_number)).limit(limit)
+        return self._session.exec(statement).all()
+
+    def agreements_of(self, supplier: str) -> list[str]:
+        statement = (
+            select(AgreementSupplierRecord.agreement_id)
+            .where(AgreementSupplierRecord.supplier_org_number == supplier)
+            .order_by(col(AgreementSupplierRecord.agreement_id))
+        )
+        return list(self._session.exec(statement).all())

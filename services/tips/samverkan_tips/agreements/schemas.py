@@ -1,0 +1,29 @@
+"""The agreements feature's wire contract: agreements and their selection lists."""
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from samverkan_tips.suppliers.schemas import CallOffStopState
+
+__all__ = ["Agreement", "AgreementSupplier", "Term"]
+
+
+class Term(BaseModel):
+    number: int
+    text: str
+
+
+class Agreement(BaseModel):
+    id: str
+    name: str
+    area: str
+    valid_from: date
+    valid_to: date | None
+    terms: list[Term]
+
+
+class AgreementSupplier(BaseModel):
+    org_number: str
+    name: str
+    call_off_stop: CallOffStopState

@@ -1,0 +1,1 @@
+"""Tips field by field with their data categories, for the sharing service."""

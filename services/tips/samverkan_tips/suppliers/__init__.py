@@ -1,0 +1,1 @@
+"""Suppliers: their record of tips, and call-off stops and lifts."""
