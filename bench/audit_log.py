@@ -305,7 +305,7 @@ def _fill_postgres(
 def _add_checkpoint(url: str, size: int, root: bytes, note: str) -> None:
     from sqlalchemy import insert
 
-    from samverkan_audit_log.models import CheckpointRecord
+    from samverkan_audit_log.checkpoints.models import CheckpointRecord
 
     engine = make_engine(url)
     with engine.begin() as connection:

@@ -15,10 +15,11 @@ import orjson
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from samverkan_audit_log.entries.models import EntryRecord
+from samverkan_audit_log.entries.repository import EntryFilter, EntryRepository
 from samverkan_audit_log.listing import entry_item
-from samverkan_audit_log.models import EntryRecord
-from samverkan_audit_log.repository import EntryFilter, LogRepository
 from samverkan_audit_log.schemas import EntryItem
+from samverkan_audit_log.tree.repository import TreeRepository
 
 __all__ = [
     "CSV_COLUMNS",
@@ -81,11 +82,11 @@ def _pages(
     engine: Engine, where: EntryFilter, chunk: int
 ) -> Iterator[list[EntryRecord]]:
     with Session(engine) as session:
-        below = LogRepository(session).tree_size()
+        below = TreeRepository(session).tree_size()
     after: int | None = None
     while True:
         with Session(engine) as session:
-            records = LogRepository(session).page(
+            records = EntryRepository(session).page(
                 where, after=after, limit=chunk, below=below
             )
         if not records:
@@ -106,12 +107,12 @@ def index_lines(
     index ranges of ``chunk`` entries, one short database read each.
     """
     with Session(engine) as session:
-        end = LogRepository(session).tree_size()
+        end = TreeRepository(session).tree_size()
     if below is not None:
         end = min(end, below)
     for start in range(0, end, chunk):
         with Session(engine) as session:
-            bases, subjects = LogRepository(session).indexed(
+            bases, subjects = EntryRepository(session).indexed(
                 start, min(start + chunk, end)
             )
         lines = _index_json(bases, subjects)

@@ -11,9 +11,10 @@ import orjson
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from samverkan_audit_log.models import EntryRecord
-from samverkan_audit_log.repository import EntryFilter, LogRepository
+from samverkan_audit_log.entries.models import EntryRecord
+from samverkan_audit_log.entries.repository import EntryFilter, EntryRepository
 from samverkan_audit_log.schemas import EntryItem, EntryPage
+from samverkan_audit_log.tree.repository import TreeRepository
 from samverkan_shared.cursors import Order
 from samverkan_shared.identifiers import InvalidIdentifier
 from samverkan_shared.problems import NotFound, UnprocessableContent
@@ -103,7 +104,7 @@ def utc_filter(
 
 
 def get_entry(session: Session, index: int) -> EntryItem:
-    record = LogRepository(session).get(index)
+    record = EntryRepository(session).get(index)
     if record is None:
         raise NotFound(f"The log has no entry with index {index}.")
     return entry_item(record)
@@ -119,7 +120,7 @@ def list_entries(
     """One page of matching entries by index (oldest first unless ``order`` is
     ``desc``); next_cursor is null on the last page."""
     after = decode_cursor(cursor, order)
-    records = LogRepository(session).page(
+    records = EntryRepository(session).page(
         where, after=after, limit=limit + 1, descending=order is Order.DESC
     )
     more = len(records) > limit
@@ -147,7 +148,7 @@ def page_json(
     the same bytes.
     """
     after = decode_cursor(cursor, order)
-    rows = LogRepository(session).page_leaves(
+    rows = EntryRepository(session).page_leaves(
         where, after=after, limit=limit + 1, descending=order is Order.DESC
     )
     # One join of every piece: a page of 10,000 entries is ~17 MB, and each extra
@@ -185,13 +186,13 @@ def export_jsonl(
     and no transaction held between them.
     """
     with Session(engine) as session:
-        below = LogRepository(session).tree_size()
+        below = TreeRepository(session).tree_size()
     after: int | None = None
     while True:
         parts: list[bytes] = []
         add = parts.append
         with Session(engine) as session:
-            rows = LogRepository(session).page_leaves(
+            rows = EntryRepository(session).page_leaves(
                 where, after=after, limit=chunk, below=below
             )
             for index, leaf, hashed in rows:

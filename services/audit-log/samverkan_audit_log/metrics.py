@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from samverkan_audit_log.repository import LogRepository
+from samverkan_audit_log.tree.repository import TreeRepository
 
 __all__ = ["LogSizeCollector"]
 
@@ -33,7 +33,7 @@ class LogSizeCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         try:
             with Session(self._engine) as session:
-                size = LogRepository(session).tree_size()
+                size = TreeRepository(session).tree_size()
         except SQLAlchemyError as error:
             # No sample rather than a wrong one; /readyz reports the database.
             _log.warning("audit_log_size_unavailable", error=type(error).__name__)

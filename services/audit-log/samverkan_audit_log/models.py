@@ -1,177 +1,19 @@
-"""The audit-log service's tables, on a registry of their own.
+"""The audit-log service's table base, on a registry of its own.
 
-The database itself keeps the log append-only (migrations 0002, 0004, 0006, 0007):
-entries, their side tables, tree nodes and checkpoints refuse UPDATE, DELETE,
-(PostgreSQL) TRUNCATE and (SQLite) an INSERT that would REPLACE a row; an entry is
-only accepted right after the last one; the one-row sequencer only grows onto
-entries that exist; and the side tables are derived from each entry's leaf by the
-database, which refuses any other row in them.
+The tables live with their features (``entries``, ``tree``, ``checkpoints``); the
+database itself keeps every one of them append-only (see the migrations).
 """
 
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Column,
-    DateTime,
-    ForeignKey,
-    Index,
-    LargeBinary,
-    MetaData,
-    SmallInteger,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import MetaData
 from sqlalchemy.orm import registry
-from sqlmodel import Field, SQLModel
+from sqlmodel import SQLModel
 
 from samverkan_shared.db import NAMING_CONVENTION
 
-__all__ = [
-    "AuditLogTable",
-    "CheckpointRecord",
-    "EntryLegalBasisRecord",
-    "EntryRecord",
-    "EntrySubjectRecord",
-    "EntryTipRecord",
-    "TreeNodeRecord",
-    "TreeStateRecord",
-]
+__all__ = ["AuditLogTable"]
 
 
 class AuditLogTable(
     SQLModel, registry=registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 ):
     """Base of every audit-log table; own metadata keeps others out of its migrations."""
-
-
-class EntryRecord(AuditLogTable, table=True):
-    """One leaf of the log: its exact bytes, its hash and the columns filters need."""
-
-    __tablename__ = "audit_entries"
-    __table_args__ = (
-        UniqueConstraint("decision_id", "event"),
-        Index(
-            "ix_audit_entries_recipient_code_entry_index",
-            "recipient_code",
-            "entry_index",
-        ),
-        Index("ix_audit_entries_occurred_at", "occurred_at"),
-    )
-
-    entry_index: int = Field(
-        sa_column=Column(BigInteger, primary_key=True, autoincrement=False)
-    )
-    leaf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    leaf_hash: bytes = Field(sa_column=Column(LargeBinary(32), nullable=False))
-    event: str = Field(sa_column=Column(String(64), nullable=False))
-    decision_id: str = Field(sa_column=Column(String(128), nullable=False))
-    occurred_at: datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
-    recipient_code: str = Field(sa_column=Column(String(40), nullable=False))
-    legal_basis: list[str] = Field(sa_column=Column(JSON, nullable=False))
-    partner_reference: str | None = Field(
-        default=None, sa_column=Column(String(200), nullable=True)
-    )
-    appended_at: datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
-
-
-def _entry_index() -> Any:
-    """The entry an index row belongs to (each table needs a Column of its own)."""
-    return Field(
-        sa_column=Column(
-            BigInteger,
-            ForeignKey("audit_entries.entry_index"),
-            primary_key=True,
-            autoincrement=False,
-        )
-    )
-
-
-class EntryLegalBasisRecord(AuditLogTable, table=True):
-    """Which entries cite which legal basis (rule id), for the legal_basis filter.
-
-    Written by the database from each entry's leaf (migration 0006), never by the code.
-    """
-
-    __tablename__ = "audit_entry_legal_basis"
-    __table_args__ = (Index("ix_audit_entry_legal_basis_entry_index", "entry_index"),)
-
-    basis: str = Field(sa_column=Column(String(100), primary_key=True))
-    entry_index: int = _entry_index()
-
-
-class EntrySubjectRecord(AuditLogTable, table=True):
-    """Which entries name which subject pseudonym, for access requests.
-
-    Written by the database from each entry's leaf (migration 0006), never by the code.
-    """
-
-    __tablename__ = "audit_entry_subjects"
-    __table_args__ = (Index("ix_audit_entry_subjects_entry_index", "entry_index"),)
-
-    subject: str = Field(sa_column=Column(String(80), primary_key=True))
-    entry_index: int = _entry_index()
-
-
-class EntryTipRecord(AuditLogTable, table=True):
-    """Which entries disclose which tips, for the tip_id filter.
-
-    Written by the database from each entry's leaf (migration 0007), never by the code.
-    """
-
-    __tablename__ = "audit_entry_tips"
-    __table_args__ = (Index("ix_audit_entry_tips_entry_index", "entry_index"),)
-
-    tip_id: str = Field(sa_column=Column(String(36), primary_key=True))
-    entry_index: int = _entry_index()
-
-
-class TreeNodeRecord(AuditLogTable, table=True):
-    """The hash of a perfect subtree: leaves [node_index * 2**level, (node_index+1) * 2**level).
-
-    Stored once complete (never changes afterwards), so any root or proof is a fold
-    of O(log n) rows (RFC 9162 §2.1; see ``merkle.py``).
-    """
-
-    __tablename__ = "audit_tree_nodes"
-
-    level: int = Field(
-        sa_column=Column(SmallInteger, primary_key=True, autoincrement=False)
-    )
-    node_index: int = Field(
-        sa_column=Column(BigInteger, primary_key=True, autoincrement=False)
-    )
-    hash: bytes = Field(sa_column=Column(LargeBinary(32), nullable=False))
-
-
-class CheckpointRecord(AuditLogTable, table=True):
-    """Every signed checkpoint ever issued (C2SP tlog-checkpoint in a signed note)."""
-
-    __tablename__ = "audit_checkpoints"
-
-    tree_size: int = Field(
-        sa_column=Column(BigInteger, primary_key=True, autoincrement=False)
-    )
-    root_hash: bytes = Field(sa_column=Column(LargeBinary(32), nullable=False))
-    note: str = Field(sa_column=Column(Text, nullable=False))
-    issued_at: datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
-
-
-class TreeStateRecord(AuditLogTable, table=True):
-    """The sequencer: one row whose lock serialises appends and holds the tree size."""
-
-    __tablename__ = "audit_tree_state"
-
-    id: int = Field(
-        sa_column=Column(SmallInteger, primary_key=True, autoincrement=False)
-    )
-    tree_size: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -17,18 +17,27 @@ takes the locked path.
 
 import asyncio
 import base64
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import TypeVar
 
 import structlog
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from samverkan_audit_log.checkpoints.repository import (
+    CheckpointRepository,
+    NewCheckpoint,
+)
 from samverkan_audit_log.checkpoints.signer import LogSigner
+from samverkan_audit_log.entries.append_store import (
+    AppendStore,
+    PredictingStore,
+    append_stores,
+)
+from samverkan_audit_log.entries.repository import LoggedEntry, NewEntry
 from samverkan_audit_log.merkle import (
     EMPTY_ROOT,
     InvalidProofRequest,
@@ -41,19 +50,11 @@ from samverkan_audit_log.merkle import (
     node_for_range,
     right_edge_nodes,
 )
-from samverkan_audit_log.pg_append import PgAppendStores
-from samverkan_audit_log.repository import (
-    IssuedCheckpoint,
-    LoggedEntry,
-    LogRepository,
-    NewCheckpoint,
-    NewEntry,
-)
 from samverkan_audit_log.schemas import Entry, ProofHashes, Receipt
+from samverkan_audit_log.tree.repository import TreeRepository
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.group_commit import GroupCommit, Pending
 from samverkan_shared.problems import Conflict, UnprocessableContent
-from samverkan_shared.sessions import writing_session
 
 __all__ = [
     "MAX_BATCH",
@@ -88,67 +89,6 @@ def b64(data: bytes) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-class AppendStore(Protocol):
-    """One append transaction: the ORM session's (any backend) or PostgreSQL's own."""
-
-    def lock_and_find(
-        self, keys: Iterable[tuple[str, str]]
-    ) -> tuple[int, dict[tuple[str, str], LoggedEntry]]: ...
-
-    def node_hashes(
-        self, keys: Iterable[tuple[int, int]]
-    ) -> dict[tuple[int, int], bytes]: ...
-
-    def checkpoint_covering(self, index: int) -> IssuedCheckpoint | None: ...
-
-    def write(
-        self,
-        entries: Sequence[NewEntry],
-        nodes: Sequence[StoredNode],
-        checkpoint: NewCheckpoint,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
-
-
-@runtime_checkable
-class PredictingStore(AppendStore, Protocol):
-    """An append transaction whose ``write`` only buffers, so a batch can be tried
-    at a predicted size and committed in one round trip (PostgreSQL's own)."""
-
-    def commit_predicted(self) -> bool:
-        """Write and commit the buffered batch; False, rolled back, if refused."""
-        ...
-
-
-class AppendStores(Protocol):
-    def open(self) -> AbstractContextManager[AppendStore]: ...
-
-    def release(self) -> None: ...
-
-
-class SessionAppendStores:
-    """Append transactions through the ORM session: SQLite, and any other backend."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-    @contextmanager
-    def open(self) -> Iterator[AppendStore]:
-        with writing_session(self._engine) as session:
-            yield LogRepository(session)
-
-    def release(self) -> None:
-        """Nothing is kept between transactions."""
-
-
-def append_stores(engine: Engine) -> AppendStores:
-    """PostgreSQL through psycopg gets its own lean path (``pg_append``)."""
-    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
-        return PgAppendStores(engine)
-    return SessionAppendStores(engine)
 
 
 def append_entry(
@@ -488,7 +428,7 @@ def current_checkpoint(session: Session, signer: LogSigner) -> str:
     A size-0 checkpoint commits to nothing (every tree extends the empty tree,
     RFC 9162 §2.1.4), so it is not stored: every stored checkpoint covers an entry.
     """
-    latest = LogRepository(session).latest_checkpoint()
+    latest = CheckpointRepository(session).latest()
     if latest is None:
         return signer.sign(0, EMPTY_ROOT)
     return latest.note
@@ -496,7 +436,7 @@ def current_checkpoint(session: Session, signer: LogSigner) -> str:
 
 def prove_inclusion(session: Session, index: int, tree_size: int) -> ProofHashes:
     """RFC 9162 §2.1.3 PATH(index, D[0:tree_size]) from one read of stored nodes."""
-    repository = LogRepository(session)
+    repository = TreeRepository(session)
     _within_log(repository, tree_size, "tree_size")
     hashes = _guarded(
         repository, lambda getter: inclusion_proof(index, tree_size, getter)
@@ -506,7 +446,7 @@ def prove_inclusion(session: Session, index: int, tree_size: int) -> ProofHashes
 
 def prove_consistency(session: Session, first: int, second: int) -> ProofHashes:
     """RFC 9162 §2.1.4 PROOF(first, D[0:second]) from one read of stored nodes."""
-    repository = LogRepository(session)
+    repository = TreeRepository(session)
     _within_log(repository, second, "second")
     hashes = _guarded(
         repository, lambda getter: consistency_proof(first, second, getter)
@@ -514,7 +454,7 @@ def prove_consistency(session: Session, first: int, second: int) -> ProofHashes:
     return ProofHashes(hashes=[b64(item) for item in hashes])
 
 
-def _within_log(repository: LogRepository, size: int, parameter: str) -> None:
+def _within_log(repository: TreeRepository, size: int, parameter: str) -> None:
     current = repository.tree_size()
     if size > current:
         raise UnprocessableContent(
@@ -526,7 +466,7 @@ def _within_log(repository: LogRepository, size: int, parameter: str) -> None:
 
 
 def _guarded(
-    repository: LogRepository, compute: Callable[[SubtreeHashGetter], list[bytes]]
+    repository: TreeRepository, compute: Callable[[SubtreeHashGetter], list[bytes]]
 ) -> list[bytes]:
     try:
         return _with_stored_nodes(repository, compute)
@@ -535,7 +475,7 @@ def _guarded(
 
 
 def _with_stored_nodes(
-    repository: LogRepository, compute: Callable[[SubtreeHashGetter], T]
+    repository: TreeRepository, compute: Callable[[SubtreeHashGetter], T]
 ) -> T:
     """Run ``compute`` against the stored perfect subtrees, read in one query.
 

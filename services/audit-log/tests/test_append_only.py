@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from samverkan_audit_log.models import EntryRecord
+from samverkan_audit_log.entries.models import EntryRecord
 
 LOG_TABLES = [
     "audit_entries",

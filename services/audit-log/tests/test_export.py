@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from samverkan_audit_log.entries.repository import EntryFilter
 from samverkan_audit_log.export import ExportFormat, export_lines
 from samverkan_audit_log.listing import export_jsonl
-from samverkan_audit_log.repository import EntryFilter
 
 
 @pytest.fixture

@@ -13,21 +13,22 @@ from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session, col
 from structlog.testing import capture_logs
 
+from samverkan_audit_log.checkpoints.models import CheckpointRecord
 from samverkan_audit_log.checkpoints.signed_note import (
     open_signed_checkpoint,
     parse_verifier_key,
 )
 from samverkan_audit_log.checkpoints.signer import LogSigner
+from samverkan_audit_log.entries.models import EntryRecord
+from samverkan_audit_log.entries.pg_append import PgAppendStore
 from samverkan_audit_log.merkle import MerkleAccumulator, verify_inclusion
-from samverkan_audit_log.models import CheckpointRecord, EntryRecord
-from samverkan_audit_log.pg_append import PgAppendStore
-from samverkan_audit_log.repository import LogRepository
 from samverkan_audit_log.schemas import Entry
 from samverkan_audit_log.service import (
     AppendOutcome,
     AppendQueue,
     prove_inclusion,
 )
+from samverkan_audit_log.tree.repository import TreeRepository
 from samverkan_shared.db import make_engine
 from samverkan_shared.problems import Conflict
 
@@ -169,7 +170,7 @@ def test_the_same_decision_twice_in_one_batch(engine, signer, make_entry) -> Non
     assert f"(index {one.receipt.index})" in str(changed.detail)
     assert sorted([one.receipt.index, two.receipt.index]) == [1, 2]
     with Session(engine) as session:
-        assert LogRepository(session).tree_size() == 3
+        assert TreeRepository(session).tree_size() == 3
 
 
 def test_a_failed_batch_fails_every_request_and_acknowledges_none(
@@ -191,7 +192,7 @@ def test_a_failed_batch_fails_every_request_and_acknowledges_none(
     assert isinstance(first, AppendOutcome)
     assert all(isinstance(result, RuntimeError) for result in batch), batch
     with Session(engine) as session:
-        assert LogRepository(session).tree_size() == 1
+        assert TreeRepository(session).tree_size() == 1
     # The failure released the leadership: the next append is served.
     assert queue.append(_entry(make_entry, 9)).receipt.index == 1
 

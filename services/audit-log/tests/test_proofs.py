@@ -17,7 +17,7 @@ from samverkan_audit_log.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from samverkan_audit_log.repository import LogRepository, _nodes_query
+from samverkan_audit_log.tree.repository import TreeRepository, _nodes_query
 from samverkan_shared.sessions import reading_session
 
 SIZE = 13  # not a power of two: proofs cross the ragged right edge
@@ -153,7 +153,7 @@ def test_a_proof_reads_outside_a_transaction_and_leaves_the_pool_as_it_was(
     app, receipts, backend
 ) -> None:
     with reading_session(app.platform.engine) as session:
-        assert LogRepository(session).tree_size() == SIZE
+        assert TreeRepository(session).tree_size() == SIZE
         driver = session.connection().connection.driver_connection
         assert driver is not None
         if backend == "postgresql":

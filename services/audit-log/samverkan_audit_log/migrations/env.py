@@ -2,7 +2,10 @@
 
 from alembic import context
 
-import samverkan_audit_log.models as models
+import samverkan_audit_log.checkpoints.models
+import samverkan_audit_log.entries.models
+import samverkan_audit_log.tree.models  # noqa: F401
+from samverkan_audit_log import models
 from samverkan_shared.db import run_migrations_online
 
 run_migrations_online(

@@ -1,59 +1,34 @@
-"""All SQL of the audit-log: the sequencer, entries, tree nodes and checkpoints."""
+"""All SQL of the entries: appending them, finding decisions, pages, index rows."""
 
-import functools
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, bindparam, insert, or_, update
-from sqlalchemy import Select as CoreSelect
+from sqlalchemy import Connection, insert
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import col, select
 from sqlmodel.sql.expression import Select, SelectOfScalar
 
-from samverkan_audit_log.merkle import StoredNode
-from samverkan_audit_log.models import (
-    CheckpointRecord,
+from samverkan_audit_log.entries.models import (
     EntryLegalBasisRecord,
     EntryRecord,
     EntrySubjectRecord,
     EntryTipRecord,
-    TreeNodeRecord,
-    TreeStateRecord,
 )
 from samverkan_shared.db_types import table_of
 from samverkan_shared.sessions import Repository
 
 __all__ = [
     "EntryFilter",
-    "IssuedCheckpoint",
-    "LogRepository",
+    "EntryRepository",
     "LoggedEntry",
-    "NewCheckpoint",
     "NewEntry",
     "logged_decisions",
 ]
 
-
-_SEQUENCER_ROW = 1
 _INSERT_ENTRY = insert(table_of(EntryRecord))
-_INSERT_NODE = insert(table_of(TreeNodeRecord))
-_INSERT_CHECKPOINT = insert(table_of(CheckpointRecord))
-_LOCK_SIZE = (
-    sa_select(table_of(TreeStateRecord).c.tree_size)
-    .where(table_of(TreeStateRecord).c.id == _SEQUENCER_ROW)
-    .with_for_update()
-)
-_READ_SIZE = sa_select(table_of(TreeStateRecord).c.tree_size).where(
-    table_of(TreeStateRecord).c.id == _SEQUENCER_ROW
-)
-_ADVANCE = (
-    update(table_of(TreeStateRecord))
-    .where(table_of(TreeStateRecord).c.id == _SEQUENCER_ROW)
-    .values(tree_size=bindparam("new_size"))
-)
 
 
 @dataclass(frozen=True)
@@ -93,24 +68,6 @@ class LoggedEntry:
     leaf_hash: bytes
 
 
-@dataclass(frozen=True)
-class NewCheckpoint:
-    """A signed checkpoint to store with the batch that reaches its size."""
-
-    tree_size: int
-    root_hash: bytes
-    note: str
-    issued_at: datetime
-
-
-@dataclass(frozen=True)
-class IssuedCheckpoint:
-    """What a replayed append's receipt needs of a stored checkpoint."""
-
-    tree_size: int
-    note: str
-
-
 def logged_decisions(
     rows: Iterable[Any], wanted: set[tuple[str, str]]
 ) -> dict[tuple[str, str], LoggedEntry]:
@@ -125,67 +82,23 @@ def logged_decisions(
     }
 
 
-class LogRepository(Repository):
-    """Reads and appends; never updates a log row (the database would refuse)."""
+class EntryRepository(Repository):
+    """Appends and reads entries; never updates one (the database would refuse)."""
 
-    # --- the sequencer -------------------------------------------------------
+    def add(self, entries: Sequence[NewEntry]) -> None:
+        """Insert entries right after the last one, in one executemany.
 
-    def lock_tree_size(self) -> int:
-        """The committed tree size, locked until commit (PostgreSQL: FOR UPDATE).
-
-        On SQLite the write session's BEGIN IMMEDIATE already holds the one write
-        lock, and SQLAlchemy leaves FOR UPDATE out there.
-        """
-        return int(self._session.connection().execute(_LOCK_SIZE).scalar_one())
-
-    def tree_size(self) -> int:
-        # Core, not the ORM: every proof reads it, and the ORM's execution was a
-        # quarter of a proof's CPU time.
-        return int(self._session.connection().execute(_READ_SIZE).scalar_one())
-
-    def lock_and_find(
-        self, keys: Iterable[tuple[str, str]]
-    ) -> tuple[int, dict[tuple[str, str], LoggedEntry]]:
-        """The locked tree size and the logged entries of these decisions."""
-        return self.lock_tree_size(), self.find_decisions(keys)
-
-    def write(
-        self,
-        entries: Sequence[NewEntry],
-        nodes: Iterable[StoredNode],
-        checkpoint: NewCheckpoint,
-    ) -> None:
-        """A batch's entries (before the sequencer), completed subtrees, checkpoint."""
-        self.append_entries(entries)
-        self.add_nodes(nodes)
-        self.add_checkpoint(
-            checkpoint.tree_size,
-            checkpoint.root_hash,
-            checkpoint.note,
-            checkpoint.issued_at,
-        )
-
-    def commit(self) -> None:
-        self._session.commit()
-
-    # --- entries -------------------------------------------------------------
-
-    def append_entries(self, entries: Sequence[NewEntry]) -> None:
-        """Insert entries at the sequencer's size and advance it past them.
-
-        The database accepts an entry only right after the last one and lets the
-        size grow only onto existing entries (migrations 0002 and 0004), and it
-        derives each entry's legal-basis and subject rows from its leaf (0006):
-        one executemany for the entries (one pipelined round trip on PostgreSQL)
-        and one UPDATE of the sequencer.
+        The database accepts an entry only right after the last one (migrations
+        0002 and 0004) and derives each entry's legal-basis and subject rows from
+        its leaf (0006): one pipelined round trip on PostgreSQL. The sequencer
+        moves past them with ``TreeRepository.advance``.
         """
         if not entries:
             return
-        # Constant Core statements with bound parameters: compiled once, cached;
+        # A constant Core statement with bound parameters: compiled once, cached;
         # no ORM bulk machinery per statement.
         connection = self._session.connection()
         connection.execute(_INSERT_ENTRY, [_entry_row(entry) for entry in entries])
-        connection.execute(_ADVANCE, {"new_size": entries[-1].index + 1})
 
     def find_decisions(
         self, keys: Iterable[tuple[str, str]]
@@ -277,69 +190,6 @@ class LogRepository(Repository):
             found.append([(int(number), str(value)) for number, value in rows])
         return found[0], found[1]
 
-    # --- tree nodes ----------------------------------------------------------
-
-    def add_nodes(self, nodes: Iterable[StoredNode]) -> None:
-        rows = [
-            {"level": node.level, "node_index": node.index, "hash": node.hash}
-            for node in nodes
-        ]
-        if rows:
-            self._session.connection().execute(_INSERT_NODE, rows)
-
-    def node_hashes(
-        self, keys: Iterable[tuple[int, int]]
-    ) -> dict[tuple[int, int], bytes]:
-        """The hashes of the perfect subtrees ``(level, node_index)``, in one query."""
-        wanted = sorted(set(keys))
-        if not wanted:
-            return {}
-        parameters: dict[str, int] = {}
-        for number, (level, index) in enumerate(wanted):
-            parameters[f"level_{number}"] = level
-            parameters[f"index_{number}"] = index
-        rows = self._session.connection().execute(_nodes_query(len(wanted)), parameters)
-        return {(level, index): bytes(digest) for level, index, digest in rows}
-
-    # --- checkpoints ---------------------------------------------------------
-
-    def add_checkpoint(
-        self, tree_size: int, root_hash: bytes, note: str, issued_at: datetime
-    ) -> None:
-        row = {
-            "tree_size": tree_size,
-            "root_hash": root_hash,
-            "note": note,
-            "issued_at": issued_at,
-        }
-        self._session.connection().execute(_INSERT_CHECKPOINT, row)
-
-    def checkpoint(self, tree_size: int) -> CheckpointRecord | None:
-        return self._session.get(CheckpointRecord, tree_size)
-
-    def checkpoint_covering(self, index: int) -> IssuedCheckpoint | None:
-        """The first checkpoint issued with the entry at ``index`` in it.
-
-        Appends are committed in batches with one checkpoint for the batch's final
-        size, so this is the checkpoint the entry's receipt carried.
-        """
-        statement = (
-            select(CheckpointRecord)
-            .where(col(CheckpointRecord.tree_size) > index)
-            .order_by(col(CheckpointRecord.tree_size))
-            .limit(1)
-        )
-        found = self._session.exec(statement).first()
-        return None if found is None else IssuedCheckpoint(found.tree_size, found.note)
-
-    def latest_checkpoint(self) -> CheckpointRecord | None:
-        statement = (
-            select(CheckpointRecord)
-            .order_by(col(CheckpointRecord.tree_size).desc())
-            .limit(1)
-        )
-        return self._session.exec(statement).first()
-
 
 # The drivers ``_driver_rows`` reads with, by SQLAlchemy's name for them.
 _DRIVERS = ("psycopg", "pysqlite")
@@ -373,27 +223,6 @@ def _driver_rows(
         yield from cursor
     finally:
         cursor.close()
-
-
-@functools.lru_cache(maxsize=128)
-def _nodes_query(count: int) -> CoreSelect[Any]:
-    """The nodes ``(level_n, index_n)`` for n < count: built once per count.
-
-    An OR of (level, index) pairs, not a row-value IN: SQLite plans the latter as a
-    full scan of the node table, the former as index look-ups (O(log n) proofs).
-    Built once, as Core with named parameters: the ORM statement built anew for
-    every proof took ~4.7 ms (p50, 10**6 entries, PostgreSQL, a busy machine), this
-    one ~2.3 ms, for a query PostgreSQL runs in ~0.3 ms.
-    """
-    nodes = table_of(TreeNodeRecord).c
-    pairs = [
-        and_(
-            nodes.level == bindparam(f"level_{number}"),
-            nodes.node_index == bindparam(f"index_{number}"),
-        )
-        for number in range(count)
-    ]
-    return sa_select(nodes.level, nodes.node_index, nodes.hash).where(or_(*pairs))
 
 
 def _entry_row(entry: NewEntry) -> dict[str, object]:

@@ -32,14 +32,13 @@ from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import PoolProxiedConnection
 
-from samverkan_audit_log.merkle import StoredNode
-from samverkan_audit_log.repository import (
-    IssuedCheckpoint,
+from samverkan_audit_log.checkpoints.repository import IssuedCheckpoint, NewCheckpoint
+from samverkan_audit_log.entries.repository import (
     LoggedEntry,
-    NewCheckpoint,
     NewEntry,
     logged_decisions,
 )
+from samverkan_audit_log.merkle import StoredNode
 
 __all__ = ["PgAppendStore", "PgAppendStores"]
 

@@ -1,0 +1,1 @@
+"""Audit entries: the serialised append (group commit), listing, look-ups."""

@@ -1,0 +1,1 @@
+"""The stored Merkle tree: the sequencer's size and the perfect subtrees proofs fold."""
