@@ -14,12 +14,12 @@ from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import make_engine, migrate
 from samverkan_shared.sessions import writing_session
 from samverkan_tips.agreements.csv_import import parse_agreements_csv
+from samverkan_tips.agreements.service import import_agreements
 from samverkan_tips.app import create_app
 from samverkan_tips.seed import DEMO_AGREEMENTS_CSV, DEMO_TIPS, SEED_CALLER
-from samverkan_tips.service import file_tip, transition_tip
 from samverkan_tips.settings import TipsSettings
-from samverkan_tips.supplier_service import import_agreements
 from samverkan_tips.tips.schemas import TipCreate
+from samverkan_tips.tips.service import file_tip, transition_tip
 from tests.support.contract_checks import (
     CHECKS,
     EXAMPLES,

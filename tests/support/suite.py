@@ -124,7 +124,7 @@ def _migrate(url: str, package: str) -> None:
         from sqlmodel import create_engine
 
         from samverkan_tips.agreements.csv_import import parse_agreements_csv
-        from samverkan_tips.supplier_service import import_agreements
+        from samverkan_tips.agreements.service import import_agreements
 
         engine = create_engine(url)
         with Session(engine) as session:

@@ -6,10 +6,13 @@ from samverkan_shared.auth import TokenValidator
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import make_engine
 from samverkan_shared.service_app import Platform, ServiceApp, build_app
+from samverkan_tips.agreements import routes as agreements
 from samverkan_tips.dependencies import TipsState
-from samverkan_tips.filing import FilingQueue
-from samverkan_tips.routes import agreements, internal, suppliers, tips
+from samverkan_tips.internal import routes as internal
 from samverkan_tips.settings import TipsSettings
+from samverkan_tips.suppliers import routes as suppliers
+from samverkan_tips.tips import routes as tips
+from samverkan_tips.tips.filing_queue import FilingQueue
 
 __all__ = ["create_app"]
 

@@ -32,8 +32,8 @@ def _import_agreements(args: argparse.Namespace) -> int:
 
     from samverkan_shared.db import make_engine
     from samverkan_tips.agreements.csv_import import InvalidRow, parse_agreements_csv
+    from samverkan_tips.agreements.service import import_agreements
     from samverkan_tips.settings import TipsSettings
-    from samverkan_tips.supplier_service import import_agreements
 
     path = Path(args.file)
     try:
@@ -62,8 +62,8 @@ def _import_agreements(args: argparse.Namespace) -> int:
 
 def _reencrypt(args: argparse.Namespace) -> int:
     from samverkan_shared.reencryption import run_command
-    from samverkan_tips.reencrypt import reencrypt_tips
     from samverkan_tips.settings import TipsSettings
+    from samverkan_tips.tips.reencrypt import reencrypt_tips
 
     settings = TipsSettings()
     return run_command(

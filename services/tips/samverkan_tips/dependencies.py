@@ -1,15 +1,18 @@
-"""Annotated dependencies, so route signatures read as a sentence."""
+"""Annotated dependencies and parameters, so route signatures read as a sentence;
+path and query parameters are validated like the bodies."""
 
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Query, Request, Security
+from pydantic import AfterValidator
 
 from samverkan_shared.auth import AccessToken, access_token
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.cursors import Order
+from samverkan_shared.identifiers import parse_org_number
 from samverkan_shared.service_app import ServiceApp
-from samverkan_tips.filing import FilingQueue
+from samverkan_tips.tips.filing_queue import FilingQueue
 
 __all__ = [
     "AgreementId",
@@ -18,6 +21,9 @@ __all__ = [
     "IdempotencyKey",
     "KeyringDep",
     "Limit",
+    "ListOrder",
+    "OrgNumberPath",
+    "OrgNumberQuery",
     "TipsInternal",
     "TipsManager",
     "TipsReader",
@@ -76,3 +82,23 @@ ListOrder = Annotated[
     Query(description="asc: oldest (or first) first, the default; desc: newest first"),
 ]
 AgreementId = Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
+def _org_number(value: str | None) -> str | None:
+    return None if value is None else parse_org_number(value)
+
+
+def _required_org_number(value: str) -> str:
+    return parse_org_number(value)
+
+
+OrgNumberPath = Annotated[
+    str,
+    Path(max_length=20, examples=["556677-8899"]),
+    AfterValidator(_required_org_number),
+]
+OrgNumberQuery = Annotated[
+    str | None,
+    Query(max_length=20, description="the supplier's organisation number"),
+    AfterValidator(_org_number),
+]

@@ -20,15 +20,13 @@ from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import make_engine
 from samverkan_shared.sessions import writing_session
 from samverkan_tips.agreements.csv_import import COLUMNS, parse_agreements_csv
-from samverkan_tips.service import Caller, file_tip, transition_tip
+from samverkan_tips.agreements.service import import_agreements
 from samverkan_tips.settings import TipsSettings
-from samverkan_tips.supplier_service import (
-    import_agreements,
-    stop_call_offs,
-    supplier_view,
-)
 from samverkan_tips.suppliers.schemas import CallOffStopCreate
+from samverkan_tips.suppliers.service import stop_call_offs, supplier_view
+from samverkan_tips.tips.access import Caller
 from samverkan_tips.tips.schemas import TipCreate, TipTransition
+from samverkan_tips.tips.service import file_tip, transition_tip
 from samverkan_tips.tips.workflow import TipStatus
 
 __all__ = ["DEMO_AGREEMENTS_CSV", "DEMO_TIPS", "seed"]

@@ -12,9 +12,9 @@ from sqlmodel import Session
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import make_engine, migrate
 from samverkan_tips.agreements.csv_import import parse_agreements_csv
+from samverkan_tips.agreements.service import import_agreements
 from samverkan_tips.app import create_app
 from samverkan_tips.settings import TipsSettings
-from samverkan_tips.supplier_service import import_agreements
 from tests.support.databases import DatabaseFactory
 from tests.support.payloads import CHILD
 from tests.support.tokens import TestIssuer

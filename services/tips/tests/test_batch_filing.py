@@ -10,18 +10,14 @@ from sqlmodel import Session, select
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.problems import Problem, UnprocessableContent
 from samverkan_shared.sessions import writing_session
-from samverkan_tips.filing import FilingQueue
-from samverkan_tips.service import (
-    Caller,
-    Filing,
-    file_tips,
-    get_tip,
-    transition_tip,
-)
 from samverkan_tips.suppliers.models import SupplierRecord
+from samverkan_tips.tips.access import Caller
+from samverkan_tips.tips.filing import Filing
+from samverkan_tips.tips.filing_queue import FilingQueue
 from samverkan_tips.tips.models import IdempotencyKeyRecord, TipRecord
 from samverkan_tips.tips.repository import IdempotencyRepository
 from samverkan_tips.tips.schemas import Tip, TipCreate, TipTransition
+from samverkan_tips.tips.service import file_tips, get_tip, transition_tip
 
 MUNICIPAL = Caller("malmo-system", "212000-1124")
 NEW_SUPPLIER = {"org_number": "559012-3450", "name": "Assistansbolaget Norr AB"}

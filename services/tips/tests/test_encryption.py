@@ -20,9 +20,9 @@ from samverkan_shared.crypto import (
     load_keyring,
     rotate_keyring_file,
 )
-from samverkan_tips.reencrypt import reencrypt_tips
 from samverkan_tips.settings import TipsSettings
 from samverkan_tips.tips.models import TipRecord
+from samverkan_tips.tips.reencrypt import reencrypt_tips
 
 
 def _raw_database(engine: Engine, url: str) -> bytes:

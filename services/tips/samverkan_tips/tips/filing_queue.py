@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.group_commit import GroupCommit, Pending
 from samverkan_shared.sessions import writing_session
-from samverkan_tips.service import Filing, file_tips
+from samverkan_tips.tips.filing import Filing
 from samverkan_tips.tips.schemas import Tip
+from samverkan_tips.tips.service import file_tips
 
 __all__ = ["MAX_BATCH", "FilingQueue"]
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from samverkan_shared.cursors import Order
 from samverkan_shared.problems import problem_responses
 from samverkan_shared.sessions import ReadingSession
-from samverkan_tips import supplier_service
+from samverkan_tips.agreements import service
 from samverkan_tips.agreements.schemas import Agreement, AgreementSupplier
 from samverkan_tips.dependencies import (
     AgreementId,
@@ -32,9 +32,7 @@ def list_agreements(
     order: ListOrder = Order.ASC,
 ) -> Page[Agreement]:
     """Agreements by id, `asc` by default."""
-    return supplier_service.list_agreements(
-        session, cursor=cursor, limit=limit, order=order
-    )
+    return service.list_agreements(session, cursor=cursor, limit=limit, order=order)
 
 
 @router.get("/{agreement_id}/suppliers", responses=problem_responses(404))
@@ -47,7 +45,7 @@ def selection_list(
     limit: Limit = 50,
 ) -> Page[AgreementSupplier]:
     """Suppliers under a call-off stop are hidden unless include_hidden (tips:manage)."""
-    return supplier_service.selection_list(
+    return service.selection_list(
         session,
         agreement_id,
         include_hidden=include_hidden,

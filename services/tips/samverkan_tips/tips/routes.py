@@ -9,7 +9,6 @@ from samverkan_shared.cursors import Order
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 from samverkan_shared.sessions import ReadingSession, WritingSession
-from samverkan_tips import service
 from samverkan_tips.dependencies import (
     Cursor,
     FilingsDep,
@@ -17,11 +16,14 @@ from samverkan_tips.dependencies import (
     KeyringDep,
     Limit,
     ListOrder,
+    OrgNumberQuery,
     TipsManager,
     TipsReader,
     TipsWriter,
 )
-from samverkan_tips.routes.params import OrgNumberQuery
+from samverkan_tips.tips import service
+from samverkan_tips.tips.access import Caller
+from samverkan_tips.tips.filing import Filing
 from samverkan_tips.tips.repository import TipFilter
 from samverkan_tips.tips.schemas import Page, Tip, TipCreate, TipTransition
 from samverkan_tips.tips.workflow import TipStatus
@@ -44,9 +46,9 @@ async def file_tip(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """File a tip; a retry with the same Idempotency-Key and body returns the same tip."""
-    caller = service.Caller.from_token(token)
+    caller = Caller.from_token(token)
     caller.check_reporter(body)
-    filing = service.Filing(body, caller, idempotency_key)
+    filing = Filing(body, caller, idempotency_key)
     # Filed with the other requests waiting (group commit); the tip is built from
     # the validated model, so it is serialised without validating it again.
     tip = await filings.file_async(filing)
@@ -73,7 +75,7 @@ def list_tips(
     """Tips by the time received, oldest first unless `order=desc`. Without
     tips:manage, only tips filed by the caller's organisation."""
     where = TipFilter(supplier=supplier, status=status, agreement_id=agreement_id)
-    caller = service.Caller.from_token(token)
+    caller = Caller.from_token(token)
     return service.list_tips(
         session,
         where,
@@ -89,7 +91,7 @@ def list_tips(
 def get_tip(
     tip_id: uuid.UUID, token: TipsReader, session: ReadingSession, keyring: KeyringDep
 ) -> Tip:
-    caller = service.Caller.from_token(token)
+    caller = Caller.from_token(token)
     return service.get_tip(session, tip_id, caller=caller, keyring=keyring)
 
 

@@ -1,6 +1,6 @@
 """`/internal/v1`: tips field by field with their data categories, for the sharing service.
 
-The contract is described in `samverkan_tips.views`; the sharing service codes against
+The contract is described in `samverkan_tips.internal.presenter`; the sharing service codes against
 these names. Scope ``tips:internal`` (the sharing service's own client).
 """
 
@@ -11,15 +11,15 @@ from fastapi import APIRouter, Request, Response
 from samverkan_shared.problems import problem_responses
 from samverkan_shared.service_app import running_app
 from samverkan_shared.sessions import ReadingSession, read_on_thread
-from samverkan_tips import supplier_service
 from samverkan_tips.dependencies import (
     Cursor,
     KeyringDep,
     Limit,
+    OrgNumberPath,
     TipsInternal,
 )
+from samverkan_tips.internal import service
 from samverkan_tips.internal.schemas import InternalTip
-from samverkan_tips.routes.params import OrgNumberPath
 from samverkan_tips.tips.schemas import Page
 
 __all__ = ["router"]
@@ -37,7 +37,7 @@ async def internal_tip(
     body = await read_on_thread(
         running_app(request).platform.engine,
         # The view is built validated; FastAPI would validate it a second time.
-        lambda session: supplier_service.internal_tip_view(
+        lambda session: service.internal_tip_view(
             session, tip_id, keyring=keyring
         ).model_dump_json(by_alias=True),
     )
@@ -53,6 +53,6 @@ def internal_supplier_tips(
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[InternalTip]:
-    return supplier_service.internal_supplier_tips(
+    return service.internal_supplier_tips(
         session, org_number, keyring=keyring, cursor=cursor, limit=limit
     )

@@ -5,12 +5,12 @@ from fastapi import APIRouter, Response
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
 from samverkan_shared.sessions import ReadingSession, WritingSession
-from samverkan_tips import supplier_service
 from samverkan_tips.dependencies import (
+    OrgNumberPath,
     TipsManager,
     TipsReader,
 )
-from samverkan_tips.routes.params import OrgNumberPath
+from samverkan_tips.suppliers import service
 from samverkan_tips.suppliers.schemas import CallOffLift, CallOffStopCreate, Supplier
 
 __all__ = ["router"]
@@ -23,7 +23,7 @@ def get_supplier(
     org_number: OrgNumberPath, token: TipsReader, session: ReadingSession
 ) -> Supplier:
     """Tips in numbers, the call-off stop state and the history of stops and lifts."""
-    return supplier_service.supplier_view(session, org_number)
+    return service.supplier_view(session, org_number)
 
 
 @router.post(
@@ -43,9 +43,7 @@ def stop_call_offs(
 ) -> Supplier:
     """Stop call-offs: the supplier disappears from every selection list; the stop
     is read in the supplier's record (`Location`)."""
-    supplier = supplier_service.stop_call_offs(
-        session, org_number, body, actor=token.client_id
-    )
+    supplier = service.stop_call_offs(session, org_number, body, actor=token.client_id)
     response.headers.update(location_header(f"/v1/suppliers/{supplier.org_number}"))
     return supplier
 
@@ -60,6 +58,4 @@ def lift_call_offs(
     session: WritingSession,
 ) -> Supplier:
     """Lift the stop; the reason (and optionally tip ids) come as a JSON body."""
-    return supplier_service.lift_call_offs(
-        session, org_number, body, actor=token.client_id
-    )
+    return service.lift_call_offs(session, org_number, body, actor=token.client_id)

@@ -1,1 +1,0 @@
-"""The tips service's HTTP routes, one module per resource."""
