@@ -22,6 +22,23 @@ TIMESTAMP = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    _create_selection_lists()
+    _create_tips()
+    _create_histories()
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("client_id", sa.String(200), nullable=False),
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("tip_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", TIMESTAMP, nullable=False),
+        sa.PrimaryKeyConstraint("client_id", "key", name="pk_idempotency_keys"),
+    )
+
+
+
+def _create_selection_lists() -> None:
+    """Agreements, suppliers and which suppliers each agreement's call-offs may go to."""
     op.create_table(
         "agreements",
         sa.Column("id", sa.String(64), nullable=False),
@@ -62,17 +79,6 @@ def upgrade() -> None:
         "ix_agreement_suppliers_supplier_org_number",
         "agreement_suppliers",
         ["supplier_org_number"],
-    )
-    _create_tips()
-    _create_histories()
-    op.create_table(
-        "idempotency_keys",
-        sa.Column("client_id", sa.String(200), nullable=False),
-        sa.Column("key", sa.String(200), nullable=False),
-        sa.Column("fingerprint", sa.String(64), nullable=False),
-        sa.Column("tip_id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", TIMESTAMP, nullable=False),
-        sa.PrimaryKeyConstraint("client_id", "key", name="pk_idempotency_keys"),
     )
 
 
