@@ -1,6 +1,6 @@
 """`samverkan tips import-agreements FILE`: agreements and suppliers from CSV (see
-`samverkan_tips.agreements.csv_import` for the columns and the terms format); `samverkan tips
-reencrypt`: every sealed field under the current key."""
+`samverkan_tips.agreements.csv_import` for the columns and the terms format);
+`samverkan tips reencrypt`: every sealed field under the current key."""
 
 import argparse
 import sys

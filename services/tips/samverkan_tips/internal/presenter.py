@@ -2,7 +2,7 @@
 
 ``InternalTip`` is the contract the sharing service codes against
 (``GET /internal/v1/tips/{tip_id}``): every field of a tip with its data category
-(`classification`) and its decrypted value, and the subjects it is about. Field names:
+(`tips.classification`) and its decrypted value, and the subjects it is about. Field names:
 ``supplier.org_number``, ``supplier.name``, ``agreement_id``, ``categories``, ``status``,
 ``call_off_stop``, ``occurred_on``, ``description``, ``persons``, ``reporter``.
 
