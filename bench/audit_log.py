@@ -12,7 +12,7 @@
     filled with COPY under ``session_replication_role = replica`` (the log's own
     triggers are enabled ALWAYS, so they still check and index every row) and the
     sequencer set once. Proofs are timed through the API (a separate
-    audit-log process on that database) and through ``service.prove_inclusion``.
+    audit-log process on that database) and through ``proofs.service.prove_inclusion``.
     The "baseline" here is the 1,000-entry log: the target is <= 2x at 1M.
 (c) ``samverkan audit verify`` (a subprocess, download included) over the big log, in
     entries/s, against plain SHA-256 of the same leaves in this process.
@@ -57,9 +57,9 @@ from lean_client import LeanClient, LeanResponse
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from samverkan_audit_log import service
 from samverkan_audit_log.checkpoints.signer import load_signer
 from samverkan_audit_log.merkle import MerkleAccumulator, leaf_hash
+from samverkan_audit_log.proofs.service import prove_inclusion
 from samverkan_audit_log.settings import AuditLogSettings
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.db import make_engine, migrate
@@ -369,7 +369,7 @@ def time_proofs(
     with Session(engine) as session:
         for index in indexes:
             began = time.perf_counter()
-            service.prove_inclusion(session, index, log.size)
+            prove_inclusion(session, index, log.size)
             direct.latencies.append(time.perf_counter() - began)
             session.rollback()
     engine.dispose()

@@ -14,8 +14,8 @@ from hypothesis import Phase, settings
 
 from samverkan_audit_log.app import create_app
 from samverkan_audit_log.checkpoints.signer import LogSigner
-from samverkan_audit_log.schemas import Entry
-from samverkan_audit_log.service import append_entry
+from samverkan_audit_log.entries.append import append_entry
+from samverkan_audit_log.entries.schemas import Entry
 from samverkan_audit_log.settings import AuditLogSettings
 from samverkan_shared.db import make_engine, migrate
 from samverkan_shared.pseudonyms import pseudonymise

@@ -2,11 +2,14 @@
 
 from contextlib import ExitStack
 
+from samverkan_audit_log.checkpoints import routes as checkpoints
 from samverkan_audit_log.checkpoints.signer import LogSigner, load_signer
 from samverkan_audit_log.dependencies import LogState
+from samverkan_audit_log.entries import routes as entries
+from samverkan_audit_log.entries.append import AppendQueue
+from samverkan_audit_log.export import routes as export
 from samverkan_audit_log.metrics import LogSizeCollector
-from samverkan_audit_log.routes import checkpoint, entries, export, proofs, subjects
-from samverkan_audit_log.service import AppendQueue
+from samverkan_audit_log.proofs import routes as proofs
 from samverkan_audit_log.settings import AuditLogSettings
 from samverkan_shared.auth import TokenValidator
 from samverkan_shared.db import make_engine
@@ -49,6 +52,13 @@ def create_app(
         token_validator=token_validator,
     )
     app.platform.metrics.registry.register(LogSizeCollector(engine))
-    for module in (entries, subjects, proofs, checkpoint, export):
-        app.include_router(module.router)
+    routers = (
+        entries.router,
+        entries.subjects_router,
+        proofs.router,
+        checkpoints.router,
+        export.router,
+    )
+    for router in routers:
+        app.include_router(router)
     return app

@@ -7,7 +7,7 @@ from fastapi import Depends, Request, Security
 from sqlalchemy import Engine
 
 from samverkan_audit_log.checkpoints.signer import LogSigner
-from samverkan_audit_log.service import AppendQueue
+from samverkan_audit_log.entries.append import AppendQueue
 from samverkan_shared.auth import AccessToken, access_token
 from samverkan_shared.service_app import ServiceApp
 

@@ -12,8 +12,8 @@ from samverkan_audit_log.checkpoints.signed_note import (
     parse_verifier_key,
 )
 from samverkan_audit_log.checkpoints.signer import LogSigner
+from samverkan_audit_log.entries.schemas import _printable
 from samverkan_audit_log.merkle import leaf_hash, verify_inclusion
-from samverkan_audit_log.schemas import _printable
 from samverkan_shared.canonical_json import canonicalize
 
 

@@ -17,8 +17,8 @@ from sqlalchemy.pool import NullPool
 
 from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.cli import UNPINNED_WARNING, Progress, main
+from samverkan_audit_log.entries.append import AppendQueue
 from samverkan_audit_log.merkle import EMPTY_ROOT
-from samverkan_audit_log.service import AppendQueue
 from samverkan_audit_log.verification import log_client
 from samverkan_audit_log.verification.log_client import FetchFailed, Prefetch
 

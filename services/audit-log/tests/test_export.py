@@ -7,8 +7,8 @@ import json
 import pytest
 
 from samverkan_audit_log.entries.repository import EntryFilter
-from samverkan_audit_log.export import ExportFormat, export_lines
-from samverkan_audit_log.listing import export_jsonl
+from samverkan_audit_log.export.schemas import ExportFormat
+from samverkan_audit_log.export.service import export_jsonl, export_lines
 
 
 @pytest.fixture

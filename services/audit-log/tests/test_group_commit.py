@@ -19,15 +19,12 @@ from samverkan_audit_log.checkpoints.signed_note import (
     parse_verifier_key,
 )
 from samverkan_audit_log.checkpoints.signer import LogSigner
+from samverkan_audit_log.entries.append import AppendOutcome, AppendQueue
 from samverkan_audit_log.entries.models import EntryRecord
 from samverkan_audit_log.entries.pg_append import PgAppendStore
+from samverkan_audit_log.entries.schemas import Entry
 from samverkan_audit_log.merkle import MerkleAccumulator, verify_inclusion
-from samverkan_audit_log.schemas import Entry
-from samverkan_audit_log.service import (
-    AppendOutcome,
-    AppendQueue,
-    prove_inclusion,
-)
+from samverkan_audit_log.proofs.service import prove_inclusion
 from samverkan_audit_log.tree.repository import TreeRepository
 from samverkan_shared.db import make_engine
 from samverkan_shared.problems import Conflict

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from samverkan_audit_log import listing
-from samverkan_audit_log.schemas import EntryPage
+from samverkan_audit_log.entries import presenter, service
+from samverkan_audit_log.entries.schemas import EntryPage
 from samverkan_shared.cursors import Order
 from samverkan_shared.db import make_engine
 from tests.support.payloads import CHILD, PROCUREMENT_TIP, TIP_ID
@@ -214,12 +214,12 @@ class TestPageBody:
         [
             {},
             {"limit": 2},
-            {"limit": 2, "cursor": listing.encode_cursor(1)},
+            {"limit": 2, "cursor": service.encode_cursor(1)},
             {"limit": 2, "order": "desc"},
             {
                 "limit": 2,
                 "order": "desc",
-                "cursor": listing.encode_cursor(3, Order.DESC),
+                "cursor": service.encode_cursor(3, Order.DESC),
             },
             {"recipient": "ekobrottsmyndigheten"},
             {"legal_basis": "lag-2025-170"},
@@ -233,7 +233,7 @@ class TestPageBody:
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "application/json"
         engine = make_engine(database_url)
-        where = listing.utc_filter(
+        where = service.utc_filter(
             recipient=params.get("recipient"),
             legal_basis=params.get("legal_basis"),
             occurred_to=datetime.fromisoformat(params["to"])
@@ -241,7 +241,7 @@ class TestPageBody:
             else None,
         )
         with Session(engine) as session:
-            expected = listing.list_entries(
+            expected = service.list_entries(
                 session,
                 where,
                 params.get("cursor"),
@@ -265,8 +265,8 @@ class TestPageBody:
     ) -> None:
         for leaf in (b"[1]", b'{"n":NaN}', b"{", b'{"a":1}x', b"\xef\xbb\xbf{}"):
             with pytest.raises(ValueError):
-                listing._item_json(0, leaf, bytes(32))
-        assert listing._item_json(3, b'{"a":"\\u00e5"}', b"\x00" * 32) == (
+                presenter.item_json(0, leaf, bytes(32))
+        assert presenter.item_json(3, b'{"a":"\\u00e5"}', b"\x00" * 32) == (
             b'{"index":3,"entry":{"a":"\\u00e5"},"leaf":"eyJhIjoiXHUwMGU1In0=",'
             b'"leaf_hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}'
         )
@@ -282,7 +282,7 @@ class TestPageBody:
     def test_json_that_orjson_reads_otherwise_is_still_served(
         self, leaf: bytes
     ) -> None:
-        item = json.loads(listing._item_json(0, leaf, bytes(32)))
+        item = json.loads(presenter.item_json(0, leaf, bytes(32)))
         assert item["entry"] == json.loads(leaf)
 
 
@@ -338,4 +338,4 @@ def test_the_page_check_accepts_exactly_what_the_standard_parser_does(
     at = data.draw(st.integers(0, len(text)))
     spliced = text[:at] + data.draw(_noise) + text[at:]
     for leaf in (text, prefix + text + suffix, spliced, text[:-cut] if cut else text):
-        assert listing._is_json_object(leaf) == _strict_json_object(leaf), leaf
+        assert presenter.is_json_object(leaf) == _strict_json_object(leaf), leaf

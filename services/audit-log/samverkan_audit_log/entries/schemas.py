@@ -1,4 +1,4 @@
-"""The audit-log's wire contract: entries, receipts, pages, proofs (docs/architecture.md)."""
+"""The entries' wire contract: entries, receipts, pages, look-ups (docs/architecture.md)."""
 
 import math
 import re
@@ -23,19 +23,20 @@ from samverkan_shared.rfc3339 import Rfc3339DateTime
 __all__ = [
     "LEGAL_BASIS",
     "MAX_DETAILS_DEPTH",
+    "MAX_INDEX",
     "PSEUDONYM",
     "RECIPIENT_CODE",
     "TIP_ID",
     "Entry",
     "EntryItem",
     "EntryPage",
-    "ProofHashes",
     "Receipt",
     "Recipient",
     "SubjectLookup",
 ]
 
 MAX_DETAILS_DEPTH = 16
+MAX_INDEX = 2**63 - 1  # BIGINT: larger numbers would fail in PostgreSQL, not 404
 RECIPIENT_CODE = r"^[a-z][a-z0-9_]{0,39}$"
 PSEUDONYM = rf"^{PSEUDONYM_PREFIX}[0-9a-f]{{64}}$"
 LEGAL_BASIS = r"^[^\x00-\x1f]{1,100}$"
@@ -208,7 +209,3 @@ class SubjectLookup(_Strict):
     )
 
     identifier: Annotated[Text, Field(min_length=1, max_length=20)]
-
-
-class ProofHashes(_Strict):
-    hashes: list[str] = Field(description="base64 hashes, RFC 9162 §2.1.3 / §2.1.4")

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
-from samverkan_audit_log import service
+from samverkan_audit_log.checkpoints import service
 from samverkan_audit_log.dependencies import AuditReader, LogDep
 from samverkan_shared.sessions import ReadingSession
 

@@ -1,24 +1,27 @@
-"""`/v1/entries`: append (the sharing service) and read (compliance officers)."""
+"""`/v1/entries`: append (the sharing service) and read (compliance officers);
+`/v1/subjects/lookup`: every disclosure about a person or organisation."""
 
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response
 
-from samverkan_audit_log import listing
 from samverkan_audit_log.dependencies import (
     AuditAppender,
     AuditReader,
     LogDep,
 )
-from samverkan_audit_log.schemas import (
+from samverkan_audit_log.entries import service
+from samverkan_audit_log.entries.schemas import (
     LEGAL_BASIS,
+    MAX_INDEX,
     PSEUDONYM,
     RECIPIENT_CODE,
     Entry,
     EntryItem,
     EntryPage,
     Receipt,
+    SubjectLookup,
 )
 from samverkan_shared.cursors import Order
 from samverkan_shared.location import created_responses, location_header
@@ -26,10 +29,10 @@ from samverkan_shared.problems import problem_responses
 from samverkan_shared.rfc3339 import Rfc3339DateTime
 from samverkan_shared.sessions import ReadingSession
 
-__all__ = ["MAX_INDEX", "router"]
+__all__ = ["router", "subjects_router"]
 
-MAX_INDEX = 2**63 - 1  # BIGINT: larger numbers would fail in PostgreSQL, not 404
 router = APIRouter(prefix="/v1/entries", tags=["entries"])
+subjects_router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 
 
 @router.post(
@@ -69,14 +72,14 @@ def list_entries(
         Query(description="entries whose disclosure was about this tip"),
     ] = None,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
-    limit: Annotated[int, Query(ge=1, le=listing.MAX_PAGE_SIZE)] = listing.PAGE_SIZE,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)] = service.PAGE_SIZE,
     order: Annotated[
         Order, Query(description="asc (the default): oldest first; desc: newest first")
     ] = Order.ASC,
 ) -> Response:
     """Entries by index, oldest first unless `order=desc`; a cursor is valid for the
     order it was handed out in."""
-    where = listing.utc_filter(
+    where = service.utc_filter(
         recipient=recipient,
         legal_basis=legal_basis,
         subject=subject,
@@ -85,7 +88,7 @@ def list_entries(
         tip_id=str(tip_id) if tip_id else None,
     )
     # Built by hand (no per-row model): the same EntryPage, far cheaper per entry.
-    body = listing.page_json(session, where, cursor, limit, order)
+    body = service.page_json(session, where, cursor, limit, order)
     return Response(body, media_type="application/json")
 
 
@@ -95,4 +98,20 @@ def get_entry(
     caller: AuditReader,
     session: ReadingSession,
 ) -> EntryItem:
-    return listing.get_entry(session, index)
+    return service.get_entry(session, index)
+
+
+@subjects_router.post(
+    "/lookup",
+    summary="Disclosures about an identity number (in the body)",
+    response_model=EntryPage,
+)
+def lookup(
+    body: SubjectLookup,
+    caller: AuditReader,
+    session: ReadingSession,
+    log: LogDep,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    page = service.lookup_subject(session, body.identifier, log.pseudonym_key, cursor)
+    return Response(page, media_type="application/json")

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from samverkan_audit_log import service
 from samverkan_audit_log.dependencies import AuditReader, EngineDep
-from samverkan_audit_log.routes.entries import MAX_INDEX
-from samverkan_audit_log.schemas import ProofHashes
+from samverkan_audit_log.entries.schemas import MAX_INDEX
+from samverkan_audit_log.proofs import service
+from samverkan_audit_log.proofs.schemas import ProofHashes
 from samverkan_shared.sessions import read_on_thread
 
 __all__ = ["router"]

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from samverkan_audit_log import listing
 from samverkan_audit_log.dependencies import AuditReader, EngineDep
-from samverkan_audit_log.export import ExportFormat, export_lines, index_lines
-from samverkan_audit_log.routes.entries import MAX_INDEX
+from samverkan_audit_log.entries.schemas import MAX_INDEX
+from samverkan_audit_log.entries.service import utc_filter
+from samverkan_audit_log.export.schemas import ExportFormat
+from samverkan_audit_log.export.service import export_jsonl, export_lines, index_lines
 from samverkan_shared.rfc3339 import Rfc3339DateTime
 
 __all__ = ["router"]
@@ -38,12 +39,12 @@ def export(
     occurred_from: Annotated[Rfc3339DateTime | None, Query(alias="from")] = None,
     occurred_to: Annotated[Rfc3339DateTime | None, Query(alias="to")] = None,
 ) -> StreamingResponse:
-    where = listing.utc_filter(occurred_from=occurred_from, occurred_to=occurred_to)
+    where = utc_filter(occurred_from=occurred_from, occurred_to=occurred_to)
     filename = f"audit-log.{export_format.value}"
     lines: Iterator[str] | Iterator[bytes]
     if export_format is ExportFormat.JSONL:
         # The verifier reads the whole log this way: lines built from raw columns.
-        lines = listing.export_jsonl(engine, where)
+        lines = export_jsonl(engine, where)
     else:
         lines = export_lines(engine, export_format, where)
     return StreamingResponse(

@@ -1,33 +1,26 @@
-"""Reading the log: one entry, filtered pages, the JSON Lines export, subject look-ups."""
+"""Reading the log: one entry, filtered pages, subject look-ups."""
 
 import base64
 import binascii
 import itertools
 import json
-from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 
-import orjson
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from samverkan_audit_log.entries.models import EntryRecord
+from samverkan_audit_log.entries.presenter import entry_item, item_json
 from samverkan_audit_log.entries.repository import EntryFilter, EntryRepository
-from samverkan_audit_log.schemas import EntryItem, EntryPage
-from samverkan_audit_log.tree.repository import TreeRepository
+from samverkan_audit_log.entries.schemas import EntryItem, EntryPage
 from samverkan_shared.cursors import Order
 from samverkan_shared.identifiers import InvalidIdentifier
 from samverkan_shared.problems import NotFound, UnprocessableContent
 from samverkan_shared.pseudonyms import pseudonymise
 
 __all__ = [
-    "JSONL_CHUNK",
     "MAX_PAGE_SIZE",
     "PAGE_SIZE",
     "decode_cursor",
     "encode_cursor",
-    "entry_item",
-    "export_jsonl",
     "get_entry",
     "list_entries",
     "lookup_subject",
@@ -37,10 +30,6 @@ __all__ = [
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 10_000
-# Entries per database read of the JSON Lines export, which the verifier reads:
-# ~8 MB of lines per chunk; the server spent ~6.6 µs per entry on chunks of 5,000
-# and ~7.5 on chunks of 1,000 (a session, a query and a thread hop per chunk).
-JSONL_CHUNK = 5000
 # The direction is part of the cursor: one handed out oldest first is refused newest
 # first, and the other way round.
 _CURSOR_PREFIXES = {Order.ASC: "after:", Order.DESC: "before:"}
@@ -69,18 +58,6 @@ def decode_cursor(cursor: str | None, order: Order = Order.ASC) -> int | None:
             errors=[{"parameter": "cursor", "in": "query", "detail": "invalid cursor"}],
         )
     return int(number)
-
-
-def entry_item(record: EntryRecord) -> EntryItem:
-    """The wire form: the entry parsed back from the exact leaf bytes it was hashed as."""
-    leaf = bytes(record.leaf)
-    entry: Mapping[str, object] = json.loads(leaf)
-    return EntryItem(
-        index=record.entry_index,
-        entry=dict(entry),
-        leaf=base64.b64encode(leaf).decode("ascii"),
-        leaf_hash=base64.b64encode(bytes(record.leaf_hash)).decode("ascii"),
-    )
 
 
 def utc_filter(
@@ -157,7 +134,7 @@ def page_json(
     add = parts.append
     last: int | None = None
     for index, leaf, hashed in itertools.islice(rows, limit):
-        add(_item_json(index, leaf, hashed))
+        add(item_json(index, leaf, hashed))
         add(b",")
         last = index
     more = next(rows, None) is not None
@@ -171,74 +148,6 @@ def page_json(
     else:
         parts.append(closing)
     return b"".join(parts)
-
-
-def export_jsonl(
-    engine: Engine, where: EntryFilter, *, chunk: int = JSONL_CHUNK
-) -> Iterator[bytes]:
-    """The JSON Lines export: per line one item as ``/v1/entries`` lists it.
-
-    Built like ``page_json`` (the stored leaf text is the ``entry``): ~6 µs per
-    entry instead of ~54 with an ``EntryItem`` model per row, and for entries
-    without floats the same bytes (``json.dumps`` kept the leaf's key order and
-    writes the same escapes). A snapshot, like the CSV export: the entries below
-    the tree size read when it starts, one short database read per chunk of lines
-    and no transaction held between them.
-    """
-    with Session(engine) as session:
-        below = TreeRepository(session).tree_size()
-    after: int | None = None
-    while True:
-        parts: list[bytes] = []
-        add = parts.append
-        with Session(engine) as session:
-            rows = EntryRepository(session).page_leaves(
-                where, after=after, limit=chunk, below=below
-            )
-            for index, leaf, hashed in rows:
-                add(_item_json(index, leaf, hashed))
-                add(b"\n")
-                after = index
-        if not parts:
-            return
-        yield b"".join(parts)
-
-
-def _item_json(index: int, leaf: bytes, hashed: bytes) -> bytes:
-    if not _is_json_object(leaf):
-        raise ValueError(f"the stored leaf at index {index} is not a JSON object")
-    return b'{"index":%d,"entry":%b,"leaf":"%b","leaf_hash":"%b"}' % (
-        index,
-        leaf,
-        binascii.b2a_base64(leaf, newline=False),
-        binascii.b2a_base64(hashed, newline=False),
-    )
-
-
-def _is_json_object(text: bytes) -> bool:
-    """Whether ``text`` is one strict JSON object (RFC 8259, UTF-8).
-
-    orjson (~3x faster than the standard parser) decides for nearly every leaf:
-    whatever it reads is strict JSON. What it refuses goes to the standard parser
-    without NaN and Infinity, which reads some JSON orjson does not (lone surrogate
-    escapes such as ``"\\ud800"``), so nothing valid is refused.
-    """
-    try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        try:
-            value = _STRICT_JSON.decode(text.decode("utf-8"))
-        except ValueError:
-            return False
-    return type(value) is dict
-
-
-def _refuse_constant(name: str) -> object:
-    # json.loads accepts NaN and Infinity, which are not JSON (RFC 8259 §6).
-    raise ValueError(f"{name} is not a JSON value")
-
-
-_STRICT_JSON = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 def lookup_subject(

@@ -1,4 +1,4 @@
-"""Use cases of the log: the serialised append, checkpoints and proofs.
+"""The serialised append: group commit of this process's entries into the tree.
 
 An append is one transaction that holds the sequencer lock from reading the tree
 size to the commit (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE on
@@ -16,75 +16,44 @@ takes the locked path.
 """
 
 import asyncio
-import base64
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
 
 import structlog
 from sqlalchemy import Engine
-from sqlmodel import Session
 
-from samverkan_audit_log.checkpoints.repository import (
-    CheckpointRepository,
-    NewCheckpoint,
-)
+from samverkan_audit_log.checkpoints.repository import NewCheckpoint
 from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.entries.append_store import (
     AppendStore,
     PredictingStore,
     append_stores,
 )
+from samverkan_audit_log.entries.presenter import receipt_for
 from samverkan_audit_log.entries.repository import LoggedEntry, NewEntry
+from samverkan_audit_log.entries.schemas import Entry, Receipt
 from samverkan_audit_log.merkle import (
-    EMPTY_ROOT,
-    InvalidProofRequest,
     MerkleAccumulator,
     StoredNode,
-    SubtreeHashGetter,
-    consistency_proof,
-    inclusion_proof,
     leaf_hash,
-    node_for_range,
     right_edge_nodes,
 )
-from samverkan_audit_log.schemas import Entry, ProofHashes, Receipt
-from samverkan_audit_log.tree.repository import TreeRepository
+from samverkan_audit_log.tree.nodes import InconsistentTree, stored_hash
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.group_commit import GroupCommit, Pending
-from samverkan_shared.problems import Conflict, UnprocessableContent
+from samverkan_shared.problems import Conflict
 
-__all__ = [
-    "MAX_BATCH",
-    "AppendOutcome",
-    "AppendQueue",
-    "InconsistentTree",
-    "append_entry",
-    "b64",
-    "current_checkpoint",
-    "prove_consistency",
-    "prove_inclusion",
-]
+__all__ = ["MAX_BATCH", "AppendOutcome", "AppendQueue", "append_entry"]
 
-T = TypeVar("T")
 _log = structlog.get_logger("samverkan.audit_log")
-
-
-class InconsistentTree(RuntimeError):
-    """A stored node the tree must have is missing: the database was tampered with."""
 
 
 @dataclass(frozen=True)
 class AppendOutcome:
     receipt: Receipt
     replayed: bool
-
-
-def b64(data: bytes) -> str:
-    """Standard base64 with padding, as RFC 9162 hashes appear in C2SP checkpoints."""
-    return base64.b64encode(data).decode("ascii")
 
 
 def _now() -> datetime:
@@ -338,7 +307,7 @@ def _append_leaves(
     if known_edge is None:
         edge = right_edge_nodes(size)
         stored = store.node_hashes(edge)
-        known_edge = tuple(_stored(stored, key) for key in edge)
+        known_edge = tuple(stored_hash(stored, key) for key in edge)
     accumulator = MerkleAccumulator(size, known_edge)
     entries: list[NewEntry] = []
     nodes: list[StoredNode] = []
@@ -357,12 +326,7 @@ def _append_leaves(
     # the last one and lets the size grow only onto existing entries.
     store.write(entries, nodes, NewCheckpoint(final, root, note, now))
     receipts = {
-        pending.item.key: Receipt(
-            index=entry.index,
-            leaf_hash=b64(entry.leaf_hash),
-            tree_size=final,
-            checkpoint=note,
-        )
+        pending.item.key: receipt_for(entry.index, entry.leaf_hash, final, note)
         for pending, entry in zip(batch, entries, strict=True)
     }
     return receipts, accumulator
@@ -404,11 +368,8 @@ def _replayed(
         return InconsistentTree(
             f"no checkpoint covers the entry at index {existing.index}"
         )
-    receipt = Receipt(
-        index=existing.index,
-        leaf_hash=b64(existing.leaf_hash),
-        tree_size=checkpoint.tree_size,
-        checkpoint=checkpoint.note,
+    receipt = receipt_for(
+        existing.index, existing.leaf_hash, checkpoint.tree_size, checkpoint.note
     )
     return AppendOutcome(receipt, True)
 
@@ -420,84 +381,3 @@ def _repeated(
     if first.item.leaf != pending.item.leaf:
         return _conflict(pending, receipt.index)
     return AppendOutcome(receipt, True)
-
-
-def current_checkpoint(session: Session, signer: LogSigner) -> str:
-    """The newest stored checkpoint; for the empty log one signed on demand.
-
-    A size-0 checkpoint commits to nothing (every tree extends the empty tree,
-    RFC 9162 §2.1.4), so it is not stored: every stored checkpoint covers an entry.
-    """
-    latest = CheckpointRepository(session).latest()
-    if latest is None:
-        return signer.sign(0, EMPTY_ROOT)
-    return latest.note
-
-
-def prove_inclusion(session: Session, index: int, tree_size: int) -> ProofHashes:
-    """RFC 9162 §2.1.3 PATH(index, D[0:tree_size]) from one read of stored nodes."""
-    repository = TreeRepository(session)
-    _within_log(repository, tree_size, "tree_size")
-    hashes = _guarded(
-        repository, lambda getter: inclusion_proof(index, tree_size, getter)
-    )
-    return ProofHashes(hashes=[b64(item) for item in hashes])
-
-
-def prove_consistency(session: Session, first: int, second: int) -> ProofHashes:
-    """RFC 9162 §2.1.4 PROOF(first, D[0:second]) from one read of stored nodes."""
-    repository = TreeRepository(session)
-    _within_log(repository, second, "second")
-    hashes = _guarded(
-        repository, lambda getter: consistency_proof(first, second, getter)
-    )
-    return ProofHashes(hashes=[b64(item) for item in hashes])
-
-
-def _within_log(repository: TreeRepository, size: int, parameter: str) -> None:
-    current = repository.tree_size()
-    if size > current:
-        raise UnprocessableContent(
-            f"{parameter}={size} is larger than the log, which has {current} entries.",
-            errors=[
-                {"parameter": parameter, "in": "query", "detail": "exceeds the log"}
-            ],
-        )
-
-
-def _guarded(
-    repository: TreeRepository, compute: Callable[[SubtreeHashGetter], list[bytes]]
-) -> list[bytes]:
-    try:
-        return _with_stored_nodes(repository, compute)
-    except InvalidProofRequest as error:
-        raise UnprocessableContent(f"{error}.") from error
-
-
-def _with_stored_nodes(
-    repository: TreeRepository, compute: Callable[[SubtreeHashGetter], T]
-) -> T:
-    """Run ``compute`` against the stored perfect subtrees, read in one query.
-
-    Which subtrees a root or proof needs depends only on the sizes, never on the
-    hashes, so a first pass with placeholder hashes lists them (O(log n) keys).
-    """
-    wanted: list[tuple[int, int]] = []
-
-    def plan(start: int, end: int) -> bytes:
-        wanted.append(node_for_range(start, end))
-        return EMPTY_ROOT
-
-    compute(plan)
-    stored = repository.node_hashes(wanted)
-    return compute(lambda start, end: _stored(stored, node_for_range(start, end)))
-
-
-def _stored(stored: dict[tuple[int, int], bytes], key: tuple[int, int]) -> bytes:
-    try:
-        return stored[key]
-    except KeyError:
-        level, index = key
-        raise InconsistentTree(
-            f"tree node (level {level}, index {index}) is missing"
-        ) from None
