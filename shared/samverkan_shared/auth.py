@@ -50,6 +50,9 @@ __all__ = [
 ]
 
 SCOPE_AUDIENCES: Mapping[str, str] = {
+    # OpenID Connect: a signed-in person's identity, read at sharing's userinfo.
+    "openid": "sharing",
+    "profile": "sharing",
     "tips:write": "tips",
     "tips:read": "tips",
     "tips:manage": "tips",
@@ -61,6 +64,8 @@ SCOPE_AUDIENCES: Mapping[str, str] = {
     "audit:read": "audit-log",
 }
 SCOPE_DESCRIPTIONS: Mapping[str, str] = {
+    "openid": "sign a person in (OpenID Connect)",
+    "profile": "the signed-in person's name, organisation and roles",
     "tips:write": "file tips",
     "tips:read": "read tips and suppliers",
     "tips:manage": "move tips through the workflow, call-off stops",

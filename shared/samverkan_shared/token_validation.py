@@ -65,6 +65,16 @@ class AccessToken:
     municipality_code: str | None = None
     claims: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
+    @property
+    def is_person(self) -> bool:
+        """Whether a person signed in for this token (OpenID Connect): its subject is
+        the person, not the client, as in a client credentials token."""
+        return self.subject != self.client_id
+
+    @property
+    def person_name(self) -> str | None:
+        return self.claims.get("name") if self.is_person else None
+
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any]) -> "AccessToken":
         return cls(

@@ -118,13 +118,18 @@ def test_a_reading_unit_refuses_a_write_and_keeps_what_it_read(engine: Engine) -
     with writing_session(engine, expire_on_commit=False) as session:
         with reading_unit(session):
             note = session.get(_Note, "hej")
-        assert note is not None and note.body == "hej"  # loaded, not expired
+        assert note is not None
+        assert note.body == "hej"  # loaded, not expired by the unit's end
         with pytest.raises(RuntimeError, match="does not write"):
-            with reading_unit(session):
-                session.add(_Note(body="ett"))
-                session.flush()
+            _read_and_flush(session, _Note(body="ett"))
         assert not session.in_transaction()
     assert _count(engine) == 1
+
+
+def _read_and_flush(session: Session, *new: _Note) -> None:
+    with reading_unit(session):
+        session.add_all(new)
+        session.flush()
 
 
 def test_the_next_unit_is_chosen_between_units_only(engine: Engine) -> None:
@@ -136,8 +141,7 @@ def test_the_next_unit_is_chosen_between_units_only(engine: Engine) -> None:
         session.rollback()
         session.execute(text("SELECT 1"))
         with pytest.raises(RuntimeError, match="between units of work"):
-            with reading_unit(session):
-                pass
+            _read_and_flush(session)
         session.commit()
         insert_alone(session, _Note(body="tre"))
     assert _count(engine) == 2

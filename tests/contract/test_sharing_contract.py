@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from samverkan_shared.db import migrate
 from samverkan_sharing.app import create_app
-from samverkan_sharing.oauth.service import register_client
+from samverkan_sharing.oauth.registration import register_client
 from samverkan_sharing.settings import SharingSettings
 from tests.support.contract_checks import (
     CHECKS,

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from samverkan_sharing.oauth.service import register_client
+from samverkan_sharing.oauth.registration import register_client
 from samverkan_sharing.settings import SharingSettings
 from tests.support.fakes import FakeAuditLog, FakeTips
 from tests.support.payloads import TIP_ID

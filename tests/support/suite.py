@@ -21,7 +21,7 @@ from samverkan_audit_log.settings import AuditLogSettings
 from samverkan_shared.auth import HttpKeySource, HttpRevocationSource, TokenValidator
 from samverkan_shared.db import migrate
 from samverkan_sharing.app import create_app as create_sharing_app
-from samverkan_sharing.oauth.service import register_client
+from samverkan_sharing.oauth.registration import register_client
 from samverkan_sharing.settings import SharingSettings
 from samverkan_tips.app import create_app as create_tips_app
 from samverkan_tips.settings import TipsSettings

@@ -28,6 +28,8 @@ from samverkan_sharing.rules import CATALOGUE, Catalogue, validate_catalogue
 from samverkan_sharing.rules import routes as rules_routes
 from samverkan_sharing.rules.schemas import EVALUATION_SCHEMAS
 from samverkan_sharing.settings import SharingSettings
+from samverkan_sharing.signin import routes as signin_routes
+from samverkan_sharing.signin.tokens import tokens_for_code
 from samverkan_sharing.upstream import (
     AuditLogClient,
     ServiceToken,
@@ -101,7 +103,7 @@ def create_app(
     # Outermost: a preflight is answered at once, and every answer of the token
     # endpoint (503 from a busy service too) carries the headers the page needs.
     app.add_middleware(TokenEndpointCors, origins=settings.effective_cors_origins)
-    for module in (oauth_routes, rules_routes, disclosure_routes):
+    for module in (oauth_routes, signin_routes, rules_routes, disclosure_routes):
         app.include_router(module.router)
     return app
 
@@ -113,7 +115,10 @@ def _token_issuer(settings: SharingSettings) -> TokenIssuer:
         create=settings.demo,
     )
     return TokenIssuer(
-        issuer=settings.issuer, keys=keys, lifetime=settings.token_lifetime
+        issuer=settings.issuer,
+        keys=keys,
+        lifetime=settings.token_lifetime,
+        code_grant=tokens_for_code,
     )
 
 

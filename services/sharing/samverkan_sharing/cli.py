@@ -32,7 +32,7 @@ def _session() -> "Session":
 
 
 def _add(args: argparse.Namespace) -> int:
-    from samverkan_sharing.oauth.service import InvalidClient, register_client
+    from samverkan_sharing.oauth.registration import InvalidClient, register_client
 
     jwks: dict[str, Any] | None = None
     if args.jwks:
@@ -52,6 +52,7 @@ def _add(args: argparse.Namespace) -> int:
                 recipient=args.recipient,
                 municipality_code=args.municipality,
                 jwks=jwks,
+                redirect_uris=args.redirect_uri,
             )
         except InvalidClient as error:
             print(f"error: {error}", file=sys.stderr)
@@ -79,6 +80,7 @@ def _list(args: argparse.Namespace) -> int:
                         "municipality_code": client.municipality_code,
                         "scopes": client.scopes,
                         "auth_method": client.auth_method,
+                        "redirect_uris": client.redirect_uris or [],
                         "active": client.active,
                     }
                 )
@@ -87,7 +89,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    from samverkan_sharing.oauth.service import InvalidClient, revoke_client
+    from samverkan_sharing.oauth.registration import InvalidClient, revoke_client
 
     with _session() as session:
         try:
@@ -198,6 +200,94 @@ def _replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_person(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from samverkan_shared.problems import Problem
+    from samverkan_sharing.people.service import add_person
+    from samverkan_sharing.settings import SharingSettings
+
+    settings = SharingSettings()
+    if args.no_totp and not settings.demo:
+        print(
+            "error: outside the demo every person has a second factor", file=sys.stderr
+        )
+        return 2
+    with _session() as session:
+        try:
+            new = add_person(
+                session,
+                name=args.name,
+                org_number=args.org_number,
+                username=args.username,
+                roles=args.roles.split(),
+                keyring=settings.keyring(),
+                with_totp=not args.no_totp,
+                issuer_name="Samverkan",
+                now=datetime.now(UTC),
+            )
+        except Problem as error:
+            print(f"error: {error.detail}", file=sys.stderr)
+            return 2
+        output = {
+            "person_id": new.record.person_id,
+            "username": new.record.username,
+            "password": new.password,
+        }
+    if new.totp_uri is not None:
+        output["totp_uri"] = new.totp_uri
+    print(json.dumps(output))
+    return 0
+
+
+def _list_people(args: argparse.Namespace) -> int:
+    from samverkan_sharing.people.repository import PersonRepository
+
+    with _session() as session:
+        for person in PersonRepository(session).all():
+            print(
+                json.dumps(
+                    {
+                        "person_id": person.person_id,
+                        "username": person.username,
+                        "name": person.name,
+                        "org_number": person.org_number,
+                        "roles": person.roles,
+                        "second_factor": person.totp_secret is not None,
+                        "active": person.active,
+                    }
+                )
+            )
+    return 0
+
+
+def _add_people_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
+    people = commands.add_parser(
+        "people", help="person accounts: officers who sign in as themselves"
+    )
+    actions = people.add_subparsers(dest="action", required=True)
+    add = actions.add_parser(
+        "add",
+        help="register a person; prints the initial password (and the TOTP URI for "
+        "their authenticator app) once, as JSON",
+    )
+    add.add_argument("--name", required=True)
+    add.add_argument("--org-number", required=True)
+    add.add_argument("--username", required=True)
+    add.add_argument(
+        "--roles", required=True, help='space-separated: "assessor approver compliance"'
+    )
+    add.add_argument(
+        "--no-totp", action="store_true", help="no second factor (the demo only)"
+    )
+    add.set_defaults(handler=_add_person)
+    actions.add_parser("list", help="one JSON line per person").set_defaults(
+        handler=_list_people
+    )
+
+
 def _add_client_commands(
     commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
 ) -> None:
@@ -223,6 +313,13 @@ def _add_client_commands(
     )
     add.add_argument(
         "--jwks", help="public JWKS file: private_key_jwt instead of a secret"
+    )
+    add.add_argument(
+        "--redirect-uri",
+        action="append",
+        default=[],
+        help="where people are sent back after signing in (repeatable); a client "
+        "with one may sign people in (OpenID Connect, scopes openid profile …)",
     )
     add.set_defaults(handler=_add)
     actions.add_parser("list", help="one JSON line per client").set_defaults(
@@ -289,6 +386,7 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     """The sharing service's commands, added to `samverkan` (entry point)."""
     # The order here is the order of `samverkan --help`.
     _add_client_commands(commands)
+    _add_people_commands(commands)
     _add_rule_commands(commands)
     _add_disclosure_commands(commands)
     _add_key_commands(commands)

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from samverkan_shared.auth import AccessToken, access_token
 from samverkan_shared.crypto import Keyring
+from samverkan_shared.problems import Forbidden
 from samverkan_shared.service_app import ServiceApp
 from samverkan_shared.sessions import WritingSession, writing_session
 from samverkan_sharing.disclosures.metrics import DisclosureMetrics
@@ -26,6 +27,7 @@ __all__ = [
     "DisclosuresDep",
     "IdempotencyKey",
     "Partner",
+    "PersonCaller",
     "SharingDep",
     "SharingState",
     "UpstreamDep",
@@ -65,6 +67,28 @@ Assessor = Annotated[AccessToken, Security(access_token, scopes=["disclosures:as
 Approver = Annotated[
     AccessToken, Security(access_token, scopes=["disclosures:approve"])
 ]
+
+
+def _a_person(caller: AccessToken) -> AccessToken:
+    if not caller.is_person:
+        raise Forbidden(
+            "This needs a person's token: sign the person in (OpenID Connect, the "
+            "authorization code flow); a client's own token cannot do this.",
+            headers={
+                "WWW-Authenticate": 'Bearer error="insufficient_user_authentication"'
+            },
+        )
+    return caller
+
+
+async def _person(
+    caller: Annotated[AccessToken, Security(access_token, scopes=["openid"])],
+) -> AccessToken:
+    return _a_person(caller)
+
+
+# A signed-in person (the userinfo endpoint).
+PersonCaller = Annotated[AccessToken, Depends(_person)]
 
 
 async def _upstream(sharing: SharingDep) -> Upstream:

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from samverkan_shared.db import make_engine
 from samverkan_shared.keyfiles import write_secret_file
+from samverkan_sharing.oauth.registration import register_client
 from samverkan_sharing.oauth.repository import ClientRepository
-from samverkan_sharing.oauth.service import register_client
 from samverkan_sharing.settings import SharingSettings
 
 __all__ = ["DEMO_CLIENTS", "seed"]

@@ -10,7 +10,7 @@ import pytest
 from authlib.jose import JsonWebKey, JsonWebToken
 
 from samverkan_sharing.oauth.authentication import ASSERTION_TYPE
-from samverkan_sharing.oauth.service import InvalidClient
+from samverkan_sharing.oauth.registration import InvalidClient
 
 pytestmark = pytest.mark.usefixtures("sharing")
 ISSUER = "http://sharing.test"
@@ -101,7 +101,7 @@ class TestClientSecretBasic:
     def test_revoked_client_gets_no_token(self, sharing: Any) -> None:
         from sqlmodel import Session
 
-        from samverkan_sharing.oauth.service import revoke_client
+        from samverkan_sharing.oauth.registration import revoke_client
 
         client_id, secret = sharing.register()
         with Session(sharing.client.app.platform.engine) as session:
@@ -283,7 +283,7 @@ def test_metadata_names_the_endpoints(sharing: Any) -> None:
         "client_secret_basic",
         "private_key_jwt",
     }
-    assert body["grant_types_supported"] == ["client_credentials"]
+    assert body["grant_types_supported"] == ["client_credentials", "authorization_code"]
 
 
 def test_signing_key_file_is_owner_only(sharing: Any) -> None:

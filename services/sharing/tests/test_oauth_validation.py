@@ -19,7 +19,7 @@ from samverkan_shared.auth import (
     TokenValidator,
 )
 from samverkan_shared.problems import Unauthenticated
-from samverkan_sharing.oauth.service import revoke_client
+from samverkan_sharing.oauth.registration import revoke_client
 
 ISSUER = "http://sharing.test"
 

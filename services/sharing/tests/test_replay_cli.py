@@ -216,6 +216,6 @@ def test_the_cli_offers_exactly_the_kinds_registration_accepts() -> None:
     # cli.py keeps its own copy so that `samverkan --help` need not import the
     # OAuth server; register_client is the one that decides.
     from samverkan_sharing.cli import CLIENT_KINDS
-    from samverkan_sharing.oauth.service import CLIENT_KINDS as ACCEPTED
+    from samverkan_sharing.oauth.registration import CLIENT_KINDS as ACCEPTED
 
     assert CLIENT_KINDS == ACCEPTED

@@ -39,6 +39,8 @@ class ClientRecord(SharingTable, table=True):
     auth_method: str = Field(max_length=40)
     secret_hash: str | None = Field(default=None, max_length=300)
     jwks: dict[str, object] | None = Field(default=None, sa_column=Column(JSON))
+    # Where the client may have people sent back after they sign in (exact match).
+    redirect_uris: list[str] | None = Field(default=None, sa_column=Column(JSON))
     active: bool = True
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -37,6 +37,17 @@ def _authorization(request: Request) -> str | None:
 
 AuthorizationHeader = Annotated[str | None, Depends(_authorization)]
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# What a person's ID token and userinfo say (OpenID Connect Core §5.1, and ours).
+_CLAIMS = [
+    "sub",
+    "name",
+    "preferred_username",
+    "org_number",
+    "roles",
+    "auth_time",
+    "amr",
+    "nonce",
+]
 # The largest form these endpoints take has six parameters; no request needs more.
 _MAX_FORM_FIELDS = 16
 
@@ -89,15 +100,29 @@ def _issuer(request: Request) -> TokenIssuer:
 
 
 @router.get("/.well-known/oauth-authorization-server", summary="RFC 8414 metadata")
+@router.get(
+    "/.well-known/openid-configuration",
+    summary="OpenID Connect Discovery 1.0 (the same document)",
+)
 def metadata(request: Request) -> dict[str, Any]:
-    base = _issuer(request).issuer
+    issuer = _issuer(request)
+    base = issuer.issuer
     return {
         "issuer": base,
+        "authorization_endpoint": f"{base}/oauth/authorize",
         "token_endpoint": f"{base}/oauth/token",
+        "userinfo_endpoint": f"{base}/oauth/userinfo",
         "jwks_uri": f"{base}{JWKS_PATH}",
         "introspection_endpoint": f"{base}/oauth/introspect",
         "revocation_endpoint": f"{base}/oauth/revoke",
-        "grant_types_supported": ["client_credentials"],
+        "grant_types_supported": ["client_credentials", "authorization_code"],
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "code_challenge_methods_supported": ["S256"],
+        "authorization_response_iss_parameter_supported": True,  # RFC 9207
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": [issuer.keys.algorithm],
+        "claims_supported": _CLAIMS,
         "token_endpoint_auth_methods_supported": [
             "client_secret_basic",
             "private_key_jwt",
@@ -119,7 +144,6 @@ def metadata(request: Request) -> dict[str, Any]:
             ALLOWED_ALGORITHMS
         ),
         "scopes_supported": sorted(SCOPE_DESCRIPTIONS),
-        "response_types_supported": [],
     }
 
 
@@ -130,17 +154,29 @@ def jwks(request: Request) -> dict[str, Any]:
 
 @router.post(
     "/oauth/token",
-    summary="Client credentials grant (RFC 6749 §4.4)",
+    summary="Client credentials (RFC 6749 §4.4) and authorization code (§4.1.3) grants",
     responses={
         200: {"model": TokenResponse, "description": "RFC 6749 §5.1"},
         **oauth_error_responses(),
     },
     openapi_extra=form_body(
         {
-            "grant_type": {"type": "string", "enum": ["client_credentials"]},
+            "grant_type": {
+                "type": "string",
+                "enum": ["client_credentials", "authorization_code"],
+            },
             "scope": {
                 "type": "string",
                 "description": "Space-separated; default: every scope the client has",
+            },
+            "code": {"type": "string", "description": "authorization_code: the code"},
+            "redirect_uri": {
+                "type": "string",
+                "description": "authorization_code: as in the authorization request",
+            },
+            "code_verifier": {
+                "type": "string",
+                "description": "authorization_code: the PKCE verifier (RFC 7636)",
             },
         },
         ["grant_type"],

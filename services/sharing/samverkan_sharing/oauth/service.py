@@ -2,7 +2,7 @@
 
 import secrets
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -11,19 +11,12 @@ from authlib.jose import JsonWebToken
 from authlib.jose.errors import JoseError
 from sqlmodel import Session
 
-from samverkan_shared.auth import ALLOWED_ALGORITHMS, SCOPE_AUDIENCES, audiences_for
-from samverkan_shared.identifiers import (
-    InvalidIdentifier,
-    parse_municipality_code,
-    parse_org_number,
-)
+from samverkan_shared.auth import ALLOWED_ALGORITHMS, audiences_for
 from samverkan_sharing.oauth.authentication import authenticate_client
 from samverkan_sharing.oauth.errors import OAuthError
 from samverkan_sharing.oauth.keys import SigningKeyStore
 from samverkan_sharing.oauth.models import ClientRecord
 from samverkan_sharing.oauth.repository import ClientRepository, RevocationRepository
-from samverkan_sharing.oauth.secrets import hash_secret, new_secret
-from samverkan_sharing.rules.vocabulary import Recipient
 
 # Claims that hold identifiers this server issued, never secrets.
 _IDENTIFIER_CLAIMS = frozenset({"sub", "client_id", "jti"})
@@ -43,22 +36,19 @@ class _AccessTokenJwt(JsonWebToken):  # type: ignore[misc]  # authlib is untyped
 
 
 __all__ = [
-    "CLIENT_KINDS",
     "RESOURCE_SERVER_KIND",
-    "InvalidClient",
     "IssuedToken",
     "TokenIssuer",
-    "register_client",
-    "revoke_client",
 ]
 
-CLIENT_KINDS = ("municipality", "partner", "compliance", "service")
 RESOURCE_SERVER_KIND = "service"
 """The kind of the suite's own services' clients: they may introspect any token."""
 
 
-class InvalidClient(ValueError):
-    """A client registration that cannot be accepted; the message says why."""
+CodeGrant = Callable[
+    ["TokenIssuer", Session, ClientRecord, Mapping[str, str]], "IssuedToken"
+]
+"""Answers the authorization_code grant for an authenticated client."""
 
 
 @dataclass(frozen=True)
@@ -67,23 +57,36 @@ class IssuedToken:
     expires_in: int
     scope: str
     claims: Mapping[str, Any]
+    id_token: str | None = None  # OpenID Connect, for a person's sign-in
 
     def response(self) -> dict[str, Any]:
-        return {
+        response = {
             "access_token": self.access_token,
             "token_type": "Bearer",
             "expires_in": self.expires_in,
             "scope": self.scope,
         }
+        if self.id_token is not None:
+            response["id_token"] = self.id_token
+        return response
 
 
 class TokenIssuer:
     """Mints RFC 9068 access tokens with the current signing key."""
 
-    def __init__(self, *, issuer: str, keys: SigningKeyStore, lifetime: int) -> None:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        keys: SigningKeyStore,
+        lifetime: int,
+        code_grant: "CodeGrant | None" = None,
+    ) -> None:
         self.issuer = issuer.rstrip("/")
         self.keys = keys
         self.lifetime = lifetime
+        # People's sign-in (the authorization code grant) lives in its own feature.
+        self.code_grant = code_grant
 
     @property
     def token_endpoint(self) -> str:
@@ -92,15 +95,19 @@ class TokenIssuer:
     def token_for_request(
         self, session: Session, authorization: str | None, form: Mapping[str, str]
     ) -> IssuedToken:
-        """The client credentials grant (RFC 6749 §4.4); commits the used assertion id."""
+        """The client credentials grant (RFC 6749 §4.4), or a person's authorization
+        code (§4.1.3); commits the used assertion id."""
         grant_type = form.get("grant_type")
         if not grant_type:
             raise OAuthError("invalid_request", "grant_type is required.")
         client = self.authenticate(session, authorization, form)
+        if grant_type == "authorization_code" and self.code_grant is not None:
+            return self.code_grant(self, session, client, form)
         if grant_type != "client_credentials":
             raise OAuthError(
                 "unsupported_grant_type",
-                f"grant_type {grant_type!r} is not supported; use client_credentials.",
+                f"grant_type {grant_type!r} is not supported; use client_credentials "
+                "(or authorization_code, for a client that signs people in).",
             )
         scopes = _granted_scopes(client, form.get("scope"))
         session.commit()
@@ -142,11 +149,20 @@ class TokenIssuer:
             audiences={self.token_endpoint, self.issuer, f"{self.issuer}/"},
         )
 
-    def mint(self, client: ClientRecord, scopes: list[str]) -> IssuedToken:
+    def mint(
+        self,
+        client: ClientRecord,
+        scopes: list[str],
+        *,
+        subject: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> IssuedToken:
+        """An access token for ``client``; for a signed-in person, ``subject`` is the
+        person and ``extra`` their claims (name, organisation, roles)."""
         now = int(time.time())
         claims: dict[str, Any] = {
             "iss": self.issuer,
-            "sub": client.client_id,
+            "sub": subject or client.client_id,
             "client_id": client.client_id,
             "aud": audiences_for(scopes),
             "scope": " ".join(scopes),
@@ -162,10 +178,17 @@ class TokenIssuer:
             claims["recipient"] = client.recipient
         if client.municipality_code:
             claims["municipality_code"] = client.municipality_code
+        claims.update(extra or {})
+        token = self.sign(claims, typ="at+jwt")
+        return IssuedToken(token, self.lifetime, claims["scope"], claims)
+
+    def sign(self, claims: Mapping[str, Any], *, typ: str) -> str:
+        """``claims`` as a JWT signed with the current key (RFC 9068 ``at+jwt``, or
+        an OpenID Connect ID token's ``JWT``)."""
         key = self.keys.current()
-        header = {"alg": self.keys.algorithm, "kid": key.kid, "typ": "at+jwt"}
+        header = {"alg": self.keys.algorithm, "kid": key.kid, "typ": typ}
         token = _AccessTokenJwt([self.keys.algorithm]).encode(header, claims, key.key)
-        return IssuedToken(token.decode(), self.lifetime, claims["scope"], claims)
+        return str(token.decode())
 
     def verified_claims(self, token: str) -> Mapping[str, Any] | None:
         """Claims of a token this server signed (expired or not), else None."""
@@ -236,107 +259,3 @@ def _granted_scopes(client: ClientRecord, requested: str | None) -> list[str]:
             f"allowed: {' '.join(sorted(allowed))}.",
         )
     return sorted(asked)
-
-
-def register_client(
-    session: Session,
-    *,
-    name: str,
-    org_number: str,
-    kind: str,
-    scopes: Iterable[str],
-    recipient: str | None = None,
-    jwks: Mapping[str, Any] | None = None,
-    client_id: str | None = None,
-    municipality_code: str | None = None,
-) -> tuple[ClientRecord, str | None]:
-    """Register a client; returns it and its secret (None for private_key_jwt).
-
-    A client that files tips (``tips:write``) names the municipality it files for:
-    tips refuses a tip in another municipality's name.
-    """
-    scope_list = sorted(set(scopes))
-    _check_registration(name, kind, scope_list, recipient, jwks)
-    try:
-        org = parse_org_number(org_number)
-        code = _municipality(scope_list, municipality_code)
-    except InvalidIdentifier as error:
-        raise InvalidClient(f"--org-number: {error}") from None
-    secret = None if jwks else new_secret()
-    client = ClientRecord(
-        client_id=client_id or f"svk-{secrets.token_hex(8)}",
-        name=name,
-        org_number=org,
-        kind=kind,
-        recipient=recipient,
-        municipality_code=code,
-        scopes=scope_list,
-        auth_method="private_key_jwt" if jwks else "client_secret_basic",
-        secret_hash=hash_secret(secret) if secret else None,
-        jwks=dict(jwks) if jwks else None,
-        created_at=datetime.now(UTC),
-    )
-    ClientRepository(session).add(client)
-    session.commit()
-    return client, secret
-
-
-def _municipality(scopes: list[str], code: str | None) -> str | None:
-    if code is None:
-        if "tips:write" in scopes:
-            raise InvalidClient(
-                "a client with tips:write files tips for one municipality: give"
-                " --municipality with its code (kommunkod), e.g. 1280"
-            )
-        return None
-    try:
-        return parse_municipality_code(code)
-    except InvalidIdentifier as error:
-        raise InvalidClient(f"--municipality: {error}") from None
-
-
-def _check_registration(
-    name: str,
-    kind: str,
-    scopes: list[str],
-    recipient: str | None,
-    jwks: Mapping[str, Any] | None,
-) -> None:
-    recipients = {r.value for r in Recipient}
-    unknown = [s for s in scopes if s not in SCOPE_AUDIENCES]
-    checks = [
-        (not name.strip(), "--name must not be empty"),
-        (kind not in CLIENT_KINDS, f"--kind must be one of {', '.join(CLIENT_KINDS)}"),
-        (not scopes, "--scopes must name at least one scope"),
-        (
-            bool(unknown),
-            f"unknown scopes {', '.join(unknown)}; known: {' '.join(SCOPE_AUDIENCES)}",
-        ),
-        (kind == "partner" and recipient is None, "a partner needs --recipient"),
-        (
-            recipient is not None and recipient not in recipients,
-            f"--recipient must be one of {', '.join(sorted(recipients))}",
-        ),
-        (
-            "disclosures:request" in scopes and kind != "partner",
-            "only a partner may have disclosures:request (its recipient decides the law)",
-        ),
-        (
-            jwks is not None and not isinstance(jwks.get("keys"), list),
-            "--jwks must be a JSON Web Key Set with a 'keys' list",
-        ),
-    ]
-    for failed, message in checks:
-        if failed:
-            raise InvalidClient(message)
-
-
-def revoke_client(session: Session, client_id: str) -> ClientRecord:
-    client = ClientRepository(session).get(client_id)
-    if client is None:
-        raise InvalidClient(f"no client {client_id!r}")
-    client.active = False
-    client.revoked_at = datetime.now(UTC)
-    session.add(client)
-    session.commit()
-    return client

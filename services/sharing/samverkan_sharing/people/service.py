@@ -110,12 +110,14 @@ def sign_in(
     keyring: Keyring,
     require_totp: bool,
     now: datetime,
+    password_verified: bool = False,
 ) -> PersonRecord:
     """The person these credentials belong to; committed (attempts are counted).
 
     Raises ``CodeNeeded`` when the password is right but the one-time code is
     missing, ``SignInRefused`` otherwise. Five failures in a row lock the account
-    for fifteen minutes.
+    for fifteen minutes. ``password_verified``: the password was checked in an
+    earlier step of this sign-in (the caller holds the proof), only the code is left.
     """
     person = PersonRepository(session).by_username_for_update(username.strip().lower())
     if person is None or not person.active:
@@ -127,7 +129,9 @@ def sign_in(
         raise SignInRefused(
             "Kontot är spärrat efter för många misslyckade försök; försök igen senare."
         )
-    if not passwords.verify_password(person.password_hash, password):
+    if not password_verified and not passwords.verify_password(
+        person.password_hash, password
+    ):
         _fail(session, person, now)
     if person.totp_secret is None and require_totp:
         session.rollback()
@@ -137,7 +141,7 @@ def sign_in(
         )
     if person.totp_secret is not None:
         _check_code(session, person, code, keyring, now)
-    if passwords.needs_rehash(person.password_hash):
+    if not password_verified and passwords.needs_rehash(person.password_hash):
         person.password_hash = passwords.hash_password(password)
     person.failed_attempts = 0
     person.locked_until = None

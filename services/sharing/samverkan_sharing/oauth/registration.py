@@ -1,0 +1,152 @@
+"""Registering and revoking clients: the operator's use cases (``samverkan clients``)."""
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlmodel import Session
+
+from samverkan_shared.auth import SCOPE_AUDIENCES
+from samverkan_shared.identifiers import (
+    InvalidIdentifier,
+    parse_municipality_code,
+    parse_org_number,
+)
+from samverkan_sharing.oauth.models import ClientRecord
+from samverkan_sharing.oauth.repository import ClientRepository
+from samverkan_sharing.oauth.secrets import hash_secret, new_secret
+from samverkan_sharing.rules.vocabulary import Recipient
+
+__all__ = ["CLIENT_KINDS", "InvalidClient", "register_client", "revoke_client"]
+
+CLIENT_KINDS = ("municipality", "partner", "compliance", "service")
+
+
+class InvalidClient(ValueError):
+    """A client registration that cannot be accepted; the message says why."""
+
+
+def register_client(
+    session: Session,
+    *,
+    name: str,
+    org_number: str,
+    kind: str,
+    scopes: Iterable[str],
+    recipient: str | None = None,
+    jwks: Mapping[str, Any] | None = None,
+    client_id: str | None = None,
+    municipality_code: str | None = None,
+    redirect_uris: Sequence[str] = (),
+) -> tuple[ClientRecord, str | None]:
+    """Register a client; returns it and its secret (None for private_key_jwt).
+
+    A client that files tips (``tips:write``) names the municipality it files for:
+    tips refuses a tip in another municipality's name.
+    """
+    scope_list = sorted(set(scopes))
+    _check_registration(name, kind, scope_list, recipient, jwks)
+    _check_redirect_uris(redirect_uris)
+    try:
+        org = parse_org_number(org_number)
+        code = _municipality(scope_list, municipality_code)
+    except InvalidIdentifier as error:
+        raise InvalidClient(f"--org-number: {error}") from None
+    secret = None if jwks else new_secret()
+    client = ClientRecord(
+        client_id=client_id or f"svk-{secrets.token_hex(8)}",
+        name=name,
+        org_number=org,
+        kind=kind,
+        recipient=recipient,
+        municipality_code=code,
+        scopes=scope_list,
+        auth_method="private_key_jwt" if jwks else "client_secret_basic",
+        secret_hash=hash_secret(secret) if secret else None,
+        jwks=dict(jwks) if jwks else None,
+        redirect_uris=list(redirect_uris) or None,
+        created_at=datetime.now(UTC),
+    )
+    ClientRepository(session).add(client)
+    session.commit()
+    return client, secret
+
+
+def _municipality(scopes: list[str], code: str | None) -> str | None:
+    if code is None:
+        if "tips:write" in scopes:
+            raise InvalidClient(
+                "a client with tips:write files tips for one municipality: give"
+                " --municipality with its code (kommunkod), e.g. 1280"
+            )
+        return None
+    try:
+        return parse_municipality_code(code)
+    except InvalidIdentifier as error:
+        raise InvalidClient(f"--municipality: {error}") from None
+
+
+def _check_registration(
+    name: str,
+    kind: str,
+    scopes: list[str],
+    recipient: str | None,
+    jwks: Mapping[str, Any] | None,
+) -> None:
+    recipients = {r.value for r in Recipient}
+    unknown = [s for s in scopes if s not in SCOPE_AUDIENCES]
+    checks = [
+        (not name.strip(), "--name must not be empty"),
+        (kind not in CLIENT_KINDS, f"--kind must be one of {', '.join(CLIENT_KINDS)}"),
+        (not scopes, "--scopes must name at least one scope"),
+        (
+            bool(unknown),
+            f"unknown scopes {', '.join(unknown)}; known: {' '.join(SCOPE_AUDIENCES)}",
+        ),
+        (kind == "partner" and recipient is None, "a partner needs --recipient"),
+        (
+            recipient is not None and recipient not in recipients,
+            f"--recipient must be one of {', '.join(sorted(recipients))}",
+        ),
+        (
+            "disclosures:request" in scopes and kind != "partner",
+            "only a partner may have disclosures:request (its recipient decides the law)",
+        ),
+        (
+            jwks is not None and not isinstance(jwks.get("keys"), list),
+            "--jwks must be a JSON Web Key Set with a 'keys' list",
+        ),
+    ]
+    for failed, message in checks:
+        if failed:
+            raise InvalidClient(message)
+
+
+def _check_redirect_uris(uris: Sequence[str]) -> None:
+    """RFC 6749 §3.1.2 and RFC 9700 §4.1: absolute, no fragment, HTTPS except to
+    this machine (a console in development)."""
+    for uri in uris:
+        parts = urlsplit(uri)
+        local = parts.hostname in {"localhost", "127.0.0.1", "::1"}
+        if (
+            not parts.netloc
+            or parts.fragment
+            or not (parts.scheme == "https" or (parts.scheme == "http" and local))
+        ):
+            raise InvalidClient(
+                f"--redirect-uri {uri!r}: an absolute https URI without a fragment "
+                "(http only to localhost)"
+            )
+
+
+def revoke_client(session: Session, client_id: str) -> ClientRecord:
+    client = ClientRepository(session).get(client_id)
+    if client is None:
+        raise InvalidClient(f"no client {client_id!r}")
+    client.active = False
+    client.revoked_at = datetime.now(UTC)
+    session.add(client)
+    session.commit()
+    return client

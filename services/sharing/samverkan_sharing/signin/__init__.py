@@ -1,0 +1,1 @@
+"""People sign in: the OpenID Connect authorization code flow with PKCE."""
