@@ -4,7 +4,7 @@ second officer approves; the compliance officer finds the entry by its tip."""
 
 from typing import Any
 
-from tests.support.payloads import investigate_crime
+from tests.support.payloads import BEDRAGERI
 from tests.support.suite import InProcessSuite
 
 # demo-tip-5 of `make run`: a health-care unit's tip naming a child and a relative.
@@ -25,10 +25,10 @@ HEALTH_CARE_TIP = {
         {"personal_number": "19720315-4823", "role": "relative"},
     ],
 }
-# Bedrägeri (BrB 9:1, up to two years): OSL 10:24 reaches the narrative, not the
-# persons' health-care data; the reporter always waits for a person. Scaled as the
-# README's walkthrough writes it (minimum 0), not as BEDRAGERI_OFFENCE (0.5).
-WALKTHROUGH_BEDRAGERI = investigate_crime(("bedrägeri", "BrB 9:1", 0, 24))
+# Bedrägeri (BrB 9:1, fängelse i högst två år; the least prison is 14 days, BrB
+# 26:1): OSL 10:24 reaches the narrative, not the persons' health-care data; the
+# reporter always waits for a person. As the README's walkthrough asks.
+WALKTHROUGH_BEDRAGERI = BEDRAGERI
 
 
 def _outcomes(disclosure: dict[str, Any]) -> dict[str, str]:

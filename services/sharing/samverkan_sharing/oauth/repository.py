@@ -19,10 +19,6 @@ class ClientRepository(Repository):
     def get(self, client_id: str) -> ClientRecord | None:
         return self._session.get(ClientRecord, client_id)
 
-    def get_by_name(self, name: str) -> ClientRecord | None:
-        statement = select(ClientRecord).where(ClientRecord.name == name)
-        return self._session.exec(statement).first()
-
     def all(self) -> list[ClientRecord]:
         statement = select(ClientRecord).order_by(col(ClientRecord.created_at))
         return list(self._session.exec(statement))
