@@ -31,12 +31,19 @@ EXAMPLES = settings(
 
 # The authorization server's endpoints answer errors in OAuth's own format.
 OAUTH_ENDPOINTS = frozenset({"/oauth/token", "/oauth/introspect", "/oauth/revoke"})
+# Pages a person's browser shows (signing in): an error is a page that says why.
+BROWSER_ENDPOINTS = frozenset({"/oauth/authorize"})
 
 
 def assert_problem_errors(response: Any) -> None:
     """Every error answer is application/problem+json with a helpful detail; the
-    OAuth endpoints' are RFC 6749 §5.2 application/json with error and description."""
+    OAuth endpoints' are RFC 6749 §5.2 application/json with error and description;
+    the sign-in pages' are HTML pages that say why."""
     path = urlsplit(response.request.url).path
+    if response.status_code == 400 and path in BROWSER_ENDPOINTS:
+        assert response.headers["content-type"][0].startswith("text/html")
+        assert 'class="fel"' in response.text  # the reason, shown to the person
+        return
     if response.status_code in {400, 401} and path in OAUTH_ENDPOINTS:
         assert response.headers["content-type"][0] == "application/json"
         body = response.json()
