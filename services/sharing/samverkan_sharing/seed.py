@@ -1,22 +1,28 @@
-"""Demo clients for `make run`, their credentials written to `demo-clients.json`."""
+"""Demo clients and people for `make run`, their credentials written to
+`demo-clients.json`."""
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from authlib.jose import JsonWebKey
 from sqlmodel import Session
 
+from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import make_engine
 from samverkan_shared.keyfiles import write_secret_file
 from samverkan_sharing.oauth.registration import register_client
 from samverkan_sharing.oauth.repository import ClientRepository
+from samverkan_sharing.people.repository import PersonRepository
+from samverkan_sharing.people.service import add_person
 from samverkan_sharing.settings import SharingSettings
 
-__all__ = ["DEMO_CLIENTS", "seed"]
+__all__ = ["CONSOLE_REDIRECT_URI", "DEMO_CLIENTS", "DEMO_PEOPLE", "seed"]
 
 MALMO = "212000-1124"
+CONSOLE_REDIRECT_URI = "http://127.0.0.1:8004/auth/callback"
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class DemoClient:
     recipient: str | None = None
     private_key_jwt: bool = False
     municipality_code: str | None = None
+    redirect_uris: tuple[str, ...] = ()
 
 
 DEMO_CLIENTS = (
@@ -98,6 +105,14 @@ DEMO_CLIENTS = (
         "disclosures:approve tips:read",
     ),
     DemoClient(
+        "console",
+        "Malmö stad, konsolen",
+        MALMO,
+        "municipality",
+        "openid profile disclosures:assess disclosures:approve audit:read",
+        redirect_uris=(CONSOLE_REDIRECT_URI,),
+    ),
+    DemoClient(
         "sharing-service",
         "Samverkan sharing service",
         MALMO,
@@ -126,8 +141,9 @@ def _register(session: Session, demo: DemoClient, data_dir: Path) -> dict[str, A
         scopes=demo.scopes.split(),
         recipient=demo.recipient,
         jwks=jwks,
-        client_id=f"demo-{demo.key}" if demo.key != "sharing-service" else demo.key,
+        client_id=_client_id(demo),
         municipality_code=demo.municipality_code,
+        redirect_uris=demo.redirect_uris,
     )
     entry["client_id"] = client.client_id
     if secret is not None:
@@ -135,29 +151,91 @@ def _register(session: Session, demo: DemoClient, data_dir: Path) -> dict[str, A
     return entry
 
 
+@dataclass(frozen=True)
+class DemoPerson:
+    """A demo official of Malmö; the key is their role, and their key in
+    demo-clients.json's "people"."""
+
+    role: str
+    name: str
+    username: str
+
+
+# Three people, so the approver is never the assessor (four eyes of two persons).
+DEMO_PEOPLE = (
+    DemoPerson("assessor", "Anna Andersson", "anna.andersson"),
+    DemoPerson("approver", "Bertil Berg", "bertil.berg"),
+    DemoPerson("compliance", "Cecilia Carlsson", "cecilia.carlsson"),
+)
+
+
+def _client_id(demo: DemoClient) -> str:
+    return demo.key if demo.key == "sharing-service" else f"demo-{demo.key}"
+
+
+def _add_person(session: Session, demo: DemoPerson) -> dict[str, str]:
+    """The demo's people have no second factor (`people add --no-totp`), so no
+    secret is sealed and a throwaway keyring does."""
+    new = add_person(
+        session,
+        name=demo.name,
+        org_number=MALMO,
+        username=demo.username,
+        roles=[demo.role],
+        keyring=Keyring.generate(),
+        with_totp=False,
+        issuer_name="Samverkan",
+        now=datetime.now(UTC),
+    )
+    return {"username": new.record.username, "password": new.password}
+
+
 def _name_the_municipalities(session: Session, clients: ClientRepository) -> None:
     """A demo seeded before clients named their municipality gets it now."""
     for demo in DEMO_CLIENTS:
-        record = clients.get(f"demo-{demo.key}")
+        record = clients.get(_client_id(demo))
         if record is not None and record.municipality_code != demo.municipality_code:
             record.municipality_code = demo.municipality_code
             session.add(record)
     session.commit()
 
 
+def _document(target: Path, issuer: str) -> dict[str, Any]:
+    """What an earlier seed wrote, to add to; a fresh document otherwise."""
+    try:
+        document: dict[str, Any] = json.loads(target.read_text())
+    except (OSError, ValueError):
+        document = {}
+    document.setdefault("issuer", issuer)
+    document.setdefault("clients", {})
+    document.setdefault("people", {})
+    return document
+
+
 def seed(data_dir: Path) -> None:
-    """Register the demo clients once; their secrets exist only in demo-clients.json."""
+    """Register the demo clients and people that are missing; their secrets and
+    passwords exist only in demo-clients.json. A demo seeded by an earlier version
+    keeps its credentials and gains what it lacks."""
     settings = SharingSettings()
     target = data_dir / "demo-clients.json"
+    document = _document(target, settings.issuer)
     engine = make_engine(settings.effective_database_url)
     with Session(engine) as session:
         clients = ClientRepository(session)
-        if clients.get("sharing-service") is not None:
-            _name_the_municipalities(session, clients)
-            return
-        credentials = {
-            demo.key: _register(session, demo, data_dir) for demo in DEMO_CLIENTS
+        _name_the_municipalities(session, clients)
+        new_clients = {
+            demo.key: _register(session, demo, data_dir)
+            for demo in DEMO_CLIENTS
+            if clients.get(_client_id(demo)) is None
+        }
+        people = PersonRepository(session)
+        new_people = {
+            demo.role: _add_person(session, demo)
+            for demo in DEMO_PEOPLE
+            if people.by_username(demo.username) is None
         }
     engine.dispose()
-    document = {"issuer": settings.issuer, "clients": credentials}
-    write_secret_file(target, json.dumps(document, indent=2).encode())
+    if new_clients or new_people:
+        document["clients"].update(new_clients)
+        document["people"].update(new_people)
+        write_secret_file(target, json.dumps(document, indent=2).encode())
