@@ -1,4 +1,4 @@
-"""`samverkan clients ...` and `samverkan keys rotate|prune`: the operator's view of OAuth."""
+"""`samverkan clients|people|rules|disclosures|keys ...`: the operator's view of sharing."""
 
 import argparse
 import json
@@ -261,6 +261,45 @@ def _list_people(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sign_in_person(args: argparse.Namespace) -> int:
+    from samverkan_sharing.signin.command import run_sign_in
+
+    return run_sign_in(args, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
+
+
+def _add_sign_in_command(
+    actions: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
+    # The defaults are repeated from samverkan_sharing.signin.command (not imported
+    # here, see above); a test keeps them equal.
+    sign_in = actions.add_parser(
+        "sign-in",
+        help="sign a person in at a running issuer, as a case system does, and print "
+        "the token response; the password is read from stdin, the one-time code too "
+        "when the page asks for it",
+    )
+    sign_in.add_argument("--username", required=True)
+    sign_in.add_argument(
+        "--issuer",
+        help="default: the issuer in demo-clients.json, else http://127.0.0.1:8002",
+    )
+    sign_in.add_argument(
+        "--client-id", help="default: the demo's console client (demo-clients.json)"
+    )
+    sign_in.add_argument("--client-secret")
+    sign_in.add_argument(
+        "--redirect-uri",
+        default="http://127.0.0.1:8004/auth/callback",
+        help="one the client is registered with (default: the demo console's)",
+    )
+    sign_in.add_argument(
+        "--scope",
+        default="openid profile disclosures:assess disclosures:approve audit:read",
+        help="the token gets only the scopes the person's roles allow",
+    )
+    sign_in.set_defaults(handler=_sign_in_person)
+
+
 def _add_people_commands(
     commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
 ) -> None:
@@ -286,6 +325,7 @@ def _add_people_commands(
     actions.add_parser("list", help="one JSON line per person").set_defaults(
         handler=_list_people
     )
+    _add_sign_in_command(actions)
 
 
 def _add_client_commands(

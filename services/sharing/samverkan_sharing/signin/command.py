@@ -1,0 +1,111 @@
+"""`samverkan people sign-in`: sign a person in at a running issuer and print the
+token response, as a case system would (the password is read from stdin, never
+from the command line, where other users of the machine can see it)."""
+
+import argparse
+import getpass
+import json
+import os
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any, TextIO
+
+import httpx
+
+from samverkan_shared.http import make_client
+from samverkan_sharing.signin.relying_party import (
+    Person,
+    RelyingParty,
+    SignInFailed,
+    sign_in,
+)
+
+__all__ = ["CONSOLE_REDIRECT_URI", "DEFAULT_ISSUER", "PERSON_SCOPES", "run_sign_in"]
+
+DEFAULT_ISSUER = "http://127.0.0.1:8002"
+# The demo console's (`make run`): the only redirect URI its client has.
+CONSOLE_REDIRECT_URI = "http://127.0.0.1:8004/auth/callback"
+# Everything a person may be given; the token holds only what their roles allow.
+PERSON_SCOPES = "openid profile disclosures:assess disclosures:approve audit:read"
+
+
+def run_sign_in(
+    args: argparse.Namespace,
+    *,
+    http: httpx.Client | None = None,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
+    """0 and the token response on stdout; 1 when the sign-in fails; 2 when there
+    is no client to sign in with."""
+    party = _relying_party(args, stderr)
+    if party is None:
+        return 2
+    password = _read(stdin, stderr, "Lösenord: ", secret=True)
+    person = Person(
+        args.username,
+        password,
+        lambda: _read(stdin, stderr, "Engångskod: ", secret=False),
+    )
+    try:
+        # An injected client is the caller's to close.
+        with nullcontext(http) if http is not None else make_client() as client:
+            tokens = sign_in(client, party, person)
+    except SignInFailed as refused:
+        stderr.write(f"error: not signed in: {refused}\n")
+        return 1
+    except httpx.HTTPError as error:
+        stderr.write(f"error: cannot reach {party.issuer}: {error}\n")
+        return 1
+    stdout.write(json.dumps(tokens, indent=2) + "\n")
+    return 0
+
+
+def _relying_party(args: argparse.Namespace, stderr: TextIO) -> RelyingParty | None:
+    """The options, else the demo's console client from demo-clients.json."""
+    demo_file = _data_dir(args) / "demo-clients.json"
+    demo = _demo_clients(demo_file)
+    client_id, secret = args.client_id, args.client_secret
+    if client_id is None and secret is None:
+        console = demo.get("clients", {}).get("console", {})
+        client_id, secret = console.get("client_id"), console.get("client_secret")
+        if client_id is not None:
+            stderr.write(f"note: the demo's console client from {demo_file}\n")
+    if not client_id or not secret:
+        stderr.write(
+            "error: no client to sign in with: pass --client-id and --client-secret "
+            f"(a client registered with --redirect-uri), or run the demo ({demo_file})\n"
+        )
+        return None
+    return RelyingParty(
+        issuer=args.issuer or demo.get("issuer") or DEFAULT_ISSUER,
+        client_id=client_id,
+        client_secret=secret,
+        redirect_uri=args.redirect_uri,
+        scope=args.scope,
+    )
+
+
+def _read(stdin: TextIO, stderr: TextIO, prompt: str, *, secret: bool) -> str:
+    """A line from stdin; at a terminal, asked for (a password without echo)."""
+    if stdin.isatty():
+        if secret:
+            return getpass.getpass(prompt, stream=stderr)
+        stderr.write(prompt)
+        stderr.flush()
+    return stdin.readline().rstrip("\r\n")
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    """`samverkan --data-dir`, else $SAMVERKAN_DATA_DIR, else ./var (as `make run`)."""
+    given = getattr(args, "data_dir", None)
+    return Path(given or os.environ.get("SAMVERKAN_DATA_DIR") or "var")
+
+
+def _demo_clients(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return document if isinstance(document, dict) else {}

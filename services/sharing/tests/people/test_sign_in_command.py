@@ -1,0 +1,182 @@
+"""`samverkan people sign-in`: a relying party over real HTTP semantics, here against
+the sharing app's TestClient."""
+
+import argparse
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from authlib.jose import JsonWebKey, jwt
+from sqlmodel import Session
+
+from samverkan_sharing.cli import register
+from samverkan_sharing.people.service import NewPerson, add_person
+from samverkan_sharing.signin import command
+from samverkan_sharing.signin.command import run_sign_in
+from tests.support.sharing import ISSUER, Sharing
+from tests.support.signing_in import code_now
+
+
+class _Pipe(io.StringIO):
+    """stdin from a pipe, not a terminal: the lines are read without a prompt."""
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="samverkan")
+    parser.add_argument("--data-dir")
+    register(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(argv)
+
+
+@pytest.fixture
+def console(sharing: Sharing, tmp_path: Path) -> tuple[str, str]:
+    """The demo's console client, as `make run` writes it to demo-clients.json."""
+    client_id, secret = sharing.register(
+        client_id="demo-console",
+        scopes=command.PERSON_SCOPES.split(),
+        redirect_uris=[command.CONSOLE_REDIRECT_URI],
+    )
+    assert secret is not None
+    document = {
+        "issuer": ISSUER,
+        "clients": {"console": {"client_id": client_id, "client_secret": secret}},
+    }
+    (tmp_path / "demo-clients.json").write_text(json.dumps(document))
+    return client_id, secret
+
+
+def _claims(sharing: Sharing, token: str) -> Any:
+    keys = JsonWebKey.import_key_set(
+        sharing.client.get("/.well-known/jwks.json").json()
+    )
+    return jwt.decode(token, keys)
+
+
+def _person(sharing: Sharing, username: str, *, with_totp: bool) -> NewPerson:
+    app: Any = sharing.client.app
+    with Session(app.platform.engine, expire_on_commit=False) as session:
+        return add_person(
+            session,
+            name="Anna Andersson",
+            org_number="212000-1124",
+            username=username,
+            roles=["assessor"],
+            keyring=sharing.settings.keyring(),
+            with_totp=with_totp,
+            issuer_name="Samverkan",
+            now=datetime.now(UTC),
+        )
+
+
+def _sign_in(sharing: Sharing, stdin: str, *argv: str) -> tuple[int, str, str]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    args = _args(
+        "--data-dir", str(sharing.settings.data_dir), "people", "sign-in", *argv
+    )
+    code = run_sign_in(
+        args, http=sharing.client, stdin=_Pipe(stdin), stdout=stdout, stderr=stderr
+    )
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def test_signs_the_demo_person_in_with_the_demo_console(
+    sharing: Sharing, console: tuple[str, str]
+) -> None:
+    anna = _person(sharing, "anna", with_totp=False)
+
+    code, out, err = _sign_in(sharing, anna.password + "\n", "--username", "anna")
+
+    assert code == 0, err
+    tokens = json.loads(out)
+    assert sorted(tokens["scope"].split()) == [
+        "disclosures:assess",
+        "openid",
+        "profile",
+    ]
+    claims = _claims(sharing, tokens["access_token"])
+    assert claims["sub"] == anna.record.person_id
+    assert claims["name"] == "Anna Andersson"
+    assert "id_token" in tokens
+    assert "demo's console client" in err
+    assert anna.password not in out + err
+
+
+def test_asks_for_the_one_time_code_when_the_page_does(
+    sharing: Sharing, console: tuple[str, str]
+) -> None:
+    anna = _person(sharing, "anna", with_totp=True)
+    assert anna.totp_uri is not None
+    client_id, secret = console
+
+    code, out, err = _sign_in(
+        sharing,
+        f"{anna.password}\n{code_now(anna.totp_uri)}\n",
+        "--username", "anna", "--issuer", ISSUER,
+        "--client-id", client_id, "--client-secret", secret,
+    )  # fmt: skip
+
+    assert code == 0, err
+    assert _claims(sharing, json.loads(out)["access_token"])["amr"] == [
+        "pwd",
+        "otp",
+        "mfa",
+    ]
+
+
+def test_a_wrong_password_is_exit_1_with_the_page_s_words_and_no_token(
+    sharing: Sharing, console: tuple[str, str]
+) -> None:
+    _person(sharing, "anna", with_totp=False)
+
+    code, out, err = _sign_in(sharing, "not the password\n", "--username", "anna")
+
+    assert (code, out) == (1, "")
+    assert "error: not signed in: Fel användarnamn, lösenord eller engångskod." in err
+
+
+def test_a_redirect_uri_the_client_lacks_is_refused_before_any_password(
+    sharing: Sharing, console: tuple[str, str]
+) -> None:
+    anna = _person(sharing, "anna", with_totp=False)
+
+    code, out, err = _sign_in(
+        sharing, anna.password + "\n", "--username", "anna",
+        "--redirect-uri", "http://127.0.0.1:9999/elsewhere",
+    )  # fmt: skip
+
+    assert (code, out) == (1, "")
+    assert "error: not signed in:" in err
+
+
+def test_a_scope_the_client_may_not_ask_is_the_issuer_s_error(
+    sharing: Sharing, console: tuple[str, str]
+) -> None:
+    anna = _person(sharing, "anna", with_totp=False)
+
+    code, out, err = _sign_in(
+        sharing,
+        anna.password + "\n",
+        "--username",
+        "anna",
+        "--scope",
+        "openid tips:manage",
+    )
+
+    assert (code, out) == (1, "")
+    assert "error: not signed in: invalid_scope" in err
+
+
+def test_without_a_client_says_what_to_pass(sharing: Sharing) -> None:
+    code, out, err = _sign_in(sharing, "x\n", "--username", "anna")
+
+    assert (code, out) == (2, "")
+    assert "--client-id and --client-secret" in err
+
+
+def test_the_command_line_s_defaults_are_the_command_s() -> None:
+    args = _args("people", "sign-in", "--username", "anna")
+    assert args.redirect_uri == command.CONSOLE_REDIRECT_URI
+    assert args.scope == command.PERSON_SCOPES
