@@ -13,6 +13,10 @@ PUBLIC = {
     ("get", "/readyz"),
     ("get", "/metrics"),
     ("get", "/.well-known/oauth-authorization-server"),
+    ("get", "/.well-known/openid-configuration"),
+    # The sign-in pages: a person's browser, before there is any token.
+    ("get", "/oauth/authorize"),
+    ("post", "/oauth/authorize"),
     ("get", "/.well-known/jwks.json"),
     ("post", "/oauth/token"),
     ("post", "/oauth/introspect"),
