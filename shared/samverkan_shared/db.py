@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 __all__ = [
     "NAMING_CONVENTION",
     "PING_AFTER_IDLE_SECONDS",
+    "SQLITE_AUTOCOMMIT",
     "SQLITE_IMMEDIATE",
     "database_is_reachable",
     "is_sqlite",
@@ -33,6 +34,8 @@ NAMING_CONVENTION = {
 }
 # An execution option: this connection's transactions begin with BEGIN IMMEDIATE.
 SQLITE_IMMEDIATE = "samverkan_sqlite_immediate"
+# An execution option: no BEGIN at all, each statement its own transaction (reads).
+SQLITE_AUTOCOMMIT = "samverkan_sqlite_autocommit"
 _GATE_HELD = "samverkan_sqlite_write_gate"
 _GATE_TIMEOUT_SECONDS = 30.0
 _IDLE_SINCE = "samverkan_idle_since"
@@ -83,7 +86,10 @@ class _SqliteWriteGate:
         event.listen(engine, "checkin", self._checkin)
 
     def _begin(self, connection: Any) -> None:
-        if not connection.get_execution_options().get(SQLITE_IMMEDIATE, False):
+        options = connection.get_execution_options()
+        if options.get(SQLITE_AUTOCOMMIT, False):
+            return  # a reading session: each statement is its own transaction
+        if not options.get(SQLITE_IMMEDIATE, False):
             connection.exec_driver_sql("BEGIN")
             return
         if self._lock.acquire(timeout=_GATE_TIMEOUT_SECONDS):

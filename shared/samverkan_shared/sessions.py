@@ -2,19 +2,19 @@
 
 Three kinds, named for what they do:
 
-- ``reading_session``: a unit that only reads. On PostgreSQL its statements run in
-  autocommit (each sees what was committed when it started, as inside READ COMMITTED,
-  without the BEGIN and ROLLBACK round trips). On SQLite an ordinary session.
+- ``reading_session``: a unit that only reads. Its statements run in autocommit (each
+  sees what was committed when it started, as inside READ COMMITTED, without the
+  BEGIN and ROLLBACK: round trips on PostgreSQL, two more statements on SQLite).
 - ``writing_session``: a unit that reads and then writes. On SQLite every transaction
   takes the write lock at BEGIN (BEGIN IMMEDIATE): SQLite cannot upgrade a read
   transaction once another writer has committed. On PostgreSQL an ordinary session;
   callers serialise there with row or advisory locks.
 - ``read_on_thread``: a reading session opened, used and closed on a worker thread.
 
-Routes take ``ReadingSession`` or ``WritingSession``. Inside a writing session, the
-repositories choose the transaction mode of a unit, so the use cases never do:
-``insert_alone`` and ``update_alone`` are one statement by construction, and
-``reading_unit`` is a unit that refuses to write.
+Routes take ``ReadingSession``, ``WritingSession`` or (async routes) ``ReadingOnThread``.
+Inside a writing session, the repositories choose the transaction mode of a unit, so
+the use cases never do: ``insert_alone`` and ``update_alone`` are one statement by
+construction, and ``reading_unit`` is a unit that refuses to write.
 """
 
 import weakref
@@ -28,10 +28,11 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
-from samverkan_shared.db import SQLITE_IMMEDIATE
+from samverkan_shared.db import SQLITE_AUTOCOMMIT, SQLITE_IMMEDIATE
 from samverkan_shared.service_app import running_app
 
 __all__ = [
+    "ReadingOnThread",
     "ReadingSession",
     "Repository",
     "WritingSession",
@@ -49,12 +50,20 @@ _READS_ONLY = "samverkan_reads_only"
 
 
 def reading_session(engine: Engine) -> Session:
-    """A session for a unit of work that only reads (see the module docstring)."""
-    if engine.dialect.name != "postgresql":
-        return Session(engine)
+    """A session for a unit of work that only reads: its statements run in autocommit
+    on both backends, each seeing what was committed when it started (as inside READ
+    COMMITTED), without a BEGIN and a ROLLBACK around them."""
     autocommit = _AUTOCOMMIT.get(engine)
     if autocommit is None:
-        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # SQLite: the driver already runs without implicit transactions; the option
+        # tells our BEGIN to stay away (SQLAlchemy's AUTOCOMMIT would reset the
+        # driver's mode when the connection returns to the pool).
+        options: Any = (
+            {SQLITE_AUTOCOMMIT: True}
+            if engine.dialect.name == "sqlite"
+            else {"isolation_level": "AUTOCOMMIT"}
+        )
+        autocommit = engine.execution_options(**options)
         _AUTOCOMMIT[engine] = autocommit
     return Session(autocommit)
 
@@ -93,6 +102,27 @@ def _writing_for_request(request: Request) -> Iterator[Session]:
 
 ReadingSession = Annotated[Session, Depends(_reading_for_request)]
 WritingSession = Annotated[Session, Depends(_writing_for_request)]
+
+
+class ThreadReader:
+    """``await reader(read)``: ``read(session)`` in a reading session on a worker
+    thread (``read_on_thread``), for an async route that reads."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    async def __call__(self, read: Callable[[Session], T]) -> T:
+        return await read_on_thread(self._engine, read)
+
+
+# async: no I/O, so no hop to the thread pool for the dependency itself.
+async def _reader_for_request(request: Request) -> ThreadReader:
+    return ThreadReader(running_app(request).platform.engine)
+
+
+# One hop to a thread for the whole read, where a sync route with a ReadingSession
+# takes three (the session opened, the route, the session closed).
+ReadingOnThread = Annotated[ThreadReader, Depends(_reader_for_request)]
 
 
 # -- transaction modes, for repositories -------------------------------------------------

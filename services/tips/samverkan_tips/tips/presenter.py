@@ -3,8 +3,11 @@ and nowhere else."""
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from samverkan_shared.crypto import Keyring
 from samverkan_tips.tips.classification import DataCategory
@@ -13,7 +16,7 @@ from samverkan_tips.tips.schemas import Tip, TipCreate
 from samverkan_tips.tips.sealing import OpenedTip, SealedTip, open_tip
 from samverkan_tips.tips.workflow import TipStatus
 
-__all__ = ["new_tip_view", "opened", "reporter", "tip_view"]
+__all__ = ["WirePage", "new_tip_view", "opened", "reporter", "tip_view", "tip_wire"]
 
 
 def opened(keyring: Keyring, record: TipRecord) -> OpenedTip:
@@ -28,29 +31,50 @@ def opened(keyring: Keyring, record: TipRecord) -> OpenedTip:
 def tip_view(
     keyring: Keyring, record: TipRecord, history: Sequence[TipTransitionRecord]
 ) -> Tip:
+    return Tip.model_validate(tip_wire(keyring, record, history))
+
+
+def tip_wire(
+    keyring: Keyring, record: TipRecord, history: Sequence[TipTransitionRecord]
+) -> dict[str, Any]:
+    """The tip as ``Tip`` serialises it (JSON, by alias), built from the stored row.
+
+    For pages of tips: what was validated when the tip was filed (identity numbers,
+    codes) is not validated again on every read. The tests keep this equal to
+    ``Tip``'s own serialisation.
+    """
     contents = opened(keyring, record)
-    return Tip.model_validate(
-        {
-            "id": record.id,
-            "status": record.status,
-            "received_at": record.received_at,
-            "supplier": {
-                "org_number": record.supplier_org_number,
-                "name": record.supplier_name,
-            },
-            "agreement_id": record.agreement_id,
-            "categories": record.categories,
-            "description": contents.description,
-            "description_category": record.description_category,
-            "occurred_on": record.occurred_on,
-            "reporter": reporter(record, contents),
-            "persons": contents.persons,
-            "holder_activity": record.holder_activity,
-            "filed_by": record.filed_by,
-            "breached_terms": record.breached_terms,
-            "history": [_transition(step) for step in history],
-        }
-    )
+    return {
+        "id": str(record.id),
+        "status": record.status,
+        "received_at": _instant(record.received_at),
+        "supplier": {
+            "org_number": record.supplier_org_number,
+            "name": record.supplier_name,
+        },
+        "agreement_id": record.agreement_id,
+        "categories": list(record.categories),
+        "description": contents.description,
+        "description_category": record.description_category,
+        "occurred_on": record.occurred_on.isoformat(),
+        "reporter": reporter(record, contents),
+        "persons": contents.persons,
+        "holder_activity": record.holder_activity,
+        "filed_by": record.filed_by,
+        "breached_terms": list(record.breached_terms),
+        "history": [_transition(step) for step in history],
+    }
+
+
+@dataclass(frozen=True)
+class WirePage:
+    """A page of tips in their wire form (``Page[Tip]``'s JSON)."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+    def json(self) -> bytes:
+        return orjson.dumps({"items": self.items, "next_cursor": self.next_cursor})
 
 
 def new_tip_view(
@@ -93,8 +117,13 @@ def _transition(step: TipTransitionRecord) -> dict[str, Any]:
         "to": step.to_status,
         "reason": step.reason,
         "actor": step.actor,
-        "at": step.at,
+        "at": _instant(step.at),
     }
+
+
+def _instant(moment: datetime) -> str:
+    """RFC 3339 in UTC as Pydantic writes an aware UTC datetime ('Z', not +00:00)."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def reporter(record: TipRecord, contents: OpenedTip) -> dict[str, Any]:

@@ -128,12 +128,14 @@ class TipRepository(Repository):
     def history_for(
         self, tip_ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[TipTransitionRecord]]:
+        history: dict[uuid.UUID, list[TipTransitionRecord]] = defaultdict(list)
+        if not tip_ids:
+            return history
         statement = (
             select(TipTransitionRecord)
             .where(col(TipTransitionRecord.tip_id).in_(list(tip_ids)))
             .order_by(col(TipTransitionRecord.id))
         )
-        history: dict[uuid.UUID, list[TipTransitionRecord]] = defaultdict(list)
         for record in self._session.exec(statement).all():
             history[record.tip_id].append(record)
         return history

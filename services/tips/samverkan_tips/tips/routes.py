@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from samverkan_shared.cursors import Order
 from samverkan_shared.location import created_responses, location_header
 from samverkan_shared.problems import problem_responses
-from samverkan_shared.sessions import ReadingSession, WritingSession
+from samverkan_shared.sessions import ReadingOnThread, ReadingSession, WritingSession
 from samverkan_tips.dependencies import (
     Cursor,
     FilingsDep,
@@ -60,10 +60,10 @@ async def file_tip(
     )
 
 
-@router.get("", responses=problem_responses(422))
-def list_tips(
+@router.get("", response_model=Page[Tip], responses=problem_responses(422))
+async def list_tips(
     token: TipsReader,
-    session: ReadingSession,
+    reader: ReadingOnThread,
     keyring: KeyringDep,
     supplier: OrgNumberQuery = None,
     status: Annotated[TipStatus | None, Query()] = None,
@@ -71,20 +71,23 @@ def list_tips(
     cursor: Cursor = None,
     limit: Limit = 50,
     order: ListOrder = Order.ASC,
-) -> Page[Tip]:
+) -> Response:
     """Tips by the time received, oldest first unless `order=desc`. Without
     tips:manage, only tips filed by the caller's organisation."""
     where = TipFilter(supplier=supplier, status=status, agreement_id=agreement_id)
     caller = Caller.from_token(token)
-    return service.list_tips(
-        session,
-        where,
-        caller=caller,
-        keyring=keyring,
-        cursor=cursor,
-        limit=limit,
-        order=order,
+    page = await reader(
+        lambda session: service.list_tips(
+            session,
+            where,
+            caller=caller,
+            keyring=keyring,
+            cursor=cursor,
+            limit=limit,
+            order=order,
+        )
     )
+    return Response(page.json(), media_type="application/json")
 
 
 @router.get("/{tip_id}", responses=problem_responses(404))

@@ -6,7 +6,7 @@ transitions lock the tip's row, so concurrent requests never interleave half-way
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 import structlog
@@ -33,14 +33,15 @@ from samverkan_tips.agreements.repository import AgreementRepository
 from samverkan_tips.tips.access import Caller
 from samverkan_tips.tips.filing import Filed, Filing, replay, write_batch
 from samverkan_tips.tips.models import TipRecord, TipTransitionRecord
-from samverkan_tips.tips.presenter import tip_view
+from samverkan_tips.tips.presenter import WirePage, tip_view, tip_wire
 from samverkan_tips.tips.repository import TipFilter, TipRepository
-from samverkan_tips.tips.schemas import Page, Tip, TipCreate, TipTransition
+from samverkan_tips.tips.schemas import Tip, TipCreate, TipTransition
 from samverkan_tips.tips.workflow import (
     IllegalTransition,
     InvalidBreachedTerms,
     TipStatus,
     breached_terms_for,
+    has_moved,
     transition,
 )
 
@@ -122,8 +123,8 @@ def _views(
     session: Session, keyring: Keyring, outcomes: list[Filed | Problem]
 ) -> list[Tip | Problem]:
     """The answers, after the commit; only a stored tip can have a history yet."""
-    stored = [o.tip_id for o in outcomes if isinstance(o, Filed) and o.record]
-    history = TipRepository(session).history_for(stored) if stored else {}
+    stored = [o.record for o in outcomes if isinstance(o, Filed) and o.record]
+    history = _histories(session, stored)
     views: list[Tip | Problem] = []
     for outcome in outcomes:
         if isinstance(outcome, Problem):
@@ -142,8 +143,16 @@ def _views(
 
 
 def _view(session: Session, keyring: Keyring, record: TipRecord) -> Tip:
-    history = TipRepository(session).history_for([record.id])
+    history = _histories(session, [record])
     return tip_view(keyring, record, history.get(record.id, []))
+
+
+def _histories(
+    session: Session, records: Iterable[TipRecord]
+) -> Mapping[uuid.UUID, list[TipTransitionRecord]]:
+    """The history of each tip that has moved, in one query (none if none has)."""
+    moved = [r.id for r in records if has_moved(TipStatus(r.status))]
+    return TipRepository(session).history_for(moved)
 
 
 def _visible(session: Session, tip_id: uuid.UUID, caller: Caller) -> TipRecord:
@@ -190,7 +199,7 @@ def list_tips(
     cursor: str | None,
     limit: int,
     order: Order = Order.ASC,
-) -> Page[Tip]:
+) -> WirePage:
     """Tips oldest first (``asc``: a tip filed later always lands on a later page)
     or newest first (``desc``: one filed meanwhile appears only on a new first page)."""
     restriction = caller.restriction()
@@ -209,9 +218,9 @@ def list_tips(
         newest_first=order is Order.DESC,
     )
     page, more = records[:limit], len(records) > limit
-    history = tips.history_for([record.id for record in page])
-    return Page[Tip](
-        items=[tip_view(keyring, r, history.get(r.id, [])) for r in page],
+    history = _histories(session, page)
+    return WirePage(
+        items=[tip_wire(keyring, r, history.get(r.id, [])) for r in page],
         next_cursor=tip_cursor(page[-1], order) if more else None,
     )
 

@@ -53,6 +53,12 @@ class InvalidBreachedTerms(Exception):
     """Breached terms were named where they do not belong or do not exist."""
 
 
+def has_moved(status: TipStatus) -> bool:
+    """Whether a tip in ``status`` has a history: no move leads back to received,
+    so a tip still received has never moved."""
+    return status is not TipStatus.RECEIVED
+
+
 def allowed_moves(current: TipStatus) -> tuple[TipStatus, ...]:
     return MOVES[current]
 
