@@ -8,10 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from samverkan_tips.tips.workflow import (
+    MOVES,
     IllegalTransition,
     InvalidBreachedTerms,
     TipStatus,
     breached_terms_for,
+    has_moved,
     transition,
 )
 from tests.support.tokens import TestIssuer
@@ -145,3 +147,10 @@ def test_a_move_needs_a_reason(
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == "#/reason"
+
+
+@pytest.mark.parametrize("status", list(TipStatus))
+def test_only_a_tip_still_received_has_never_moved(status: TipStatus) -> None:
+    # No move leads back to received: the listing asks no history for such tips.
+    assert all(S.RECEIVED not in targets for targets in MOVES.values())
+    assert has_moved(status) is (status is not S.RECEIVED)
