@@ -347,18 +347,8 @@ def measure_suite(
     cpu.start()
     asyncio.run(drive([disclosure], duration, cap))
     cpu.stop()
-    mixed = [
-        mix.file_tips("mix: file tip", 4),
-        mix.read_tips("mix: read tip", 4),
-        mix.disclose("mix: full disclosure", args.partners),
-        mix.read_audit("mix: audit read", 2),
-    ]
-    asyncio.run(drive(mixed, duration, cap))
-    paced = []
-    for rate in paced_rates(args, disclosure.stats):
-        load = mix.disclose(f"disclosures at {rate:g}/s", args.partners)
-        asyncio.run(drive_paced(load, rate, duration))
-        paced.append(load.stats)
+    mixed = _mixed(mix, args)
+    paced = _paced(mix, args, disclosure.stats)
     baseline, baseline_listing = baselines
     results = Results(
         baseline,
@@ -366,7 +356,7 @@ def measure_suite(
         filing.stats,
         listing.stats,
         disclosure.stats,
-        [w.stats for w in mixed],
+        mixed,
         paced,
     )
     if cpu.available:
@@ -380,6 +370,27 @@ def measure_suite(
     if errors:
         results.problems.append(f"{errors} errors")
     return results
+
+
+def _mixed(mix: Mix, args: argparse.Namespace) -> list[Stats]:
+    """The realistic mix: tips filed and read, disclosures, audit reads, at once."""
+    loads = [
+        mix.file_tips("mix: file tip", 4),
+        mix.read_tips("mix: read tip", 4),
+        mix.disclose("mix: full disclosure", args.partners),
+        mix.read_audit("mix: audit read", 2),
+    ]
+    asyncio.run(drive(loads, args.duration, args.max_requests))
+    return [load.stats for load in loads]
+
+
+def _paced(mix: Mix, args: argparse.Namespace, closed_loop: Stats) -> list[Stats]:
+    paced = []
+    for rate in paced_rates(args, closed_loop):
+        load = mix.disclose(f"disclosures at {rate:g}/s", args.partners)
+        asyncio.run(drive_paced(load, rate, args.duration))
+        paced.append(load.stats)
+    return paced
 
 
 def report(results: Results, backend: str, args: argparse.Namespace) -> bool:
