@@ -1,7 +1,8 @@
 """The whole story over real uvicorn processes and real HTTP, on SQLite and PostgreSQL.
 
 A municipal system files a tip; the police (private_key_jwt) get a partial release;
-Skatteverket's request waits for an assessor and a different approver; a compliance
+Skatteverket's request waits for an assessor and a different approver, two demo people
+who sign in with `samverkan people sign-in` (the authorization code flow); a compliance
 officer lists, exports and verifies the log; then the audit-log process is stopped and a
 new request gets 503 with nothing released and nothing half-written.
 """
@@ -119,6 +120,34 @@ class Agent:
         )
 
 
+class Officer(Agent):
+    """A demo person, signed in at the demo console with `samverkan people sign-in`
+    (the real HTTP flow; the password on stdin), as a case system would."""
+
+    def __init__(self, suite: Suite, role: str) -> None:
+        document = json.loads((suite.data_dir / "demo-clients.json").read_text())
+        self.person: dict[str, str] = document["people"][role]
+        self.suite = suite
+
+    def token(self) -> str:
+        return str(self.tokens()["access_token"])
+
+    def tokens(self) -> dict[str, Any]:
+        signed_in = subprocess.run(
+            [
+                sys.executable, "-m", "samverkan_shared.cli",
+                "--data-dir", str(self.suite.data_dir),
+                "people", "sign-in", "--username", self.person["username"],
+            ],
+            input=self.person["password"] + "\n",
+            env={**os.environ, **self.suite.env},
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert signed_in.returncode == 0, signed_in.stderr
+        tokens: dict[str, Any] = json.loads(signed_in.stdout)
+        return tokens
+
+
 def _file_tip(suite: Suite) -> str:
     response = Agent(suite, "malmo").call(
         "POST",
@@ -185,7 +214,16 @@ def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
     assert asked["status"] == "awaiting_assessment", asked
     held = [w["field"] for w in asked["withheld"] if w["outcome"] == "needs_assessment"]
     assert held
-    assessed = Agent(suite, "assessor").call(
+    # A client's own token may not decide, even with the scope: a person must.
+    refused_client = Agent(suite, "assessor").call(
+        "POST",
+        "sharing",
+        f"/v1/disclosure-requests/{asked['id']}/assessment",
+        json={"assessment": "x", "proposals": []},
+    )
+    assert refused_client.status_code == 403, refused_client.text
+    assessor = Officer(suite, "assessor")
+    assessed = assessor.call(
         "POST",
         "sharing",
         f"/v1/disclosure-requests/{asked['id']}/assessment",
@@ -197,8 +235,17 @@ def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
         },
     )
     assert assessed.status_code == 200, assessed.text
+    assert (
+        assessor.call(  # an assessor's token has no approver's scope
+            "POST",
+            "sharing",
+            f"/v1/disclosure-requests/{asked['id']}/approval",
+            json={"decision": "approve", "reason": "Egen."},
+        ).status_code
+        == 403
+    )
     approved = (
-        Agent(suite, "approver")
+        Officer(suite, "approver")
         .call(
             "POST",
             "sharing",
@@ -218,6 +265,16 @@ def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
         "GET", "audit-log", "/v1/entries", params={"recipient": "polismyndigheten"}
     ).json()
     assert partial["id"] in {item["entry"]["decision_id"] for item in listed["items"]}
+    taxed = compliance.call(
+        "GET", "audit-log", "/v1/entries", params={"recipient": "skatteverket"}
+    ).json()
+    [decided] = [
+        i["entry"] for i in taxed["items"] if i["entry"]["decision_id"] == asked["id"]
+    ]
+    officials = decided["details"]["assessor"], decided["details"]["approver"]
+    assert officials[0]["person_id"] != officials[1]["person_id"]
+    assert decided["actor"] == officials[1]["person_id"]
+    assert all(official["name"] for official in officials)
     exported = compliance.call(
         "GET", "audit-log", "/v1/export", params={"format": "csv"}
     )

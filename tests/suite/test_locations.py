@@ -68,7 +68,7 @@ def test_a_disclosure_request_and_a_notice_are_read_at_their_location(
             "purpose": {"code": "notify_population_register_error"},
             "fields": ["supplier.org_number", "supplier.name"],
         },
-        headers=suite.headers("assessor"),
+        headers=suite.headers("case-system"),
     )
     notice = _followed(suite.sharing, sent, suite.headers("skatteverket"))
     assert sent.headers["Location"] == f"/v1/disclosure-requests/{notice['id']}"

@@ -21,9 +21,10 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support.suite import ROLES, InProcessSuite
+from tests.support.suite import PEOPLE, ROLES, InProcessSuite
 
 OAUTH_ENDPOINTS = {"/oauth/token", "/oauth/introspect", "/oauth/revoke"}
+BROWSER_ENDPOINTS = {"/oauth/authorize"}  # the sign-in pages: errors are pages
 STRANGER = JsonWebKey.generate_key("EC", "P-256", is_private=True)
 SERVICES = ("tips", "sharing", "audit")
 
@@ -167,6 +168,9 @@ def _is_documented_error(path: str, response: Any) -> bool:
     if path in OAUTH_ENDPOINTS and response.status_code in {400, 401}:
         body = response.json()
         return content_type == "application/json" and bool(body.get("error"))
+    if path in BROWSER_ENDPOINTS and response.status_code == 400:
+        # A page for the person that says why (the reason is marked class="fel").
+        return content_type.startswith("text/html") and 'class="fel"' in response.text
     if content_type != "application/problem+json":
         return False
     body = response.json()
@@ -184,7 +188,9 @@ def test_nothing_a_caller_sends_is_a_5xx(in_process_suite: InProcessSuite) -> No
     kids = [
         key["kid"] for key in suite.sharing.get("/.well-known/jwks.json").json()["keys"]
     ]
-    real = [suite.headers(role)["Authorization"].split()[1] for role in ROLES]
+    real = [
+        suite.headers(role)["Authorization"].split()[1] for role in [*ROLES, *PEOPLE]
+    ]
 
     @st.composite
     def requests(draw: st.DrawFn) -> tuple[str, str, str, dict[str, Any]]:

@@ -1,19 +1,25 @@
 """The sharing app under test (the ``sharing`` fixture) and how a test asks it.
 
 ``Sharing`` wraps the app's TestClient with its settings and fakes; ``headers(key)``
-registers one of the standard clients on first use and fetches it a token.
+registers one of the standard clients on first use and fetches it a token, or, for
+the officers who assess and approve, adds the person and signs them in through a
+console client (the authorization code flow).
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from samverkan_sharing.oauth.registration import register_client
+from samverkan_sharing.people.repository import PersonRepository
+from samverkan_sharing.people.service import add_person
 from samverkan_sharing.settings import SharingSettings
 from tests.support.fakes import FakeAuditLog, FakeTips
 from tests.support.payloads import TIP_ID
+from tests.support.signing_in import PERSON_SCOPES, REDIRECT_URI, SignIn
 
 ISSUER = "http://sharing.test"
 STANDARD_CLIENTS: dict[str, dict[str, object]] = {
@@ -31,13 +37,18 @@ STANDARD_CLIENTS: dict[str, dict[str, object]] = {
         "recipient": "skatteverket",
         "scopes": ["disclosures:request"],
     },
-    "assessor": {"name": "Handläggare", "scopes": ["disclosures:assess", "tips:read"]},
-    "assessor2": {"name": "Handläggare 2", "scopes": ["disclosures:assess"]},
-    "approver": {"name": "Enhetschef", "scopes": ["disclosures:approve"]},
-    "both": {
-        "name": "Ensam chef",
+    # A machine client with an officer's scope: assessment and approval refuse it.
+    "assessing-client": {
+        "name": "Malmö stad, ärendesystem",
         "scopes": ["disclosures:assess", "disclosures:approve"],
     },
+}
+# The officers who assess and approve: persons of Malmö (username → name and roles).
+STANDARD_PEOPLE: dict[str, tuple[str, list[str]]] = {
+    "assessor": ("Anna Andersson", ["assessor"]),
+    "assessor2": ("Adam Ek", ["assessor"]),
+    "approver": ("Bertil Berg", ["approver"]),
+    "both": ("Ensam Chef", ["assessor", "approver"]),
 }
 
 
@@ -51,13 +62,57 @@ class Sharing:
     _clients: dict[str, tuple[str, str | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # The standard people added so far: their password by username.
+    _people: dict[str, str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def headers(self, key: str, scope: str | None = None) -> dict[str, str]:
-        """Bearer headers for one of the standard test clients (registered on first use)."""
+        """Bearer headers for one of the standard test clients (registered on first
+        use), or for one of the standard people, signed in (added on first use)."""
+        if key in STANDARD_PEOPLE:
+            return {"Authorization": f"Bearer {self.person_token(key)}"}
         if key not in self._clients:
             self._clients[key] = self.register(**STANDARD_CLIENTS[key])
         client_id, secret = self._clients[key]
         return {"Authorization": f"Bearer {self.token(client_id, secret, scope)}"}
+
+    def person_token(self, username: str) -> str:
+        """An access token of one of the standard people, signed in at the console."""
+        if "console" not in self._clients:
+            self._clients["console"] = self.register(
+                name="Konsol",
+                scopes=PERSON_SCOPES.split(),
+                redirect_uris=[REDIRECT_URI],
+            )
+        if username not in self._people:
+            self._people[username] = self._add_person(username)
+        client_id, secret = self._clients["console"]
+        sign_in = SignIn(self.client, client_id, secret or "")
+        token: str = sign_in.tokens(username, self._people[username])["access_token"]
+        return token
+
+    def _add_person(self, username: str) -> str:
+        name, roles = STANDARD_PEOPLE[username]
+        with Session(self.client.app.platform.engine) as session:  # type: ignore[attr-defined]
+            return add_person(
+                session,
+                name=name,
+                org_number="212000-1124",
+                username=username,
+                roles=roles,
+                keyring=self.settings.keyring(),
+                with_totp=False,
+                issuer_name="Samverkan",
+                now=datetime.now(UTC),
+            ).password
+
+    def person_id(self, username: str) -> str:
+        """The id (a token's ``sub``) of one of the standard people, once added."""
+        with Session(self.client.app.platform.engine) as session:  # type: ignore[attr-defined]
+            person = PersonRepository(session).by_username(username)
+            assert person is not None, f"{username} has not signed in yet"
+            return person.person_id
 
     def register(self, **fields: object) -> tuple[str, str | None]:
         defaults: dict[str, object] = {

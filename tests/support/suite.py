@@ -7,6 +7,7 @@ transport that refuses every connection.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,16 @@ from sqlmodel import Session
 from samverkan_audit_log.app import create_app as create_audit_app
 from samverkan_audit_log.settings import AuditLogSettings
 from samverkan_shared.auth import HttpKeySource, HttpRevocationSource, TokenValidator
+from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import migrate
 from samverkan_sharing.app import create_app as create_sharing_app
 from samverkan_sharing.oauth.registration import register_client
+from samverkan_sharing.people.service import add_person
 from samverkan_sharing.settings import SharingSettings
 from samverkan_tips.app import create_app as create_tips_app
 from samverkan_tips.settings import TipsSettings
 from tests.support.databases import DatabaseFactory
+from tests.support.signing_in import PERSON_SCOPES, REDIRECT_URI, SignIn
 
 ISSUER = "http://sharing.test"
 ROLES: dict[str, dict[str, Any]] = {
@@ -47,9 +51,20 @@ ROLES: dict[str, dict[str, Any]] = {
         "recipient": "skatteverket",
         "scopes": ["disclosures:request"],
     },
-    "assessor": {"kind": "municipality", "scopes": ["disclosures:assess"]},
-    "approver": {"kind": "municipality", "scopes": ["disclosures:approve"]},
+    # A case system that sends notices on its own (no person decides a notice).
+    "case-system": {"kind": "municipality", "scopes": ["disclosures:assess"]},
     "compliance": {"kind": "compliance", "scopes": ["audit:read"]},
+    # The console the officers sign in through.
+    "console": {
+        "kind": "municipality",
+        "scopes": PERSON_SCOPES.split(),
+        "redirect_uris": [REDIRECT_URI],
+    },
+}
+# The officers who assess and approve: persons of Malmö, signed in at the console.
+PEOPLE: dict[str, tuple[str, list[str]]] = {
+    "assessor": ("Anna Andersson", ["assessor"]),
+    "approver": ("Bertil Berg", ["approver"]),
 }
 
 
@@ -90,8 +105,15 @@ class InProcessSuite:
     audit: TestClient
     audit_switch: _Refusing
     secrets: dict[str, tuple[str, str]] = field(default_factory=dict)
+    passwords: dict[str, str] = field(default_factory=dict)
 
     def headers(self, role: str, **extra: str) -> dict[str, str]:
+        """A client's token, or for an officer (``PEOPLE``) the person's, signed in."""
+        if role in PEOPLE:
+            client_id, secret = self.secrets["console"]
+            sign_in = SignIn(self.sharing, client_id, secret)
+            tokens = sign_in.tokens(role, self.passwords[role])
+            return {"Authorization": f"Bearer {tokens['access_token']}", **extra}
         client_id, secret = self.secrets[role]
         response = self.sharing.post(
             "/oauth/token",
@@ -180,7 +202,20 @@ def in_process_suite(
                         scopes=fields["scopes"],
                         recipient=fields.get("recipient"),
                         municipality_code=fields.get("municipality_code"),
+                        redirect_uris=fields.get("redirect_uris", ()),
                         client_id=role,
                     )
                     suite.secrets[role] = (role, secret or "")
+                for username, (name, roles) in PEOPLE.items():
+                    suite.passwords[username] = add_person(
+                        session,
+                        name=name,
+                        org_number="212000-1124",
+                        username=username,
+                        roles=roles,
+                        keyring=Keyring.generate(),  # no second factor to seal
+                        with_totp=False,
+                        issuer_name="Samverkan",
+                        now=datetime.now(UTC),
+                    ).password
             yield suite

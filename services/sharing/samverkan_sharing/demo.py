@@ -5,7 +5,8 @@ time whatever the user did in between. So it asks about the demo's own tips, fou
 supplier and by the client that seeded them (never "the first tip", which may be one the
 user filed), and each request's Idempotency-Key is derived from its body: the same
 question replays its first answer, a different one can never collide with it. A request
-left half-way (assessed, not approved) is taken up where it stopped.
+left half-way (assessed, not approved) is taken up where it stopped. The assessment and
+the approval are made by two demo people, signed in at the demo console.
 """
 
 import hashlib
@@ -15,6 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from samverkan_sharing.signin.command import CONSOLE_REDIRECT_URI, PERSON_SCOPES
+from samverkan_sharing.signin.relying_party import (
+    Person,
+    RelyingParty,
+    SignInFailed,
+    sign_in,
+)
 
 __all__ = ["DEMO_PURPOSE", "DEMO_TIP_FILER", "after_start", "demo_key"]
 
@@ -45,6 +54,8 @@ class _Demo:
     def __init__(self, data_dir: Path) -> None:
         document = json.loads((data_dir / "demo-clients.json").read_text())
         self.clients: dict[str, dict[str, str]] = document["clients"]
+        self.people: dict[str, dict[str, str]] = document["people"]
+        self.issuer: str = document["issuer"]
         self.sharing = os.environ.get("SAMVERKAN_SHARING_URL", "http://127.0.0.1:8002")
         self.tips = os.environ.get("SAMVERKAN_TIPS_URL", "http://127.0.0.1:8001")
 
@@ -59,13 +70,37 @@ class _Demo:
         response.raise_for_status()
         return {"Authorization": f"Bearer {response.json()['access_token']}", **extra}
 
+    def person_headers(self, role: str) -> dict[str, str]:
+        """A demo person (``assessor``, ``approver``) signed in at the demo console."""
+        console, person = self.clients["console"], self.people[role]
+        party = RelyingParty(
+            issuer=self.issuer,
+            client_id=console["client_id"],
+            client_secret=console["client_secret"],
+            redirect_uri=CONSOLE_REDIRECT_URI,
+            scope=PERSON_SCOPES,
+        )
+        with httpx.Client(timeout=10) as http:
+            tokens = sign_in(
+                http, party, Person(person["username"], person["password"], _no_code)
+            )
+        return {"Authorization": f"Bearer {tokens['access_token']}"}
+
     def post(
-        self, key: str, path: str, body: dict[str, Any], **headers: str
+        self,
+        key: str,
+        path: str,
+        body: dict[str, Any],
+        *,
+        person: bool = False,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
+        """POST as a demo client, or as a demo person when ``person``."""
+        auth = self.person_headers(key) if person else self.headers(key)
         response = httpx.post(
             f"{self.sharing}{path}",
             json=body,
-            headers=self.headers(key, **headers),
+            headers={**auth, **(headers or {})},
             timeout=30,
         )
         if response.status_code >= 400:
@@ -89,7 +124,13 @@ class _Demo:
     def ask(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
         """A disclosure request whose Idempotency-Key is derived from its body."""
         path = "/v1/disclosure-requests"
-        return self.post(key, path, body, **{"Idempotency-Key": demo_key(key, body)})
+        return self.post(
+            key, path, body, headers={"Idempotency-Key": demo_key(key, body)}
+        )
+
+
+def _no_code() -> str:
+    raise SignInFailed("the demo's people have no second factor, yet a code was asked")
 
 
 def demo_key(client: str, body: dict[str, Any]) -> str:
@@ -133,6 +174,7 @@ def _decide(demo: _Demo, asked: dict[str, Any]) -> None:
             "approver",
             f"/v1/disclosure-requests/{asked['id']}/approval",
             {"decision": "approve", "reason": "Instämmer i bedömningen."},
+            person=True,
         )
 
 
@@ -152,4 +194,5 @@ def _assess(demo: _Demo, asked: dict[str, Any]) -> dict[str, Any]:
                 for name in held
             ],
         },
+        person=True,
     )

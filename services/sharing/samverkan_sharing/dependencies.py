@@ -23,6 +23,8 @@ from samverkan_sharing.upstream import Upstream
 __all__ = [
     "AnyCaller",
     "Approver",
+    "ApprovingPerson",
+    "AssessingPerson",
     "Assessor",
     "DisclosuresDep",
     "IdempotencyKey",
@@ -89,6 +91,20 @@ async def _person(
 
 # A signed-in person (the userinfo endpoint).
 PersonCaller = Annotated[AccessToken, Depends(_person)]
+
+
+async def _assessing_person(caller: Assessor) -> AccessToken:
+    return _a_person(caller)
+
+
+async def _approving_person(caller: Approver) -> AccessToken:
+    return _a_person(caller)
+
+
+# An interest assessment and its approval are decisions of named officials: a person
+# signed in with the scope, never a client on its own (four eyes are two persons').
+AssessingPerson = Annotated[AccessToken, Depends(_assessing_person)]
+ApprovingPerson = Annotated[AccessToken, Depends(_approving_person)]
 
 
 async def _upstream(sharing: SharingDep) -> Upstream:

@@ -4,6 +4,8 @@ import hashlib
 import json
 from typing import Any
 
+import pytest
+
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.pseudonyms import pseudonymise
 from tests.support.payloads import (
@@ -251,6 +253,7 @@ class TestFourEyes:
         assert [h["event"] for h in body["history"]] == [
             "decided",
             "assessed",
+            "approved",
             "audit_pending",
             "released",
         ]
@@ -274,7 +277,8 @@ class TestFourEyes:
         assert assessor_view == {
             "proposal": "release",
             "reason": "behövs",
-            "assessor": assessor_view["assessor"],
+            "assessor": sharing.person_id("assessor"),
+            "assessor_name": "Anna Andersson",
             "assessed_at": assessor_view["assessed_at"],
             "approval": None,
         }
@@ -288,10 +292,13 @@ class TestFourEyes:
         ).json()
         fields = {f["name"]: f for f in read["decision"]["fields"]}
         approval = fields["persons"]["manual_assessment"]["approval"]
-        assert (approval["decision"], approval["reason"]) == (
-            "approve",
-            "Bedömningen delas.",
-        )
+        assert approval == {
+            "decision": "approve",
+            "reason": "Bedömningen delas.",
+            "approver": sharing.person_id("approver"),
+            "approver_name": "Bertil Berg",
+            "at": approval["at"],
+        }
         assert fields["persons"]["reason"] == engine["persons"]["reason"]
         released_by_rule = [
             f for f in read["decision"]["fields"] if f["outcome"] == "release"
@@ -307,6 +314,89 @@ class TestFourEyes:
         assert response.status_code == 403
         assert "four eyes" in response.json()["detail"]
         assert sharing.audit.entries == []
+
+    @pytest.mark.parametrize("step", ["assessment", "approval"])
+    def test_a_client_s_own_token_cannot_assess_or_approve(
+        self, sharing: Any, step: str
+    ) -> None:
+        """Even with the scope: the decision is a named official's (a person's)."""
+        disclosure_id = self._pending(sharing)["id"]
+        if step == "approval":
+            self._assess(sharing, disclosure_id)
+        body: dict[str, Any] = (
+            {"decision": "approve", "reason": "x"}
+            if step == "approval"
+            else {"assessment": "x", "proposals": []}
+        )
+        response = sharing.client.post(
+            f"/v1/disclosure-requests/{disclosure_id}/{step}",
+            json=body,
+            headers=sharing.headers("assessing-client"),
+        )
+        assert response.status_code == 403
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json() == {
+            "type": "about:blank",
+            "title": "Forbidden",
+            "status": 403,
+            "detail": "This needs a person's token: sign the person in (OpenID "
+            "Connect, the authorization code flow); a client's own token cannot do "
+            "this.",
+        }
+        status = "assessed" if step == "approval" else "awaiting_assessment"
+        read = sharing.client.get(
+            f"/v1/disclosure-requests/{disclosure_id}",
+            headers=sharing.headers("police"),
+        )
+        assert read.json()["status"] == status
+        assert sharing.audit.entries == []
+
+    def test_the_persons_are_named_in_the_history_and_the_audit_entry(
+        self, sharing: Any
+    ) -> None:
+        disclosure_id = self._pending(sharing)["id"]
+        self._assess(sharing, disclosure_id)
+        body = self._approve(sharing, disclosure_id, "approver").json()
+        assessor, approver = (
+            sharing.person_id("assessor"),
+            sharing.person_id("approver"),
+        )
+        events = {h["event"]: h for h in body["history"]}
+        console = events["assessed"]["client_id"]
+        assert {k: v for k, v in events["assessed"].items() if k != "at"} == {
+            "event": "assessed",
+            "actor": assessor,
+            "name": "Anna Andersson",
+            "client_id": console,
+        }
+        assert {k: v for k, v in events["approved"].items() if k != "at"} == {
+            "event": "approved",
+            "actor": approver,
+            "name": "Bertil Berg",
+            "client_id": console,
+            "reason": "Bedömningen delas.",
+        }
+        [entry] = sharing.audit.entries
+        assert entry["actor"] == approver
+        assert entry["details"]["assessor"] == {
+            "person_id": assessor,
+            "name": "Anna Andersson",
+        }
+        assert entry["details"]["approver"] == {
+            "person_id": approver,
+            "name": "Bertil Berg",
+        }
+
+    def test_a_denial_names_the_approver(self, sharing: Any) -> None:
+        disclosure_id = self._pending(sharing)["id"]
+        self._assess(sharing, disclosure_id)
+        body = self._approve(sharing, disclosure_id, "approver", "deny").json()
+        denied = body["history"][-1]
+        assert (denied["event"], denied["actor"], denied["name"]) == (
+            "denied",
+            sharing.person_id("approver"),
+            "Bertil Berg",
+        )
 
     def test_denial_releases_and_logs_nothing(self, sharing: Any) -> None:
         disclosure_id = self._pending(sharing)["id"]

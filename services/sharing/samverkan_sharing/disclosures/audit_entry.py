@@ -19,7 +19,8 @@ def audit_entry(
     pseudonym_key: bytes,
 ) -> dict[str, Any]:
     """Who, to whom, on which basis, which categories, about whom (pseudonymised),
-    about which tips, and the SHA-256 of exactly the released payload."""
+    about which tips, and the SHA-256 of exactly the released payload. ``actor`` is
+    the requesting client, or the person who approved a held field's release."""
     released_fields = [f for f in record.decision["fields"] if f["name"] in names]
     basis = {b for f in released_fields for b in f.get("legal_basis", [])}
     subjects = [pseudonymise(i, pseudonym_key) for i in subjects_released(parts, names)]
@@ -40,8 +41,28 @@ def audit_entry(
         # What the audit log's tip_id filter finds (its migration 0007).
         "tip_ids": sorted({part.tip_id for part in parts}),
         "catalogue_version": record.decision["catalogue_version"],
-        "details": {"fields": sorted(names), "requester": record.requester},
+        "details": {
+            "fields": sorted(names),
+            "requester": record.requester,
+            **_officials(record),
+        },
     }
     if record.partner_reference:
         entry["partner_reference"] = record.partner_reference
     return entry
+
+
+def _officials(record: DisclosureRecord) -> dict[str, Any]:
+    """The persons who assessed and approved a held field, by id and name (four eyes)."""
+    officials: dict[str, Any] = {}
+    if record.assessment is not None:
+        officials["assessor"] = {
+            "person_id": record.assessment["assessor"],
+            "name": record.assessment.get("assessor_name"),
+        }
+    if record.approval is not None:
+        officials["approver"] = {
+            "person_id": record.approval["approver"],
+            "name": record.approval.get("approver_name"),
+        }
+    return officials

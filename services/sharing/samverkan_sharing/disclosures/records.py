@@ -142,7 +142,8 @@ def assessed_fields(
     ``reason`` (and ``assessment``, the standard the engine asked a person to
     apply) stay the engine's; a held field that was assessed gains a companion
     ``manual_assessment``: the assessor's proposal (``release``/``withhold``) and
-    reason, and, once decided, the approver's decision and reason (four eyes).
+    reason, and, once decided, the approver's decision and reason (four eyes); each
+    person by id (``assessor``, ``approver``) and name.
     """
     proposals = {p["field"]: p for p in (assessment or {}).get("proposals", [])}
     fields = []
@@ -165,6 +166,7 @@ def _field_assessment(
         "proposal": proposal["decision"],
         "reason": proposal["reason"],
         "assessor": assessment["assessor"],
+        "assessor_name": assessment.get("assessor_name"),
         "assessed_at": assessment["at"],
         "approval": None
         if approval is None
@@ -172,6 +174,7 @@ def _field_assessment(
             "decision": approval["decision"],
             "reason": approval["reason"],
             "approver": approval["approver"],
+            "approver_name": approval.get("approver_name"),
             "at": approval["at"],
         },
     }

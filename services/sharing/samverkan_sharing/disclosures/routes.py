@@ -15,7 +15,8 @@ from samverkan_shared.problems import problem_responses
 from samverkan_shared.rfc3339 import Rfc3339DateTime
 from samverkan_sharing.dependencies import (
     AnyCaller,
-    Approver,
+    ApprovingPerson,
+    AssessingPerson,
     Assessor,
     DisclosuresDep,
     IdempotencyKey,
@@ -108,12 +109,12 @@ def read_disclosure(
 
 
 @_requests.post(
-    "/{disclosure_id}/assessment", responses=problem_responses(404, 409, 503)
+    "/{disclosure_id}/assessment", responses=problem_responses(403, 404, 409, 503)
 )
 def assess_disclosure(
     disclosure_id: DisclosureId,
     body: Assessment,
-    caller: Assessor,
+    caller: AssessingPerson,
     service: DisclosuresDep,
 ) -> Disclosure:
     return present(
@@ -125,7 +126,10 @@ def assess_disclosure(
     "/{disclosure_id}/approval", responses=problem_responses(403, 404, 409, 503)
 )
 async def approve_disclosure(
-    disclosure_id: DisclosureId, body: Approval, caller: Approver, request: Request
+    disclosure_id: DisclosureId,
+    body: Approval,
+    caller: ApprovingPerson,
+    request: Request,
 ) -> Disclosure:
     return await with_disclosures(
         request,

@@ -239,13 +239,17 @@ class Disclosures(ReleaseProtocol, DisclosureReading):
                 ],
             )
         record.assessment = {
-            "assessor": caller.client_id,
+            "assessor": caller.subject,
+            "assessor_name": caller.person_name,
             "assessment": text,
             "proposals": [p.model_dump() for p in proposals],
             "at": datetime.now(UTC).isoformat(),
         }
         record.status = assessed
-        record.history = [*record.history, history_event("assessed", caller.client_id)]
+        record.history = [
+            *record.history,
+            history_event("assessed", caller.subject, **_person(caller)),
+        ]
         self._save(record)
         return record
 
@@ -270,27 +274,36 @@ class Disclosures(ReleaseProtocol, DisclosureReading):
                 status_now=record.status.value,
             )
         assessment = record.assessment or {}
-        if assessment.get("assessor") == caller.client_id:
+        if assessment.get("assessor") == caller.subject:
             raise Forbidden(
                 "The officer who wrote the assessment cannot approve it: a different "
                 "officer must decide (four eyes)."
             )
         record.approval = {
-            "approver": caller.client_id,
+            "approver": caller.subject,
+            "approver_name": caller.person_name,
             "decision": decision,
             "reason": reason,
             "at": datetime.now(UTC).isoformat(),
         }
         if decision == "deny":
             return self._close(
-                record, DisclosureStatus.DENIED, caller.client_id, reason=reason
+                record,
+                DisclosureStatus.DENIED,
+                caller.subject,
+                reason=reason,
+                **_person(caller),
             )
         released = names_with(record.decision, "release") | {
             p["field"]
             for p in assessment.get("proposals", [])
             if p["decision"] == "release"
         }
-        return self._release(record, parts, actor=caller.client_id, released=released)
+        record.history = [
+            *record.history,
+            history_event("approved", caller.subject, reason=reason, **_person(caller)),
+        ]
+        return self._release(record, parts, actor=caller.subject, released=released)
 
     def _parts_for_approval(self, disclosure_id: str) -> list[Part]:
         record = DisclosureRepository(self.session).get(disclosure_id)
@@ -305,3 +318,9 @@ class Disclosures(ReleaseProtocol, DisclosureReading):
             stored_part(stored, self.upstream.tips.tip(stored["tip_id"]))
             for stored in record.query["parts"]
         ]
+
+
+def _person(caller: AccessToken) -> dict[str, str | None]:
+    """Who decided, for the history: the person's name and the client (a console,
+    a case system) they signed in through; the person's id is the event's actor."""
+    return {"name": caller.person_name, "client_id": caller.client_id}
