@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from samverkan_sharing.people.cli import add_people_commands
+
 # The service's modules are imported inside each command, not here: `samverkan`
 # loads this module for every command it runs (to add these parsers), and the OAuth
 # server, SQLModel and the settings cost ~3 s to import.
@@ -15,14 +17,15 @@ if TYPE_CHECKING:
 
     from samverkan_sharing.oauth.keys import SigningKeyStore
 
-__all__ = ["CLIENT_KINDS", "register"]
+__all__ = ["CLIENT_KINDS", "open_session", "register"]
 
 # `samverkan_sharing.oauth.service.CLIENT_KINDS`, which validates them again (a test
 # keeps the two equal): importing it here would load the whole OAuth server.
 CLIENT_KINDS = ("municipality", "partner", "compliance", "service")
 
 
-def _session() -> "Session":
+def open_session() -> "Session":
+    """A session on the configured database, for one operator command."""
     from sqlmodel import Session
 
     from samverkan_shared.db import make_engine
@@ -41,7 +44,7 @@ def _add(args: argparse.Namespace) -> int:
         except (OSError, ValueError) as error:
             print(f"error: --jwks {args.jwks}: {error}", file=sys.stderr)
             return 2
-    with _session() as session:
+    with open_session() as session:
         try:
             client, secret = register_client(
                 session,
@@ -67,7 +70,7 @@ def _add(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from samverkan_sharing.oauth.repository import ClientRepository
 
-    with _session() as session:
+    with open_session() as session:
         for client in ClientRepository(session).all():
             print(
                 json.dumps(
@@ -91,7 +94,7 @@ def _list(args: argparse.Namespace) -> int:
 def _revoke(args: argparse.Namespace) -> int:
     from samverkan_sharing.oauth.registration import InvalidClient, revoke_client
 
-    with _session() as session:
+    with open_session() as session:
         try:
             revoke_client(session, args.client_id)
         except InvalidClient as error:
@@ -185,7 +188,7 @@ def _replay(args: argparse.Namespace) -> int:
         print(f"error: --as-of {args.as_of!r} is not YYYY-MM-DD", file=sys.stderr)
         return 2
     unreadable: list[str] = []
-    with _session() as session:
+    with open_session() as session:
         records = DisclosureRepository(session).all_decided()
         changes = replay(stored_decisions(records, unreadable), proposed, as_of)
     for change in changes:
@@ -198,134 +201,6 @@ def _replay(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
-
-
-def _add_person(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    from samverkan_shared.problems import Problem
-    from samverkan_sharing.people.service import add_person
-    from samverkan_sharing.settings import SharingSettings
-
-    settings = SharingSettings()
-    if args.no_totp and not settings.demo:
-        print(
-            "error: outside the demo every person has a second factor", file=sys.stderr
-        )
-        return 2
-    with _session() as session:
-        try:
-            new = add_person(
-                session,
-                name=args.name,
-                org_number=args.org_number,
-                username=args.username,
-                roles=args.roles.split(),
-                keyring=settings.keyring(),
-                with_totp=not args.no_totp,
-                issuer_name="Samverkan",
-                now=datetime.now(UTC),
-            )
-        except Problem as error:
-            print(f"error: {error.detail}", file=sys.stderr)
-            return 2
-        output = {
-            "person_id": new.record.person_id,
-            "username": new.record.username,
-            "password": new.password,
-        }
-    if new.totp_uri is not None:
-        output["totp_uri"] = new.totp_uri
-    print(json.dumps(output))
-    return 0
-
-
-def _list_people(args: argparse.Namespace) -> int:
-    from samverkan_sharing.people.repository import PersonRepository
-
-    with _session() as session:
-        for person in PersonRepository(session).all():
-            print(
-                json.dumps(
-                    {
-                        "person_id": person.person_id,
-                        "username": person.username,
-                        "name": person.name,
-                        "org_number": person.org_number,
-                        "roles": person.roles,
-                        "second_factor": person.totp_secret is not None,
-                        "active": person.active,
-                    }
-                )
-            )
-    return 0
-
-
-def _sign_in_person(args: argparse.Namespace) -> int:
-    from samverkan_sharing.signin.command import run_sign_in
-
-    return run_sign_in(args, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
-
-
-def _add_sign_in_command(
-    actions: "argparse._SubParsersAction[argparse.ArgumentParser]",
-) -> None:
-    # The defaults are repeated from samverkan_sharing.signin.command (not imported
-    # here, see above); a test keeps them equal.
-    sign_in = actions.add_parser(
-        "sign-in",
-        help="sign a person in at a running issuer, as a case system does, and print "
-        "the token response; the password is read from stdin, the one-time code too "
-        "when the page asks for it",
-    )
-    sign_in.add_argument("--username", required=True)
-    sign_in.add_argument(
-        "--issuer",
-        help="default: the issuer in demo-clients.json, else http://127.0.0.1:8002",
-    )
-    sign_in.add_argument(
-        "--client-id", help="default: the demo's console client (demo-clients.json)"
-    )
-    sign_in.add_argument("--client-secret")
-    sign_in.add_argument(
-        "--redirect-uri",
-        default="http://127.0.0.1:8004/auth/callback",
-        help="one the client is registered with (default: the demo console's)",
-    )
-    sign_in.add_argument(
-        "--scope",
-        default="openid profile disclosures:assess disclosures:approve audit:read",
-        help="the token gets only the scopes the person's roles allow",
-    )
-    sign_in.set_defaults(handler=_sign_in_person)
-
-
-def _add_people_commands(
-    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
-) -> None:
-    people = commands.add_parser(
-        "people", help="person accounts: officers who sign in as themselves"
-    )
-    actions = people.add_subparsers(dest="action", required=True)
-    add = actions.add_parser(
-        "add",
-        help="register a person; prints the initial password (and the TOTP URI for "
-        "their authenticator app) once, as JSON",
-    )
-    add.add_argument("--name", required=True)
-    add.add_argument("--org-number", required=True)
-    add.add_argument("--username", required=True)
-    add.add_argument(
-        "--roles", required=True, help='space-separated: "assessor approver compliance"'
-    )
-    add.add_argument(
-        "--no-totp", action="store_true", help="no second factor (the demo only)"
-    )
-    add.set_defaults(handler=_add_person)
-    actions.add_parser("list", help="one JSON line per person").set_defaults(
-        handler=_list_people
-    )
-    _add_sign_in_command(actions)
 
 
 def _add_client_commands(
@@ -426,7 +301,7 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     """The sharing service's commands, added to `samverkan` (entry point)."""
     # The order here is the order of `samverkan --help`.
     _add_client_commands(commands)
-    _add_people_commands(commands)
+    add_people_commands(commands)
     _add_rule_commands(commands)
     _add_disclosure_commands(commands)
     _add_key_commands(commands)

@@ -12,6 +12,7 @@ and their moves are ``workflow.py``'s table.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -268,17 +269,7 @@ class Disclosures(ReleaseProtocol, DisclosureReading):
             and record.approval is not None
         ):
             return self._complete(record)  # a retried approval after a 503
-        if record.status is not DisclosureStatus.ASSESSED:
-            raise Conflict(
-                f"The disclosure is {record.status}; only an assessed one can be decided.",
-                status_now=record.status.value,
-            )
-        assessment = record.assessment or {}
-        if assessment.get("assessor") == caller.subject:
-            raise Forbidden(
-                "The officer who wrote the assessment cannot approve it: a different "
-                "officer must decide (four eyes)."
-            )
+        assessment = _decidable_by(record, caller)
         record.approval = {
             "approver": caller.subject,
             "approver_name": caller.person_name,
@@ -324,3 +315,20 @@ def _person(caller: AccessToken) -> dict[str, str | None]:
     """Who decided, for the history: the person's name and the client (a console,
     a case system) they signed in through; the person's id is the event's actor."""
     return {"name": caller.person_name, "client_id": caller.client_id}
+
+
+def _decidable_by(record: DisclosureRecord, caller: AccessToken) -> dict[str, Any]:
+    """The record's assessment, if ``caller`` may decide on it: the disclosure is
+    assessed, and the caller is not the person who assessed it (four eyes)."""
+    if record.status is not DisclosureStatus.ASSESSED:
+        raise Conflict(
+            f"The disclosure is {record.status}; only an assessed one can be decided.",
+            status_now=record.status.value,
+        )
+    assessment = record.assessment or {}
+    if assessment.get("assessor") == caller.subject:
+        raise Forbidden(
+            "The officer who wrote the assessment cannot approve it: a different "
+            "officer must decide (four eyes)."
+        )
+    return assessment
