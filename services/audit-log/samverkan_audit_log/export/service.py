@@ -34,9 +34,9 @@ __all__ = [
 
 EXPORT_CHUNK = 500
 INDEX_CHUNK = 2000
-# Entries per database read of the JSON Lines export, which the verifier reads:
-# ~8 MB of lines per chunk; the server spent ~6.6 µs per entry on chunks of 5,000
-# and ~7.5 on chunks of 1,000 (a session, a query and a thread hop per chunk).
+# Entries per database read of the JSON Lines export, which the verifier reads: each
+# chunk costs a session, a query and a thread hop, so large chunks (~8 MB of lines)
+# keep that overhead small per entry (bench/audit_log.py, verification).
 JSONL_CHUNK = 5000
 
 
