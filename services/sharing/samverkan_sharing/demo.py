@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from samverkan_sharing.signin.command import CONSOLE_REDIRECT_URI, PERSON_SCOPES
+from samverkan_sharing.signin.command import PERSON_SCOPES, console_redirect_uri
 from samverkan_sharing.signin.relying_party import (
     Person,
     RelyingParty,
@@ -77,7 +77,7 @@ class _Demo:
             issuer=self.issuer,
             client_id=console["client_id"],
             client_secret=console["client_secret"],
-            redirect_uri=CONSOLE_REDIRECT_URI,
+            redirect_uri=console_redirect_uri(),
             scope=PERSON_SCOPES,
         )
         with httpx.Client(timeout=10) as http:

@@ -18,11 +18,11 @@ from samverkan_sharing.oauth.repository import ClientRepository
 from samverkan_sharing.people.repository import PersonRepository
 from samverkan_sharing.people.service import add_person
 from samverkan_sharing.settings import SharingSettings
+from samverkan_sharing.signin.command import console_redirect_uri
 
-__all__ = ["CONSOLE_REDIRECT_URI", "DEMO_CLIENTS", "DEMO_PEOPLE", "seed"]
+__all__ = ["DEMO_CLIENTS", "DEMO_PEOPLE", "seed"]
 
 MALMO = "212000-1124"
-CONSOLE_REDIRECT_URI = "http://127.0.0.1:8004/auth/callback"
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ DEMO_CLIENTS = (
         MALMO,
         "municipality",
         "openid profile disclosures:assess disclosures:approve audit:read",
-        redirect_uris=(CONSOLE_REDIRECT_URI,),
+        redirect_uris=(console_redirect_uri(),),
     ),
     DemoClient(
         "sharing-service",

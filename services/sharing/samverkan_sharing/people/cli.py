@@ -110,7 +110,7 @@ def _add_sign_in_command(
     sign_in.add_argument("--client-secret")
     sign_in.add_argument(
         "--redirect-uri",
-        default="http://127.0.0.1:8004/auth/callback",
+        default=None,
         help="one the client is registered with (default: the demo console's)",
     )
     sign_in.add_argument(

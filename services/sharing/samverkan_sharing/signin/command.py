@@ -20,11 +20,26 @@ from samverkan_sharing.signin.relying_party import (
     sign_in,
 )
 
-__all__ = ["CONSOLE_REDIRECT_URI", "DEFAULT_ISSUER", "PERSON_SCOPES", "run_sign_in"]
+__all__ = [
+    "CONSOLE_REDIRECT_URI",
+    "DEFAULT_ISSUER",
+    "PERSON_SCOPES",
+    "console_redirect_uri",
+    "run_sign_in",
+]
 
 DEFAULT_ISSUER = "http://127.0.0.1:8002"
 # The demo console's (`make run`): the only redirect URI its client has.
 CONSOLE_REDIRECT_URI = "http://127.0.0.1:8004/auth/callback"
+
+
+def console_redirect_uri() -> str:
+    """The console's callback where the suite runs it (the supervisor sets
+    SAMVERKAN_CONSOLE_URL for every service), else the default port's."""
+    base = os.environ.get("SAMVERKAN_CONSOLE_URL")
+    return f"{base.rstrip('/')}/auth/callback" if base else CONSOLE_REDIRECT_URI
+
+
 # Everything a person may be given; the token holds only what their roles allow.
 PERSON_SCOPES = "openid profile disclosures:assess disclosures:approve audit:read"
 
@@ -82,7 +97,7 @@ def _relying_party(args: argparse.Namespace, stderr: TextIO) -> RelyingParty | N
         issuer=args.issuer or demo.get("issuer") or DEFAULT_ISSUER,
         client_id=client_id,
         client_secret=secret,
-        redirect_uri=args.redirect_uri,
+        redirect_uri=args.redirect_uri or console_redirect_uri(),
         scope=args.scope,
     )
 

@@ -178,5 +178,14 @@ def test_without_a_client_says_what_to_pass(sharing: Sharing) -> None:
 
 def test_the_command_line_s_defaults_are_the_command_s() -> None:
     args = _args("people", "sign-in", "--username", "anna")
-    assert args.redirect_uri == command.CONSOLE_REDIRECT_URI
+    assert args.redirect_uri is None  # the console's, where the suite runs it
     assert args.scope == command.PERSON_SCOPES
+
+
+def test_the_console_s_callback_follows_where_the_suite_runs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SAMVERKAN_CONSOLE_URL", raising=False)
+    assert command.console_redirect_uri() == command.CONSOLE_REDIRECT_URI
+    monkeypatch.setenv("SAMVERKAN_CONSOLE_URL", "http://127.0.0.1:9999/")
+    assert command.console_redirect_uri() == "http://127.0.0.1:9999/auth/callback"

@@ -1,0 +1,1 @@
+"""The Samverkan console: pages for the people who assess, approve and review."""

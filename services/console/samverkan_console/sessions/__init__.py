@@ -1,0 +1,1 @@
+"""Who is signed in: the console's server-side sessions."""

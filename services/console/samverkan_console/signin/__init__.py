@@ -1,0 +1,1 @@
+"""Signing people in at the configured OpenID provider, and out again."""

@@ -1,0 +1,265 @@
+"""The console as an OpenID Connect relying party of any provider (Core 1.0 §3.1).
+
+Authorization code flow with PKCE S256 (RFC 7636), ``state`` and ``nonce``, the
+answer's ``iss`` checked (RFC 9207), the code redeemed with the client's secret
+(client_secret_basic), the ID token's signature and claims verified (Core §3.1.3.7);
+refresh tokens used once each (rotation), and revoked at sign-out (RFC 7009).
+"""
+
+import base64
+import hashlib
+import hmac
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from authlib.jose import JsonWebKey, JsonWebToken
+from authlib.jose.errors import JoseError
+
+from samverkan_console.sessions.store import PendingSignIn, Person, Tokens
+
+__all__ = ["OpenIdProvider", "ProviderUnreachable", "SignInFailed"]
+
+# Asymmetric only, as the suite's own validator: never "none", never HMAC.
+_ALGORITHMS = ["ES256", "EdDSA", "RS256", "PS256"]
+_LEEWAY = 30
+_METADATA_TTL = 3600.0
+
+
+class SignInFailed(Exception):
+    """The provider's answer cannot sign anyone in; the message says why (Swedish)."""
+
+
+class ProviderUnreachable(Exception):
+    """The provider did not answer (an outage: the page says to try again)."""
+
+
+@dataclass(frozen=True)
+class Client:
+    client_id: str
+    secret: str
+    redirect_uri: str
+    scopes: str
+
+
+class OpenIdProvider:
+    """One provider, its metadata and keys fetched when first needed and cached."""
+
+    def __init__(self, issuer: str, client: Client, http: httpx.Client) -> None:
+        self.issuer = issuer
+        self.client = client
+        self._http = http
+        self._lock = threading.Lock()
+        self._metadata: dict[str, Any] | None = None
+        self._fetched = 0.0
+
+    # -- the redirect to the provider ------------------------------------------
+
+    def authorization_url(self, pending: PendingSignIn) -> str:
+        metadata = self.metadata()
+        query = {
+            "response_type": "code",
+            "client_id": self.client.client_id,
+            "redirect_uri": self.client.redirect_uri,
+            "scope": self.client.scopes,
+            "state": pending.state,
+            "nonce": pending.nonce,
+            "code_challenge": challenge(pending.verifier),
+            "code_challenge_method": "S256",
+        }
+        return f"{metadata['authorization_endpoint']}?{urlencode(query)}"
+
+    # -- the answer ------------------------------------------------------------
+
+    def redeem(
+        self, pending: PendingSignIn, answer: Mapping[str, str], now: datetime
+    ) -> tuple[Person, Tokens]:
+        """Check the provider's answer and exchange its code; raises SignInFailed."""
+        self._check_answer(pending, answer)
+        body = self._token_request(
+            {
+                "grant_type": "authorization_code",
+                "code": answer["code"],
+                "redirect_uri": self.client.redirect_uri,
+                "code_verifier": pending.verifier,
+            }
+        )
+        claims = self._id_token_claims(str(body.get("id_token", "")), pending.nonce)
+        return _person(claims), _tokens(body, now)
+
+    def refresh(self, tokens: Tokens, now: datetime) -> Tokens | None:
+        """New tokens for an expiring access token; None when the provider says no."""
+        if tokens.refresh_token is None:
+            return None
+        try:
+            body = self._token_request(
+                {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}
+            )
+        except SignInFailed:
+            return None
+        fresh = _tokens(body, now)
+        return Tokens(
+            access_token=fresh.access_token,
+            expires_at=fresh.expires_at,
+            scopes=fresh.scopes or tokens.scopes,
+            refresh_token=fresh.refresh_token or tokens.refresh_token,
+            id_token=tokens.id_token,
+        )
+
+    def revoke(self, tokens: Tokens) -> None:
+        """Revoke what the session held (RFC 7009); a provider without the endpoint,
+        or one that does not answer, leaves the tokens to expire."""
+        endpoint = self.metadata().get("revocation_endpoint")
+        if not endpoint:
+            return
+        for token, hint in (
+            (tokens.refresh_token, "refresh_token"),
+            (tokens.access_token, "access_token"),
+        ):
+            if token:
+                try:
+                    self._http.post(
+                        endpoint,
+                        data={"token": token, "token_type_hint": hint},
+                        auth=(self.client.client_id, self.client.secret),
+                    )
+                except httpx.HTTPError:
+                    return
+
+    # -- the provider's documents ----------------------------------------------
+
+    def metadata(self) -> dict[str, Any]:
+        """The discovery document (OpenID Connect Discovery 1.0 §4), cached an hour."""
+        with self._lock:
+            if self._metadata and time.monotonic() - self._fetched < _METADATA_TTL:
+                return self._metadata
+            document = self._get_json(f"{self.issuer}/.well-known/openid-configuration")
+            if document.get("issuer", "").rstrip("/") != self.issuer:
+                raise ProviderUnreachable(
+                    "the provider's metadata names another issuer"
+                )
+            self._metadata, self._fetched = document, time.monotonic()
+            return document
+
+    def _keys(self) -> Any:
+        return JsonWebKey.import_key_set(self._get_json(self.metadata()["jwks_uri"]))
+
+    def _get_json(self, url: str) -> dict[str, Any]:
+        try:
+            response = self._http.get(url)
+            response.raise_for_status()
+            document: dict[str, Any] = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise ProviderUnreachable(f"{url}: {error!r}") from None
+        return document
+
+    # -- checks ------------------------------------------------------------------
+
+    def _check_answer(self, pending: PendingSignIn, answer: Mapping[str, str]) -> None:
+        if not hmac.compare_digest(answer.get("state", ""), pending.state):
+            raise SignInFailed("Svaret hör inte till den här inloggningen.")
+        issuer = answer.get("iss")
+        required = self.metadata().get("authorization_response_iss_parameter_supported")
+        if (issuer is not None or required) and (issuer or "").rstrip(
+            "/"
+        ) != self.issuer:
+            raise SignInFailed("Svaret kommer från en annan utfärdare.")
+        if "error" in answer:
+            raise SignInFailed(_provider_error(answer))
+        if not answer.get("code"):
+            raise SignInFailed("Svaret saknar kod.")
+
+    def _token_request(self, form: dict[str, str]) -> dict[str, Any]:
+        endpoint = self.metadata()["token_endpoint"]
+        try:
+            response = self._http.post(
+                endpoint, data=form, auth=(self.client.client_id, self.client.secret)
+            )
+        except httpx.HTTPError as error:
+            raise ProviderUnreachable(f"{endpoint}: {error!r}") from None
+        if response.status_code != 200:
+            raise SignInFailed(
+                "Inloggningstjänsten godtog inte inloggningen "
+                f"({_oauth_error(response)})."
+            )
+        body: dict[str, Any] = response.json()
+        if str(body.get("token_type", "")).lower() != "bearer":
+            raise SignInFailed("Inloggningstjänsten gav en okänd sorts token.")
+        return body
+
+    def _id_token_claims(self, id_token: str, nonce: str) -> dict[str, Any]:
+        """Core 1.0 §3.1.3.7: signature, iss, aud, azp, exp, iat and the nonce."""
+        if not id_token:
+            raise SignInFailed("Inloggningstjänsten gav ingen ID-token.")
+        options = {
+            "iss": {"essential": True, "value": self.issuer},
+            "aud": {"essential": True, "value": self.client.client_id},
+            "exp": {"essential": True},
+            "iat": {"essential": True},
+            "sub": {"essential": True},
+            "nonce": {"essential": True, "value": nonce},
+        }
+        try:
+            claims = JsonWebToken(_ALGORITHMS).decode(
+                id_token, self._keys(), claims_options=options
+            )
+            claims.validate(leeway=_LEEWAY)
+        except (JoseError, ValueError) as error:
+            raise SignInFailed(f"ID-token kunde inte verifieras ({error}).") from None
+        audience = claims["aud"]
+        several = isinstance(audience, list) and len(audience) > 1
+        if several and claims.get("azp") != self.client.client_id:
+            raise SignInFailed("ID-token är utfärdad till en annan klient.")
+        return dict(claims)
+
+
+def challenge(verifier: str) -> str:
+    """RFC 7636 §4.2: BASE64URL(SHA256(verifier))."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _person(claims: Mapping[str, Any]) -> Person:
+    roles = claims.get("roles") or []
+    return Person(
+        subject=str(claims["sub"]),
+        name=str(claims.get("name") or claims.get("preferred_username") or "okänd"),
+        username=str(claims.get("preferred_username") or claims["sub"]),
+        org_number=claims.get("org_number"),
+        roles=tuple(str(role) for role in roles if isinstance(role, str)),
+    )
+
+
+def _tokens(body: Mapping[str, Any], now: datetime) -> Tokens:
+    if not body.get("access_token"):
+        raise SignInFailed("Inloggningstjänsten gav ingen åtkomsttoken.")
+    lifetime = int(body.get("expires_in") or 300)
+    return Tokens(
+        access_token=str(body["access_token"]),
+        expires_at=now + timedelta(seconds=lifetime),
+        scopes=frozenset(str(body.get("scope", "")).split()),
+        refresh_token=body.get("refresh_token"),
+        id_token=body.get("id_token"),
+    )
+
+
+def _provider_error(answer: Mapping[str, str]) -> str:
+    if answer.get("error") == "access_denied":
+        return "Inloggningen avbröts."
+    return f"Inloggningstjänsten svarade med ett fel ({answer.get('error', '')[:100]})."
+
+
+def _oauth_error(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("error", response.status_code))[:100]
+    except ValueError:
+        return str(response.status_code)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
