@@ -1,6 +1,7 @@
 """Registers the suite's shared fixtures for every test folder."""
 
 pytest_plugins = [
+    "tests.support.browser",
     "tests.support.databases",
     "tests.support.processes",
     "tests.support.tokens",

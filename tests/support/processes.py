@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from samverkan_shared.service_spec import discover_services
 from samverkan_shared.supervisor import Suite
 
 
@@ -36,7 +37,8 @@ def wait_ready(url: str, timeout: float = 60.0) -> None:
 def start_suite(data_dir: Path, env: dict[str, str] | None = None) -> Suite:
     suite = Suite(
         data_dir=data_dir,
-        ports={"tips": free_port(), "sharing": free_port(), "audit-log": free_port()},
+        # Every installed service (the console too) on a port of its own.
+        ports={spec.name: free_port() for spec in discover_services()},
         demo=True,
         env=dict(env or {}),
         log_dir=data_dir / "logs",
@@ -57,7 +59,7 @@ def suite_logs(suite: Suite) -> str:
 
 @pytest.fixture(scope="session")
 def running_suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
-    """The three services on SQLite under a temporary data directory."""
+    """The whole suite (the console too) on SQLite under a temporary data directory."""
     suite = start_suite(tmp_path_factory.mktemp("suite"))
     try:
         suite.wait_ready()

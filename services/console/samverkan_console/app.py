@@ -13,11 +13,15 @@ from fastapi.staticfiles import StaticFiles
 
 from samverkan_console import pages
 from samverkan_console.apis import Apis
+from samverkan_console.approvals import routes as approvals
+from samverkan_console.assessments import routes as assessments
+from samverkan_console.log import routes as log
 from samverkan_console.sessions.store import SessionStore
 from samverkan_console.settings import ConsoleSettings
 from samverkan_console.signin import routes as signin
 from samverkan_console.signin.service import Client, OpenIdProvider
 from samverkan_console.state import ConsoleApp, ConsoleState
+from samverkan_console.statistics import routes as statistics
 from samverkan_console.web import SecurityHeaders, install_page_errors
 from samverkan_shared.body_limit import BodyLimitMiddleware
 from samverkan_shared.http import make_client
@@ -60,7 +64,8 @@ def create_app(
     app.mount(
         "/static", StaticFiles(directory=Path(str(_PACKAGE / "static"))), "static"
     )
-    for router in (pages.router, signin.router):
+    features = (assessments, approvals, log, statistics)
+    for router in (pages.router, signin.router, *(f.router for f in features)):
         app.include_router(router)
     app.include_router(metrics_router(metrics.registry))
     return app

@@ -1,0 +1,1 @@
+"""The approver's pages: a second person approves or denies an assessment."""

@@ -1,0 +1,1 @@
+"""The assessment queue and the assessor's page for one request."""

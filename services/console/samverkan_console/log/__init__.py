@@ -1,0 +1,1 @@
+"""The compliance officer's pages: the disclosure log, searched, verified, exported."""
