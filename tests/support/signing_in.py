@@ -112,6 +112,15 @@ class SignIn:
             "/oauth/token", data=data, auth=(self.client_id, self.client_secret)
         )
 
+    def refresh(self, refresh_token: str, **overrides: str) -> Any:
+        """The refresh_token grant (RFC 6749 §6), as this client."""
+        data = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        return self.client.post(
+            "/oauth/token",
+            data={**data, **overrides},
+            auth=(self.client_id, self.client_secret),
+        )
+
     def tokens(
         self, username: str, password: str, totp_uri: str | None = None
     ) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from fastapi import Request
@@ -29,7 +29,8 @@ from samverkan_sharing.rules import routes as rules_routes
 from samverkan_sharing.rules.schemas import EVALUATION_SCHEMAS
 from samverkan_sharing.settings import SharingSettings
 from samverkan_sharing.signin import routes as signin_routes
-from samverkan_sharing.signin.tokens import tokens_for_code
+from samverkan_sharing.signin.refresh import RefreshPolicy
+from samverkan_sharing.signin.tokens import PersonTokens
 from samverkan_sharing.upstream import (
     AuditLogClient,
     ServiceToken,
@@ -114,11 +115,19 @@ def _token_issuer(settings: SharingSettings) -> TokenIssuer:
         token_lifetime=settings.token_lifetime,
         create=settings.demo,
     )
+    people = PersonTokens(
+        RefreshPolicy(
+            lifetime=timedelta(seconds=settings.refresh_lifetime),
+            idle=timedelta(seconds=settings.refresh_idle),
+        )
+    )
     return TokenIssuer(
         issuer=settings.issuer,
         keys=keys,
         lifetime=settings.token_lifetime,
-        code_grant=tokens_for_code,
+        code_grant=people.for_code,
+        refresh_grant=people.for_refresh,
+        refresh_revocation=people.revoke,
     )
 
 

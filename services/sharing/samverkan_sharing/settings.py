@@ -31,6 +31,20 @@ class SharingSettings(ServiceSettings):
         le=3600,
         validation_alias=AliasChoices("SHARING_TOKEN_LIFETIME", "token_lifetime"),
     )
+    # A person's refresh tokens: the family ends this long after the sign-in, and
+    # a token not used for refresh_idle seconds expires sooner (RFC 9700 §4.14.2).
+    refresh_lifetime: int = Field(
+        default=43200,
+        ge=60,
+        le=30 * 86400,
+        validation_alias=AliasChoices("SHARING_REFRESH_LIFETIME", "refresh_lifetime"),
+    )
+    refresh_idle: int = Field(
+        default=1800,
+        ge=60,
+        le=30 * 86400,
+        validation_alias=AliasChoices("SHARING_REFRESH_IDLE", "refresh_idle"),
+    )
     service_client_id: str = Field(
         default="sharing-service",
         validation_alias=AliasChoices("SHARING_SERVICE_CLIENT_ID", "service_client_id"),

@@ -283,7 +283,11 @@ def test_metadata_names_the_endpoints(sharing: Any) -> None:
         "client_secret_basic",
         "private_key_jwt",
     }
-    assert body["grant_types_supported"] == ["client_credentials", "authorization_code"]
+    assert body["grant_types_supported"] == [
+        "client_credentials",
+        "authorization_code",
+        "refresh_token",
+    ]
 
 
 def test_signing_key_file_is_owner_only(sharing: Any) -> None:

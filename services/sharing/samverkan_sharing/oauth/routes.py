@@ -55,8 +55,15 @@ _MAX_FORM_FIELDS = 16
 # Introspection (RFC 7662 §2.1) and revocation (RFC 7009 §2.1) take the same form.
 _TOKEN_FORM = form_body(
     {
-        "token": {"type": "string", "description": "The access token asked about"},
-        "token_type_hint": {"type": "string", "description": "Ignored: one kind"},
+        "token": {
+            "type": "string",
+            "description": "The token asked about: an access token, or (revocation "
+            "only) a refresh token",
+        },
+        "token_type_hint": {
+            "type": "string",
+            "description": "Not needed: each kind is recognised by its form",
+        },
     },
     ["token"],
 )
@@ -115,7 +122,11 @@ def metadata(request: Request) -> dict[str, Any]:
         "jwks_uri": f"{base}{JWKS_PATH}",
         "introspection_endpoint": f"{base}/oauth/introspect",
         "revocation_endpoint": f"{base}/oauth/revoke",
-        "grant_types_supported": ["client_credentials", "authorization_code"],
+        "grant_types_supported": [
+            "client_credentials",
+            "authorization_code",
+            "refresh_token",
+        ],
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "code_challenge_methods_supported": ["S256"],
@@ -154,7 +165,8 @@ def jwks(request: Request) -> dict[str, Any]:
 
 @router.post(
     "/oauth/token",
-    summary="Client credentials (RFC 6749 §4.4) and authorization code (§4.1.3) grants",
+    summary="Client credentials (RFC 6749 §4.4), authorization code (§4.1.3) and "
+    "refresh token (§6) grants",
     responses={
         200: {"model": TokenResponse, "description": "RFC 6749 §5.1"},
         **oauth_error_responses(),
@@ -163,11 +175,12 @@ def jwks(request: Request) -> dict[str, Any]:
         {
             "grant_type": {
                 "type": "string",
-                "enum": ["client_credentials", "authorization_code"],
+                "enum": ["client_credentials", "authorization_code", "refresh_token"],
             },
             "scope": {
                 "type": "string",
-                "description": "Space-separated; default: every scope the client has",
+                "description": "Space-separated; default: every scope the client has "
+                "(refresh_token: every scope the sign-in granted)",
             },
             "code": {"type": "string", "description": "authorization_code: the code"},
             "redirect_uri": {
@@ -177,6 +190,11 @@ def jwks(request: Request) -> dict[str, Any]:
             "code_verifier": {
                 "type": "string",
                 "description": "authorization_code: the PKCE verifier (RFC 7636)",
+            },
+            "refresh_token": {
+                "type": "string",
+                "description": "refresh_token: the latest refresh token; each is "
+                "used once",
             },
         },
         ["grant_type"],

@@ -96,6 +96,14 @@ class TokenResponse(BaseModel):
     token_type: str = Field(description="Always Bearer (RFC 6750)")
     expires_in: int = Field(description="Seconds until the token expires")
     scope: str = Field(description="The scopes granted, space-separated")
+    id_token: str | None = Field(
+        default=None,
+        description="authorization_code: the person's OpenID Connect ID token",
+    )
+    refresh_token: str | None = Field(
+        default=None,
+        description="A person's grants: opaque, single use; the next refresh token",
+    )
 
 
 class IntrospectionResponse(BaseModel):

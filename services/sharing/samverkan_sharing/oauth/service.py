@@ -45,10 +45,14 @@ RESOURCE_SERVER_KIND = "service"
 """The kind of the suite's own services' clients: they may introspect any token."""
 
 
-CodeGrant = Callable[
+PersonGrant = Callable[
     ["TokenIssuer", Session, ClientRecord, Mapping[str, str]], "IssuedToken"
 ]
-"""Answers the authorization_code grant for an authenticated client."""
+"""Answers a person's grant (authorization_code, refresh_token) for an authenticated
+client."""
+
+RefreshRevocation = Callable[[Session, ClientRecord, str], None]
+"""Revokes a refresh token of the client, if ``token`` is one (RFC 7009 §2.1)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class IssuedToken:
     scope: str
     claims: Mapping[str, Any]
     id_token: str | None = None  # OpenID Connect, for a person's sign-in
+    refresh_token: str | None = None  # a person's sign-in, for the next one
 
     def response(self) -> dict[str, Any]:
         response = {
@@ -68,6 +73,8 @@ class IssuedToken:
         }
         if self.id_token is not None:
             response["id_token"] = self.id_token
+        if self.refresh_token is not None:
+            response["refresh_token"] = self.refresh_token
         return response
 
 
@@ -80,13 +87,24 @@ class TokenIssuer:
         issuer: str,
         keys: SigningKeyStore,
         lifetime: int,
-        code_grant: "CodeGrant | None" = None,
+        code_grant: PersonGrant | None = None,
+        refresh_grant: PersonGrant | None = None,
+        refresh_revocation: RefreshRevocation | None = None,
     ) -> None:
         self.issuer = issuer.rstrip("/")
         self.keys = keys
         self.lifetime = lifetime
-        # People's sign-in (the authorization code grant) lives in its own feature.
-        self.code_grant = code_grant
+        # People's sign-in (the authorization code grant, its refresh tokens) lives
+        # in its own feature.
+        self.person_grants = {
+            name: grant
+            for name, grant in (
+                ("authorization_code", code_grant),
+                ("refresh_token", refresh_grant),
+            )
+            if grant is not None
+        }
+        self.refresh_revocation = refresh_revocation
 
     @property
     def token_endpoint(self) -> str:
@@ -96,18 +114,19 @@ class TokenIssuer:
         self, session: Session, authorization: str | None, form: Mapping[str, str]
     ) -> IssuedToken:
         """The client credentials grant (RFC 6749 §4.4), or a person's authorization
-        code (§4.1.3); commits the used assertion id."""
+        code (§4.1.3) or refresh token (§6); commits the used assertion id."""
         grant_type = form.get("grant_type")
         if not grant_type:
             raise OAuthError("invalid_request", "grant_type is required.")
         client = self.authenticate(session, authorization, form)
-        if grant_type == "authorization_code" and self.code_grant is not None:
-            return self.code_grant(self, session, client, form)
+        if grant_type in self.person_grants:
+            return self.person_grants[grant_type](self, session, client, form)
         if grant_type != "client_credentials":
             raise OAuthError(
                 "unsupported_grant_type",
                 f"grant_type {grant_type!r} is not supported; use client_credentials "
-                "(or authorization_code, for a client that signs people in).",
+                "(or authorization_code and refresh_token, for a client that signs "
+                "people in).",
             )
         scopes = _granted_scopes(client, form.get("scope"))
         session.commit()
@@ -226,12 +245,16 @@ class TokenIssuer:
     def revoke(self, session: Session, client: ClientRecord, token: str) -> None:
         """RFC 7009 §2.1: a client may revoke only its own tokens.
 
-        A token this server did not sign (or cannot read) is answered as revoked
-        (§2.2: the client could do nothing with an error); another client's token
-        is refused with ``unauthorized_client`` and stays valid.
+        An access token is signed, a refresh token opaque, so each is recognised
+        without ``token_type_hint``; a refresh token ends its whole family. A token
+        this server did not issue is answered as revoked (§2.2: the client could do
+        nothing with an error); another client's token is refused with
+        ``unauthorized_client`` and stays valid.
         """
         claims = self.verified_claims(token)
         if claims is None:
+            if self.refresh_revocation is not None:
+                self.refresh_revocation(session, client, token)
             return
         if claims.get("client_id") != client.client_id:
             raise OAuthError(

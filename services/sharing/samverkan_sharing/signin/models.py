@@ -1,4 +1,4 @@
-"""Authorization codes of the sign-in flow, stored only as hashes."""
+"""Authorization codes and refresh tokens of the sign-in flow, stored only as hashes."""
 
 from datetime import datetime
 
@@ -8,7 +8,7 @@ from sqlmodel import Field
 from samverkan_shared.db_types import UTCDateTime
 from samverkan_sharing.oauth.models import SharingTable
 
-__all__ = ["AuthorizationCodeRecord"]
+__all__ = ["AuthorizationCodeRecord", "RefreshTokenRecord"]
 
 
 class AuthorizationCodeRecord(SharingTable, table=True):
@@ -28,3 +28,26 @@ class AuthorizationCodeRecord(SharingTable, table=True):
     amr: list[str] = Field(sa_column=Column(JSON, nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class RefreshTokenRecord(SharingTable, table=True):
+    """One refresh token (RFC 6749 §6) of a person's sign-in: single use, since each
+    use rotates it (RFC 9700 §4.14.2); its family is every token since the sign-in."""
+
+    __tablename__ = "oauth_refresh_tokens"
+
+    token_hash: str = Field(primary_key=True, max_length=64)  # SHA-256, hex
+    family_id: str = Field(max_length=32, index=True)
+    client_id: str = Field(max_length=64)
+    person_id: str = Field(max_length=36)
+    # What the sign-in granted; a refresh may narrow its access token, never this.
+    scopes: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    auth_time: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    amr: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    # The access token issued with this one: revoked with the family while it lives.
+    access_token_id: str = Field(max_length=64)
+    access_expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

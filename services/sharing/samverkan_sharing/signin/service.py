@@ -37,6 +37,7 @@ __all__ = [
     "issue_code",
     "password_ticket",
     "redeem_code",
+    "scopes_allowed",
     "ticket_holder",
 ]
 
@@ -246,10 +247,14 @@ def _ticket_context(request: AuthorizationRequest) -> bytes:
     return ("signin-ticket\n" + "\n".join(parts)).encode()
 
 
+def scopes_allowed(person: PersonRecord) -> frozenset[str]:
+    """What the person's roles allow today, and the identity scopes."""
+    return IDENTITY_SCOPES | {ROLE_SCOPES[Role(role)] for role in person.roles}
+
+
 def _granted(scope: str, person: PersonRecord) -> list[str]:
     """The scopes asked for that the person's roles allow (identity scopes always)."""
-    allowed = IDENTITY_SCOPES | {ROLE_SCOPES[Role(role)] for role in person.roles}
-    return sorted(set(scope.split()) & allowed)
+    return sorted(set(scope.split()) & scopes_allowed(person))
 
 
 def _pkce_holds(verifier: str, challenge: str) -> bool:

@@ -1,8 +1,14 @@
-"""A person's tokens: the authorization_code grant's access token and ID token
-(OpenID Connect Core §3.1.3), and what the userinfo endpoint answers (§5.3)."""
+"""A person's tokens: the authorization_code grant's access token, ID token (OpenID
+Connect Core §3.1.3) and refresh token; the refresh_token grant (RFC 6749 §6); and
+what the userinfo endpoint answers (§5.3).
+
+A refresh answers with an access token and the next refresh token, without an ID
+token: the person did not sign in again (OIDC Core §12.2 leaves it optional).
+"""
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,32 +19,131 @@ from samverkan_sharing.oauth.models import ClientRecord
 from samverkan_sharing.oauth.service import IssuedToken, TokenIssuer
 from samverkan_sharing.people.models import PersonRecord
 from samverkan_sharing.people.repository import PersonRepository
-from samverkan_sharing.signin.service import redeem_code
+from samverkan_sharing.signin.refresh import (
+    RefreshPolicy,
+    issue_refresh_token,
+    narrowed_scopes,
+    new_family,
+    revoke_refresh_token,
+    use_refresh_token,
+)
+from samverkan_sharing.signin.service import Grant, redeem_code, scopes_allowed
 
-__all__ = ["person_claims", "tokens_for_code"]
+__all__ = ["PersonTokens", "person_claims"]
 
 
-def tokens_for_code(
-    issuer: TokenIssuer,
-    session: Session,
-    client: ClientRecord,
-    form: Mapping[str, str],
-) -> IssuedToken:
-    """Redeem a code: an access token naming the person, and an ID token for the
-    client. The access token carries only the scopes the person's roles allow."""
-    now = datetime.now(UTC)
-    grant = redeem_code(session, client, form, now=now)
-    person = PersonRepository(session).get(grant.person_id)
+@dataclass(frozen=True)
+class PersonTokens:
+    """The token endpoint's grants for people, and revocation of refresh tokens."""
+
+    refresh: RefreshPolicy
+
+    def for_code(
+        self,
+        issuer: TokenIssuer,
+        session: Session,
+        client: ClientRecord,
+        form: Mapping[str, str],
+    ) -> IssuedToken:
+        """Redeem a code: an access token naming the person, an ID token for the
+        client, and the first refresh token of a new family."""
+        now = datetime.now(UTC)
+        grant = redeem_code(session, client, form, now=now)
+        person = _active_person(session, grant.person_id, now)
+        issued = _access_token(issuer, client, person, grant, grant.scopes)
+        refresh = self._next_refresh_token(
+            session, client, grant, issued, new_family(), now
+        )
+        id_token = _id_token(issuer, client, person, grant, issued)
+        return replace(issued, id_token=id_token, refresh_token=refresh)
+
+    def for_refresh(
+        self,
+        issuer: TokenIssuer,
+        session: Session,
+        client: ClientRecord,
+        form: Mapping[str, str],
+    ) -> IssuedToken:
+        """Rotate a refresh token: a new access token (``scope`` may narrow it) and
+        the family's next refresh token, which keeps the whole grant."""
+        if "refresh_token" not in form:
+            raise OAuthError("invalid_request", "refresh_token is required.")
+        now = datetime.now(UTC)
+        spent = use_refresh_token(session, client, form["refresh_token"], now=now)
+        grant = spent.grant
+        person = _active_person(session, grant.person_id, now)
+        allowed = scopes_allowed(person) & set(client.scopes)
+        scopes = narrowed_scopes(grant.scopes, form.get("scope"), allowed)
+        issued = _access_token(issuer, client, person, grant, scopes)
+        refresh = self._next_refresh_token(
+            session, client, grant, issued, spent.family_id, now
+        )
+        return replace(issued, refresh_token=refresh)
+
+    def revoke(self, session: Session, client: ClientRecord, token: str) -> None:
+        """RFC 7009: a refresh token revokes its family; committed."""
+        revoke_refresh_token(session, client, token, now=datetime.now(UTC))
+
+    def _next_refresh_token(
+        self,
+        session: Session,
+        client: ClientRecord,
+        grant: Grant,
+        issued: IssuedToken,
+        family: str,
+        now: datetime,
+    ) -> str:
+        token = issue_refresh_token(
+            session,
+            grant,
+            client_id=client.client_id,
+            family_id=family,
+            access_claims=issued.claims,
+            now=now,
+            policy=self.refresh,
+        )
+        session.commit()
+        return token
+
+
+def _active_person(session: Session, person_id: str, now: datetime) -> PersonRecord:
+    """The person, if their account may still get tokens; the transaction is
+    rolled back otherwise, so a refused refresh token is not spent."""
+    person = PersonRepository(session).get(person_id)
     if person is None or not person.active:
+        session.rollback()
         raise OAuthError("invalid_grant", "The person's account is no longer active.")
+    if person.locked_until is not None and person.locked_until > now:
+        session.rollback()
+        raise OAuthError("invalid_grant", "The person's account is locked for now.")
+    return person
+
+
+def _access_token(
+    issuer: TokenIssuer,
+    client: ClientRecord,
+    person: PersonRecord,
+    grant: Grant,
+    scopes: list[str],
+) -> IssuedToken:
+    """An access token naming the person: only scopes their roles allow."""
     facts = {"auth_time": int(grant.auth_time.timestamp()), "amr": grant.amr}
-    issued = issuer.mint(
+    return issuer.mint(
         client,
-        grant.scopes,
+        scopes,
         subject=person.person_id,
         extra={**person_claims(person), **facts},
     )
-    id_claims = {
+
+
+def _id_token(
+    issuer: TokenIssuer,
+    client: ClientRecord,
+    person: PersonRecord,
+    grant: Grant,
+    issued: IssuedToken,
+) -> str:
+    claims = {
         "iss": issuer.issuer,
         "sub": person.person_id,
         "aud": client.client_id,
@@ -46,14 +151,12 @@ def tokens_for_code(
         "iat": issued.claims["iat"],
         "exp": issued.claims["exp"],
         "jti": secrets.token_hex(16),
-        **facts,
+        "auth_time": issued.claims["auth_time"],
+        "amr": grant.amr,
         **({"nonce": grant.nonce} if grant.nonce else {}),
         **person_claims(person),
     }
-    id_token = issuer.sign(id_claims, typ="JWT")
-    return IssuedToken(
-        issued.access_token, issued.expires_in, issued.scope, issued.claims, id_token
-    )
+    return issuer.sign(claims, typ="JWT")
 
 
 def person_claims(person: PersonRecord) -> dict[str, Any]:
