@@ -9,6 +9,7 @@ from samverkan_shared.service_spec import discover_services
 from tests.support.databases import DatabaseFactory
 
 SERVICES = {spec.name: spec for spec in discover_services()}
+# The services with a database (the console keeps none).
 PACKAGES = {
     "tips": "samverkan_tips",
     "sharing": "samverkan_sharing",
@@ -17,12 +18,9 @@ PACKAGES = {
 
 
 def test_every_service_is_discovered() -> None:
-    assert sorted(SERVICES) == ["audit-log", "sharing", "tips"]
-    assert [SERVICES[n].default_port for n in ("tips", "sharing", "audit-log")] == [
-        8001,
-        8002,
-        8003,
-    ]
+    assert sorted(SERVICES) == ["audit-log", "console", "sharing", "tips"]
+    names = ("tips", "sharing", "audit-log", "console")
+    assert [SERVICES[n].default_port for n in names] == [8001, 8002, 8003, 8004]
 
 
 @pytest.mark.parametrize("service", sorted(PACKAGES))

@@ -3,10 +3,11 @@
 import base64
 import hashlib
 from html import escape
+from urllib.parse import urlsplit
 
 from samverkan_sharing.signin.service import AuthorizationRequest
 
-__all__ = ["PAGE_HEADERS", "error_page", "sign_in_page"]
+__all__ = ["PAGE_HEADERS", "error_page", "page_headers", "sign_in_page"]
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:26rem;margin:3rem auto;"
@@ -18,15 +19,29 @@ _STYLE = (
 _STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
 # No script at all, the one style block by its hash, forms posted only back here,
 # never framed (clickjacking), never cached (the page carries the request).
+_POLICY = (
+    f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; "
+    "form-action 'self'{}; frame-ancestors 'none'; base-uri 'none'"
+)
 PAGE_HEADERS = {
-    "Content-Security-Policy": (
-        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    ),
+    "Content-Security-Policy": _POLICY.format(""),
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
+
+
+def page_headers(redirect_uri: str) -> dict[str, str]:
+    """The headers of a sign-in form whose answer redirects to ``redirect_uri``.
+
+    Browsers hold the redirects that follow a form's post to form-action too
+    (Chromium does): the client's origin is allowed besides this one, else the
+    signed-in person's browser would be stopped on its way back to the client.
+    The URI is one the client registered, compared exactly.
+    """
+    parts = urlsplit(redirect_uri)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return {**PAGE_HEADERS, "Content-Security-Policy": _POLICY.format(f" {origin}")}
 
 
 def sign_in_page(

@@ -21,7 +21,12 @@ from samverkan_sharing.dependencies import PersonCaller, SharingState, sharing_a
 from samverkan_sharing.people.repository import PersonRepository
 from samverkan_sharing.people.service import CodeNeeded, SignInRefused, sign_in
 from samverkan_sharing.signin import service
-from samverkan_sharing.signin.pages import PAGE_HEADERS, error_page, sign_in_page
+from samverkan_sharing.signin.pages import (
+    PAGE_HEADERS,
+    error_page,
+    page_headers,
+    sign_in_page,
+)
 from samverkan_sharing.signin.service import (
     AuthorizationRequest,
     RedirectedError,
@@ -55,7 +60,7 @@ def authorize_page(request: Request, session: ReadingSession) -> Response:
         return _html(error_page(str(error)), 400)
     except RedirectedError as error:
         return RedirectResponse(service.error_redirect(error, issuer), 303)
-    return _html(sign_in_page(asked))
+    return _form(asked, sign_in_page(asked))
 
 
 @router.post(
@@ -100,8 +105,9 @@ def _sign_in(
     if ticket is not None and (
         service.ticket_holder(state.keyring, asked, ticket, now) != username
     ):
-        return _html(
-            sign_in_page(asked, message="Inloggningen tog för lång tid; börja om.")
+        return _form(
+            asked,
+            sign_in_page(asked, message="Inloggningen tog för lång tid; börja om."),
         )
     try:
         person = sign_in(
@@ -116,12 +122,12 @@ def _sign_in(
         )
     except CodeNeeded:
         proof = service.password_ticket(state.keyring, asked, username, now)
-        return _html(sign_in_page(asked, ticket=proof, username=username))
+        return _form(asked, sign_in_page(asked, ticket=proof, username=username))
     except SignInRefused as refused:
         page = sign_in_page(
             asked, ticket=ticket, message=str(refused), username=username
         )
-        return _html(page)
+        return _form(asked, page)
     amr = ["pwd", "otp", "mfa"] if person.totp_secret else ["pwd"]  # RFC 8176
     location = service.issue_code(
         session, asked, person, amr=amr, now=now, issuer=state.token_issuer.issuer
@@ -140,3 +146,7 @@ def userinfo(caller: PersonCaller, session: ReadingSession) -> dict[str, Any]:
 
 def _html(page: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(page, status, headers=PAGE_HEADERS)
+
+
+def _form(asked: AuthorizationRequest, page: str) -> HTMLResponse:
+    return HTMLResponse(page, 200, headers=page_headers(asked.redirect_uri))

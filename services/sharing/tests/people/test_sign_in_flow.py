@@ -93,6 +93,11 @@ def test_the_form_asks_for_the_code_only_after_the_right_password(
     assert "Användarnamn" in page.text
     assert "script" not in page.headers["content-security-policy"].replace("'none'", "")
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    # The post may be followed only back here and to the client's registered origin.
+    assert (
+        "form-action 'self' http://localhost:8004;"
+        in (page.headers["content-security-policy"])
+    )
     wrong = {**form_inputs(page.text), "username": "anna", "password": "fel"}
     refused = sharing.client.post("/oauth/authorize", data=wrong)
     assert refused.status_code == 200
