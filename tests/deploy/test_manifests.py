@@ -7,6 +7,7 @@ policies this project relies on are asserted on the rendered objects.
 """
 
 import re
+from pathlib import Path
 
 import kubernetes_validate
 import pytest
@@ -28,7 +29,14 @@ from tests.support.manifests import (
 KUBERNETES_VERSION = "1.33.0"
 
 OPTIONAL = ["optional/ingress-nginx", "optional/istio"]
-SERVICES = {"tips": 8001, "sharing": 8002, "audit-log": 8003}
+SERVICES = {"tips": 8001, "sharing": 8002, "audit-log": 8003, "console": 8004}
+# The console keeps its sessions in one process's memory: one replica, one worker.
+SINGLE_PROCESS = {"console"}
+INGRESS_CONTROLLER = {
+    "namespaceSelector": {
+        "matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}
+    }
+}
 # Custom resources have no schema in kubernetes-validate; they are checked by hand below.
 CUSTOM_KINDS = {"PeerAuthentication", "AuthorizationPolicy"}
 # Inside a container the service listens on every interface of its own network namespace.
@@ -56,12 +64,56 @@ def selects(selector: Resource, labels: dict[str, str]) -> bool:
     return True
 
 
-def pod_labels(resources: list[Resource], app: str) -> dict[str, str]:
-    (deployment,) = [
+def deployment_named(resources: list[Resource], app: str) -> Resource:
+    (found,) = [
         r for r in by_kind(resources, "Deployment") if r["metadata"]["name"] == app
     ]
-    labels: dict[str, str] = deployment["spec"]["template"]["metadata"]["labels"]
+    return found
+
+
+def pod_labels(resources: list[Resource], app: str) -> dict[str, str]:
+    template = deployment_named(resources, app)["spec"]["template"]
+    labels: dict[str, str] = template["metadata"]["labels"]
     return labels
+
+
+def admitted(resources: list[Resource], app: str) -> set[str]:
+    """The workloads of this namespace that the policies let open a connection to ``app``.
+
+    Only same-namespace pod selectors are allowed as peers here: a namespace selector or
+    an address block would admit more than the workloads listed, so it fails the test.
+    """
+    target = pod_labels(resources, app)
+    peers = [
+        peer
+        for policy in by_kind(resources, "NetworkPolicy")
+        if selects(policy["spec"]["podSelector"], target)
+        for rule in policy["spec"].get("ingress", [])
+        for peer in rule["from"]
+    ]
+    assert all(set(peer) == {"podSelector"} for peer in peers), peers
+    return {
+        workload["metadata"]["name"]
+        for workload, _ in pod_specs(resources)
+        if any(
+            selects(
+                peer["podSelector"], workload["spec"]["template"]["metadata"]["labels"]
+            )
+            for peer in peers
+        )
+    }
+
+
+def egress_rules(resources: list[Resource], app: str) -> list[Resource]:
+    """Every egress rule that applies to ``app``'s pods."""
+    labels = pod_labels(resources, app)
+    return [
+        rule
+        for policy in by_kind(resources, "NetworkPolicy")
+        if "Egress" in policy["spec"]["policyTypes"]
+        and selects(policy["spec"]["podSelector"], labels)
+        for rule in policy["spec"].get("egress", [])
+    ]
 
 
 # --- rendering and schemas ------------------------------------------------------------
@@ -113,9 +165,26 @@ def test_the_istio_policies_are_well_formed() -> None:
     appenders = [
         rule["from"][0]["source"]["principals"]
         for rule in audit["spec"]["rules"]
-        if any("/v1/entries" in op["operation"]["paths"] for op in rule["to"])
+        if any(
+            "/v1/entries" in op["operation"]["paths"]
+            and op["operation"].get("methods") == ["POST"]
+            for op in rule["to"]
+        )
     ]
     assert appenders == [["cluster.local/ns/samverkan/sa/sharing"]]
+    # Every operation names its methods: an operation without them allows them all.
+    for rule in audit["spec"]["rules"]:
+        for operation in rule["to"]:
+            assert operation["operation"]["methods"], rule
+    readers = {
+        principal
+        for rule in audit["spec"]["rules"]
+        for principal in rule["from"][0]["source"]["principals"]
+    }
+    assert readers == {
+        "cluster.local/ns/samverkan/sa/sharing",
+        "cluster.local/ns/samverkan/sa/console",
+    }
 
 
 def test_the_secret_example_is_valid_but_not_part_of_any_kustomization() -> None:
@@ -177,19 +246,22 @@ def test_every_deployment_has_probes_and_a_pdb(name: str) -> None:
             assert "livenessProbe" in container, where
             assert "readinessProbe" in container, where
         labels = deployment["spec"]["template"]["metadata"]["labels"]
-        assert [b for b in budgets if selects(b["spec"]["selector"], labels)], where
+        covering = [b for b in budgets if selects(b["spec"]["selector"], labels)]
+        assert covering, where
+        # A budget that keeps every replica up would block each node drain.
+        for budget in covering:
+            minimum = budget["spec"].get("minAvailable", 0)
+            assert isinstance(minimum, int), where
+            assert minimum < deployment["spec"].get("replicas", 1), where
+            assert budget["spec"].get("maxUnavailable", 1) != 0, where
 
 
 @pytest.mark.parametrize("name", INSTALLABLE)
 def test_the_services_run_the_agreed_command_with_health_probes(name: str) -> None:
     resources = rendered(name)
     for service, port in SERVICES.items():
-        (deployment,) = [
-            d
-            for d in by_kind(resources, "Deployment")
-            if d["metadata"]["name"] == service
-        ]
-        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        pod = deployment_named(resources, service)["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
         assert container["command"] == ["samverkan"]
         assert container["args"] == [
             "serve",
@@ -216,18 +288,31 @@ def test_the_services_run_the_agreed_command_with_health_probes(name: str) -> No
     (job,) = by_kind(resources, "Job")
     (migrate,) = job["spec"]["template"]["spec"]["containers"]
     assert [*migrate["command"], *migrate["args"]] == ["samverkan", "migrate"]
+    # The console has no database: the migration Job has nothing of it.
+    assert not [e for e in migrate["env"] if e["name"].startswith("CONSOLE_")]
 
 
 def test_replicas_in_the_base_and_in_production() -> None:
-    for name, minimum in [("base", 2), ("overlays/production", 2)]:
-        for deployment in by_kind(rendered(name), "Deployment"):
-            assert deployment["spec"]["replicas"] >= minimum, deployment["metadata"][
-                "name"
-            ]
+    for name in ["base", "overlays/production"]:
+        for workload in by_kind(rendered(name), "Deployment"):
+            if workload["metadata"]["name"] in SINGLE_PROCESS:
+                continue
+            assert workload["spec"]["replicas"] >= 2, workload["metadata"]["name"]
 
 
 @pytest.mark.parametrize("name", INSTALLABLE)
-def test_only_sharing_may_reach_audit_log(name: str) -> None:
+def test_the_console_runs_as_exactly_one_process(name: str) -> None:
+    """Its sessions are in one process's memory: a second replica, worker or a rolling
+    update's overlap would sign people out at random."""
+    console = deployment_named(rendered(name), "console")
+    assert console["spec"]["replicas"] == 1
+    assert console["spec"]["strategy"] == {"type": "Recreate"}
+    (container,) = console["spec"]["template"]["spec"]["containers"]
+    assert {"name": "SAMVERKAN_CONSOLE_WORKERS", "value": "1"} in container["env"]
+
+
+@pytest.mark.parametrize("name", INSTALLABLE)
+def test_only_sharing_and_the_console_may_reach_audit_log(name: str) -> None:
     resources = rendered(name)
     policies = by_kind(resources, "NetworkPolicy")
     default_deny = [
@@ -238,19 +323,72 @@ def test_only_sharing_may_reach_audit_log(name: str) -> None:
         and not p["spec"].get("ingress")
     ]
     assert default_deny, "no default-deny ingress policy"
+    # Every workload of the namespace is tried against the peers, so a broader selector
+    # (all pods, or tips, or the migration Job) fails here.
+    assert admitted(resources, "audit-log") == {"sharing", "console"}
     audit_log = pod_labels(resources, "audit-log")
-    admitting = [
-        p
-        for p in policies
-        if selects(p["spec"]["podSelector"], audit_log) and p["spec"].get("ingress")
+    for policy in policies:
+        if selects(policy["spec"]["podSelector"], audit_log):
+            for rule in policy["spec"].get("ingress", []):
+                assert rule["ports"] == [{"protocol": "TCP", "port": 8003}]
+
+
+@pytest.mark.parametrize("name", INSTALLABLE)
+def test_sharing_admits_the_console(name: str) -> None:
+    resources = rendered(name)
+    peers = [
+        peer
+        for policy in by_kind(resources, "NetworkPolicy")
+        if selects(policy["spec"]["podSelector"], pod_labels(resources, "sharing"))
+        for rule in policy["spec"].get("ingress", [])
+        for peer in rule["from"]
+        if "podSelector" in peer
     ]
-    assert admitting, "nothing admits sharing to audit-log"
-    for policy in admitting:
-        for rule in policy["spec"]["ingress"]:
-            assert rule["from"] == [
-                {"podSelector": {"matchLabels": {"app": "sharing"}}}
-            ]
-            assert rule["ports"] == [{"protocol": "TCP", "port": 8003}]
+    console = pod_labels(resources, "console")
+    assert any(selects(peer["podSelector"], console) for peer in peers)
+
+
+@pytest.mark.parametrize("name", INSTALLABLE)
+def test_the_console_is_reached_only_through_the_ingress_controller(name: str) -> None:
+    resources = rendered(name)
+    console = pod_labels(resources, "console")
+    rules = [
+        rule
+        for policy in by_kind(resources, "NetworkPolicy")
+        if selects(policy["spec"]["podSelector"], console)
+        for rule in policy["spec"].get("ingress", [])
+    ]
+    assert rules
+    for rule in rules:
+        assert rule["from"] == [INGRESS_CONTROLLER]
+        assert rule["ports"] == [{"protocol": "TCP", "port": 8004}]
+
+
+@pytest.mark.parametrize("name", INSTALLABLE)
+def test_the_console_reaches_sharing_audit_log_and_its_provider_only(
+    name: str,
+) -> None:
+    """No database (it has none), no tips; its provider over HTTPS."""
+    resources = rendered(name)
+    reached: set[tuple[str, int]] = set()
+    for rule in egress_rules(resources, "console"):
+        for port in rule["ports"]:
+            for peer in rule.get("to", [{}]):
+                app = peer.get("podSelector", {}).get("matchLabels", {}).get("app")
+                reached.add((app or "elsewhere", port["port"]))
+    assert reached == {
+        ("sharing", 8002),
+        ("audit-log", 8003),
+        ("elsewhere", 53),
+        ("elsewhere", 443),
+    }
+    if name == "overlays/production":
+        (provider,) = [
+            r
+            for r in egress_rules(resources, "console")
+            if r["ports"] == [{"protocol": "TCP", "port": 443}]
+        ]
+        assert provider["to"] == [INGRESS_CONTROLLER]
 
 
 @pytest.mark.parametrize("name", INSTALLABLE)
@@ -270,20 +408,67 @@ def test_tips_is_reached_only_from_sharing_and_the_ingress_controller(
     for peer in peers:
         assert peer in (
             {"podSelector": {"matchLabels": {"app": "sharing"}}},
-            {
-                "namespaceSelector": {
-                    "matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}
-                }
-            },
+            INGRESS_CONTROLLER,
         )
+
+
+def routed(ingress: Resource, host: str, path: str) -> bool:
+    """Whether the Ingress sends ``path`` on ``host`` anywhere (Exact, or Prefix by
+    whole path elements, as Kubernetes matches them)."""
+    for rule in ingress["spec"]["rules"]:
+        if rule["host"] != host:
+            continue
+        for entry in rule["http"]["paths"]:
+            prefix = entry["path"].rstrip("/")
+            if entry["pathType"] == "Exact" and path == entry["path"]:
+                return True
+            if entry["pathType"] == "Prefix" and (
+                prefix == "" or path == prefix or path.startswith(prefix + "/")
+            ):
+                return True
+    return False
+
+
+def console_paths(tmp_path: Path) -> list[str]:
+    """One concrete path per route the console serves (parameters filled in)."""
+    from starlette.routing import Mount, Route
+
+    from samverkan_console.app import create_app
+    from samverkan_console.settings import ConsoleSettings
+
+    settings = ConsoleSettings(client_id="c", client_secret="s", data_dir=tmp_path)
+    paths = []
+    for route in create_app(settings).routes:
+        if isinstance(route, Route):
+            paths.append(re.sub(r"\{[^}]+\}", "1", route.path))
+        elif isinstance(route, Mount):
+            paths.append(f"{route.path}/console.css")
+    return paths
 
 
 def test_the_ingress_does_not_route_internal_or_audit_paths() -> None:
     (ingress,) = by_kind(rendered("overlays/production"), "Ingress")
+    hosts = {rule["host"].split(".")[0] for rule in ingress["spec"]["rules"]}
+    assert hosts == {"tips", "sharing", "console"}
     for rule in ingress["spec"]["rules"]:
         for path in rule["http"]["paths"]:
             assert not path["path"].startswith("/internal")
-            assert path["backend"]["service"]["name"] in {"tips", "sharing"}
+            # Each host reaches its own service only (so never audit-log).
+            assert path["backend"]["service"]["name"] == rule["host"].split(".")[0]
+    for host in (rule["host"] for rule in ingress["spec"]["rules"]):
+        for path in ["/metrics", "/healthz", "/readyz", "/internal/v1/tips"]:
+            assert not routed(ingress, host, path), (host, path)
+
+
+def test_the_ingress_routes_every_page_of_the_console(tmp_path: Path) -> None:
+    (ingress,) = by_kind(rendered("overlays/production"), "Ingress")
+    host = "console.samverkan.example.se"
+    operations = {"/metrics", "/healthz", "/readyz"}
+    paths = console_paths(tmp_path)
+    assert "/auth/callback" in paths
+    assert operations <= set(paths)
+    for path in paths:
+        assert routed(ingress, host, path) is (path not in operations), path
 
 
 @pytest.mark.parametrize("name", INSTALLABLE)
@@ -318,14 +503,19 @@ def test_key_files_are_mounted_where_the_environment_points(name: str) -> None:
 def _known_variables() -> set[str]:
     """What the services' settings read, and what the README's configuration table lists."""
     from samverkan_audit_log.settings import AuditLogSettings
+    from samverkan_console.settings import ConsoleSettings
+    from samverkan_shared.service_spec import discover_services
     from samverkan_sharing.settings import SharingSettings
     from samverkan_tips.settings import TipsSettings
 
     names: set[str] = set()
-    for settings in (TipsSettings, SharingSettings, AuditLogSettings):
+    for settings in (TipsSettings, SharingSettings, AuditLogSettings, ConsoleSettings):
         for field in settings.model_fields.values():
             alias = field.validation_alias
             names.update(c for c in getattr(alias, "choices", []) if c.isupper())
+    # What `samverkan serve` itself reads per service (workers, port, URL).
+    for spec in discover_services():
+        names.update({spec.workers_env, spec.port_env, spec.url_env})
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Configuration", 1)[1]
     names.update(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
@@ -369,13 +559,23 @@ def test_docker_compose_waits_for_migrations_and_checks_health() -> None:
             "--port",
             str(port),
         ]
+        assert spec["ports"] == [f"127.0.0.1:{port}:{port}"]
+        assert f"http://127.0.0.1:{port}/readyz" in spec["healthcheck"]["test"]
+        assert spec["read_only"] is True
+        assert spec["user"] not in {"0", "root"}
+        if service in SINGLE_PROCESS:
+            continue
         assert (
             spec["depends_on"]["migrate"]["condition"]
             == "service_completed_successfully"
         )
-        assert f"http://127.0.0.1:{port}/readyz" in spec["healthcheck"]["test"]
-        assert spec["read_only"] is True
-        assert spec["user"] not in {"0", "root"}
+    # The console: no database, so it waits for the services it calls instead.
+    console = services["console"]
+    assert console["depends_on"] == {
+        "sharing": {"condition": "service_healthy"},
+        "audit-log": {"condition": "service_healthy"},
+    }
+    assert "deploy" not in console  # no replicas: one process holds the sessions
     for spec in services.values():
         image = spec["image"]
         assert ":" in image, image
@@ -400,3 +600,15 @@ def test_the_dockerfile_is_pinned_multi_stage_and_non_root() -> None:
     last_stage = dockerfile.rsplit("\nFROM ", 1)[1]
     assert "USER " in last_stage
     assert re.search(r"uv sync --locked\b.*--no-dev", dockerfile)
+
+
+def test_docker_compose_gives_the_console_the_browsers_issuer() -> None:
+    """The provider's URL is the browser's (the tokens' `iss`); the APIs are called at
+    the network names, and one worker holds the sessions."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    environment = compose["services"]["console"]["environment"]
+    assert environment["CONSOLE_OIDC_ISSUER"] == environment["SAMVERKAN_ISSUER"]
+    assert environment["CONSOLE_PUBLIC_URL"] == "http://127.0.0.1:8004"
+    assert environment["SAMVERKAN_SHARING_URL"] == "http://sharing:8002"
+    assert environment["SAMVERKAN_AUDIT_LOG_URL"] == "http://audit-log:8003"
+    assert environment["SAMVERKAN_CONSOLE_WORKERS"] == "1"
