@@ -4,10 +4,12 @@ suite's own sign-in pages, forms posted with the page's CSRF token."""
 import html
 import json
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 import httpx
 
@@ -67,7 +69,116 @@ class ConsoleUser:
         assert shown.status_code == 200, shown.text
         csrf = hidden_inputs(shown.text)["csrf"]
         pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
-        return self.http.post(urljoin(page, action), data=[("csrf", csrf), *pairs])
+        # httpx takes repeated names only as an encoded body.
+        return self.http.post(
+            urljoin(page, action),
+            content=urlencode([("csrf", csrf), *pairs]),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
 
     def close(self) -> None:
         self.http.close()
+
+
+# -- disclosure requests and people for the assessment and approval pages ---------------
+
+# The demo seed's tip about Trygga Hem HVB AB: a request about it by the police
+# holds the reporter's identity for a person's assessment.
+_HELD_SUPPLIER = "559123-4561"
+_POLICE_PURPOSE = {
+    "code": "investigate_crime",
+    "offence": {
+        "name": "grovt bedrägeri",
+        "reference": "BrB 9:3",
+        "min_penalty_months": 6,
+        "max_penalty_months": 72,
+        "attempt": False,
+    },
+    "detail": "Misstänkt fakturering för personal som inte funnits.",
+}
+
+
+def _demo_client_headers(suite: Suite, key: str) -> dict[str, str]:
+    client = json.loads(Path(suite.data_dir, "demo-clients.json").read_text())[
+        "clients"
+    ][key]
+    answer = httpx.post(
+        f"{suite.url('sharing')}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client["client_id"], client["client_secret"]),
+        timeout=30.0,
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def ask_for_assessment(suite: Suite, reference: str) -> dict[str, Any]:
+    """A fresh request by the police (partner reference ``reference``) that waits for
+    a person's assessment; the sharing service's answer."""
+    tips = httpx.get(
+        f"{suite.url('tips')}/v1/tips",
+        params={"supplier": _HELD_SUPPLIER},
+        headers=_demo_client_headers(suite, "malmo"),
+        timeout=30.0,
+    )
+    assert tips.status_code == 200, tips.text
+    tip = next(t["id"] for t in tips.json()["items"] if t["filed_by"] == "demo-seed")
+    body = {"tip_id": tip, "purpose": _POLICE_PURPOSE, "partner_reference": reference}
+    answer = httpx.post(
+        f"{suite.url('sharing')}/v1/disclosure-requests",
+        json=body,
+        headers=_demo_client_headers(suite, "polisen"),
+        timeout=30.0,
+    )
+    assert answer.status_code == 201, answer.text
+    asked: dict[str, Any] = answer.json()
+    assert asked["status"] == "awaiting_assessment", asked
+    return asked
+
+
+def police_view(suite: Suite, disclosure_id: str) -> dict[str, Any]:
+    """The request as the police (who asked) read it from the sharing service."""
+    answer = httpx.get(
+        f"{suite.url('sharing')}/v1/disclosure-requests/{disclosure_id}",
+        headers=_demo_client_headers(suite, "polisen"),
+        timeout=30.0,
+    )
+    assert answer.status_code == 200, answer.text
+    found: dict[str, Any] = answer.json()
+    return found
+
+
+def sign_in_new_person(suite: Suite, username: str, roles: str) -> ConsoleUser:
+    """A new person with ``roles`` (e.g. "assessor approver"), registered with the
+    operator's `samverkan people add` and signed in at the console."""
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("samverkan")),
+            *("people", "add", "--name", f"Prov {username}", "--username", username),
+            *("--org-number", "212000-1124", "--roles", roles, "--no-totp"),
+        ],
+        env=suite.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    password = str(json.loads(done.stdout.splitlines()[-1])["password"])
+    user = ConsoleUser(suite, httpx.Client(base_url=suite.url("console"), timeout=30.0))
+    user.sign_in(username, password)
+    return user
+
+
+def assess_in_console(user: ConsoleUser, disclosure_id: str, decision: str) -> None:
+    """Assess a police request (its held field: the reporter) through the form."""
+    page = f"/bedomningar/{disclosure_id}"
+    answer = user.submit(
+        page,
+        page,
+        {
+            "assessment": "Uppgiften behövs för utredningen; menet är begränsat.",
+            "beslut:reporter": decision,
+            "skal:reporter": "Behövs för att höra uppgiftslämnaren som vittne.",
+        },
+    )
+    assert answer.status_code == 303, answer.text
