@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urljoin
@@ -15,7 +16,17 @@ import httpx
 
 from samverkan_shared.supervisor import Suite
 
-__all__ = ["ConsoleUser", "demo_people", "hidden_inputs"]
+__all__ = [
+    "ConsoleUser",
+    "append_log_entries",
+    "client_token",
+    "compliance_entries",
+    "demo_people",
+    "hidden_inputs",
+    "log_entry",
+    "months_ago",
+    "read_log",
+]
 
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
@@ -78,6 +89,79 @@ class ConsoleUser:
 
     def close(self) -> None:
         self.http.close()
+
+
+# --- The compliance pages' tests: entries of their own in the log, and the log
+# read directly for the expected figures.
+
+
+def client_token(suite: Suite, client: str) -> str:
+    """An access token of the demo client ``client`` (client credentials)."""
+    registration = json.loads(Path(suite.data_dir, "demo-clients.json").read_text())[
+        "clients"
+    ][client]
+    answer = httpx.post(
+        f"{suite.url('sharing')}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(registration["client_id"], registration["client_secret"]),
+        timeout=10.0,
+    )
+    assert answer.status_code == 200, answer.text
+    token: str = answer.json()["access_token"]
+    return token
+
+
+def log_entry(decision_id: str, occurred_at: str, **changes: Any) -> dict[str, Any]:
+    """An audit entry as the sharing service writes one, with keyword overrides."""
+    entry: dict[str, Any] = {
+        "event": "disclosure",
+        "decision_id": decision_id,
+        "occurred_at": occurred_at,
+        "actor": "console-tests",
+        "recipient": {"code": "provmyndigheten", "name": "Provmyndigheten"},
+        "legal_basis": ["OSL 10:27"],
+        "data_categories": ["supplier_company"],
+        "subjects": [],
+        "payload_sha256": "0" * 64,
+        "partner_reference": f"PROV-{decision_id[-6:]}",
+        "details": {"assessor": {"name": "Provperson"}},
+    }
+    return {**entry, **changes}
+
+
+def append_log_entries(suite: Suite, entries: list[dict[str, Any]]) -> list[int]:
+    """Append ``entries`` as the sharing service would (the same entry again is a
+    replay of its first receipt); their indexes."""
+    headers = {"Authorization": f"Bearer {client_token(suite, 'sharing-service')}"}
+    indexes = []
+    for entry in entries:
+        answer = httpx.post(
+            f"{suite.url('audit-log')}/v1/entries",
+            json=entry,
+            headers=headers,
+            timeout=10.0,
+        )
+        assert answer.status_code == 201, answer.text
+        indexes.append(int(answer.json()["index"]))
+    return indexes
+
+
+def read_log(suite: Suite, **params: Any) -> list[dict[str, Any]]:
+    """Every entry the audit-log lists for ``params``, oldest first."""
+    headers = {"Authorization": f"Bearer {client_token(suite, 'compliance')}"}
+    items: list[dict[str, Any]] = []
+    query = {**params, "limit": 1000}
+    while True:
+        page = httpx.get(
+            f"{suite.url('audit-log')}/v1/entries",
+            params=query,
+            headers=headers,
+            timeout=10.0,
+        ).json()
+        items += page["items"]
+        if page["next_cursor"] is None:
+            return items
+        query["cursor"] = page["next_cursor"]
 
 
 # -- disclosure requests and people for the assessment and approval pages ---------------
@@ -182,3 +266,34 @@ def assess_in_console(user: ConsoleUser, disclosure_id: str, decision: str) -> N
         },
     )
     assert answer.status_code == 303, answer.text
+
+
+def months_ago(count: int, day: int = 15) -> str:
+    """Noon UTC on ``day`` of the month ``count`` months before this one."""
+    today = datetime.now(UTC)
+    total = today.year * 12 + today.month - 1 - count
+    moment = datetime(total // 12, total % 12 + 1, day, 12, tzinfo=UTC)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def compliance_entries(suite: Suite) -> dict[str, int]:
+    """The compliance tests' own entries (the same ones at every call: a replay),
+    by name: two recipients, three legal bases, three months."""
+    entries = {
+        "older": log_entry("console-test-older", months_ago(2)),
+        "recent": log_entry(
+            "console-test-recent",
+            months_ago(1),
+            recipient={"code": "kontrollverket", "name": "Kontrollverket"},
+            legal_basis=["OSL 10:28"],
+            data_categories=["supplier_business"],
+        ),
+        "twofold": log_entry(
+            "console-test-twofold",
+            months_ago(1, day=20),
+            legal_basis=["OSL 10:27", "OSL 6:5"],
+            data_categories=["supplier_company", "tipster_whistleblower"],
+        ),
+    }
+    indexes = append_log_entries(suite, list(entries.values()))
+    return dict(zip(entries, indexes, strict=True))

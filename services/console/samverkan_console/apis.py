@@ -64,6 +64,26 @@ class Apis:
             session, service, "GET", path, params=params, headers={"Accept": accept}
         )
 
+    def stream(
+        self,
+        session: ConsoleSession,
+        service: str,
+        path: str,
+        params: Mapping[str, str | int] | None = None,
+    ) -> httpx.Response:
+        """An open streamed GET (an export): the caller reads it and closes it."""
+        headers = {"Authorization": f"Bearer {self._fresh_token(session)}"}
+        url = f"{self._urls[service]}{path}"
+        request = self._http.build_request("GET", url, params=params, headers=headers)
+        try:
+            response = self._http.send(request, stream=True)
+        except httpx.HTTPError:
+            raise _outage(service) from None
+        if response.status_code >= 400:
+            response.read()  # the problem body, for the error page
+            response.close()
+        return _checked(response, service)
+
     def _call(
         self,
         session: ConsoleSession,
