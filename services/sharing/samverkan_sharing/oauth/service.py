@@ -18,8 +18,9 @@ from samverkan_sharing.oauth.keys import SigningKeyStore
 from samverkan_sharing.oauth.models import ClientRecord
 from samverkan_sharing.oauth.repository import ClientRepository, RevocationRepository
 
-# Claims that hold identifiers this server issued, never secrets.
-_IDENTIFIER_CLAIMS = frozenset({"sub", "client_id", "jti"})
+# Claims that hold identifiers this server issued, never secrets (an ID token's
+# ``aud`` and ``azp`` are the client's id).
+_IDENTIFIER_CLAIMS = frozenset({"sub", "client_id", "jti", "aud", "azp"})
 
 
 class _AccessTokenJwt(JsonWebToken):  # type: ignore[misc]  # authlib is untyped

@@ -210,3 +210,22 @@ def test_discovery_names_the_endpoints_and_pkce(sharing: Sharing) -> None:
     assert (
         document == sharing.client.get("/.well-known/oauth-authorization-server").json()
     )
+
+
+def test_a_client_id_that_looks_like_a_card_number_gets_an_id_token(
+    sharing: Sharing,
+) -> None:
+    """The ID token's ``aud`` and ``azp`` are the client id: Authlib's leak heuristic
+    took an all-digit generated id for a card number and refused to sign it."""
+    client_id, secret = sharing.register(
+        client_id="svk-4138046846714205",
+        scopes=PERSON_SCOPES.split(),
+        redirect_uris=[REDIRECT_URI],
+    )
+    anna = _person(sharing, "anna", ["assessor"], totp=False)
+    sign_in = SignIn(sharing.client, client_id, secret or "")
+
+    tokens = sign_in.tokens("anna", anna.password)
+
+    claims = _claims(sharing, tokens["id_token"])
+    assert (claims["aud"], claims["azp"]) == (client_id, client_id)
