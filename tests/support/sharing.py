@@ -22,6 +22,9 @@ from tests.support.payloads import TIP_ID
 from tests.support.signing_in import PERSON_SCOPES, REDIRECT_URI, SignIn
 
 ISSUER = "http://sharing.test"
+# The authority whose data the tests disclose (SHARING_HOLDER_ORG_NUMBER): Malmö stad,
+# the organisation of the standard people and clients.
+HOLDER_ORG_NUMBER = "212000-1124"
 STANDARD_CLIENTS: dict[str, dict[str, object]] = {
     "police": {
         "name": "Polismyndigheten",
@@ -98,7 +101,7 @@ class Sharing:
             return add_person(
                 session,
                 name=name,
-                org_number="212000-1124",
+                org_number=HOLDER_ORG_NUMBER,
                 username=username,
                 roles=roles,
                 keyring=self.settings.keyring(),
@@ -117,7 +120,7 @@ class Sharing:
     def register(self, **fields: object) -> tuple[str, str | None]:
         defaults: dict[str, object] = {
             "name": "Malmö stad",
-            "org_number": "212000-1124",
+            "org_number": HOLDER_ORG_NUMBER,
             "kind": "municipality",
             "scopes": ["tips:read"],
         }

@@ -32,6 +32,8 @@ from tests.support.databases import DatabaseFactory
 from tests.support.signing_in import PERSON_SCOPES, REDIRECT_URI, SignIn
 
 ISSUER = "http://sharing.test"
+# Malmö stad: the authority whose data the suite discloses, the officers' organisation.
+HOLDER_ORG_NUMBER = "212000-1124"
 ROLES: dict[str, dict[str, Any]] = {
     "sharing-service": {"kind": "service", "scopes": ["audit:append", "tips:internal"]},
     "malmo": {
@@ -185,7 +187,11 @@ def in_process_suite(
     ):
         switch = _Refusing(audit)
         sharing_app = create_sharing_app(
-            SharingSettings(database_url=urls["sharing"], **common),
+            SharingSettings(
+                database_url=urls["sharing"],
+                holder_org_number=HOLDER_ORG_NUMBER,
+                **common,
+            ),
             tips_http=tips,
             audit_http=httpx.Client(base_url="http://audit.test", transport=switch),
         )
@@ -197,7 +203,7 @@ def in_process_suite(
                     _, secret = register_client(
                         session,
                         name=role,
-                        org_number=fields.get("org_number", "212000-1124"),
+                        org_number=fields.get("org_number", HOLDER_ORG_NUMBER),
                         kind=fields["kind"],
                         scopes=fields["scopes"],
                         recipient=fields.get("recipient"),
@@ -210,7 +216,7 @@ def in_process_suite(
                     suite.passwords[username] = add_person(
                         session,
                         name=name,
-                        org_number="212000-1124",
+                        org_number=HOLDER_ORG_NUMBER,
                         username=username,
                         roles=roles,
                         keyring=Keyring.generate(),  # no second factor to seal

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import structlog
 from fastapi import Request
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -39,6 +40,8 @@ from samverkan_sharing.upstream import (
 )
 
 __all__ = ["create_app"]
+
+_log = structlog.get_logger("samverkan.sharing")
 
 
 def _local_revocations(engine: Engine) -> Revocations:
@@ -144,6 +147,12 @@ class _StateOpener:
 
     def __call__(self, stack: ExitStack, platform: Platform) -> SharingState:
         self.issuer.keys.current()  # generated on the demo's first start
+        if self.settings.effective_holder_org_number is None:
+            # Not a start-up error: the service still serves partners and tokens,
+            # and every assessment and approval is refused with a 403 saying why.
+            _log.warning(
+                "holder_org_number_missing", setting="SHARING_HOLDER_ORG_NUMBER"
+            )
         metrics = DisclosureMetrics(platform.metrics.registry)
         stack.callback(metrics.unregister)
         token = ServiceToken(
@@ -162,6 +171,7 @@ class _StateOpener:
             disclosure_metrics=metrics,
             keyring=self.settings.keyring(),
             pseudonym_key=self.settings.pseudonym_key(),
+            holder_org_number=self.settings.effective_holder_org_number,
         )
 
     def _client(

@@ -50,6 +50,8 @@ class SharingState:
     disclosure_metrics: DisclosureMetrics
     keyring: Keyring
     pseudonym_key: bytes
+    # Whose persons may assess and approve; None: nobody (the setting is missing).
+    holder_org_number: str | None = None
 
 
 def sharing_app(request: Request) -> ServiceApp[SharingState]:
@@ -93,16 +95,38 @@ async def _person(
 PersonCaller = Annotated[AccessToken, Depends(_person)]
 
 
-async def _assessing_person(caller: Assessor) -> AccessToken:
-    return _a_person(caller)
+def _of_the_holder(caller: AccessToken, holder: str | None) -> AccessToken:
+    """The person, if they belong to the organisation whose data is disclosed."""
+    if holder is None:
+        raise Forbidden(
+            "Assessments and approvals are refused: this service does not know whose "
+            "officials may decide. Set SHARING_HOLDER_ORG_NUMBER to the organisation "
+            "number of the authority whose data it discloses."
+        )
+    if caller.org_number != holder:
+        raise Forbidden(
+            f"Only a person of the holding organisation ({holder}) may assess or "
+            "approve a disclosure; this person's token names "
+            + (
+                f"another organisation ({caller.org_number})."
+                if caller.org_number
+                else "no organisation."
+            )
+        )
+    return caller
 
 
-async def _approving_person(caller: Approver) -> AccessToken:
-    return _a_person(caller)
+async def _assessing_person(caller: Assessor, sharing: SharingDep) -> AccessToken:
+    return _of_the_holder(_a_person(caller), sharing.holder_org_number)
+
+
+async def _approving_person(caller: Approver, sharing: SharingDep) -> AccessToken:
+    return _of_the_holder(_a_person(caller), sharing.holder_org_number)
 
 
 # An interest assessment and its approval are decisions of named officials: a person
-# signed in with the scope, never a client on its own (four eyes are two persons').
+# of the holding organisation signed in with the scope, never a client on its own
+# (four eyes are two persons' of the holder).
 AssessingPerson = Annotated[AccessToken, Depends(_assessing_person)]
 ApprovingPerson = Annotated[AccessToken, Depends(_approving_person)]
 

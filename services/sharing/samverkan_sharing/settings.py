@@ -7,11 +7,15 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from samverkan_shared.crypto import Keyring, create_keyring_file, load_keyring
+from samverkan_shared.identifiers import InvalidIdentifier, parse_org_number
 from samverkan_shared.settings import ServiceSettings
 from samverkan_sharing.cors import parse_origins, suite_origins
 from samverkan_sharing.outbound_pool import DEFAULT_OUTBOUND_THREADS
 
-__all__ = ["SharingSettings"]
+__all__ = ["DEMO_HOLDER_ORG_NUMBER", "SharingSettings"]
+
+# The demo's municipality, Malmö stad: the authority whose data the demo discloses.
+DEMO_HOLDER_ORG_NUMBER = "212000-1124"
 
 
 class SharingSettings(ServiceSettings):
@@ -72,6 +76,13 @@ class SharingSettings(ServiceSettings):
         validation_alias=AliasChoices("SHARING_OUTBOUND_THREADS", "outbound_threads"),
     )
 
+    # The organisation number of the authority whose data this deployment discloses:
+    # only its persons may assess and approve (four eyes within the holder).
+    holder_org_number: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SHARING_HOLDER_ORG_NUMBER", "holder_org_number"),
+    )
+
     encryption_key_file: Path | None = Field(
         default=None,
         validation_alias=AliasChoices(
@@ -89,6 +100,24 @@ class SharingSettings(ServiceSettings):
         if value is not None:
             parse_origins(value)
         return value
+
+    @field_validator("holder_org_number")
+    @classmethod
+    def _holder_is_an_org_number(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            return parse_org_number(value)
+        except InvalidIdentifier as error:
+            raise ValueError(f"SHARING_HOLDER_ORG_NUMBER: {error}") from None
+
+    @property
+    def effective_holder_org_number(self) -> str | None:
+        """Whose persons may decide disclosures: SHARING_HOLDER_ORG_NUMBER, in the
+        demo Malmö stad; None outside the demo when unset (decisions are refused)."""
+        if self.holder_org_number is not None:
+            return self.holder_org_number
+        return DEMO_HOLDER_ORG_NUMBER if self.demo else None
 
     @property
     def effective_cors_origins(self) -> tuple[str, ...]:

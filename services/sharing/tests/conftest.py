@@ -7,13 +7,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from samverkan_shared.db import migrate
 from samverkan_sharing.app import create_app
+from samverkan_sharing.oauth.repository import ClientRepository
 from samverkan_sharing.settings import SharingSettings
 from tests.support.databases import DatabaseFactory
 from tests.support.fakes import FakeAuditLog, FakeTips
-from tests.support.sharing import ISSUER, Sharing
+from tests.support.sharing import HOLDER_ORG_NUMBER, ISSUER, Sharing
 
 
 @pytest.fixture
@@ -31,12 +33,14 @@ def sharing_factory(
     with ExitStack() as running:
 
         def make(tips: FakeTips | None = None, **overrides: Any) -> Sharing:
+            # Outside the demo (``demo=False``) the keys an earlier app of this
+            # test generated are read, not made.
+            defaults = {"demo": True, "holder_org_number": HOLDER_ORG_NUMBER}
             settings = SharingSettings(
                 data_dir=tmp_path,
                 database_url=sharing_database,
-                demo=True,
                 issuer=ISSUER,
-                **overrides,
+                **{**defaults, **overrides},
             )
             tips, audit = tips or FakeTips(), FakeAuditLog()
             app = create_app(
@@ -44,6 +48,9 @@ def sharing_factory(
             )
             client = running.enter_context(TestClient(app, base_url=ISSUER))
             sharing = Sharing(client, settings, tips, audit)
+            with Session(app.platform.engine) as session:
+                if ClientRepository(session).get("sharing-service") is not None:
+                    return sharing
             sharing.register(
                 client_id="sharing-service",
                 name="Samverkan sharing",

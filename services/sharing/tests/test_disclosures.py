@@ -367,12 +367,14 @@ class TestFourEyes:
             "event": "assessed",
             "actor": assessor,
             "name": "Anna Andersson",
+            "org_number": "212000-1124",
             "client_id": console,
         }
         assert {k: v for k, v in events["approved"].items() if k != "at"} == {
             "event": "approved",
             "actor": approver,
             "name": "Bertil Berg",
+            "org_number": "212000-1124",
             "client_id": console,
             "reason": "Bedömningen delas.",
         }

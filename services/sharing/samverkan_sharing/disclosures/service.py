@@ -312,9 +312,14 @@ class Disclosures(ReleaseProtocol, DisclosureReading):
 
 
 def _person(caller: AccessToken) -> dict[str, str | None]:
-    """Who decided, for the history: the person's name and the client (a console,
-    a case system) they signed in through; the person's id is the event's actor."""
-    return {"name": caller.person_name, "client_id": caller.client_id}
+    """Who decided, for the history: the person's name, their organisation (the
+    holder's, checked before) and the client (a console, a case system) they signed
+    in through; the person's id is the event's actor."""
+    return {
+        "name": caller.person_name,
+        "org_number": caller.org_number,
+        "client_id": caller.client_id,
+    }
 
 
 def _decidable_by(record: DisclosureRecord, caller: AccessToken) -> dict[str, Any]:
