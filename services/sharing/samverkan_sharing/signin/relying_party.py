@@ -3,7 +3,8 @@ redeems the code, as a case system or `samverkan people sign-in` does.
 
 The authorization code flow with PKCE S256 (RFC 7636), a fresh ``state`` and
 ``nonce``, the answer's ``state`` and ``iss`` checked (RFC 9207) before the code
-is redeemed at the token endpoint with the client's secret.
+is redeemed at the token endpoint with the client's secret; the ID token is then
+verified against the issuer's JWKS (``samverkan_sharing.signin.id_token``).
 """
 
 import base64
@@ -16,6 +17,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+
+from samverkan_sharing.signin.id_token import InvalidIdToken, verify_id_token
 
 __all__ = ["Person", "RelyingParty", "SignInFailed", "sign_in"]
 
@@ -76,7 +79,45 @@ def sign_in(http: httpx.Client, party: RelyingParty, person: Person) -> dict[str
     if redeemed.status_code != 200:
         raise SignInFailed(f"the token endpoint refused the code: {_oauth(redeemed)}")
     tokens: dict[str, Any] = redeemed.json()
+    if "openid" in party.scope.split():
+        _verify(http, metadata, party, tokens, nonce)
     return tokens
+
+
+def _verify(
+    http: httpx.Client,
+    metadata: dict[str, str],
+    party: RelyingParty,
+    tokens: dict[str, Any],
+    nonce: str,
+) -> None:
+    """The ID token must be the issuer's answer to this sign-in (OIDC Core §3.1.3.7)."""
+    if not isinstance(tokens.get("id_token"), str):
+        raise SignInFailed("the token response has no ID token")
+    try:
+        verify_id_token(
+            tokens["id_token"],
+            _jwks(http, metadata),
+            issuer=party.issuer,
+            client_id=party.client_id,
+            nonce=nonce,
+        )
+    except InvalidIdToken as refused:
+        raise SignInFailed(f"the ID token is refused: {refused}") from None
+
+
+def _jwks(http: httpx.Client, metadata: dict[str, str]) -> dict[str, Any]:
+    url = metadata.get("jwks_uri")
+    if not url:
+        raise SignInFailed("the issuer's discovery document names no jwks_uri")
+    response = http.get(url)
+    if response.status_code != 200:
+        raise SignInFailed(f"{url}: HTTP {response.status_code}")
+    try:
+        keys: dict[str, Any] = response.json()
+    except ValueError:
+        raise SignInFailed(f"{url} is not a JSON key set") from None
+    return keys
 
 
 def _metadata(http: httpx.Client, issuer: str) -> dict[str, str]:

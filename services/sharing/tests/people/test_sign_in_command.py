@@ -2,14 +2,18 @@
 the sharing app's TestClient."""
 
 import argparse
+import base64
 import io
 import json
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from authlib.jose import JsonWebKey, jwt
+from authlib.jose import JsonWebKey, JsonWebToken, jwt
 from sqlmodel import Session
 
 from samverkan_sharing.cli import register
@@ -71,13 +75,19 @@ def _person(sharing: Sharing, username: str, *, with_totp: bool) -> NewPerson:
         )
 
 
-def _sign_in(sharing: Sharing, stdin: str, *argv: str) -> tuple[int, str, str]:
+def _sign_in(
+    sharing: Sharing, stdin: str, *argv: str, http: httpx.Client | None = None
+) -> tuple[int, str, str]:
     stdout, stderr = io.StringIO(), io.StringIO()
     args = _args(
         "--data-dir", str(sharing.settings.data_dir), "people", "sign-in", *argv
     )
     code = run_sign_in(
-        args, http=sharing.client, stdin=_Pipe(stdin), stdout=stdout, stderr=stderr
+        args,
+        http=http or sharing.client,
+        stdin=_Pipe(stdin),
+        stdout=stdout,
+        stderr=stderr,
     )
     return code, stdout.getvalue(), stderr.getvalue()
 
@@ -189,3 +199,109 @@ def test_the_console_s_callback_follows_where_the_suite_runs_it(
     assert command.console_redirect_uri() == command.CONSOLE_REDIRECT_URI
     monkeypatch.setenv("SAMVERKAN_CONSOLE_URL", "http://127.0.0.1:9999/")
     assert command.console_redirect_uri() == "http://127.0.0.1:9999/auth/callback"
+
+
+# -- the ID token ------------------------------------------------------------------------
+
+IdTokenChange = Callable[[Sharing, str], str]
+
+
+class _TokenResponses(httpx.BaseTransport):
+    """Forwards to the app; the token endpoint's ID token is replaced by ``change``'s,
+    as an attacker between the command and the issuer (or a wrong issuer) would."""
+
+    def __init__(self, sharing: Sharing, change: IdTokenChange) -> None:
+        self.sharing, self.change = sharing, change
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.sharing.client.send(request, follow_redirects=False)
+        response.read()
+        body = response.content
+        if request.url.path == "/oauth/token" and response.status_code == 200:
+            tokens = response.json()
+            tokens["id_token"] = self.change(self.sharing, tokens["id_token"])
+            body = json.dumps(tokens).encode()
+        headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() != "content-length"
+        }
+        return httpx.Response(response.status_code, headers=headers, content=body)
+
+
+def _resigned(**changes: Any) -> IdTokenChange:
+    """The issuer's ID token with ``changes`` to its claims, signed by the issuer."""
+
+    def change(sharing: Sharing, token: str) -> str:
+        issuer = sharing.client.app.running.state.token_issuer  # type: ignore[attr-defined]
+        claims = {**_claims(sharing, token), **changes}
+        signed: str = issuer.sign(claims, typ="JWT")
+        return signed
+
+    return change
+
+
+def _forged_key(sharing: Sharing, token: str) -> str:
+    """Signed with another key under the issuer's key id."""
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    key = JsonWebKey.generate_key("EC", "P-256", is_private=True)
+    forged = JsonWebToken(["ES256"]).encode(header, dict(_claims(sharing, token)), key)
+    return str(forged.decode())
+
+
+def _hs256(sharing: Sharing, token: str) -> str:
+    """Signed with a shared secret (HS256), which anyone holding it could do."""
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    forged = JsonWebToken(["HS256"]).encode(
+        {**header, "alg": "HS256"}, dict(_claims(sharing, token)), b"s" * 32
+    )
+    return str(forged.decode())
+
+
+def _unchanged(sharing: Sharing, token: str) -> str:
+    return token
+
+
+def _dropped(sharing: Sharing, token: str) -> str:
+    return ""
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        pytest.param(_resigned(nonce="another"), "its nonce", id="wrong nonce"),
+        pytest.param(_resigned(aud="demo-other", azp="demo-other"), "meant for",
+                     id="wrong aud"),
+        pytest.param(_resigned(iss="http://evil.test"), "issued by", id="wrong iss"),
+        pytest.param(_resigned(exp=int(time.time()) - 600), "expired", id="expired"),
+        pytest.param(_forged_key, "signature", id="bad signature"),
+        pytest.param(_hs256, "algorithm 'HS256'", id="HS256"),
+        pytest.param(_dropped, "not a JWT", id="not a JWT"),
+    ],
+)  # fmt: skip
+def test_an_id_token_not_answering_this_sign_in_is_refused(
+    sharing: Sharing, console: tuple[str, str], change: IdTokenChange, refusal: str
+) -> None:
+    anna = _person(sharing, "anna", with_totp=False)
+    http = httpx.Client(base_url=ISSUER, transport=_TokenResponses(sharing, change))
+
+    code, out, err = _sign_in(sharing, anna.password + "\n", "--username", "anna",
+                              http=http)  # fmt: skip
+
+    assert (code, out) == (1, ""), err
+    assert "error: not signed in: the ID token is refused: " in err
+    assert refusal in err
+
+
+def test_the_issuer_s_own_id_token_passes_the_check(
+    sharing: Sharing, console: tuple[str, str]
+) -> None:
+    """The same interception, changing nothing: the refusals above are the changes'."""
+    anna = _person(sharing, "anna", with_totp=False)
+    http = httpx.Client(base_url=ISSUER, transport=_TokenResponses(sharing, _unchanged))
+
+    code, out, err = _sign_in(sharing, anna.password + "\n", "--username", "anna",
+                              http=http)  # fmt: skip
+
+    assert code == 0, err
+    assert _claims(sharing, json.loads(out)["id_token"])["sub"] == anna.record.person_id
