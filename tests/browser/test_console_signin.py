@@ -62,7 +62,8 @@ def test_the_session_cookie_is_out_of_the_page_s_reach(
     sign_in_as(page, running_suite, "assessor")
     cookies = {c["name"]: c for c in page.context.cookies()}
     session = cookies["samverkan_console"]
-    assert session["httpOnly"] and session["sameSite"] == "Strict"
+    assert session["httpOnly"]
+    assert session["sameSite"] == "Strict"
     assert "samverkan_console" not in page.evaluate("document.cookie")
 
 

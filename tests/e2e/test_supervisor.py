@@ -26,7 +26,7 @@ from tests.support.processes import free_port, wait_ready
 
 pytestmark = pytest.mark.e2e
 
-SERVICES = ("TIPS", "SHARING", "AUDIT_LOG")
+SERVICES = ("TIPS", "SHARING", "AUDIT_LOG", "CONSOLE")
 
 
 @dataclass
@@ -54,8 +54,9 @@ class Run:
         return f"http://127.0.0.1:{self.ports[service]}"
 
     def wait_ready(self) -> None:
+        # The same deadline as wait_for_output: migrating and seeding come first.
         for port in self.ports.values():
-            wait_ready(f"http://127.0.0.1:{port}")
+            wait_ready(f"http://127.0.0.1:{port}", timeout=300.0)
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGINT)

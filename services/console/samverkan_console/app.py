@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import jinja2
+import structlog
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -17,7 +18,7 @@ from samverkan_console.approvals import routes as approvals
 from samverkan_console.assessments import routes as assessments
 from samverkan_console.log import routes as log
 from samverkan_console.sessions.store import SessionStore
-from samverkan_console.settings import ConsoleSettings
+from samverkan_console.settings import ConsoleSettings, MissingClient
 from samverkan_console.signin import routes as signin
 from samverkan_console.signin.service import Client, OpenIdProvider
 from samverkan_console.state import ConsoleApp, ConsoleState
@@ -31,6 +32,8 @@ from samverkan_shared.request_log import RequestLogMiddleware
 
 __all__ = ["create_app"]
 
+_log = structlog.get_logger("samverkan.console")
+
 _PACKAGE = files("samverkan_console")
 
 
@@ -41,7 +44,8 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
 ) -> ConsoleApp:
     """The app; ``transport`` and ``clock`` are for tests (another network, a set
-    time). Raises MissingClient when the console has no client registration."""
+    time). Without a client registration it starts, and its sign-in page says what
+    is missing."""
     settings = settings or ConsoleSettings()
     configure_logging(settings.log_level)
     http = make_client(transport=transport)
@@ -76,12 +80,7 @@ def _state(
     http: httpx.Client,
     clock: Callable[[], datetime] | None,
 ) -> ConsoleState:
-    client_id, secret = settings.client()
-    provider = OpenIdProvider(
-        settings.provider,
-        Client(client_id, secret, settings.redirect_uri, settings.scopes),
-        http,
-    )
+    provider = OpenIdProvider(settings.provider, _client(settings), http)
     now = clock or (lambda: datetime.now(UTC))
     urls = {"sharing": settings.sharing_url, "audit-log": settings.audit_log_url}
     return ConsoleState(
@@ -99,6 +98,15 @@ def _state(
         ),
         clock=now,
     )
+
+
+def _client(settings: ConsoleSettings) -> Client | MissingClient:
+    try:
+        client_id, secret = settings.client()
+    except MissingClient as missing:
+        _log.warning("console_not_registered", detail=str(missing))
+        return missing
+    return Client(client_id, secret, settings.redirect_uri, settings.scopes)
 
 
 def _closing(

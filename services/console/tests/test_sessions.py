@@ -59,7 +59,8 @@ def test_each_session_has_its_own_random_id_and_form_token() -> None:
     first, second = (store.start(PERSON, TOKENS, T0) for _ in range(2))
     assert first.id != second.id
     assert first.csrf != second.csrf
-    assert len(first.id) >= 40 and len(first.csrf) >= 40
+    assert len(first.id) >= 40
+    assert len(first.csrf) >= 40
 
 
 def test_a_pending_sign_in_is_answered_once_and_only_in_time() -> None:
@@ -84,7 +85,8 @@ def test_after_sign_in_the_browser_goes_only_to_a_page_of_the_console(
 ) -> None:
     page = local_page(target)
     assert page.startswith("/")
-    assert not page.startswith("//") and not page.startswith("/\\")
+    assert not page.startswith("//")
+    assert not page.startswith("/\\")
     assert page in ("/", target)
 
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from samverkan_console.errors import PageError
+from samverkan_console.settings import MissingClient
 from samverkan_console.signin.service import ProviderUnreachable, SignInFailed
 from samverkan_console.web import (
     SESSION_COOKIE,
@@ -49,6 +50,13 @@ def login(
         ) from None
     except OverflowError:
         raise PageError(503, "För många inloggningar", "Försök igen strax.") from None
+    except MissingClient as missing:
+        raise PageError(
+            503,
+            "Konsolen är inte registrerad",
+            "Konsolen har ingen klientregistrering hos inloggningstjänsten ännu. "
+            f"Den som driftar konsolen behöver åtgärda det: {missing}",
+        ) from None
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         PENDING_COOKIE,

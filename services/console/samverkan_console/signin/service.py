@@ -22,6 +22,7 @@ from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.jose.errors import JoseError
 
 from samverkan_console.sessions.store import PendingSignIn, Person, Tokens
+from samverkan_console.settings import MissingClient
 
 __all__ = ["OpenIdProvider", "ProviderUnreachable", "SignInFailed"]
 
@@ -50,13 +51,23 @@ class Client:
 class OpenIdProvider:
     """One provider, its metadata and keys fetched when first needed and cached."""
 
-    def __init__(self, issuer: str, client: Client, http: httpx.Client) -> None:
+    def __init__(
+        self, issuer: str, client: Client | MissingClient, http: httpx.Client
+    ) -> None:
         self.issuer = issuer
-        self.client = client
+        self._client = client
         self._http = http
         self._lock = threading.Lock()
         self._metadata: dict[str, Any] | None = None
         self._fetched = 0.0
+
+    @property
+    def client(self) -> Client:
+        """The console's registration; raises MissingClient when it has none, so a
+        console started before its registration says so instead of failing to start."""
+        if isinstance(self._client, MissingClient):
+            raise self._client
+        return self._client
 
     # -- the redirect to the provider ------------------------------------------
 
