@@ -17,12 +17,12 @@ from samverkan_sharing.oauth.registration import register_client
 from samverkan_sharing.oauth.repository import ClientRepository
 from samverkan_sharing.people.repository import PersonRepository
 from samverkan_sharing.people.service import add_person
-from samverkan_sharing.settings import SharingSettings
+from samverkan_sharing.settings import DEMO_HOLDER_ORG_NUMBER, SharingSettings
 from samverkan_sharing.signin.command import console_redirect_uri
 
 __all__ = ["DEMO_CLIENTS", "DEMO_PEOPLE", "seed"]
 
-MALMO = "212000-1124"
+MALMO = DEMO_HOLDER_ORG_NUMBER  # whose persons decide in the demo
 
 
 @dataclass(frozen=True)
@@ -90,19 +90,15 @@ DEMO_CLIENTS = (
     DemoClient(
         "compliance", "Malmö stad, dataskyddsombud", MALMO, "compliance", "audit:read"
     ),
+    # A case system of its own: it sends notices (a client's token suffices there),
+    # and shows that a client's own token cannot assess. Assessment and approval are
+    # the demo people's (DEMO_PEOPLE), so no client exists for approving.
     DemoClient(
         "assessor",
         "Malmö stad, handläggare",
         MALMO,
         "municipality",
         "disclosures:assess tips:read",
-    ),
-    DemoClient(
-        "approver",
-        "Malmö stad, enhetschef",
-        MALMO,
-        "municipality",
-        "disclosures:approve tips:read",
     ),
     DemoClient(
         "console",

@@ -51,6 +51,7 @@ def test_the_demo_people_sign_in_through_the_console_client(
     assert console["client_id"] == "demo-console"
     assert console["scopes"] == CONSOLE_SCOPES
     assert set(document["people"]) == {"assessor", "approver", "compliance"}
+    assert "approver" not in document["clients"]  # approving is a person's only
     usernames = {person["username"] for person in document["people"].values()}
     assert len(usernames) == 3  # the approver is another person than the assessor
     granted = {}
