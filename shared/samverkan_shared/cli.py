@@ -116,17 +116,27 @@ def _welcome(suite: "Suite", demo_failed: Sequence[Exception] = ()) -> None:
     at the terminal the same as plain text on stdout (the log stays on stderr)."""
     from samverkan_shared.supervisor import supervisor_log
 
-    docs = {spec.name: f"{suite.url(spec.name)}/docs" for spec in suite.specs}
+    starts = {s.name: f"{suite.url(s.name)}{s.start_page}" for s in suite.specs}
+    docs = {name: url for name, url in starts.items() if url.endswith("/docs")}
+    pages = {name: url for name, url in starts.items() if name not in docs}
     clients = suite.data_dir / "demo-clients.json" if suite.demo else None
     for error in demo_failed:
         supervisor_log.warning("demo_incomplete", detail=_DEMO_INCOMPLETE.format(error))
     supervisor_log.info(
-        "suite_running", docs=docs, demo_clients=str(clients) if clients else None
+        "suite_running",
+        docs=docs,
+        pages=pages,
+        demo_clients=str(clients) if clients else None,
     )
     lines = ["", "Samverkan is running, every service ready:"]
-    lines += [f"  {name:<10} {url}" for name, url in docs.items()]
+    lines += [f"  {name:<10} {url}" for name, url in starts.items()]
     if clients is not None:
         lines.append(f"Demo client credentials: {clients}")
+        if pages:
+            lines.append(
+                "Sign in at the console as a demo person: their usernames and "
+                'passwords are under "people" in that file.'
+            )
     lines += [f"WARNING: {_DEMO_INCOMPLETE.format(error)}" for error in demo_failed]
     lines.append("Press Ctrl-C to stop all services.\n")
     print("\n".join(lines), flush=True)

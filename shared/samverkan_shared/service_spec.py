@@ -27,6 +27,8 @@ class ServiceSpec:
     issuer: bool = False
     url_variable: str = ""
     env_defaults: Mapping[str, str] = field(default_factory=dict)
+    # Where a person starts: an API's interactive docs, or a web app's own first page.
+    start_page: str = "/docs"
 
     @property
     def url_env(self) -> str:

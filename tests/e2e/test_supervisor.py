@@ -294,6 +294,7 @@ def test_one_log_format_and_a_welcome_once_every_service_is_ready(
         "sharing": f"{run.url('SHARING')}/docs",
         "audit-log": f"{run.url('AUDIT_LOG')}/docs",
     }
+    assert running["pages"] == {"console": f"{run.url('CONSOLE')}/"}
     assert running["logger"] == "samverkan.supervisor"
     assert running["demo_clients"] is None
 

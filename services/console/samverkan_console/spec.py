@@ -35,4 +35,5 @@ SPEC = ServiceSpec(
     default_port=8004,
     migrate=_migrate,
     after_start=_pin_the_demo_log_key,
+    start_page="/",
 )
