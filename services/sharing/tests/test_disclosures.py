@@ -430,6 +430,25 @@ class TestFourEyes:
         assert response.status_code == 422
         assert "supplier.name" in response.json()["detail"]
 
+    def test_the_approver_reads_the_written_assessment_the_partner_does_not(
+        self, sharing: Any
+    ) -> None:
+        disclosure_id = self._pending(sharing)["id"]
+        self._assess(sharing, disclosure_id)
+        url = f"/v1/disclosure-requests/{disclosure_id}"
+        officer = sharing.client.get(url, headers=sharing.headers("approver")).json()
+        written = officer["assessment"]
+        assert written["text"].startswith("Uppgifterna om barnet behövs")
+        assert written["assessor_name"] == "Anna Andersson"
+        assert {p["field"]: p["decision"] for p in written["proposals"]} == {
+            "persons": "release",
+            "description": "withhold",
+        }
+        assert officer["purpose"]["offence"]["reference"] == "BrB 9:1"
+        partner = sharing.client.get(url, headers=sharing.headers("police")).json()
+        assert partner["assessment"] is None
+        assert partner["purpose"] == officer["purpose"]
+
     def test_another_partner_cannot_read_it(self, sharing: Any) -> None:
         disclosure_id = self._pending(sharing)["id"]
         response = sharing.client.get(

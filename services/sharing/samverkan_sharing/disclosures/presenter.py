@@ -1,14 +1,17 @@
 """Stored disclosure → the answer a partner or an officer reads."""
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from samverkan_sharing.disclosures.models import DisclosureRecord
 from samverkan_sharing.disclosures.records import assessed_fields, names_with
 from samverkan_sharing.disclosures.schemas import (
     Disclosure,
     DisclosureSummary,
+    Proposal,
     Receipt,
     Withheld,
+    WrittenAssessment,
 )
 from samverkan_sharing.disclosures.service import Disclosures
 from samverkan_sharing.disclosures.workflow import DisclosureStatus
@@ -16,7 +19,10 @@ from samverkan_sharing.disclosures.workflow import DisclosureStatus
 __all__ = ["present", "summarise"]
 
 
-def present(record: DisclosureRecord, service: Disclosures) -> Disclosure:
+def present(
+    record: DisclosureRecord, service: Disclosures, *, officer: bool = False
+) -> Disclosure:
+    """The disclosure as ``officer`` (or else its partner) may read it."""
     released = service.released_data(record)
     entry = record.audit_entry or {}
     return Disclosure(
@@ -49,6 +55,27 @@ def present(record: DisclosureRecord, service: Disclosures) -> Disclosure:
         if record.query["parts"]
         else record.created_at.date(),
         message=record.message,
+        purpose=_purpose(record),
+        assessment=_written(record) if officer else None,
+    )
+
+
+def _purpose(record: DisclosureRecord) -> dict[str, Any] | None:
+    parts = record.query["parts"]
+    purpose = parts[0]["query"].get("purpose") if parts else None
+    return dict(purpose) if isinstance(purpose, dict) else None
+
+
+def _written(record: DisclosureRecord) -> WrittenAssessment | None:
+    stored = record.assessment
+    if not stored:
+        return None
+    return WrittenAssessment(
+        text=stored["assessment"],
+        assessor=stored["assessor"],
+        assessor_name=stored.get("assessor_name"),
+        at=datetime.fromisoformat(stored["at"]),
+        proposals=[Proposal.model_validate(p) for p in stored.get("proposals", [])],
     )
 
 

@@ -26,7 +26,7 @@ from samverkan_sharing.disclosures.repository import (
     DisclosureRepository,
 )
 
-__all__ = ["DisclosureReading"]
+__all__ = ["DisclosureReading", "is_officer"]
 
 _LIST_CURSOR = "disclosures"
 _NOTICE_CURSOR = "notices"
@@ -39,7 +39,7 @@ class DisclosureReading:
 
     def get(self, caller: AccessToken, disclosure_id: str) -> DisclosureRecord:
         record = DisclosureRepository(self.session).get(disclosure_id)
-        officer = _is_officer(caller)
+        officer = is_officer(caller)
         is_recipient = record is not None and (
             record.requester == caller.client_id
             or (
@@ -66,7 +66,7 @@ class DisclosureReading:
         Officers (``disclosures:assess`` or ``:approve``) see every disclosure of the
         municipality; a partner (``disclosures:request``) only the requests it made.
         """
-        if not _is_officer(caller):
+        if not is_officer(caller):
             if "disclosures:request" not in caller.scopes:
                 raise Forbidden(
                     "Listing disclosures needs the scope disclosures:request (your own "
@@ -107,7 +107,8 @@ class DisclosureReading:
         )
 
 
-def _is_officer(caller: AccessToken) -> bool:
+def is_officer(caller: AccessToken) -> bool:
+    """An officer of the municipality (assesses or approves), not a partner."""
     return bool(caller.scopes & {"disclosures:assess", "disclosures:approve"})
 
 

@@ -24,6 +24,7 @@ from samverkan_sharing.dependencies import (
     with_disclosures,
 )
 from samverkan_sharing.disclosures.presenter import present, summarise
+from samverkan_sharing.disclosures.reading import is_officer
 from samverkan_sharing.disclosures.repository import DisclosureFilter
 from samverkan_sharing.disclosures.schemas import (
     Approval,
@@ -105,7 +106,8 @@ def list_disclosures(
 def read_disclosure(
     disclosure_id: DisclosureId, caller: AnyCaller, service: DisclosuresDep
 ) -> Disclosure:
-    return present(service.get(caller, disclosure_id), service)
+    record = service.get(caller, disclosure_id)
+    return present(record, service, officer=is_officer(caller))
 
 
 @_requests.post(
@@ -117,9 +119,8 @@ def assess_disclosure(
     caller: AssessingPerson,
     service: DisclosuresDep,
 ) -> Disclosure:
-    return present(
-        service.assess(caller, disclosure_id, body.assessment, body.proposals), service
-    )
+    record = service.assess(caller, disclosure_id, body.assessment, body.proposals)
+    return present(record, service, officer=True)
 
 
 @_requests.post(
@@ -136,6 +137,7 @@ async def approve_disclosure(
         lambda service: present(
             service.approve(caller, disclosure_id, body.decision, body.reason),
             service,
+            officer=True,
         ),
     )
 

@@ -34,6 +34,7 @@ __all__ = [
     "Purpose",
     "Receipt",
     "Withheld",
+    "WrittenAssessment",
 ]
 
 _FORBID = ConfigDict(extra="forbid")
@@ -174,6 +175,17 @@ class Approval(BaseModel):
     reason: Text
 
 
+class WrittenAssessment(BaseModel):
+    """The interest assessment as the assessor wrote it: the approver reads it before
+    deciding. Only officers see it, never the partner who asked."""
+
+    text: str
+    assessor: str = Field(description="the assessing person's subject")
+    assessor_name: str | None
+    at: datetime
+    proposals: list[Proposal]
+
+
 class DisclosureSummary(BaseModel):
     """A disclosure in a list: where it stands, never the released data."""
 
@@ -215,6 +227,12 @@ class Disclosure(BaseModel):
     created_at: datetime
     as_of: date
     message: str | None = None
+    purpose: dict[str, Any] | None = Field(
+        default=None, description="the purpose the rules were asked about"
+    )
+    assessment: WrittenAssessment | None = Field(
+        default=None, description="the written assessment; officers only"
+    )
 
 
 # The suite's page shape: `{"items": [...], "next_cursor": ...}`.
