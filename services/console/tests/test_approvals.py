@@ -60,6 +60,10 @@ def test_the_page_shows_the_assessor_the_proposals_and_the_legal_text(
     disclosure_id = _assessed(running_suite, assessor, "withhold")
     page = approver.get(f"/godkannanden/{disclosure_id}").text
     assert "Bedömd av <strong>Anna Andersson</strong>" in page
+    # The approver reads the assessment itself, not only its proposals.
+    assert "<h3>Menprövningen</h3>" in page
+    assert "Uppgiften behövs för utredningen; menet är begränsat." in page
+    assert "<dt>Ändamål</dt>" in page
     proposals = page[page.index("<h2>Bedömningen</h2>") : page.index('id="beslut"')]
     assert "<td>Lämnas inte ut</td>" in proposals
     assert "Behövs för att höra uppgiftslämnaren som vittne." in proposals

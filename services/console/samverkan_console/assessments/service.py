@@ -191,6 +191,9 @@ class RequestView:
     assessor: str | None
     assessor_name: str | None
     assessed_at: str
+    purpose: str = ""
+    # The interest assessment as written; the service gives it to officers only.
+    written_assessment: str = ""
 
     @property
     def held(self) -> tuple[FieldView, ...]:
@@ -225,7 +228,22 @@ def request_view(
         assessor=assessed["actor"] if assessed else None,
         assessor_name=assessed.get("name") if assessed else None,
         assessed_at=local_time(assessed["at"]) if assessed else "",
+        purpose=purpose_text(disclosure.get("purpose")),
+        written_assessment=(disclosure.get("assessment") or {}).get("text", ""),
     )
+
+
+def purpose_text(purpose: Mapping[str, Any] | None) -> str:
+    """The purpose as the request gave it: its code, the offence, the detail."""
+    if not purpose:
+        return ""
+    parts = [str(purpose.get("code", ""))]
+    offence = purpose.get("offence")
+    if offence:
+        parts.append(f"{offence.get('name')} ({offence.get('reference')})")
+    if purpose.get("detail"):
+        parts.append(str(purpose["detail"]))
+    return " – ".join(part for part in parts if part)
 
 
 def _field(field: Mapping[str, Any], rules: list[Mapping[str, Any]]) -> FieldView:
