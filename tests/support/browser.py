@@ -15,7 +15,7 @@ import pytest
 from samverkan_shared.supervisor import Suite
 from tests.support.console import demo_people
 
-__all__ = ["axe_violations", "browser", "chromium_path", "sign_in_as"]
+__all__ = ["axe_violations", "browser", "chromium_path", "sign_in_as", "sign_in_with"]
 
 _CANDIDATES = ("chromium", "chromium-browser")
 
@@ -55,9 +55,15 @@ def browser() -> Iterator[Any]:
 def sign_in_as(page: Any, suite: Suite, role: str, next_page: str = "/") -> None:
     """Sign the demo person of ``role`` in through the real pages, as a person would."""
     person = demo_people(suite)[role]
+    sign_in_with(page, suite, person["username"], person["password"], next_page)
+
+
+def sign_in_with(
+    page: Any, suite: Suite, username: str, password: str, next_page: str = "/"
+) -> None:
     page.goto(f"{suite.url('console')}/auth/login?next={next_page}")
-    page.get_by_label("Användarnamn").fill(person["username"])
-    page.get_by_label("Lösenord").fill(person["password"])
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url(f"{suite.url('console')}{next_page}*")
 

@@ -25,6 +25,7 @@ __all__ = [
     "hidden_inputs",
     "log_entry",
     "months_ago",
+    "new_person",
     "read_log",
 ]
 
@@ -232,9 +233,9 @@ def police_view(suite: Suite, disclosure_id: str) -> dict[str, Any]:
     return found
 
 
-def sign_in_new_person(suite: Suite, username: str, roles: str) -> ConsoleUser:
-    """A new person with ``roles`` (e.g. "assessor approver"), registered with the
-    operator's `samverkan people add` and signed in at the console."""
+def new_person(suite: Suite, username: str, roles: str) -> str:
+    """Register a person of Malmö with ``roles`` (e.g. "assessor approver") with the
+    operator's `samverkan people add`; their initial password."""
     done = subprocess.run(
         [
             str(Path(sys.executable).with_name("samverkan")),
@@ -247,7 +248,12 @@ def sign_in_new_person(suite: Suite, username: str, roles: str) -> ConsoleUser:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    password = str(json.loads(done.stdout.splitlines()[-1])["password"])
+    return str(json.loads(done.stdout.splitlines()[-1])["password"])
+
+
+def sign_in_new_person(suite: Suite, username: str, roles: str) -> ConsoleUser:
+    """A new person with ``roles``, signed in at the console."""
+    password = new_person(suite, username, roles)
     user = ConsoleUser(suite, httpx.Client(base_url=suite.url("console"), timeout=30.0))
     user.sign_in(username, password)
     return user
