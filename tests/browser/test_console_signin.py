@@ -52,6 +52,7 @@ def test_sign_in_by_keyboard_alone_then_sign_out(
     page.get_by_role("button", name="Logga ut").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Du är utloggad")).to_be_visible()
+    assert axe_violations(page) == []
     page.goto(console)
     expect(page.get_by_role("link", name="Logga in")).to_be_visible()
 
