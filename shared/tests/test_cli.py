@@ -101,6 +101,6 @@ class TestHelp:
 
 
 COLUMN_HEADER = (
-    "agreement_id,agreement_name,area,valid_from,valid_to,terms,"
+    "agreement_id,agreement_name,area,valid_from,valid_to,terms,owner_org_number,"
     "supplier_org_number,supplier_name"
 )

@@ -16,7 +16,13 @@ from samverkan_shared.sessions import writing_session
 from samverkan_tips.agreements.csv_import import parse_agreements_csv
 from samverkan_tips.agreements.service import import_agreements
 from samverkan_tips.app import create_app
-from samverkan_tips.seed import DEMO_AGREEMENTS_CSV, DEMO_TIPS, SEED_CALLER
+from samverkan_tips.seed import (
+    DEMO_AGREEMENTS_CSV,
+    DEMO_TIPS,
+    PURCHASING_CENTRE,
+    SEED_CALLER,
+    SEED_MANAGER,
+)
 from samverkan_tips.settings import TipsSettings
 from samverkan_tips.tips.schemas import TipCreate
 from samverkan_tips.tips.service import file_tip, transition_tip
@@ -54,7 +60,9 @@ def migrate_and_seed(url: str) -> None:
                 )
             for move in demo.moves:
                 with writing_session(engine) as session:
-                    transition_tip(session, tip.id, move, actor="seed", keyring=KEYRING)
+                    transition_tip(
+                        session, tip.id, move, caller=SEED_MANAGER, keyring=KEYRING
+                    )
     finally:
         engine.dispose()
 
@@ -100,6 +108,9 @@ schema = schemathesis.pytest.from_fixture("tips_schema")
 @schema.parametrize()
 @EXAMPLES
 def test_tips_api_honours_its_contract(case: Any, issuer: TestIssuer) -> None:
-    headers = issuer.headers(ALL_SCOPES, client_id="adda-tip-function")
+    # The demo agreements' owner, so moves and stops are exercised past the 403.
+    headers = issuer.headers(
+        ALL_SCOPES, client_id="adda-tip-function", org_number=PURCHASING_CENTRE
+    )
     response = case.call_and_validate(headers=headers, checks=CHECKS)
     assert_problem_errors(response)

@@ -34,12 +34,20 @@ from tests.support.signing_in import PERSON_SCOPES, REDIRECT_URI, SignIn
 ISSUER = "http://sharing.test"
 # Malmö stad: the authority whose data the suite discloses, the officers' organisation.
 HOLDER_ORG_NUMBER = "212000-1124"
+# The purchasing centre that owns the suite's agreement, and so manages its tips.
+PURCHASING_CENTRE = "556578-5788"
 ROLES: dict[str, dict[str, Any]] = {
     "sharing-service": {"kind": "service", "scopes": ["audit:append", "tips:internal"]},
     "malmo": {
         "kind": "municipality",
-        "scopes": ["tips:write", "tips:read", "tips:manage"],
+        "scopes": ["tips:write", "tips:read"],
         "municipality_code": "1280",
+    },
+    # The owner of the suite's agreement: it moves the tips and stops call-offs.
+    "adda": {
+        "kind": "municipality",
+        "org_number": PURCHASING_CENTRE,
+        "scopes": ["tips:read", "tips:manage"],
     },
     "police": {
         "kind": "partner",
@@ -136,9 +144,10 @@ def _validator(audience: str, sharing: _Lazy) -> TokenValidator:
     )
 
 
-AGREEMENTS_CSV = """\
-agreement_id,agreement_name,area,valid_from,valid_to,terms,supplier_org_number,supplier_name
-hvb-2022,HVB 2022,HVB,2022-04-01,2027-03-31,1:Bemanning|2:Tillstånd,556677-8899,Exempel Omsorg AB
+AGREEMENTS_CSV = f"""\
+agreement_id,agreement_name,area,valid_from,valid_to,terms,owner_org_number,supplier_org_number,supplier_name
+hvb-2022,HVB 2022,HVB,2022-04-01,2027-03-31,1:Bemanning|2:Tillstånd,{PURCHASING_CENTRE},\
+556677-8899,Exempel Omsorg AB
 """
 
 

@@ -54,6 +54,15 @@ DEMO_CLIENTS = (
         "municipality",
         "tips:read tips:manage",
     ),
+    # The purchasing centre's tip function: it owns the demo agreements (tips seed),
+    # so it moves their tips and stops call-offs; malmo-manager reads Malmö's tips.
+    DemoClient(
+        "adda-manager",
+        "Adda Inköpscentral AB, tipsfunktionen",
+        "556578-5788",
+        "municipality",
+        "tips:read tips:manage",
+    ),
     DemoClient(
         "polisen",
         "Polismyndigheten",

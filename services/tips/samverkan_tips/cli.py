@@ -17,10 +17,12 @@ agreement's selection list. A bad row stops the import, naming its line."""
 _IMPORT_EPILOG = """\
 The file has one row per agreement and supplier, and a header naming the columns:
 
-  agreement_id,agreement_name,area,valid_from,valid_to,terms,supplier_org_number,supplier_name
+  agreement_id,agreement_name,area,valid_from,valid_to,terms,owner_org_number,supplier_org_number,supplier_name
 
-Dates are ISO (2022-04-01); an empty valid_to means open-ended. terms lists the
-numbered terms as 1:Bemanning enligt bilaga 2|2:Tillstånd från IVO ('|' between
+owner_org_number is the organisation that owns the agreement (a purchasing centre,
+or a municipality for its own): only its officers manage the agreement's tips and
+call-off stops. Dates are ISO (2022-04-01); an empty valid_to means open-ended.
+terms lists the numbered terms as 1:Bemanning enligt bilaga 2|2:Tillstånd från IVO ('|' between
 terms). An agreement's columns repeat on each of its rows and must agree; leave the
 supplier columns empty for an agreement without suppliers."""
 

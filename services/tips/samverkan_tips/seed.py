@@ -1,5 +1,8 @@
 """Demo data for `make run`: four framework agreements, seven suppliers, five tips, one stop.
 
+The purchasing centre owns the agreements and manages their tips (moves, the stop);
+Malmö files the tips and reads them as their filer.
+
 Idempotent: agreements are upserted, tips are filed with fixed Idempotency-Keys (a second
 run gets the same tips back), moves and the call-off stop are applied only to tips and
 suppliers that have not had them. Everything goes through the same service functions as
@@ -29,11 +32,23 @@ from samverkan_tips.tips.schemas import TipCreate, TipTransition
 from samverkan_tips.tips.service import file_tip, transition_tip
 from samverkan_tips.tips.workflow import TipStatus
 
-__all__ = ["DEMO_AGREEMENTS_CSV", "DEMO_TIPS", "seed"]
+__all__ = [
+    "DEMO_AGREEMENTS_CSV",
+    "DEMO_TIPS",
+    "PURCHASING_CENTRE",
+    "SEED_CALLER",
+    "SEED_MANAGER",
+    "seed",
+]
 
 MALMO = "212000-1124"
+# The demo purchasing centre (Adda Inköpscentral AB), owner of the demo agreements;
+# sharing's demo client `adda-manager` is its tip function.
+PURCHASING_CENTRE = "556578-5788"
 SEED_CALLER = Caller(client_id="demo-seed", org_number=MALMO)
-MANAGER = "demo-seed-manager"
+SEED_MANAGER = Caller(
+    client_id="demo-seed-manager", org_number=PURCHASING_CENTRE, manages=True
+)
 
 _HVB = (
     "1:Föreståndare med socionomexamen|2:Bemanning dygnet runt enligt anbud|"
@@ -79,7 +94,8 @@ def _demo_csv() -> str:
     writer = csv.writer(output, lineterminator="\n")
     writer.writerow(COLUMNS)
     for agreement_id, org_number, name in _SELECTION:
-        writer.writerow([agreement_id, *_AGREEMENTS[agreement_id], org_number, name])
+        agreement = _AGREEMENTS[agreement_id]
+        writer.writerow([agreement_id, *agreement, PURCHASING_CENTRE, org_number, name])
     return output.getvalue()
 
 
@@ -233,7 +249,7 @@ def _move(
 ) -> None:
     for move in moves:
         with writing_session(engine) as session:
-            transition_tip(session, tip_id, move, actor=MANAGER, keyring=keyring)
+            transition_tip(session, tip_id, move, caller=SEED_MANAGER, keyring=keyring)
 
 
 def _stop(engine: Engine, org_number: str, reason: str, tip_id: uuid.UUID) -> None:
@@ -241,4 +257,4 @@ def _stop(engine: Engine, org_number: str, reason: str, tip_id: uuid.UUID) -> No
         if supplier_view(session, org_number).history:
             return  # stopped (or stopped and lifted) before: leave the operator's state
         body = CallOffStopCreate(reason=reason, tip_ids=[tip_id])
-        stop_call_offs(session, org_number, body, actor=MANAGER)
+        stop_call_offs(session, org_number, body, caller=SEED_MANAGER)

@@ -19,14 +19,20 @@ from tests.support.databases import DatabaseFactory
 from tests.support.payloads import CHILD
 from tests.support.tokens import TestIssuer
 
+# The agreement owners: a purchasing centre, and a municipality for its own agreement.
+PURCHASING_CENTRE = "556578-5788"
+MALMO = "212000-1124"
+LUND = "212000-1173"
 _HVB = (
-    "hvb-2022,HVB 2022,HVB,2022-04-01,2027-03-31,1:Bemanning|2:Utbildning|3:Tillstånd"
+    "hvb-2022,HVB 2022,HVB,2022-04-01,2027-03-31,1:Bemanning|2:Utbildning|3:Tillstånd,"
+    + PURCHASING_CENTRE
 )
 _ASSISTANS = (
-    "assistans-2024,Assistans 2024,Personlig assistans,2024-01-01,,1:Kollektivavtal"
+    "assistans-2024,Assistans 2024,Personlig assistans,2024-01-01,,1:Kollektivavtal,"
+    + LUND
 )
 AGREEMENTS_CSV = f"""\
-agreement_id,agreement_name,area,valid_from,valid_to,terms,supplier_org_number,supplier_name
+agreement_id,agreement_name,area,valid_from,valid_to,terms,owner_org_number,supplier_org_number,supplier_name
 {_HVB},556677-8899,Exempel Omsorg AB
 {_HVB},559123-4561,Trygga Hem HVB AB
 {_ASSISTANS},559012-3450,Assistansbolaget Norr AB
@@ -121,7 +127,10 @@ def writer(issuer: TestIssuer) -> dict[str, str]:
 
 @pytest.fixture
 def manager(issuer: TestIssuer) -> dict[str, str]:
-    return issuer.headers(ALL_SCOPES, client_id="adda-tip-function")
+    """The tip function of the purchasing centre that owns hvb-2022."""
+    return issuer.headers(
+        ALL_SCOPES, client_id="adda-tip-function", org_number=PURCHASING_CENTRE
+    )
 
 
 class Kit:
@@ -131,6 +140,9 @@ class Kit:
     """
 
     example_org = EXAMPLE_ORG
+    purchasing_centre = PURCHASING_CENTRE
+    malmo = MALMO
+    lund = LUND
     other_org = OTHER_ORG
     child = CHILD
     adult = ADULT

@@ -88,7 +88,7 @@ def test_a_key_filed_in_an_earlier_batch_replays_with_its_history(
             session,
             original.id,
             TipTransition(to="investigating", reason="Granskas."),
-            actor="adda-tip-function",
+            caller=Caller("adda-tip-function", kit.purchasing_centre, manages=True),
             keyring=keyring,
         )
     [again, fresh] = _file(engine, keyring, [_filing(kit, "k"), _filing(kit, "new")])

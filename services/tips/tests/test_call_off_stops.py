@@ -88,7 +88,9 @@ def test_include_hidden_needs_tips_manage(
 def test_the_supplier_view_counts_tips_and_keeps_the_history(
     client: TestClient, writer: dict[str, str], issuer: TestIssuer, kit: Any
 ) -> None:
-    manager = issuer.headers(["tips:manage", "tips:read"], client_id="adda")
+    manager = issuer.headers(
+        ["tips:manage", "tips:read"], client_id="adda", org_number=kit.purchasing_centre
+    )
     first = kit.file(client, writer, categories=["staffing", "safety"])
     second = kit.file(client, writer, categories=["safety"])
     client.post(
@@ -169,6 +171,7 @@ def test_agreements_are_listed_with_their_terms(
             "valid_from": "2024-01-01",
             "valid_to": None,
             "terms": [{"number": 1, "text": "Kollektivavtal"}],
+            "owner_org_number": "212000-1173",  # Lund's own agreement
         }
     ]
     rest = client.get(

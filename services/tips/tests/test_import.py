@@ -17,14 +17,15 @@ from samverkan_tips.agreements.models import AgreementRecord, AgreementSupplierR
 from samverkan_tips.suppliers.models import SupplierRecord
 
 HEADER = (
-    "agreement_id,agreement_name,area,valid_from,valid_to,terms,"
+    "agreement_id,agreement_name,area,valid_from,valid_to,terms,owner_org_number,"
     "supplier_org_number,supplier_name\n"
 )
+OWNER = "556578-5788"  # the purchasing centre
 GOOD = HEADER + (
     "hvb-2026,HVB 2026,HVB,2026-04-01,,1:Bemanning dygnet runt|2:Tillstånd från IVO,"
-    "556012-5790,Ny Omsorg AB\n"
+    f"{OWNER},556012-5790,Ny Omsorg AB\n"
     "hvb-2026,HVB 2026,HVB,2026-04-01,,1:Bemanning dygnet runt|2:Tillstånd från IVO,"
-    "556677-8899,Exempel Omsorg AB (nytt namn)\n"
+    f"{OWNER},556677-8899,Exempel Omsorg AB (nytt namn)\n"
 )
 
 
@@ -56,6 +57,7 @@ def test_an_import_upserts_and_can_run_twice(
         "HVB",
         None,
     )
+    assert agreement.owner_org_number == OWNER
     assert agreement.terms == [
         {"number": 1, "text": "Bemanning dygnet runt"},
         {"number": 2, "text": "Tillstånd från IVO"},
@@ -87,13 +89,16 @@ def test_a_bad_row_names_its_line_and_imports_nothing(
 @pytest.mark.parametrize(
     ("row", "line", "message"),
     [
-        ("Hvb,X,HVB,2026-01-01,,1:a,,", 2, "agreement_id must be lowercase"),
-        ("x-1,X,HVB,2026-13-01,,1:a,,", 2, "valid_from"),
-        ("x-1,X,HVB,2026-01-01,2025-01-01,1:a,,", 2, "valid_to lies before valid_from"),
-        ("x-1,X,HVB,2026-01-01,,1 a,,", 2, "is not NUMBER:TEXT"),
-        ("x-1,X,HVB,2026-01-01,,1:a|1:b,,", 2, "term 1 appears twice"),
-        ("x-1,,HVB,2026-01-01,,1:a,,", 2, "agreement_name is empty"),
-        ("x-1,X,HVB,2026-01-01,,1:a,556012-5790,", 2, "supplier_name is empty"),
+        (f"Hvb,X,HVB,2026-01-01,,1:a,{OWNER},,", 2, "agreement_id must be lowercase"),
+        (f"x-1,X,HVB,2026-13-01,,1:a,{OWNER},,", 2, "valid_from"),
+        (f"x-1,X,HVB,2026-01-01,2025-01-01,1:a,{OWNER},,", 2, "valid_to lies before"),
+        (f"x-1,X,HVB,2026-01-01,,1 a,{OWNER},,", 2, "is not NUMBER:TEXT"),
+        (f"x-1,X,HVB,2026-01-01,,1:a|1:b,{OWNER},,", 2, "term 1 appears twice"),
+        (f"x-1,,HVB,2026-01-01,,1:a,{OWNER},,", 2, "agreement_name is empty"),
+        (f"x-1,X,HVB,2026-01-01,,1:a,{OWNER},556012-5790,", 2, "supplier_name is"),
+        # Every agreement has an owner, whose officers manage its tips.
+        ("x-1,X,HVB,2026-01-01,,1:a,,,", 2, "owner_org_number is empty"),
+        ("x-1,X,HVB,2026-01-01,,1:a,556578-5789,,", 2, "owner_org_number: the check"),
     ],
 )
 def test_bad_rows(row: str, line: int, message: str) -> None:
@@ -104,14 +109,23 @@ def test_bad_rows(row: str, line: int, message: str) -> None:
 
 
 def test_rows_of_one_agreement_must_agree() -> None:
-    rows = "x-1,X,HVB,2026-01-01,,1:a,,\nx-1,X,HVB,2026-01-01,,1:b,,\n"
+    rows = f"x-1,X,HVB,2026-01-01,,1:a,{OWNER},,\nx-1,X,HVB,2026-01-01,,1:b,{OWNER},,\n"
+    with pytest.raises(InvalidRow, match="line 3: agreement x-1 has other"):
+        parse_agreements_csv(HEADER + rows)
+
+
+def test_rows_of_one_agreement_must_name_one_owner() -> None:
+    rows = (
+        f"x-1,X,HVB,2026-01-01,,1:a,{OWNER},,\n"
+        "x-1,X,HVB,2026-01-01,,1:a,212000-1124,,\n"
+    )
     with pytest.raises(InvalidRow, match="line 3: agreement x-1 has other"):
         parse_agreements_csv(HEADER + rows)
 
 
 def test_a_missing_column_is_line_1() -> None:
     with pytest.raises(InvalidRow, match="line 1: the header lacks the columns terms"):
-        parse_agreements_csv(HEADER.replace("terms,", "") + "x,X,H,2026-01-01,,,\n")
+        parse_agreements_csv(HEADER.replace("terms,", "") + "x,X,H,2026-01-01,,,,\n")
 
 
 def test_terms_are_sorted_and_may_hold_colons() -> None:

@@ -11,7 +11,11 @@ from tests.support.tokens import TestIssuer
 def test_every_listed_tip_equals_the_tip_read_alone(
     client: TestClient, writer: dict[str, str], issuer: TestIssuer, kit: Any
 ) -> None:
-    manager = issuer.headers(["tips:manage", "tips:read"], client_id="adda-utredare")
+    manager = issuer.headers(
+        ["tips:manage", "tips:read"],
+        client_id="adda-utredare",
+        org_number=kit.purchasing_centre,
+    )
     moved = kit.file(client, writer)
     for to in ("investigating", "substantiated"):
         extra = {"breached_terms": [1]} if to == "substantiated" else {}

@@ -68,7 +68,11 @@ def test_a_tip_moves_to_closed_and_keeps_its_history(
     client: TestClient, writer: dict[str, str], issuer: TestIssuer, kit: Any
 ) -> None:
     tip = kit.file(client, writer)
-    headers = issuer.headers(["tips:manage", "tips:read"], client_id="adda-utredare")
+    headers = issuer.headers(
+        ["tips:manage", "tips:read"],
+        client_id="adda-utredare",
+        org_number=kit.purchasing_centre,
+    )
     for to in ("investigating", "substantiated", "closed"):
         response = _move(
             client,

@@ -1,11 +1,13 @@
 """Framework agreements and their suppliers from CSV, for `samverkan tips import-agreements`.
 
 One row per agreement and supplier, with a header naming the columns
-``agreement_id,agreement_name,area,valid_from,valid_to,terms,supplier_org_number,supplier_name``.
-Dates are ISO (``2022-04-01``); an empty ``valid_to`` means open-ended. ``terms`` lists the
-agreement's numbered terms as ``1:Bemanning enligt bilaga 2|2:Tillstånd från IVO`` (number,
-colon, text; ``|`` between terms, so a term's text cannot hold ``|``). An agreement's
-columns repeat on each of its rows and must agree; the supplier columns may be empty for
+``agreement_id,agreement_name,area,valid_from,valid_to,terms,owner_org_number,supplier_org_number,supplier_name``.
+``owner_org_number`` is the organisation that owns the agreement (a purchasing centre,
+or a municipality for its own): its officers manage the agreement's tips. Dates are ISO
+(``2022-04-01``); an empty ``valid_to`` means open-ended. ``terms`` lists the agreement's
+numbered terms as ``1:Bemanning enligt bilaga 2|2:Tillstånd från IVO`` (number, colon,
+text; ``|`` between terms, so a term's text cannot hold ``|``). An agreement's columns
+repeat on each of its rows and must agree; the supplier columns may be empty for
 an agreement without suppliers. Parsing is pure: a bad row is an `InvalidRow` naming its
 line number.
 """
@@ -35,6 +37,7 @@ COLUMNS = (
     "valid_from",
     "valid_to",
     "terms",
+    "owner_org_number",
     "supplier_org_number",
     "supplier_name",
 )
@@ -70,10 +73,11 @@ class AgreementImport:
     valid_from: date
     valid_to: date | None
     terms: tuple[Term, ...]
+    owner_org_number: str
     suppliers: list[SupplierImport] = field(default_factory=list)
 
     def same_agreement(self, other: "AgreementImport") -> bool:
-        fields = ("name", "area", "valid_from", "valid_to", "terms")
+        fields = ("name", "area", "valid_from", "valid_to", "terms", "owner_org_number")
         return all(getattr(self, name) == getattr(other, name) for name in fields)
 
 
@@ -115,8 +119,8 @@ def _add_row(
     if not known.same_agreement(agreement):
         raise InvalidRow(
             line,
-            f"agreement {agreement.id} has other name, area, dates or terms than on "
-            "an earlier row",
+            f"agreement {agreement.id} has other name, area, dates, terms or owner "
+            "than on an earlier row",
         )
     if supplier is not None and supplier not in known.suppliers:
         known.suppliers.append(supplier)
@@ -139,18 +143,22 @@ def _agreement(row: dict[str, str | None]) -> AgreementImport:
         valid_from=valid_from,
         valid_to=valid_to,
         terms=parse_terms(_cell(row, "terms", "")),
+        owner_org_number=_org_number(row, "owner_org_number"),
     )
 
 
 def _supplier(row: dict[str, str | None]) -> SupplierImport | None:
-    org_number = _cell(row, "supplier_org_number", "")
-    if not org_number:
+    if not _cell(row, "supplier_org_number", ""):
         return None
+    org_number = _org_number(row, "supplier_org_number")
+    return SupplierImport(org_number, _cell(row, "supplier_name"))
+
+
+def _org_number(row: dict[str, str | None], name: str) -> str:
     try:
-        normalised = parse_org_number(org_number)
+        return parse_org_number(_cell(row, name))
     except InvalidIdentifier as error:
-        raise ValueError(f"supplier_org_number: {error}") from None
-    return SupplierImport(normalised, _cell(row, "supplier_name"))
+        raise ValueError(f"{name}: {error}") from None
 
 
 def _cell(row: dict[str, str | None], name: str, default: str | None = None) -> str:

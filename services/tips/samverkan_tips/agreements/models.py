@@ -21,6 +21,9 @@ class AgreementRecord(TipsTable, table=True):
     valid_from: date
     valid_to: date | None = None
     terms: list[dict[str, Any]] = json_field()
+    # The organisation whose officers manage the agreement's tips and call-off stops;
+    # None (agreements stored before owners were recorded) means nobody manages them.
+    owner_org_number: str | None = Field(default=None, max_length=11, index=True)
 
 
 class AgreementSupplierRecord(TipsTable, table=True):

@@ -17,6 +17,25 @@ class AgreementRepository(Repository):
     def get(self, agreement_id: str) -> AgreementRecord | None:
         return self._session.get(AgreementRecord, agreement_id)
 
+    def owner_of(self, agreement_id: str) -> str | None:
+        """The agreement's owner; None if it has none (or there is no agreement)."""
+        statement = select(AgreementRecord.owner_org_number).where(
+            AgreementRecord.id == agreement_id
+        )
+        return self._session.exec(statement).first()
+
+    def owners_for_supplier(self, supplier: str) -> set[str | None]:
+        """The owners of the agreements the supplier is on."""
+        statement = (
+            select(AgreementRecord.owner_org_number)
+            .join(
+                AgreementSupplierRecord,
+                col(AgreementSupplierRecord.agreement_id) == col(AgreementRecord.id),
+            )
+            .where(AgreementSupplierRecord.supplier_org_number == supplier)
+        )
+        return set(self._session.exec(statement).all())
+
     def known(self, agreement_ids: Iterable[str]) -> set[str]:
         """Which of these agreements exist, in one query."""
         wanted = set(agreement_ids)

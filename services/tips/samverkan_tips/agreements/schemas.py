@@ -21,6 +21,7 @@ class Agreement(BaseModel):
     valid_from: date
     valid_to: date | None
     terms: list[Term]
+    owner_org_number: str | None  # whose officers manage its tips; None: nobody
 
 
 class AgreementSupplier(BaseModel):

@@ -125,4 +125,5 @@ def _agreement_record(agreement: AgreementImport) -> AgreementRecord:
         valid_from=agreement.valid_from,
         valid_to=agreement.valid_to,
         terms=[{"number": term.number, "text": term.text} for term in agreement.terms],
+        owner_org_number=agreement.owner_org_number,
     )

@@ -7,6 +7,7 @@ agreement it is on, until it is lifted; both are kept in the supplier's history.
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import structlog
@@ -21,6 +22,7 @@ from samverkan_tips.suppliers.repository import (
     SupplierRepository,
 )
 from samverkan_tips.suppliers.schemas import CallOffLift, CallOffStopCreate, Supplier
+from samverkan_tips.tips.access import Caller
 from samverkan_tips.tips.repository import TipRepository
 
 __all__ = ["known_supplier", "lift_call_offs", "stop_call_offs", "supplier_view"]
@@ -61,20 +63,20 @@ def stop_call_offs(
     org_number: str,
     body: CallOffStopCreate,
     *,
-    actor: str,
+    caller: Caller,
     now: datetime | None = None,
 ) -> Supplier:
     """Stop call-offs from a supplier on the strength of its tips (409 if stopped)."""
-    supplier = known_supplier(session, org_number, for_update=True)
+    supplier = _managed_supplier(session, org_number, caller)
     if supplier.stopped_at is not None:
         raise Conflict(
             f"Call-offs from {org_number} are already stopped "
             f"(since {supplier.stopped_at.isoformat()}); lift the stop first."
         )
-    _check_tips(session, org_number, body.tip_ids)
+    _check_tips(session, org_number, body.tip_ids, caller)
     at = now or datetime.now(UTC)
     supplier.stopped_at, supplier.stop_reason = at, body.reason
-    _record(session, supplier, "stop", body.reason, body.tip_ids, actor, at)
+    _record(session, supplier, "stop", body.reason, body.tip_ids, caller.client_id, at)
     _log.info("call_off_stopped", supplier=org_number)
     return supplier_view(session, org_number)
 
@@ -84,19 +86,30 @@ def lift_call_offs(
     org_number: str,
     body: CallOffLift,
     *,
-    actor: str,
+    caller: Caller,
     now: datetime | None = None,
 ) -> Supplier:
     """Lift a supplier's call-off stop (409 if there is none)."""
-    supplier = known_supplier(session, org_number, for_update=True)
+    supplier = _managed_supplier(session, org_number, caller)
     if supplier.stopped_at is None:
         raise Conflict(f"Call-offs from {org_number} are not stopped.")
-    _check_tips(session, org_number, body.tip_ids)
+    _check_tips(session, org_number, body.tip_ids, caller)
     supplier.stopped_at, supplier.stop_reason = None, None
     at = now or datetime.now(UTC)
-    _record(session, supplier, "lift", body.reason, body.tip_ids, actor, at)
+    _record(session, supplier, "lift", body.reason, body.tip_ids, caller.client_id, at)
     _log.info("call_off_lifted", supplier=org_number)
     return supplier_view(session, org_number)
+
+
+def _managed_supplier(
+    session: Session, org_number: str, caller: Caller
+) -> SupplierRecord:
+    """The supplier, locked, if the caller owns an agreement it is on (else 403;
+    404 if there is no such supplier, which every tips:read caller may learn)."""
+    supplier = known_supplier(session, org_number, for_update=True)
+    owners = AgreementRepository(session).owners_for_supplier(org_number)
+    caller.check_stops(org_number, owners)
+    return supplier
 
 
 def _record(
@@ -122,8 +135,13 @@ def _record(
     session.commit()
 
 
-def _check_tips(session: Session, org_number: str, tip_ids: list[uuid.UUID]) -> None:
-    found = TipRepository(session).existing_ids(tip_ids, org_number)
+def _check_tips(
+    session: Session, org_number: str, tip_ids: list[uuid.UUID], caller: Caller
+) -> None:
+    """422 for a tip that is not about the supplier or that the caller cannot read
+    (worded alike, so another organisation's tip is not disclosed)."""
+    where = replace(caller.restriction(), supplier=org_number)
+    found = TipRepository(session).existing_ids(tip_ids, where)
     for position, tip_id in enumerate(tip_ids):
         if tip_id not in found:
             detail = f"there is no tip {tip_id} about supplier {org_number}"

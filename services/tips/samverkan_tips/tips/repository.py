@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from samverkan_shared.db_types import table_of
 from samverkan_shared.sessions import Repository
+from samverkan_tips.agreements.models import AgreementRecord
 from samverkan_tips.tips.models import (
     IdempotencyKeyRecord,
     TipRecord,
@@ -45,6 +46,8 @@ class TipFilter:
     status: str | None = None
     agreement_id: str | None = None
     filed_by_org: str | None = None  # restrict to one organisation's tips
+    # ... or to the tips it filed and those on the agreements it owns
+    or_owned_by: bool = False
     filed_by: str | None = None  # restrict to one client's tips
 
 
@@ -108,11 +111,12 @@ class TipRepository(Repository):
         return self._session.exec(statement.order_by(*order).limit(limit)).all()
 
     def existing_ids(
-        self, tip_ids: Iterable[uuid.UUID], supplier: str
+        self, tip_ids: Iterable[uuid.UUID], where: TipFilter
     ) -> set[uuid.UUID]:
+        """Which of these tips exist and match ``where`` (e.g. a supplier's tips
+        that the caller may read)."""
         statement = select(TipRecord.id).where(
-            col(TipRecord.id).in_(list(tip_ids)),
-            TipRecord.supplier_org_number == supplier,
+            col(TipRecord.id).in_(list(tip_ids)), *_conditions(where)
         )
         return set(self._session.exec(statement).all())
 
@@ -146,10 +150,24 @@ def _conditions(where: TipFilter) -> list[ColumnElement[bool]]:
         (TipRecord.supplier_org_number, where.supplier),
         (TipRecord.status, where.status),
         (TipRecord.agreement_id, where.agreement_id),
-        (TipRecord.filed_by_org, where.filed_by_org),
         (TipRecord.filed_by, where.filed_by),
     )
-    return [col(column) == value for column, value in pairs if value is not None]
+    conditions = [col(column) == value for column, value in pairs if value is not None]
+    if where.filed_by_org is not None:
+        conditions.append(_readable_by(where.filed_by_org, where.or_owned_by))
+    return conditions
+
+
+def _readable_by(org_number: str, or_owned: bool) -> ColumnElement[bool]:
+    """The organisation's own tips, and with ``or_owned`` also the tips on the
+    agreements it owns, in SQL: a listing pages over exactly what the caller may read."""
+    filed = col(TipRecord.filed_by_org) == org_number
+    if not or_owned:
+        return filed
+    owned = select(AgreementRecord.id).where(
+        AgreementRecord.owner_org_number == org_number
+    )
+    return or_(filed, col(TipRecord.agreement_id).in_(owned))
 
 
 class IdempotencyRepository(Repository):

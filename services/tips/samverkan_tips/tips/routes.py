@@ -72,8 +72,8 @@ async def list_tips(
     limit: Limit = 50,
     order: ListOrder = Order.ASC,
 ) -> Response:
-    """Tips by the time received, oldest first unless `order=desc`. Without
-    tips:manage, only tips filed by the caller's organisation."""
+    """Tips by the time received, oldest first unless `order=desc`: those filed by
+    the caller's organisation and, with tips:manage, those on the agreements it owns."""
     where = TipFilter(supplier=supplier, status=status, agreement_id=agreement_id)
     caller = Caller.from_token(token)
     page = await reader(
@@ -98,7 +98,7 @@ def get_tip(
     return service.get_tip(session, tip_id, caller=caller, keyring=keyring)
 
 
-@router.post("/{tip_id}/transitions", responses=problem_responses(404, 409))
+@router.post("/{tip_id}/transitions", responses=problem_responses(403, 404, 409))
 def transition_tip(
     tip_id: uuid.UUID,
     body: TipTransition,
@@ -106,7 +106,8 @@ def transition_tip(
     session: WritingSession,
     keyring: KeyringDep,
 ) -> Tip:
-    """Move the tip one step; an illegal move is a 409 listing the `allowed` ones."""
-    return service.transition_tip(
-        session, tip_id, body, actor=token.client_id, keyring=keyring
-    )
+    """Move the tip one step; an illegal move is a 409 listing the `allowed` ones.
+    Only the clients of the tip's agreement owner move it (403 for a tip the caller
+    reads as its filer, 404 for one it cannot read)."""
+    caller = Caller.from_token(token)
+    return service.transition_tip(session, tip_id, body, caller=caller, keyring=keyring)

@@ -7,6 +7,7 @@ transitions lock the tip's row, so concurrent requests never interleave half-way
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import structlog
@@ -155,18 +156,25 @@ def _histories(
     return TipRepository(session).history_for(moved)
 
 
-def _visible(session: Session, tip_id: uuid.UUID, caller: Caller) -> TipRecord:
-    record = TipRepository(session).get(tip_id)
-    if record is None or not caller.may_read(record):
+def _visible(
+    session: Session, tip_id: uuid.UUID, caller: Caller, *, for_update: bool = False
+) -> tuple[TipRecord, str | None]:
+    """The tip if the caller may read it, with its agreement's owner; else 404."""
+    record = TipRepository(session).get(tip_id, for_update=for_update)
+    owner = None
+    if record is not None:
+        owner = AgreementRepository(session).owner_of(record.agreement_id)
+    if record is None or not caller.may_read(record, owner):
         # 404 also for another organisation's tip: its existence is not disclosed.
         raise NotFound(f"There is no tip {tip_id}.")
-    return record
+    return record, owner
 
 
 def get_tip(
     session: Session, tip_id: uuid.UUID, *, caller: Caller, keyring: Keyring
 ) -> Tip:
-    return _view(session, keyring, _visible(session, tip_id, caller))
+    record, _ = _visible(session, tip_id, caller)
+    return _view(session, keyring, record)
 
 
 def decode_tip_cursor(
@@ -202,13 +210,11 @@ def list_tips(
 ) -> WirePage:
     """Tips oldest first (``asc``: a tip filed later always lands on a later page)
     or newest first (``desc``: one filed meanwhile appears only on a new first page)."""
-    restriction = caller.restriction()
-    where = TipFilter(
+    where = replace(
+        caller.restriction(),
         supplier=where.supplier,
         status=where.status,
         agreement_id=where.agreement_id,
-        filed_by_org=restriction.filed_by_org,
-        filed_by=restriction.filed_by,
     )
     tips = TipRepository(session)
     records = tips.page(
@@ -230,15 +236,15 @@ def transition_tip(
     tip_id: uuid.UUID,
     body: TipTransition,
     *,
-    actor: str,
+    caller: Caller,
     keyring: Keyring,
     now: datetime | None = None,
 ) -> Tip:
-    """Move a tip one step, recording who moved it and why."""
+    """Move a tip one step, recording who moved it and why; only the agreement
+    owner's managers may (404 for a tip the caller cannot read, else 403)."""
     tips = TipRepository(session)
-    record = tips.get(tip_id, for_update=True)
-    if record is None:
-        raise NotFound(f"There is no tip {tip_id}.")
+    record, owner = _visible(session, tip_id, caller, for_update=True)
+    caller.check_manages(owner)
     current = TipStatus(record.status)
     try:
         new_status = transition(current, body.to)
@@ -251,7 +257,7 @@ def transition_tip(
             from_status=current,
             to_status=new_status,
             reason=body.reason,
-            actor=actor,
+            actor=caller.client_id,
             at=now or _utc_now(),
         )
     )
