@@ -7,7 +7,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from samverkan_tips.agreements.models import AgreementRecord, AgreementSupplierRecord
-from samverkan_tips.seed import seed
+from samverkan_tips.seed import PURCHASING_CENTRE, seed
 from samverkan_tips.suppliers.models import CallOffStopRecord, SupplierRecord
 from samverkan_tips.tips.models import TipRecord, TipTransitionRecord
 
@@ -60,4 +60,7 @@ def test_seeding_twice_adds_nothing_the_second_time(
         1,
     )
     assert first["suppliers"] == 7
+    with Session(engine) as session:
+        owners = set(session.exec(select(AgreementRecord.owner_org_number)).all())
+    assert owners == {PURCHASING_CENTRE}  # whose tip function manages the demo
     assert (tmp_path / "tips-encryption-keys.json").exists()
