@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from samverkan_sharing.oauth.models import ClientRecord
-from samverkan_sharing.oauth.secrets import hash_secret
+from samverkan_sharing.oauth.secrets import hash_secret, new_secret
 
 ENDPOINTS = ["/oauth/token", "/oauth/introspect", "/oauth/revoke"]
 BASIC_CHALLENGE = 'Basic realm="samverkan", charset="UTF-8"'
@@ -247,3 +247,11 @@ def test_a_form_with_more_parameters_than_any_request_needs_is_refused(
         "error": "invalid_request",
         "error_description": "The form has more than 16 parameters.",
     }
+
+
+def test_a_new_secret_is_usable_as_a_command_line_argument() -> None:
+    # token_urlsafe begins with "-" once in 64; 2000 draws would meet it ~31 times.
+    drawn = [new_secret() for _ in range(2000)]
+    assert not [secret for secret in drawn if secret.startswith("-")]
+    assert len(set(drawn)) == len(drawn)
+    assert all(len(secret) == 43 for secret in drawn)

@@ -13,7 +13,12 @@ _N, _R, _P = 2**14, 8, 1
 
 
 def new_secret() -> str:
-    return secrets.token_urlsafe(32)
+    """32 random bytes, URL-safe; never with a leading "-", which a command line would
+    read as an option (`--client-secret -x…`): one secret in 64 used to fail so."""
+    secret = secrets.token_urlsafe(32)
+    while secret.startswith("-"):
+        secret = secrets.token_urlsafe(32)
+    return secret
 
 
 def _b64(data: bytes) -> str:
