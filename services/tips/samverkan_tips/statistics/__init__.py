@@ -1,0 +1,1 @@
+"""The statistics feature: figures over tips, grouped, with small groups suppressed."""
