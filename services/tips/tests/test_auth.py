@@ -27,6 +27,7 @@ ROUTES = [
     ("GET", "/v1/agreements/hvb-2022/suppliers", "tips:read"),
     ("GET", f"/internal/v1/tips/{TIP}", "tips:internal"),
     ("GET", f"/internal/v1/suppliers/{ORG}/tips", "tips:internal"),
+    ("GET", "/v1/statistics/tips", "tips:read"),
 ]
 
 

@@ -1,0 +1,95 @@
+"""`/v1/statistics/tips`: figures over tips per agreement, supplier, category,
+municipality or month, as JSON or CSV."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+
+from samverkan_shared.problems import UnprocessableContent, problem_responses
+from samverkan_shared.rfc3339 import Rfc3339DateTime
+from samverkan_shared.sessions import ReadingSession
+from samverkan_tips.dependencies import TipsReader
+from samverkan_tips.statistics import service
+from samverkan_tips.statistics.presenter import statistics_csv
+from samverkan_tips.statistics.repository import StatisticsRepository
+from samverkan_tips.statistics.schemas import TipStatistics
+from samverkan_tips.tips.access import Caller
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/statistics", tags=["statistics"])
+_CSV = "text/csv"
+_OK: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The figures per group; CSV with `Accept: text/csv`.",
+        "content": {_CSV: {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.get(
+    "/tips",
+    response_model=TipStatistics,
+    responses={**_OK, **problem_responses(422)},
+)
+def tip_statistics(
+    token: TipsReader,
+    session: ReadingSession,
+    group_by: Annotated[service.GroupBy, Query()],
+    received_from: Annotated[Rfc3339DateTime | None, Query(alias="from")] = None,
+    received_to: Annotated[Rfc3339DateTime | None, Query(alias="to")] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
+    """Figures over **every** tip received in the period (`from` inclusive, `to`
+    exclusive; both optional), not only those the caller may read: the point is to
+    compare agreements, suppliers and municipalities. A group of fewer than five tips
+    shows `tips` as `"<5"` and its other figures as null, unless the caller's
+    organisation manages (tips:manage) every agreement the group's tips are on, so a
+    count cannot single out a reporter. Working days are Swedish: Monday to Friday
+    except public holidays, midsommarafton, julafton and nyårsafton."""
+    period = service.Period(_utc(received_from), _utc(received_to))
+    if received_from and received_to and received_from >= received_to:
+        raise UnprocessableContent(
+            "from: must be before to",
+            errors=[
+                {"parameter": "from", "in": "query", "detail": "must be before to"}
+            ],
+        )
+    caller = Caller.from_token(token)
+    report = service.tip_statistics(
+        StatisticsRepository(session), group_by, period, owns=caller.owns
+    )
+    statistics = TipStatistics.of(report)
+    if _wants_csv(accept):
+        return Response(
+            statistics_csv(statistics),
+            media_type=f"{_CSV}; charset=utf-8",
+            headers={"Vary": "Accept"},
+        )
+    return Response(
+        statistics.model_dump_json(by_alias=True),
+        media_type="application/json",
+        headers={"Vary": "Accept"},
+    )
+
+
+def _wants_csv(accept: str | None) -> bool:
+    """Whether the Accept header prefers text/csv to JSON (JSON on a tie or none)."""
+    weights: dict[str, float] = {}
+    for media_range in (accept or "").split(","):
+        media_type, *parameters = (part.strip() for part in media_range.split(";"))
+        weight = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[media_type.lower()] = weight
+    return weights.get(_CSV, 0.0) > weights.get("application/json", 0.0)
+
+
+def _utc(instant: datetime | None) -> datetime | None:
+    return None if instant is None else instant.astimezone(UTC)
