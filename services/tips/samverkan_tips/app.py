@@ -10,10 +10,12 @@ from samverkan_tips.agreements import routes as agreements
 from samverkan_tips.dependencies import TipsState
 from samverkan_tips.internal import routes as internal
 from samverkan_tips.settings import TipsSettings
-from samverkan_tips.statistics import routes as statistics
 from samverkan_tips.suppliers import routes as suppliers
 from samverkan_tips.tips import routes as tips
 from samverkan_tips.tips.filing_queue import FilingQueue
+from samverkan_tips.webhooks import routes as webhooks
+from samverkan_tips.webhooks.delivery import Deliverer, DeliveryPolicy
+from samverkan_tips.webhooks.destinations import DestinationGuard
 
 __all__ = ["create_app"]
 
@@ -32,7 +34,21 @@ def create_app(
         filings = FilingQueue(platform.engine, keys)
         # The writer thread files what is queued before the engine is disposed.
         stack.callback(filings.close)
-        return TipsState(keyring=keys, filings=filings)
+        guard = DestinationGuard.from_setting(settings.webhook_allow)
+        deliverer = Deliverer(
+            platform.engine,
+            keys,
+            guard,
+            DeliveryPolicy(
+                max_attempts=settings.webhook_max_attempts,
+                backoff_base=settings.webhook_backoff_base,
+            ),
+            poll_interval=settings.webhook_poll_interval,
+        )
+        deliverer.start()
+        # Stops after the send in progress; what is unsent waits in the database.
+        stack.callback(deliverer.close)
+        return TipsState(keyring=keys, filings=filings, destinations=guard)
 
     app = build_app(
         service="tips",
@@ -43,6 +59,7 @@ def create_app(
         open_state=open_state,
         token_validator=token_validator,
     )
-    for module in (tips, suppliers, agreements, internal, statistics):
+    for module in (tips, suppliers, agreements, internal):
         app.include_router(module.router)
+    app.include_router(webhooks.router)
     return app

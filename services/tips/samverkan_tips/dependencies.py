@@ -13,10 +13,12 @@ from samverkan_shared.cursors import Order
 from samverkan_shared.identifiers import parse_org_number
 from samverkan_shared.service_app import ServiceApp
 from samverkan_tips.tips.filing_queue import FilingQueue
+from samverkan_tips.webhooks.destinations import DestinationGuard
 
 __all__ = [
     "AgreementId",
     "Cursor",
+    "DestinationsDep",
     "FilingsDep",
     "IdempotencyKey",
     "KeyringDep",
@@ -38,6 +40,7 @@ class TipsState:
 
     keyring: Keyring
     filings: FilingQueue  # the writer thread that files tips in batches
+    destinations: DestinationGuard  # where webhooks may be sent
 
 
 def _state(request: Request) -> TipsState:
@@ -54,8 +57,13 @@ async def filings_for_request(request: Request) -> FilingQueue:
     return _state(request).filings
 
 
+async def destinations_for_request(request: Request) -> DestinationGuard:
+    return _state(request).destinations
+
+
 KeyringDep = Annotated[Keyring, Depends(keyring_for_request)]
 FilingsDep = Annotated[FilingQueue, Depends(filings_for_request)]
+DestinationsDep = Annotated[DestinationGuard, Depends(destinations_for_request)]
 
 TipsWriter = Annotated[AccessToken, Security(access_token, scopes=["tips:write"])]
 TipsReader = Annotated[AccessToken, Security(access_token, scopes=["tips:read"])]

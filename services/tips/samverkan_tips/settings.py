@@ -38,6 +38,15 @@ class TipsSettings(ServiceSettings):
         validation_alias=AliasChoices("TIPS_ENCRYPTION_KEYS", "encryption_keys"),
     )
 
+    # Webhooks: hosts (host or host:port, comma-separated) that may be http and
+    # private; every other subscription URL must be https to a public address.
+    webhook_allow: str = ""
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50)
+    # The first retry waits about this long (seconds); each next one twice as long.
+    webhook_backoff_base: float = Field(default=30.0, gt=0)
+    # How often the deliverer looks for new events and due retries (seconds).
+    webhook_poll_interval: float = Field(default=1.0, gt=0)
+
     @property
     def effective_database_url(self) -> str:
         return self.database_url or self.sqlite_url("tips")

@@ -14,6 +14,7 @@ from tests.support.tokens import TestIssuer
 
 TIP = str(uuid.uuid4())
 ORG = "556677-8899"
+HOOK = str(uuid.uuid4())
 # (method, path, the scope it needs)
 ROUTES = [
     ("POST", "/v1/tips", "tips:write"),
@@ -28,6 +29,10 @@ ROUTES = [
     ("GET", f"/internal/v1/tips/{TIP}", "tips:internal"),
     ("GET", f"/internal/v1/suppliers/{ORG}/tips", "tips:internal"),
     ("GET", "/v1/statistics/tips", "tips:read"),
+    ("POST", "/v1/webhooks", "tips:read"),
+    ("GET", "/v1/webhooks", "tips:read"),
+    ("GET", f"/v1/webhooks/{HOOK}", "tips:read"),
+    ("DELETE", f"/v1/webhooks/{HOOK}", "tips:read"),
 ]
 
 
@@ -46,6 +51,7 @@ def test_the_table_covers_every_route(tmp_path: str, issuer: TestIssuer) -> None
         (
             method,
             path.replace(TIP, "{tip_id}")
+            .replace(HOOK, "{subscription_id}")
             .replace(ORG, "{org_number}")
             .replace("hvb-2022", "{agreement_id}"),
         )

@@ -6,7 +6,8 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.pool import NullPool
 
 import samverkan_tips.agreements.models
-import samverkan_tips.suppliers.models  # noqa: F401  (all tables, as env.py sees them)
+import samverkan_tips.suppliers.models
+import samverkan_tips.webhooks.models  # noqa: F401  (all tables, as env.py sees them)
 from samverkan_shared.db import migrate
 from samverkan_tips.tips.models import TipsTable
 from tests.support.databases import DatabaseFactory

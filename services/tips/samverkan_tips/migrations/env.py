@@ -3,7 +3,8 @@
 from alembic import context
 
 import samverkan_tips.agreements.models
-import samverkan_tips.suppliers.models  # noqa: F401  (each feature registers its tables)
+import samverkan_tips.suppliers.models
+import samverkan_tips.webhooks.models  # noqa: F401  (each feature registers its tables)
 from samverkan_shared.db import run_migrations_online
 from samverkan_tips.tips.models import TipsTable
 

@@ -24,6 +24,8 @@ from samverkan_tips.suppliers.repository import (
 from samverkan_tips.suppliers.schemas import CallOffLift, CallOffStopCreate, Supplier
 from samverkan_tips.tips.access import Caller
 from samverkan_tips.tips.repository import TipRepository
+from samverkan_tips.webhooks.events import call_off_event
+from samverkan_tips.webhooks.repository import OutboxRepository
 
 __all__ = ["known_supplier", "lift_call_offs", "stop_call_offs", "supplier_view"]
 
@@ -132,6 +134,9 @@ def _record(
             at=at,
         )
     )
+    agreements = AgreementRepository(session).agreements_of(supplier.org_number)
+    event = call_off_event(action == "stop", supplier.org_number, agreements, at)
+    OutboxRepository(session).insert_all([event.row()])  # in this transaction
     session.commit()
 
 

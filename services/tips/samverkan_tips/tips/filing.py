@@ -29,6 +29,8 @@ from samverkan_tips.tips.repository import Claim, IdempotencyRepository, TipRepo
 from samverkan_tips.tips.schemas import Tip, TipCreate
 from samverkan_tips.tips.sealing import OpenedTip, seal_tip
 from samverkan_tips.tips.workflow import TipStatus
+from samverkan_tips.webhooks.events import tip_filed
+from samverkan_tips.webhooks.repository import OutboxRepository
 
 __all__ = ["Filed", "Filing", "fingerprint", "replay", "write_batch"]
 
@@ -95,6 +97,9 @@ def write_batch(
     keys.insert_all(batch.claim_rows)
     SupplierRepository(session).ensure_all(batch.suppliers)
     tips.insert_all(batch.tip_rows)
+    # The outbox: one tip.filed event per new tip, in this transaction; the deliverer
+    # finds the recipients later, so filing pays one executemany and no look-ups.
+    OutboxRepository(session).insert_all([_filed_event(row) for row in batch.tip_rows])
     stored = tips.get_many(
         o.tip_id
         for o in outcomes
@@ -195,6 +200,12 @@ def _after(latest: datetime | None, now: datetime) -> datetime:
     if latest is not None and now <= latest:
         return latest + _TICK
     return now
+
+
+def _filed_event(row: dict[str, Any]) -> dict[str, Any]:
+    return tip_filed(
+        row["id"], row["supplier_org_number"], row["agreement_id"], row["received_at"]
+    ).row()
 
 
 def _key_reused() -> UnprocessableContent:

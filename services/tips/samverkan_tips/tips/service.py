@@ -45,6 +45,8 @@ from samverkan_tips.tips.workflow import (
     has_moved,
     transition,
 )
+from samverkan_tips.webhooks.events import tip_status_changed
+from samverkan_tips.webhooks.repository import OutboxRepository
 
 __all__ = [
     "decode_tip_cursor",
@@ -251,6 +253,7 @@ def transition_tip(
         breached = _breached_terms(session, record, body)
     except IllegalTransition as error:
         raise _conflict(error) from None
+    at = now or _utc_now()
     tips.add_transition(
         TipTransitionRecord(
             tip_id=record.id,
@@ -258,13 +261,22 @@ def transition_tip(
             to_status=new_status,
             reason=body.reason,
             actor=caller.client_id,
-            at=now or _utc_now(),
+            at=at,
         )
     )
     record.status = new_status
     if breached is not None:
         record.breached_terms = list(breached)
     tips.add(record)
+    event = tip_status_changed(
+        record.id,
+        record.supplier_org_number,
+        record.agreement_id,
+        current,
+        new_status,
+        at,
+    )
+    OutboxRepository(session).insert_all([event.row()])  # in this transaction
     session.commit()
     _log.info("tip_transitioned", tip_id=str(tip_id), to=str(new_status))
     return _view(session, keyring, record)

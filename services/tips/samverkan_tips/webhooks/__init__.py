@@ -1,0 +1,1 @@
+"""Webhooks: events pushed to the systems of the organisations that subscribe."""
