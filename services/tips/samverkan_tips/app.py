@@ -10,6 +10,7 @@ from samverkan_tips.agreements import routes as agreements
 from samverkan_tips.dependencies import TipsState
 from samverkan_tips.internal import routes as internal
 from samverkan_tips.settings import TipsSettings
+from samverkan_tips.statistics import routes as statistics
 from samverkan_tips.suppliers import routes as suppliers
 from samverkan_tips.tips import routes as tips
 from samverkan_tips.tips.filing_queue import FilingQueue
@@ -59,7 +60,7 @@ def create_app(
         open_state=open_state,
         token_validator=token_validator,
     )
-    for module in (tips, suppliers, agreements, internal):
+    for module in (tips, suppliers, agreements, internal, statistics):
         app.include_router(module.router)
     app.include_router(webhooks.router)
     return app
