@@ -1,7 +1,13 @@
-"""A tip filed in the in-process suite, for the tests that then ask about it."""
+"""Tips filed for the tests that then ask about them: in the in-process suite, or at
+one tips app in the name of a municipality's own system."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
 
 from tests.support.payloads import CHILD, SUPPLIER_NAME, SUPPLIER_ORG
 from tests.support.suite import InProcessSuite
+from tests.support.tokens import TestIssuer
 
 
 def file_tip(suite: InProcessSuite) -> str:
@@ -27,3 +33,18 @@ def file_tip(suite: InProcessSuite) -> str:
     assert response.status_code == 201, response.text
     tip_id: str = response.json()["id"]
     return tip_id
+
+
+def file_as_municipality(
+    client: TestClient, issuer: TestIssuer, kit: Any, org: str, code: str, **body: Any
+) -> str:
+    """A tip filed by municipality ``code`` (organisation ``org``)'s own system through
+    ``kit`` (the tips tests' filing kit); the tip's id."""
+    headers = issuer.headers(
+        ["tips:write"],
+        client_id=f"system-{code}",
+        org_number=org,
+        municipality_code=code,
+    )
+    reporter = {**kit.body()["reporter"], "municipality_code": code}
+    return str(kit.file(client, headers, reporter=reporter, **body)["id"])

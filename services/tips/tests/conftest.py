@@ -93,9 +93,13 @@ def make_client(
     """Builds clients over apps on the same database (e.g. with another keyring)."""
     clients: list[TestClient] = []
 
-    def make(keys: Keyring | None = None) -> TestClient:
+    def make(keys: Keyring | None = None, **changes: Any) -> TestClient:
+        # ``changes``: other settings for this app (e.g. the webhook allow-list).
+        configured = settings.model_copy(update=changes) if changes else settings
         app = create_app(
-            settings, token_validator=issuer.validator("tips"), keyring=keys or keyring
+            configured,
+            token_validator=issuer.validator("tips"),
+            keyring=keys or keyring,
         )
         client = TestClient(app, raise_server_exceptions=False)
         client.__enter__()

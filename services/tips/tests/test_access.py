@@ -17,6 +17,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session
 
 from samverkan_tips.agreements.models import AgreementRecord
+from tests.support.filing import file_as_municipality
 from tests.support.tokens import TestIssuer
 
 PURCHASING_CENTRE, MALMO, LUND = "556578-5788", "212000-1124", "212000-1173"
@@ -46,19 +47,6 @@ def _headers(issuer: TestIssuer, role: str) -> dict[str, str]:
     return issuer.headers(scopes, client_id=role, org_number=org_number)
 
 
-def _file(
-    client: TestClient, issuer: TestIssuer, kit: Any, org: str, code: str, **body: Any
-) -> str:
-    headers = issuer.headers(
-        ["tips:write"],
-        client_id=f"system-{code}",
-        org_number=org,
-        municipality_code=code,
-    )
-    reporter = {**kit.body()["reporter"], "municipality_code": code}
-    return str(kit.file(client, headers, reporter=reporter, **body)["id"])
-
-
 @pytest.fixture
 def world(client: TestClient, issuer: TestIssuer, kit: Any) -> World:
     assistans = {
@@ -66,9 +54,11 @@ def world(client: TestClient, issuer: TestIssuer, kit: Any) -> World:
         "agreement_id": "assistans-2024",
     }
     return World(
-        malmo_hvb=_file(client, issuer, kit, MALMO, "1280"),
-        lund_hvb=_file(client, issuer, kit, LUND, "1281"),
-        malmo_assistans=_file(client, issuer, kit, MALMO, "1280", **assistans),
+        malmo_hvb=file_as_municipality(client, issuer, kit, MALMO, "1280"),
+        lund_hvb=file_as_municipality(client, issuer, kit, LUND, "1281"),
+        malmo_assistans=file_as_municipality(
+            client, issuer, kit, MALMO, "1280", **assistans
+        ),
     )
 
 

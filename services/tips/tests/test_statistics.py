@@ -25,6 +25,7 @@ from samverkan_tips.tips.access import Caller
 from samverkan_tips.tips.schemas import TipCreate, TipTransition
 from samverkan_tips.tips.service import file_tip, transition_tip
 from samverkan_tips.tips.workflow import TipStatus
+from tests.support.filing import file_as_municipality
 from tests.support.tokens import TestIssuer
 
 PURCHASING_CENTRE, MALMO, LUND = "556578-5788", "212000-1124", "212000-1173"
@@ -67,19 +68,6 @@ def _headers(issuer: TestIssuer, role: str) -> dict[str, str]:
     return issuer.headers(scopes, client_id=role, org_number=org_number)
 
 
-def _file(
-    client: TestClient, issuer: TestIssuer, kit: Any, org: str, code: str, **body: Any
-) -> str:
-    headers = issuer.headers(
-        ["tips:write"],
-        client_id=f"system-{code}",
-        org_number=org,
-        municipality_code=code,
-    )
-    reporter = {**kit.body()["reporter"], "municipality_code": code}
-    return str(kit.file(client, headers, reporter=reporter, **body)["id"])
-
-
 def _move(client: TestClient, issuer: TestIssuer, tip: str, *steps: str) -> None:
     headers = _headers(issuer, "purchasing centre's manager")
     for step in steps:
@@ -93,8 +81,8 @@ def _move(client: TestClient, issuer: TestIssuer, tip: str, *steps: str) -> None
 
 @pytest.fixture
 def world(client: TestClient, issuer: TestIssuer, kit: Any) -> None:
-    malmo = [_file(client, issuer, kit, MALMO, "1280") for _ in range(5)]
-    _file(
+    malmo = [file_as_municipality(client, issuer, kit, MALMO, "1280") for _ in range(5)]
+    file_as_municipality(
         client,
         issuer,
         kit,
@@ -104,7 +92,7 @@ def world(client: TestClient, issuer: TestIssuer, kit: Any) -> None:
         categories=["permits"],
     )
     for _ in range(2):
-        _file(
+        file_as_municipality(
             client,
             issuer,
             kit,

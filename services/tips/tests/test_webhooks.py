@@ -8,7 +8,6 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,6 @@ from sqlmodel import Session
 
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.sessions import writing_session
-from samverkan_tips.app import create_app
-from samverkan_tips.settings import TipsSettings
 from samverkan_tips.tips.access import Caller
 from samverkan_tips.tips.schemas import TipCreate
 from samverkan_tips.tips.service import file_tip
@@ -94,11 +91,8 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def make_app(
-    tmp_path: Path, tips_url: str, issuer: TestIssuer, keyring: Keyring
-) -> Iterator[Callable[..., TestClient]]:
+def make_app(make_client: Callable[..., TestClient]) -> Callable[..., TestClient]:
     """Apps over the test database; the allow-list names 127.0.0.1, retries are quick."""
-    clients: list[TestClient] = []
 
     def make(**changes: Any) -> TestClient:
         options: dict[str, Any] = {
@@ -108,20 +102,10 @@ def make_app(
             "webhook_poll_interval": 0.02,
             **changes,
         }
-        settings = TipsSettings(
-            data_dir=tmp_path, database_url=tips_url, demo=True, **options
-        )
-        app = create_app(
-            settings, token_validator=issuer.validator("tips"), keyring=keyring
-        )
-        client = TestClient(app, raise_server_exceptions=False)
-        client.__enter__()
-        clients.append(client)
+        client: TestClient = make_client(**options)
         return client
 
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+    return make
 
 
 @pytest.fixture
