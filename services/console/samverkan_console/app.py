@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import jinja2
 import structlog
+from authlib.jose import JsonWebKey
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -102,11 +103,20 @@ def _state(
 
 def _client(settings: ConsoleSettings) -> Client | MissingClient:
     try:
-        client_id, secret = settings.client()
+        credentials = settings.client()
     except MissingClient as missing:
         _log.warning("console_not_registered", detail=str(missing))
         return missing
-    return Client(client_id, secret, settings.redirect_uri, settings.scopes)
+    key = None
+    if credentials.key_pem is not None:
+        key = JsonWebKey.import_key(credentials.key_pem, {"use": "sig"})
+    return Client(
+        credentials.client_id,
+        credentials.secret,
+        settings.redirect_uri,
+        settings.scopes,
+        key=key,
+    )
 
 
 def _closing(

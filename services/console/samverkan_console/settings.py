@@ -1,6 +1,7 @@
 """The console's settings, read from the environment (README "Configuration")."""
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -8,7 +9,7 @@ from pydantic_settings import SettingsConfigDict
 
 from samverkan_shared.settings import ServiceSettings
 
-__all__ = ["ConsoleSettings", "MissingClient"]
+__all__ = ["ClientCredentials", "ConsoleSettings", "MissingClient"]
 
 # What the console asks the provider for: each page needs one of these.
 DEFAULT_SCOPES = "openid profile disclosures:assess disclosures:approve audit:read"
@@ -16,6 +17,16 @@ DEFAULT_SCOPES = "openid profile disclosures:assess disclosures:approve audit:re
 
 class MissingClient(ValueError):
     """The console has no client registration at its OpenID provider."""
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    """How the console authenticates at its provider: a secret, or a private key
+    (private_key_jwt, RFC 7523) whose public half the provider has registered."""
+
+    client_id: str
+    secret: str | None = None
+    key_pem: bytes | None = None
 
 
 class ConsoleSettings(ServiceSettings):
@@ -46,6 +57,11 @@ class ConsoleSettings(ServiceSettings):
         validation_alias=AliasChoices(
             "CONSOLE_CLIENT_SECRET_FILE", "client_secret_file"
         ),
+    )
+    client_key_file: Path | None = Field(
+        default=None,
+        description="a PEM private key: the console authenticates with private_key_jwt",
+        validation_alias=AliasChoices("CONSOLE_CLIENT_KEY_FILE", "client_key_file"),
     )
     scopes: str = Field(
         default=DEFAULT_SCOPES, validation_alias=AliasChoices("CONSOLE_SCOPES")
@@ -103,28 +119,36 @@ class ConsoleSettings(ServiceSettings):
         path = self.effective_log_key_file
         return path.read_text().strip() or None if path.exists() else None
 
-    def client(self) -> tuple[str, str]:
-        """The console's client id and secret at the provider; raises MissingClient.
+    def client(self) -> ClientCredentials:
+        """The console's registration at the provider; raises MissingClient.
 
-        The demo reads the registration the sharing service's seed wrote.
+        A key file wins over a secret. The demo reads the registration the sharing
+        service's seed wrote.
         """
+        if self.client_id and self.client_key_file is not None:
+            return ClientCredentials(
+                self.client_id, key_pem=self.client_key_file.read_bytes()
+            )
         secret = self.client_secret.get_secret_value() if self.client_secret else None
         if secret is None and self.client_secret_file is not None:
             secret = self.client_secret_file.read_text().strip()
         if self.client_id and secret:
-            return self.client_id, secret
+            return ClientCredentials(self.client_id, secret=secret)
         if self.demo:
             return _demo_client(self.data_dir / "demo-clients.json")
         raise MissingClient(
             "The console needs its client registration: set CONSOLE_CLIENT_ID and "
-            "CONSOLE_CLIENT_SECRET (or CONSOLE_CLIENT_SECRET_FILE)."
+            "CONSOLE_CLIENT_SECRET (or CONSOLE_CLIENT_SECRET_FILE), or "
+            "CONSOLE_CLIENT_KEY_FILE for private_key_jwt."
         )
 
 
-def _demo_client(path: Path) -> tuple[str, str]:
+def _demo_client(path: Path) -> ClientCredentials:
     try:
         console = json.loads(path.read_text())["clients"]["console"]
-        return str(console["client_id"]), str(console["client_secret"])
+        return ClientCredentials(
+            str(console["client_id"]), secret=str(console["client_secret"])
+        )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise MissingClient(
             f"The demo's console client is not in {path} ({error!r}); "

@@ -237,3 +237,47 @@ def test_sign_out_revokes_the_refresh_and_the_access_token() -> None:
         (["rt"], ["refresh_token"]),
         (["at"], ["access_token"]),
     ]
+
+
+# private_key_jwt (RFC 7523 §2.2): the console proves itself with a signed assertion.
+KEYED = Client(CLIENT.client_id, None, CLIENT.redirect_uri, "openid", key=OTHER_KEY)
+
+
+def _keyed(fake: FakeProvider) -> OpenIdProvider:
+    http = httpx.Client(transport=httpx.MockTransport(fake.handler))
+    return OpenIdProvider(ISSUER, KEYED, http)
+
+
+def _assertion_claims(request: httpx.Request) -> dict[str, Any]:
+    form = parse_qs(request.content.decode())
+    assert form["client_assertion_type"] == [
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    ]
+    assert form["client_id"] == [CLIENT.client_id]
+    assert "authorization" not in request.headers  # no secret, no Basic
+    public = JsonWebKey.import_key(OTHER_KEY.as_dict(is_private=False))
+    claims = jwt.decode(form["client_assertion"][0], public)
+    claims.validate()
+    return dict(claims)
+
+
+def test_a_keyed_console_redeems_the_code_with_a_signed_assertion() -> None:
+    fake = FakeProvider(id_token=_sign(_claims()))
+    _keyed(fake).redeem(_pending(), _answer(), NOW)
+
+    [exchange] = [r for r in fake.sent if r.url.path == "/token"]
+    claims = _assertion_claims(exchange)
+    assert (claims["iss"], claims["sub"], claims["aud"]) == (
+        CLIENT.client_id,
+        CLIENT.client_id,
+        ISSUER,
+    )
+    assert 0 < claims["exp"] - claims["iat"] <= 60
+
+
+def test_each_request_of_a_keyed_console_carries_a_new_assertion() -> None:
+    fake = FakeProvider()
+    _keyed(fake).revoke(Tokens("at", NOW, frozenset(), refresh_token="rt"))
+    revoked = [r for r in fake.sent if r.url.path == "/revoke"]
+    ids = {_assertion_claims(request)["jti"] for request in revoked}
+    assert len(revoked) == len(ids) == 2

@@ -6,7 +6,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from samverkan_console.app import create_app
-from samverkan_console.settings import ConsoleSettings
+from samverkan_console.settings import ClientCredentials, ConsoleSettings
 
 
 def _provider(request: httpx.Request) -> httpx.Response:
@@ -34,8 +34,19 @@ def test_the_demo_console_reads_its_client_from_the_demo_file(tmp_path: Path) ->
         '{"clients": {"console": {"client_id": "demo-console", "client_secret": "s"}}}'
     )
     settings = ConsoleSettings(data_dir=tmp_path, demo=True)
-    assert settings.client() == ("demo-console", "s")
+    assert settings.client() == ClientCredentials("demo-console", secret="s")
     configured = ConsoleSettings(
         data_dir=tmp_path, demo=True, client_id="mine", client_secret="x"
     )
-    assert configured.client() == ("mine", "x")
+    assert configured.client() == ClientCredentials("mine", secret="x")
+    (tmp_path / "key.pem").write_bytes(b"-----BEGIN PRIVATE KEY-----")
+    keyed = ConsoleSettings(
+        data_dir=tmp_path,
+        client_id="mine",
+        client_secret="x",
+        client_key_file=tmp_path / "key.pem",
+    )
+    # A key wins: the secret is then never sent.
+    assert keyed.client() == ClientCredentials(
+        "mine", key_pem=b"-----BEGIN PRIVATE KEY-----"
+    )

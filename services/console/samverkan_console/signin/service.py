@@ -9,6 +9,7 @@ refresh tokens used once each (rotation), and revoked at sign-out (RFC 7009).
 import base64
 import hashlib
 import hmac
+import secrets
 import threading
 import time
 from collections.abc import Mapping
@@ -30,6 +31,9 @@ __all__ = ["OpenIdProvider", "ProviderUnreachable", "SignInFailed"]
 _ALGORITHMS = ["ES256", "EdDSA", "RS256", "PS256"]
 _LEEWAY = 30
 _METADATA_TTL = 3600.0
+_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+# The algorithm a key of each type signs the assertion with (all on the allow-list).
+_SIGNING = {"EC": "ES256", "OKP": "EdDSA", "RSA": "PS256"}
 
 
 class SignInFailed(Exception):
@@ -42,10 +46,14 @@ class ProviderUnreachable(Exception):
 
 @dataclass(frozen=True)
 class Client:
+    """The console's registration: a secret (client_secret_basic) or a private key
+    (private_key_jwt, RFC 7523 §2.2)."""
+
     client_id: str
-    secret: str
+    secret: str | None
     redirect_uri: str
     scopes: str
+    key: Any = None  # an authlib key; when set, no secret is ever sent
 
 
 class OpenIdProvider:
@@ -134,11 +142,10 @@ class OpenIdProvider:
         ):
             if token:
                 try:
-                    self._http.post(
-                        endpoint,
-                        data={"token": token, "token_type_hint": hint},
-                        auth=(self.client.client_id, self.client.secret),
+                    form, auth = self._authenticated(
+                        {"token": token, "token_type_hint": hint}
                     )
+                    self._http.post(endpoint, data=form, auth=auth)
                 except httpx.HTTPError:
                     return
 
@@ -188,9 +195,8 @@ class OpenIdProvider:
     def _token_request(self, form: dict[str, str]) -> dict[str, Any]:
         endpoint = self.metadata()["token_endpoint"]
         try:
-            response = self._http.post(
-                endpoint, data=form, auth=(self.client.client_id, self.client.secret)
-            )
+            sent, auth = self._authenticated(form)
+            response = self._http.post(endpoint, data=sent, auth=auth)
         except httpx.HTTPError as error:
             raise ProviderUnreachable(f"{endpoint}: {error!r}") from None
         if response.status_code != 200:
@@ -202,6 +208,19 @@ class OpenIdProvider:
         if str(body.get("token_type", "")).lower() != "bearer":
             raise SignInFailed("Inloggningstjänsten gav en okänd sorts token.")
         return body
+
+    def _authenticated(self, form: dict[str, str]) -> tuple[dict[str, str], httpx.Auth]:
+        """The form and the authentication of a request to the provider: the secret in
+        the Authorization header, or a fresh signed assertion in the form."""
+        client = self.client
+        if client.key is None:
+            return form, httpx.BasicAuth(client.client_id, client.secret or "")
+        return {
+            **form,
+            "client_id": client.client_id,
+            "client_assertion_type": _ASSERTION_TYPE,
+            "client_assertion": client_assertion(client, self.issuer),
+        }, httpx.Auth()  # the base class sends the request as it is
 
     def _id_token_claims(self, id_token: str, nonce: str) -> dict[str, Any]:
         """Core 1.0 §3.1.3.7: signature, iss, aud, azp, exp, iat and the nonce."""
@@ -227,6 +246,25 @@ class OpenIdProvider:
         if several and claims.get("azp") != self.client.client_id:
             raise SignInFailed("ID-token är utfärdad till en annan klient.")
         return dict(claims)
+
+
+def client_assertion(client: Client, audience: str) -> str:
+    """RFC 7523 §3: iss and sub the client, aud the provider's issuer identifier (which
+    its token and revocation endpoints both accept), short-lived, used once (jti)."""
+    now = int(time.time())
+    claims = {
+        "iss": client.client_id,
+        "sub": client.client_id,
+        "aud": audience,
+        "iat": now,
+        "exp": now + 60,
+        "jti": secrets.token_hex(16),
+    }
+    header = {"alg": _SIGNING[client.key.kty], "typ": "JWT"}
+    if client.key.kid:
+        header["kid"] = client.key.kid
+    signed: bytes = JsonWebToken(_ALGORITHMS).encode(header, claims, client.key)
+    return signed.decode()
 
 
 def challenge(verifier: str) -> str:
