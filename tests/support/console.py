@@ -105,7 +105,7 @@ def client_token(suite: Suite, client: str) -> str:
         f"{suite.url('sharing')}/oauth/token",
         data={"grant_type": "client_credentials"},
         auth=(registration["client_id"], registration["client_secret"]),
-        timeout=10.0,
+        timeout=30.0,
     )
     assert answer.status_code == 200, answer.text
     token: str = answer.json()["access_token"]
@@ -184,17 +184,7 @@ _POLICE_PURPOSE = {
 
 
 def _demo_client_headers(suite: Suite, key: str) -> dict[str, str]:
-    client = json.loads(Path(suite.data_dir, "demo-clients.json").read_text())[
-        "clients"
-    ][key]
-    answer = httpx.post(
-        f"{suite.url('sharing')}/oauth/token",
-        data={"grant_type": "client_credentials"},
-        auth=(client["client_id"], client["client_secret"]),
-        timeout=30.0,
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    return {"Authorization": f"Bearer {client_token(suite, key)}"}
 
 
 def ask_for_assessment(suite: Suite, reference: str) -> dict[str, Any]:
