@@ -13,8 +13,19 @@ from sqlmodel import Field, SQLModel
 
 from samverkan_shared.db import NAMING_CONVENTION
 from samverkan_shared.db_types import UTCDateTime
+from samverkan_shared.proof_replay import replay_table
 
-__all__ = ["ClientRecord", "RevokedTokenRecord", "SharingTable", "UsedAssertionRecord"]
+__all__ = [
+    "DPOP_POLICIES",
+    "ClientRecord",
+    "RevokedTokenRecord",
+    "SharingTable",
+    "UsedAssertionRecord",
+]
+
+# RFC 9449: a required client gets tokens only with a proof; an optional one gets a
+# bound token when it sends one, a Bearer token when it does not.
+DPOP_POLICIES = ("required", "optional")
 
 
 class SharingTable(
@@ -41,9 +52,14 @@ class ClientRecord(SharingTable, table=True):
     jwks: dict[str, object] | None = Field(default=None, sa_column=Column(JSON))
     # Where the client may have people sent back after they sign in (exact match).
     redirect_uris: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    dpop: str = Field(default="optional", max_length=10)
     active: bool = True
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+# The DPoP proof ids sharing accepted (token endpoint and its own resource routes).
+replay_table(SharingTable.metadata)
 
 
 class UsedAssertionRecord(SharingTable, table=True):
