@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from samverkan_shared.db import NAMING_CONVENTION
 from samverkan_shared.db_types import UTCDateTime
+from samverkan_shared.proof_replay import replay_table
 
 __all__ = [
     "IdempotencyKeyRecord",
@@ -31,6 +32,10 @@ class TipsTable(
 ):
     """Base of every tips table (all features); its own metadata keeps other services
     out of its migrations."""
+
+
+# The DPoP proof ids tips accepted (samverkan_shared.auth checks them).
+replay_table(TipsTable.metadata)
 
 
 def timestamp_field(**kwargs: Any) -> Any:
