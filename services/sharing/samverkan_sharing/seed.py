@@ -23,6 +23,8 @@ from samverkan_sharing.signin.command import console_redirect_uri
 __all__ = ["DEMO_CLIENTS", "DEMO_PEOPLE", "seed"]
 
 MALMO = DEMO_HOLDER_ORG_NUMBER  # whose persons decide in the demo
+# The purchasing centre that owns the demo agreements (tips seed) and manages their tips.
+ADDA = "556578-5788"
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ DEMO_CLIENTS = (
     DemoClient(
         "adda-manager",
         "Adda Inköpscentral AB, tipsfunktionen",
-        "556578-5788",
+        ADDA,
         "municipality",
         "tips:read tips:manage",
     ),
@@ -109,12 +111,16 @@ DEMO_CLIENTS = (
         "municipality",
         "disclosures:assess tips:read",
     ),
+    # Malmö's persons file tips through it for 1280; Adda's case officer signs in
+    # through it too, and its tokens name Adda and no municipality.
     DemoClient(
         "console",
         "Malmö stad, konsolen",
         MALMO,
         "municipality",
-        "openid profile disclosures:assess disclosures:approve audit:read",
+        "openid profile disclosures:assess disclosures:approve audit:read "
+        "tips:write tips:read tips:manage",
+        municipality_code="1280",
         redirect_uris=(console_redirect_uri(),),
     ),
     DemoClient(
@@ -158,19 +164,23 @@ def _register(session: Session, demo: DemoClient, data_dir: Path) -> dict[str, A
 
 @dataclass(frozen=True)
 class DemoPerson:
-    """A demo official of Malmö; the key is their role, and their key in
-    demo-clients.json's "people"."""
+    """A demo official; the key is their role, and their key in demo-clients.json's
+    "people"."""
 
     role: str
     name: str
     username: str
+    org_number: str = MALMO
 
 
-# Three people, so the approver is never the assessor (four eyes of two persons).
+# The approver is never the assessor (four eyes of two persons). Malmö's reporter
+# files tips; Adda's case officer investigates those on Adda's agreements.
 DEMO_PEOPLE = (
     DemoPerson("assessor", "Anna Andersson", "anna.andersson"),
     DemoPerson("approver", "Bertil Berg", "bertil.berg"),
     DemoPerson("compliance", "Cecilia Carlsson", "cecilia.carlsson"),
+    DemoPerson("reporter", "Dana Dahlberg", "dana.dahlberg"),
+    DemoPerson("case_officer", "Erik Ekström", "erik.ekstrom", ADDA),
 )
 
 
@@ -184,7 +194,7 @@ def _add_person(session: Session, demo: DemoPerson) -> dict[str, str]:
     new = add_person(
         session,
         name=demo.name,
-        org_number=MALMO,
+        org_number=demo.org_number,
         username=demo.username,
         roles=[demo.role],
         keyring=Keyring.generate(),
@@ -195,12 +205,17 @@ def _add_person(session: Session, demo: DemoPerson) -> dict[str, str]:
     return {"username": new.record.username, "password": new.password}
 
 
-def _name_the_municipalities(session: Session, clients: ClientRepository) -> None:
-    """A demo seeded before clients named their municipality gets it now."""
+def _bring_up_to_date(session: Session, clients: ClientRepository) -> None:
+    """A demo seeded before gets what its clients lack now: their municipality,
+    and scopes added since (none is taken away)."""
     for demo in DEMO_CLIENTS:
         record = clients.get(_client_id(demo))
-        if record is not None and record.municipality_code != demo.municipality_code:
+        if record is None:
+            continue
+        missing = [s for s in demo.scopes.split() if s not in record.scopes]
+        if record.municipality_code != demo.municipality_code or missing:
             record.municipality_code = demo.municipality_code
+            record.scopes = [*record.scopes, *missing]
             session.add(record)
     session.commit()
 
@@ -227,7 +242,7 @@ def seed(data_dir: Path) -> None:
     engine = make_engine(settings.effective_database_url)
     with Session(engine) as session:
         clients = ClientRepository(session)
-        _name_the_municipalities(session, clients)
+        _bring_up_to_date(session, clients)
         new_clients = {
             demo.key: _register(session, demo, data_dir)
             for demo in DEMO_CLIENTS

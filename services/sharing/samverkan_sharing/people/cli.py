@@ -137,7 +137,9 @@ def add_people_commands(
     add.add_argument("--org-number", required=True)
     add.add_argument("--username", required=True)
     add.add_argument(
-        "--roles", required=True, help='space-separated: "assessor approver compliance"'
+        "--roles",
+        required=True,
+        help="space-separated, of: assessor approver compliance reporter case_officer",
     )
     add.add_argument(
         "--no-totp", action="store_true", help="no second factor (the demo only)"

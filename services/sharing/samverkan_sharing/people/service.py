@@ -3,6 +3,7 @@
 import base64
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -38,13 +39,20 @@ class Role(StrEnum):
     ASSESSOR = "assessor"
     APPROVER = "approver"
     COMPLIANCE = "compliance"
+    # A municipal officer who files tips for their municipality and follows them.
+    REPORTER = "reporter"
+    # An agreement owner's officer who investigates the tips on its agreements.
+    CASE_OFFICER = "case_officer"
 
 
-# What a person of each role may do, as the scopes of their access token.
-ROLE_SCOPES = {
-    Role.ASSESSOR: "disclosures:assess",
-    Role.APPROVER: "disclosures:approve",
-    Role.COMPLIANCE: "audit:read",
+# What a person of each role may do, as the scopes of their access token. Whose tips
+# a tips scope reaches is the token's org_number (the person's organisation).
+ROLE_SCOPES: Mapping[Role, frozenset[str]] = {
+    Role.ASSESSOR: frozenset({"disclosures:assess"}),
+    Role.APPROVER: frozenset({"disclosures:approve"}),
+    Role.COMPLIANCE: frozenset({"audit:read"}),
+    Role.REPORTER: frozenset({"tips:write", "tips:read"}),
+    Role.CASE_OFFICER: frozenset({"tips:manage", "tips:read"}),
 }
 
 

@@ -249,7 +249,7 @@ def _ticket_context(request: AuthorizationRequest) -> bytes:
 
 def scopes_allowed(person: PersonRecord) -> frozenset[str]:
     """What the person's roles allow today, and the identity scopes."""
-    return IDENTITY_SCOPES | {ROLE_SCOPES[Role(role)] for role in person.roles}
+    return IDENTITY_SCOPES.union(*(ROLE_SCOPES[Role(role)] for role in person.roles))
 
 
 def _granted(scope: str, person: PersonRecord) -> list[str]:

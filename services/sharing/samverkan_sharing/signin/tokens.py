@@ -29,7 +29,7 @@ from samverkan_sharing.signin.refresh import (
 )
 from samverkan_sharing.signin.service import Grant, redeem_code, scopes_allowed
 
-__all__ = ["PersonTokens", "person_claims"]
+__all__ = ["PersonTokens", "person_claims", "person_municipality"]
 
 
 @dataclass(frozen=True)
@@ -127,13 +127,27 @@ def _access_token(
     scopes: list[str],
 ) -> IssuedToken:
     """An access token naming the person: only scopes their roles allow."""
-    facts = {"auth_time": int(grant.auth_time.timestamp()), "amr": grant.amr}
+    facts = {
+        "auth_time": int(grant.auth_time.timestamp()),
+        "amr": grant.amr,
+        # Replaces the client's own: a person of another organisation files for none.
+        "municipality_code": person_municipality(client, person),
+    }
     return issuer.mint(
         client,
         scopes,
         subject=person.person_id,
         extra={**person_claims(person), **facts},
     )
+
+
+def person_municipality(client: ClientRecord, person: PersonRecord) -> str | None:
+    """The municipality a person files tips for: that of the client they signed in
+    through, when the client is their own organisation's (a municipality registers
+    its clients with its kommunkod); else none, so they cannot file in its name."""
+    if person.org_number != client.org_number:
+        return None
+    return client.municipality_code
 
 
 def _id_token(
@@ -156,6 +170,9 @@ def _id_token(
         **({"nonce": grant.nonce} if grant.nonce else {}),
         **person_claims(person),
     }
+    municipality = person_municipality(client, person)
+    if municipality is not None:
+        claims["municipality_code"] = municipality
     return issuer.sign(claims, typ="JWT")
 
 
