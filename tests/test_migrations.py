@@ -14,13 +14,14 @@ PACKAGES = {
     "tips": "samverkan_tips",
     "sharing": "samverkan_sharing",
     "audit-log": "samverkan_audit_log",
+    "witness": "samverkan_witness",
 }
 
 
 def test_every_service_is_discovered() -> None:
-    assert sorted(SERVICES) == ["audit-log", "console", "sharing", "tips"]
-    names = ("tips", "sharing", "audit-log", "console")
-    assert [SERVICES[n].default_port for n in names] == [8001, 8002, 8003, 8004]
+    assert sorted(SERVICES) == ["audit-log", "console", "sharing", "tips", "witness"]
+    names = ("tips", "sharing", "audit-log", "console", "witness")
+    assert [SERVICES[n].default_port for n in names] == [8001, 8002, 8003, 8004, 8005]
 
 
 @pytest.mark.parametrize("service", sorted(PACKAGES))

@@ -29,6 +29,9 @@ class ServiceSpec:
     env_defaults: Mapping[str, str] = field(default_factory=dict)
     # Where a person starts: an API's interactive docs, or a web app's own first page.
     start_page: str = "/docs"
+    # Run by others in production (a partner's witness): `samverkan run` starts it
+    # for the demo only; `samverkan serve NAME` always can.
+    demo_only: bool = False
 
     @property
     def url_env(self) -> str:

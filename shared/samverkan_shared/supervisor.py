@@ -224,9 +224,7 @@ class Suite:
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.specs = [
-            s for s in discover_services() if not self.only or s.name in self.only
-        ]
+        self.specs = [s for s in discover_services() if self._runs(s)]
         for spec in self.specs:
             port = os.environ.get(spec.port_env) or spec.default_port
             self.ports.setdefault(spec.name, int(port))
@@ -239,6 +237,11 @@ class Suite:
             demo=self.demo,
             base={**os.environ, **self.env},
         )
+
+    def _runs(self, spec: ServiceSpec) -> bool:
+        if self.only:
+            return spec.name in self.only
+        return self.demo or not spec.demo_only
 
     def url(self, name: str) -> str:
         return f"http://{self.host}:{self.ports[name]}"

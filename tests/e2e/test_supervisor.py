@@ -26,7 +26,7 @@ from tests.support.processes import free_port, wait_ready
 
 pytestmark = pytest.mark.e2e
 
-SERVICES = ("TIPS", "SHARING", "AUDIT_LOG", "CONSOLE")
+SERVICES = ("TIPS", "SHARING", "AUDIT_LOG", "CONSOLE", "WITNESS")
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""add-checkpoint (C2SP tlog-witness): verify, record, cosign."""

@@ -1,0 +1,1 @@
+"""Evidence of a log that showed two histories: kept and served."""

@@ -1,0 +1,1 @@
+"""`samverkan receipt verify`: a C2SP tlog-proof checked offline."""
