@@ -6,7 +6,8 @@ Each round (every ``poll_interval`` seconds) it
 2. claims due deliveries by setting their ``lease_until``, in one short transaction,
    so another process's deliverer skips them until the lease ends;
 3. sends each, signed per Standard Webhooks, with a 5 s timeout, after checking the
-   URL again (DNS may have changed), and stores the outcome if the lease is still
+   URL again (DNS may have changed) and connecting only to the addresses that check
+   vetted (`webhooks.transport`), and stores the outcome if the lease is still
    its own: delivered on a 2xx, else a retry after an exponential backoff with
    jitter, or dead after ``max_attempts``.
 Everything it needs to resume is in the database, so a restart picks up where the
@@ -34,6 +35,7 @@ from samverkan_tips.webhooks.fanout import delivery_rows
 from samverkan_tips.webhooks.presenter import secret_associated_data
 from samverkan_tips.webhooks.repository import DeliveryRepository, OutboxRepository
 from samverkan_tips.webhooks.signing import signed_headers
+from samverkan_tips.webhooks.transport import guarded_transport
 
 __all__ = ["Deliverer", "DeliveryPolicy"]
 
@@ -105,7 +107,11 @@ class Deliverer:
         self._poll_interval = poll_interval
         self._clock = clock
         # No retries inside an attempt: a failed attempt is retried later, stored.
-        self._client = make_client(transport=transport, timeout=_TIMEOUT, attempts=1)
+        self._client = make_client(
+            transport=transport or guarded_transport(guard),
+            timeout=_TIMEOUT,
+            attempts=1,
+        )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 

@@ -3,7 +3,10 @@
 A subscription URL must be https and resolve only to global unicast addresses; a
 host the operator's allow-list (``TIPS_WEBHOOK_ALLOW``: ``host`` or ``host:port``,
 comma-separated) names may also be http and private. The check runs when a
-subscription is made and again before every delivery, since DNS answers change.
+subscription is made, and again when a delivery connects: `addresses` resolves the
+host once and the deliverer's transport (`webhooks.transport`) connects only to the
+addresses it vetted, so a DNS answer that changes between the check and the connection
+(rebinding) cannot steer a delivery to an internal address.
 """
 
 import ipaddress
@@ -87,16 +90,28 @@ class DestinationGuard:
             )
         self._check_addresses(host, port)
 
+    def addresses(self, host: str, port: int) -> list[str]:
+        """The addresses a connection to ``host:port`` may use, resolved once: all of
+        them for an allowed host, else only if every one is global unicast."""
+        host = host.lower()
+        if self._allows(host, port):
+            return self._resolved(host, port)
+        return self._check_addresses(host, port)
+
     def _allows(self, host: str, port: int) -> bool:
         return (host, None) in self.allowed or (host, port) in self.allowed
 
-    def _check_addresses(self, host: str, port: int) -> None:
+    def _resolved(self, host: str, port: int) -> list[str]:
         try:
-            addresses = self.resolve(host, port)
+            addresses = list(self.resolve(host, port))
         except (OSError, UnicodeError):
             raise UnsafeDestination(f"the host {host} does not resolve") from None
         if not addresses:
             raise UnsafeDestination(f"the host {host} does not resolve")
+        return addresses
+
+    def _check_addresses(self, host: str, port: int) -> list[str]:
+        addresses = self._resolved(host, port)
         for text in addresses:
             address = ipaddress.ip_address(text.partition("%")[0])
             if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
@@ -108,3 +123,4 @@ class DestinationGuard:
                     "webhooks go to public addresses only, unless the operator's "
                     "allow-list (TIPS_WEBHOOK_ALLOW) names the host"
                 )
+        return addresses
