@@ -23,6 +23,9 @@ PUBLIC = {
     ("post", "/oauth/revoke"),
     ("get", "/oauth/revocations"),
     ("get", "/v1/log-key"),
+    # C2SP tlog-tiles: the tree size and hashes, for monitors and witnesses.
+    ("get", "/checkpoint"),
+    ("get", "/tile/{level}/{path}"),
 }
 
 

@@ -11,6 +11,7 @@ from samverkan_audit_log.export import routes as export
 from samverkan_audit_log.metrics import LogSizeCollector
 from samverkan_audit_log.proofs import routes as proofs
 from samverkan_audit_log.settings import AuditLogSettings
+from samverkan_audit_log.tiles import routes as tiles
 from samverkan_shared.auth import TokenValidator
 from samverkan_shared.db import make_engine
 from samverkan_shared.service_app import Platform, ServiceApp, build_app
@@ -58,6 +59,7 @@ def create_app(
         proofs.router,
         checkpoints.router,
         export.router,
+        tiles.router,
     )
     for router in routers:
         app.include_router(router)
