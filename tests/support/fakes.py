@@ -18,6 +18,14 @@ class FakeTips:
     def __init__(self) -> None:
         self.tips = {TIP_ID: tip_document()}
         self.calls: list[httpx.Request] = []
+        # Reports of disclosures tips took: (tip id, body); and the statuses the
+        # next reports get (then 204, or 404 for a tip it does not know).
+        self.reports: list[tuple[str, dict[str, Any]]] = []
+        self.report_answers: list[int] = []
+        # Cleared, a report waits until it is set again (``report_waiting`` says one does).
+        self.report_gate = threading.Event()
+        self.report_gate.set()
+        self.report_waiting = threading.Event()
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.calls.append(request)
@@ -25,6 +33,8 @@ class FakeTips:
             return httpx.Response(200, json={"status": "ok"})
         if not request.headers.get("authorization", "").startswith("Bearer "):
             return httpx.Response(401)
+        if request.method == "POST" and request.url.path.endswith("/disclosures"):
+            return self._report(request)
         tip_id = request.url.path.rsplit("/", 1)[-1]
         if request.url.path.startswith("/internal/v1/suppliers/"):
             items = list(self.tips.values())
@@ -32,6 +42,19 @@ class FakeTips:
         if tip_id in self.tips:
             return httpx.Response(200, json=self.tips[tip_id])
         return httpx.Response(404, json={"detail": f"no tip {tip_id}"})
+
+    def _report(self, request: httpx.Request) -> httpx.Response:
+        """``POST /internal/v1/tips/{id}/disclosures`` (sharing's tip reports)."""
+        self.report_waiting.set()
+        self.report_gate.wait(30)
+        tip_id = request.url.path.split("/")[-2]
+        if self.report_answers:
+            status = self.report_answers.pop(0)
+        else:
+            status = 204 if tip_id in self.tips else 404
+        if status == 204:
+            self.reports.append((tip_id, json.loads(request.content)))
+        return httpx.Response(status)
 
     def client(self) -> httpx.Client:
         return httpx.Client(

@@ -14,6 +14,7 @@ from samverkan_shared.auth import Revocations, TokenValidator
 from samverkan_shared.db import make_engine
 from samverkan_shared.http import make_client
 from samverkan_shared.service_app import Platform, ServiceApp, build_app
+from samverkan_shared.sessions import reading_session
 from samverkan_sharing.cors import TokenEndpointCors
 from samverkan_sharing.dependencies import SharingState, sharing_app
 from samverkan_sharing.disclosures import routes as disclosure_routes
@@ -32,6 +33,10 @@ from samverkan_sharing.settings import SharingSettings
 from samverkan_sharing.signin import routes as signin_routes
 from samverkan_sharing.signin.refresh import RefreshPolicy
 from samverkan_sharing.signin.tokens import PersonTokens
+from samverkan_sharing.tip_reports.metrics import TipReportMetrics
+from samverkan_sharing.tip_reports.reporter import ReportPolicy, TipReporter
+from samverkan_sharing.tip_reports.repository import TipReportRepository
+from samverkan_sharing.tip_reports.sender import TipReportSender
 from samverkan_sharing.upstream import (
     AuditLogClient,
     ServiceToken,
@@ -42,6 +47,7 @@ from samverkan_sharing.upstream import (
 __all__ = ["create_app"]
 
 _log = structlog.get_logger("samverkan.sharing")
+_REPORT_TIMEOUT = httpx.Timeout(5.0)
 
 
 def _local_revocations(engine: Engine) -> Revocations:
@@ -51,6 +57,11 @@ def _local_revocations(engine: Engine) -> Revocations:
             token_ids=frozenset(repository.revoked_token_ids(datetime.now(UTC))),
             client_ids=frozenset(repository.revoked_client_ids()),
         )
+
+
+def _waiting_reports(engine: Engine) -> int:
+    with reading_session(engine) as session:
+        return TipReportRepository(session).count_waiting()
 
 
 def _upstream_ready(name: str) -> tuple[str, object]:
@@ -158,6 +169,7 @@ class _StateOpener:
         token = ServiceToken(
             self.issuer, platform.engine, self.settings.service_client_id
         )
+        self._start_tip_reporter(stack, platform, token)
         return SharingState(
             token_issuer=self.issuer,
             catalogue=self.catalogue,
@@ -173,6 +185,32 @@ class _StateOpener:
             pseudonym_key=self.settings.pseudonym_key(),
             holder_org_number=self.settings.effective_holder_org_number,
         )
+
+    def _start_tip_reporter(
+        self, stack: ExitStack, platform: Platform, token: ServiceToken
+    ) -> None:
+        """The thread that tells tips of each release; stopped before the engine is
+        disposed and its client closed (the stack unwinds in reverse)."""
+        http = self.tips_http
+        if http is None:
+            # No retries inside an attempt: a failed one is retried later, stored.
+            http = make_client(
+                self.settings.tips_url, timeout=_REPORT_TIMEOUT, attempts=1
+            )
+            stack.callback(http.close)
+        metrics = TipReportMetrics(
+            platform.metrics.registry, lambda: _waiting_reports(platform.engine)
+        )
+        stack.callback(metrics.unregister)
+        reporter = TipReporter(
+            platform.engine,
+            TipReportSender(http, token),
+            ReportPolicy(backoff_base=self.settings.tip_report_backoff_base),
+            metrics=metrics,
+            poll_interval=self.settings.tip_report_poll_interval,
+        )
+        reporter.start()
+        stack.callback(reporter.close)
 
     def _client(
         self, stack: ExitStack, injected: httpx.Client | None, url_setting: str

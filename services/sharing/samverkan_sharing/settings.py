@@ -62,6 +62,23 @@ class SharingSettings(ServiceSettings):
         validation_alias=AliasChoices("SAMVERKAN_AUDIT_LOG_URL", "audit_log_url"),
     )
 
+    # Reports to tips of each release (tip_reports): how often the reporter looks
+    # for new and due ones, and about how long the first retry waits (seconds).
+    tip_report_poll_interval: float = Field(
+        default=1.0,
+        gt=0,
+        validation_alias=AliasChoices(
+            "SHARING_TIP_REPORT_POLL_INTERVAL", "tip_report_poll_interval"
+        ),
+    )
+    tip_report_backoff_base: float = Field(
+        default=5.0,
+        gt=0,
+        validation_alias=AliasChoices(
+            "SHARING_TIP_REPORT_BACKOFF_BASE", "tip_report_backoff_base"
+        ),
+    )
+
     # Pages that may ask the token endpoint for a token from the browser (the docs'
     # "Authorize"); unset: the three services' own origins.
     cors_origins: str | None = Field(

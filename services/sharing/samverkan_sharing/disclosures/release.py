@@ -33,6 +33,7 @@ from samverkan_sharing.disclosures.records import (
 from samverkan_sharing.disclosures.repository import DisclosureRepository
 from samverkan_sharing.disclosures.workflow import DisclosureStatus, transition
 from samverkan_sharing.rules import Catalogue
+from samverkan_sharing.tip_reports.report import reports_of_release
 from samverkan_sharing.upstream import Upstream
 
 __all__ = ["ReleaseProtocol"]
@@ -101,14 +102,20 @@ class ReleaseProtocol:
         return True
 
     def _complete(self, record: DisclosureRecord) -> DisclosureRecord:
-        """Append the stored entry (again, if a first try failed) and mark released."""
+        """Append the stored entry (again, if a first try failed) and mark released,
+        with a report to tips for each tip the release was about (the outbox:
+        ``tip_reports``; sent later, so the answer never waits on tips)."""
         self._end_transaction()
         entry = record.audit_entry or {}
         receipt = self.upstream.audit_log.append(
             entry, idempotency_key=f"{record.id}:{entry.get('event')}"
         )
-        DisclosureRepository(self.session).update(
+        reports = reports_of_release(
+            record.id, entry, receipt.index, released_at=datetime.now(UTC)
+        )
+        DisclosureRepository(self.session).release(
             record,
+            reports,
             receipt=receipt.model_dump(),
             status=transition(record.status, DisclosureStatus.RELEASED),
             history=[

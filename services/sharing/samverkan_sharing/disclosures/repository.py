@@ -1,5 +1,6 @@
 """All SQL of disclosures."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +12,8 @@ from samverkan_shared.sessions import Repository, insert_alone, update_alone
 from samverkan_sharing.disclosures.models import DisclosureRecord
 from samverkan_sharing.disclosures.workflow import DisclosureStatus
 from samverkan_sharing.oauth.models import ClientRecord
+from samverkan_sharing.tip_reports.report import TipReport
+from samverkan_sharing.tip_reports.repository import TipReportRepository
 
 __all__ = ["DisclosureFilter", "DisclosureRepository"]
 
@@ -55,6 +58,24 @@ class DisclosureRepository(Repository):
     def update(self, record: DisclosureRecord, **values: Any) -> None:
         """Store ``values`` as a unit of their own: one UPDATE of this row, committed."""
         update_alone(self._session, record, updated_at=datetime.now(UTC), **values)
+
+    def release(
+        self, record: DisclosureRecord, reports: Sequence[TipReport], **values: Any
+    ) -> None:
+        """Store ``values`` (the receipt, status released) and the reports to tips as
+        one unit, committed: a report exists exactly when its release does."""
+        now = datetime.now(UTC)
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.updated_at = now
+        try:
+            self._session.add(record)
+            self._session.flush()
+            TipReportRepository(self._session).add_all(record.id, reports, now)
+            self._session.commit()
+        except BaseException:
+            self._session.rollback()
+            raise
 
     def page(
         self,

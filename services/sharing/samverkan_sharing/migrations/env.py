@@ -4,7 +4,8 @@ from alembic import context
 
 import samverkan_sharing.disclosures.models
 import samverkan_sharing.people.models
-import samverkan_sharing.signin.models  # noqa: F401
+import samverkan_sharing.signin.models
+import samverkan_sharing.tip_reports.models  # noqa: F401
 from samverkan_shared.db import run_migrations_online
 from samverkan_sharing.oauth.models import SharingTable
 

@@ -1,0 +1,190 @@
+"""The tip reporter round by round, on its own clock: backoff, lease, the end of a
+report, no duplicates; and the reports a release makes (hypothesis)."""
+
+import string
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlmodel import Session, col, select
+
+from samverkan_sharing.disclosures.repository import DisclosureRepository
+from samverkan_sharing.tip_reports.models import TipReportRecord
+from samverkan_sharing.tip_reports.report import TipReport, reports_of_release
+from samverkan_sharing.tip_reports.reporter import ReportPolicy, TipReporter
+from samverkan_sharing.tip_reports.sender import TipReportSender
+from tests.support.payloads import GROVT_BEDRAGERI
+from tests.support.sharing import Sharing, request_disclosure
+
+QUIET = {"tip_report_poll_interval": 3600.0}  # the app's reporter looks once, at start
+POLICY = ReportPolicy(backoff_base=10.0, lease=timedelta(seconds=60))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def reports(sharing: Sharing) -> list[TipReportRecord]:
+    engine = sharing.client.app.platform.engine  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        statement = select(TipReportRecord).order_by(col(TipReportRecord.tip_id))
+        return list(session.exec(statement).all())
+
+
+def _reporter(
+    sharing: Sharing, clock: Clock, transport: httpx.BaseTransport | None = None
+) -> TipReporter:
+    client = (
+        httpx.Client(base_url="http://tips.test", transport=transport)
+        if transport is not None
+        else sharing.tips.client()
+    )
+    sender = TipReportSender(client, token=lambda: "a-service-token")
+    engine = sharing.client.app.platform.engine  # type: ignore[attr-defined]
+    return TipReporter(engine, sender, POLICY, clock=clock)
+
+
+def _released(sharing_factory: Callable[..., Sharing]) -> Sharing:
+    sharing = sharing_factory(**QUIET)  # its own reporter stays out of the way
+    request_disclosure(sharing, GROVT_BEDRAGERI)
+    return sharing
+
+
+def _refused(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("connection refused", request=request)
+
+
+class TestRetries:
+    def test_a_failure_waits_for_its_backoff_then_is_sent_again(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        sharing, clock = _released(sharing_factory), Clock()
+        sharing.tips.report_answers = [503]
+        reporter = _reporter(sharing, clock)
+        assert reporter.run_once() == 1
+        [row] = reports(sharing)
+        assert (row.state, row.attempts, row.last_status) == ("retrying", 1, 503)
+        # Half to all of the base (10 s) before the first retry.
+        assert clock.now + timedelta(seconds=5) <= row.next_attempt_at
+        assert row.next_attempt_at <= clock.now + timedelta(seconds=10)
+        assert reporter.run_once() == 0  # not due yet
+        clock.advance(10.5)
+        assert reporter.run_once() == 1
+        assert reports(sharing)[0].state == "delivered"
+        assert len(sharing.tips.reports) == 1
+
+    def test_an_unreachable_tips_is_retried_and_the_error_kept(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        sharing, clock = _released(sharing_factory), Clock()
+        assert _reporter(sharing, clock, httpx.MockTransport(_refused)).run_once() == 1
+        [row] = reports(sharing)
+        assert (row.state, row.last_status) == ("retrying", None)
+        assert row.last_error == "ConnectError: connection refused"
+        clock.advance(11)
+        assert _reporter(sharing, clock).run_once() == 1
+        assert reports(sharing)[0].state == "delivered"
+
+    def test_the_backoff_doubles_up_to_its_cap(self) -> None:
+        policy = ReportPolicy(backoff_base=10.0, backoff_cap=60.0)
+        for attempts, ceiling in ((1, 10), (2, 20), (3, 40), (4, 60), (40, 60)):
+            delay = policy.retry_delay(attempts).total_seconds()
+            assert ceiling / 2 <= delay <= ceiling
+
+
+class TestTheEnd:
+    def test_a_404_is_recorded_and_never_sent_again(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        sharing, clock = _released(sharing_factory), Clock()
+        sharing.tips.report_answers = [404]
+        reporter = _reporter(sharing, clock)
+        assert reporter.run_once() == 1
+        [row] = reports(sharing)
+        assert (row.state, row.attempts, row.last_status) == ("unknown_tip", 1, 404)
+        assert row.settled_at == clock.now
+        clock.advance(86400)
+        assert reporter.run_once() == 0
+
+
+class TestOnce:
+    def test_a_leased_report_is_left_to_its_claimer_until_the_lease_ends(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        """A reporter that claimed a report and died leaves it to the next one,
+        once its lease has run out; meanwhile no other reporter takes it."""
+        sharing, clock = _released(sharing_factory), Clock()
+        crashed = _reporter(sharing, clock)
+        assert len(crashed._claim(clock.now + POLICY.lease)) == 1  # then it dies
+        other = _reporter(sharing, clock)
+        assert other.run_once() == 0
+        clock.advance(61)
+        assert other.run_once() == 1
+        assert reports(sharing)[0].state == "delivered"
+
+    def test_an_outcome_after_a_lost_lease_is_not_stored(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        sharing, clock = _released(sharing_factory), Clock()
+        slow = _reporter(sharing, clock)
+        lease = clock.now + POLICY.lease
+        [row] = slow._claim(lease)
+        clock.advance(61)
+        assert _reporter(sharing, clock).run_once() == 1  # took it over, delivered
+        sharing.tips.report_answers = [503]
+        slow._settle(row, lease, slow._sender.send(row.tip_id, row.report))
+        assert reports(sharing)[0].state == "delivered"
+
+    def test_a_release_completed_twice_stores_its_reports_once(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        sharing = _released(sharing_factory)
+        [row] = reports(sharing)
+        again = TipReport(row.tip_id, {**row.report, "audit_index": 99})
+        engine = sharing.client.app.platform.engine  # type: ignore[attr-defined]
+        with Session(engine, expire_on_commit=False) as session:
+            repository = DisclosureRepository(session)
+            record = repository.get(row.disclosure_id)
+            assert record is not None
+            repository.release(record, [again])
+        [kept] = reports(sharing)
+        assert (kept.id, kept.report) == (row.id, row.report)
+
+
+tip_ids = st.lists(st.uuids().map(str), max_size=6)
+words = st.lists(st.text(string.ascii_letters + " :", min_size=1), max_size=4)
+
+
+@given(tips=tip_ids, basis=words, categories=words, index=st.integers(0, 2**40))
+def test_every_tip_of_a_release_gets_the_same_report_once(
+    tips: list[str], basis: list[str], categories: list[str], index: int
+) -> None:
+    entry = {
+        "recipient": {"code": "skatteverket", "org_number": "202100-5448", "name": "S"},
+        "legal_basis": basis,
+        "data_categories": categories,
+        "tip_ids": tips + tips[:1],
+        "payload_sha256": "ab" * 32,
+        "subjects": ["pseudonym"],
+    }
+    at = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
+    made = reports_of_release("d-1", entry, index, at)
+    assert [report.tip_id for report in made] == sorted(set(tips))
+    for report in made:
+        assert report.body == {
+            "disclosure_id": "d-1",
+            "audit_index": index,
+            "recipient": entry["recipient"],
+            "legal_basis": basis,
+            "data_categories": categories,
+            "released_at": "2026-12-07T05:00:00Z",
+        }
