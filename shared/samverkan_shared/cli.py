@@ -299,6 +299,39 @@ def _add_demo_commands(
     reset.set_defaults(handler=_reset_demo)
 
 
+def _add_webhook_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
+    """`webhooks receive` (``webhook_receiver``, imported only when it runs)."""
+    webhooks = commands.add_parser("webhooks", help="try out webhook deliveries")
+    actions = webhooks.add_subparsers(dest="action", required=True)
+    receive = actions.add_parser(
+        "receive",
+        help="listen on 127.0.0.1, verify each delivery's Standard Webhooks "
+        "signature and print each verified event as one JSON line",
+    )
+    receive.add_argument("--port", type=int, default=8010)
+    receive.add_argument(
+        "--secret-file", type=Path, required=True, help="holds the secret (whsec_...)"
+    )
+    receive.add_argument(
+        "--tolerance",
+        type=int,
+        default=300,
+        help="seconds a webhook-timestamp may be from now (default 300)",
+    )
+    receive.add_argument("--output", type=Path, help="append the lines here instead")
+    receive.set_defaults(handler=_receive_webhooks)
+
+
+def _receive_webhooks(args: argparse.Namespace) -> int:
+    from samverkan_shared.webhook_receiver import receive
+
+    return receive(
+        args.port, args.secret_file, tolerance=args.tolerance, output=args.output
+    )
+
+
 def _add_internal_commands(
     commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
 ) -> None:
@@ -339,6 +372,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_service_commands(commands)
     _add_migrate_command(commands)
     _add_demo_commands(commands)
+    _add_webhook_commands(commands)
     _add_internal_commands(commands)
     # Each service's own commands (clients, keys, rules, audit...), via entry points.
     for ep in entry_points(group="samverkan.commands"):
