@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Column,
+    Connection,
     Engine,
     Index,
     MetaData,
@@ -71,9 +72,18 @@ class ReplayCache:
 
     def first_use(self, jkt: str, jti: str, expires_at: int) -> bool:
         """Record the proof; False if a live record of it exists (a replay)."""
+        with self._engine.begin() as connection:
+            return self.first_use_on(connection, jkt, jti, expires_at)
+
+    def first_use_on(
+        self, connection: Connection, jkt: str, jti: str, expires_at: int
+    ) -> bool:
+        """``first_use`` inside the caller's transaction, which commits it: a unit that
+        already holds SQLite's write lock cannot wait for a second connection's."""
         now = int(self._clock())
         key = hashlib.sha256(f"{jkt}\x00{jti}".encode()).hexdigest()
-        self._purge_if_due(now)
+        if self._purge_due(now):
+            connection.execute(delete(_TABLE).where(_TABLE.c.expires_at < now))
         # RETURNING says whether the row was written (psycopg's rowcount does not).
         statement = (
             self._insert(_TABLE)
@@ -81,17 +91,16 @@ class ReplayCache:
             .on_conflict_do_nothing(index_elements=["proof_key"])
             .returning(_TABLE.c.proof_key)
         )
-        with self._engine.begin() as connection:
-            if connection.execute(statement).first() is not None:
-                return True
-            # A record outlived its window and was not purged yet: not a replay.
-            revived = connection.execute(
-                update(_TABLE)
-                .where(_TABLE.c.proof_key == key, _TABLE.c.expires_at < now)
-                .values(expires_at=expires_at)
-                .returning(_TABLE.c.proof_key)
-            )
-            return revived.first() is not None
+        if connection.execute(statement).first() is not None:
+            return True
+        # A record outlived its window and was not purged yet: not a replay.
+        revived = connection.execute(
+            update(_TABLE)
+            .where(_TABLE.c.proof_key == key, _TABLE.c.expires_at < now)
+            .values(expires_at=expires_at)
+            .returning(_TABLE.c.proof_key)
+        )
+        return revived.first() is not None
 
     def purge(self) -> int:
         """Delete the records of proofs too old to be accepted; how many went."""
@@ -100,9 +109,9 @@ class ReplayCache:
             gone = connection.execute(delete(_TABLE).where(_TABLE.c.expires_at < now))
             return int(gone.rowcount)
 
-    def _purge_if_due(self, now: float) -> None:
+    def _purge_due(self, now: float) -> bool:
         with self._lock:
             if now < self._next_purge:
-                return
+                return False
             self._next_purge = now + _PURGE_INTERVAL_SECONDS
-        self.purge()
+            return True

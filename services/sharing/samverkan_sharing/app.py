@@ -13,6 +13,7 @@ from sqlmodel import Session
 from samverkan_shared.auth import Revocations, TokenValidator
 from samverkan_shared.db import make_engine
 from samverkan_shared.http import make_client
+from samverkan_shared.proof_replay import ReplayCache
 from samverkan_shared.service_app import Platform, ServiceApp, build_app
 from samverkan_shared.sessions import reading_session
 from samverkan_sharing.cors import TokenEndpointCors
@@ -20,6 +21,7 @@ from samverkan_sharing.dependencies import SharingState, sharing_app
 from samverkan_sharing.disclosures import routes as disclosure_routes
 from samverkan_sharing.disclosures.metrics import DisclosureMetrics
 from samverkan_sharing.oauth import routes as oauth_routes
+from samverkan_sharing.oauth.binding import NonceSource, SenderBinding
 from samverkan_sharing.oauth.errors import install_oauth_error_handler
 from samverkan_sharing.oauth.keys import SigningKeyStore
 from samverkan_sharing.oauth.repository import RevocationRepository
@@ -85,7 +87,7 @@ def create_app(
     settings = settings or SharingSettings()
     validate_catalogue(catalogue.rules)
     engine = make_engine(settings.effective_database_url)
-    issuer = _token_issuer(settings)
+    issuer = _token_issuer(settings, engine)
     # The issuer validates its own tokens locally: no HTTP round trip to itself.
     validator = token_validator or TokenValidator(
         issuer=issuer.issuer,
@@ -123,10 +125,10 @@ def create_app(
     return app
 
 
-def _token_issuer(settings: SharingSettings) -> TokenIssuer:
+def _token_issuer(settings: SharingSettings, engine: Engine) -> TokenIssuer:
     keys = SigningKeyStore(
         settings.effective_signing_keys_dir,
-        token_lifetime=settings.token_lifetime,
+        token_lifetime=settings.effective_token_lifetime,
         create=settings.demo,
     )
     people = PersonTokens(
@@ -135,13 +137,23 @@ def _token_issuer(settings: SharingSettings) -> TokenIssuer:
             idle=timedelta(seconds=settings.refresh_idle),
         )
     )
+    binding = SenderBinding(
+        token_endpoint=f"{settings.issuer.rstrip('/')}/oauth/token",
+        replays=ReplayCache(engine),
+        nonces=NonceSource(settings.dpop_nonce_secret)
+        if settings.dpop_nonces
+        else None,
+        bind_every_client=settings.fapi2,
+    )
     return TokenIssuer(
         issuer=settings.issuer,
         keys=keys,
-        lifetime=settings.token_lifetime,
+        lifetime=settings.effective_token_lifetime,
         code_grant=people.for_code,
         refresh_grant=people.for_refresh,
         refresh_revocation=people.revoke,
+        binding=binding,
+        fapi2=settings.fapi2,
     )
 
 

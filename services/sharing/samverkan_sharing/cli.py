@@ -56,6 +56,7 @@ def _add(args: argparse.Namespace) -> int:
                 municipality_code=args.municipality,
                 jwks=jwks,
                 redirect_uris=args.redirect_uri,
+                dpop=args.dpop,
             )
         except InvalidClient as error:
             print(f"error: {error}", file=sys.stderr)
@@ -84,6 +85,7 @@ def _list(args: argparse.Namespace) -> int:
                         "scopes": client.scopes,
                         "auth_method": client.auth_method,
                         "redirect_uris": client.redirect_uris or [],
+                        "dpop": client.dpop,
                         "active": client.active,
                     }
                 )
@@ -235,6 +237,13 @@ def _add_client_commands(
         default=[],
         help="where people are sent back after signing in (repeatable); a client "
         "with one may sign people in (OpenID Connect, scopes openid profile …)",
+    )
+    add.add_argument(
+        "--dpop",
+        choices=("required", "optional"),
+        default="optional",
+        help="required: tokens only with a DPoP proof, bound to the client's key "
+        "(RFC 9449); optional (default): bound when it sends one",
     )
     add.set_defaults(handler=_add)
     actions.add_parser("list", help="one JSON line per client").set_defaults(

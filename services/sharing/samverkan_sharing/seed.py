@@ -38,6 +38,7 @@ class DemoClient:
     private_key_jwt: bool = False
     municipality_code: str | None = None
     redirect_uris: tuple[str, ...] = ()
+    dpop: str = "optional"
 
 
 DEMO_CLIENTS = (
@@ -81,6 +82,7 @@ DEMO_CLIENTS = (
         "disclosures:request",
         "polismyndigheten",
         private_key_jwt=True,
+        dpop="required",  # its tokens are bound to its key (RFC 9449)
     ),
     DemoClient(
         "ekobrottsmyndigheten",
@@ -155,6 +157,7 @@ def _register(session: Session, demo: DemoClient, data_dir: Path) -> dict[str, A
         client_id=_client_id(demo),
         municipality_code=demo.municipality_code,
         redirect_uris=demo.redirect_uris,
+        dpop=demo.dpop,
     )
     entry["client_id"] = client.client_id
     if secret is not None:
@@ -207,15 +210,17 @@ def _add_person(session: Session, demo: DemoPerson) -> dict[str, str]:
 
 def _bring_up_to_date(session: Session, clients: ClientRepository) -> None:
     """A demo seeded before gets what its clients lack now: their municipality,
-    and scopes added since (none is taken away)."""
+    scopes added since (none is taken away) and their DPoP policy."""
     for demo in DEMO_CLIENTS:
         record = clients.get(_client_id(demo))
         if record is None:
             continue
         missing = [s for s in demo.scopes.split() if s not in record.scopes]
-        if record.municipality_code != demo.municipality_code or missing:
+        stale = record.municipality_code != demo.municipality_code or missing
+        if stale or record.dpop != demo.dpop:
             record.municipality_code = demo.municipality_code
             record.scopes = [*record.scopes, *missing]
+            record.dpop = demo.dpop
             session.add(record)
     session.commit()
 

@@ -2,6 +2,7 @@
 
 import contextlib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -12,10 +13,12 @@ from samverkan_shared.settings import ServiceSettings
 from samverkan_sharing.cors import parse_origins, suite_origins
 from samverkan_sharing.outbound_pool import DEFAULT_OUTBOUND_THREADS
 
-__all__ = ["DEMO_HOLDER_ORG_NUMBER", "SharingSettings"]
+__all__ = ["DEMO_HOLDER_ORG_NUMBER", "FAPI2_MAX_TOKEN_LIFETIME", "SharingSettings"]
 
 # The demo's municipality, Malmö stad: the authority whose data the demo discloses.
 DEMO_HOLDER_ORG_NUMBER = "212000-1124"
+# The FAPI 2.0 profile's cap on an access token's life, in seconds.
+FAPI2_MAX_TOKEN_LIFETIME = 600
 
 
 class SharingSettings(ServiceSettings):
@@ -48,6 +51,17 @@ class SharingSettings(ServiceSettings):
         ge=60,
         le=30 * 86400,
         validation_alias=AliasChoices("SHARING_REFRESH_IDLE", "refresh_idle"),
+    )
+    # "fapi2": the FAPI 2.0 Security Profile for machine clients (private_key_jwt
+    # only, DPoP-bound tokens only, PS256/ES256/EdDSA, tokens of at most 10 minutes).
+    profile: Literal["default", "fapi2"] = Field(
+        default="default",
+        validation_alias=AliasChoices("SHARING_PROFILE", "profile"),
+    )
+    # RFC 9449 §8: DPoP proofs at the token endpoint must carry a nonce it gave.
+    dpop_nonces: bool = Field(
+        default=True,
+        validation_alias=AliasChoices("SHARING_DPOP_NONCES", "dpop_nonces"),
     )
     service_client_id: str = Field(
         default="sharing-service",
@@ -127,6 +141,23 @@ class SharingSettings(ServiceSettings):
             return parse_org_number(value)
         except InvalidIdentifier as error:
             raise ValueError(f"SHARING_HOLDER_ORG_NUMBER: {error}") from None
+
+    @property
+    def fapi2(self) -> bool:
+        return self.profile == "fapi2"
+
+    @property
+    def effective_token_lifetime(self) -> int:
+        """SHARING_TOKEN_LIFETIME, at most 10 minutes under the FAPI 2.0 profile."""
+        if self.fapi2:
+            return min(self.token_lifetime, FAPI2_MAX_TOKEN_LIFETIME)
+        return self.token_lifetime
+
+    def dpop_nonce_secret(self) -> bytes:
+        """What the token endpoint's DPoP nonces are keyed from: the current key of
+        the keyring every replica shares, so a nonce one gave another accepts."""
+        keyring = self.keyring()
+        return keyring.keys[keyring.current]
 
     @property
     def effective_holder_org_number(self) -> str | None:

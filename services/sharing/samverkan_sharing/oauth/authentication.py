@@ -4,7 +4,7 @@ import base64
 import binascii
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
@@ -32,13 +32,25 @@ def authenticate_client(
     clients: ClientRepository,
     revocations: RevocationRepository,
     audiences: set[str],
+    algorithms: Sequence[str] = ALLOWED_ALGORITHMS,
+    secrets_allowed: bool = True,
 ) -> ClientRecord:
-    """The authenticated, active client, or `OAuthError('invalid_client')`."""
+    """The authenticated, active client, or `OAuthError('invalid_client')`.
+
+    ``secrets_allowed=False`` (the FAPI 2.0 profile): only private_key_jwt, signed
+    with one of ``algorithms``.
+    """
     basic = authorization is not None and authorization.lower().startswith("basic ")
     assertion = form.get("client_assertion")
     if basic and assertion:
         raise OAuthError(
             "invalid_request", "Use one client authentication method, not two."
+        )
+    if basic and not secrets_allowed:
+        raise OAuthError(
+            "invalid_client",
+            "The FAPI 2.0 profile accepts no client secrets: authenticate with "
+            "private_key_jwt (a client_assertion signed with PS256, ES256 or EdDSA).",
         )
     if basic:
         return _by_secret(authorization or "", clients)
@@ -47,11 +59,14 @@ def authenticate_client(
             raise OAuthError(
                 "invalid_request", f"client_assertion_type must be {ASSERTION_TYPE}."
             )
-        return _by_assertion(assertion, clients, revocations, audiences)
+        return _by_assertion(assertion, clients, revocations, audiences, algorithms)
     raise OAuthError(
         "invalid_client",
         "Authenticate the client with HTTP Basic (client_secret_basic) or a signed "
-        "client_assertion (private_key_jwt).",
+        "client_assertion (private_key_jwt)."
+        if secrets_allowed
+        else "Authenticate the client with a signed client_assertion "
+        "(private_key_jwt).",
     )
 
 
@@ -85,12 +100,13 @@ def _by_assertion(
     clients: ClientRepository,
     revocations: RevocationRepository,
     audiences: set[str],
+    algorithms: Sequence[str],
 ) -> ClientRecord:
     client_id = _unverified_issuer(assertion)
     client = clients.get(client_id) if client_id else None
     if client is None or client.auth_method != "private_key_jwt" or not client.jwks:
         raise OAuthError("invalid_client", "Unknown client or no registered key.")
-    claims = _verified_claims(assertion, client)
+    claims = _verified_claims(assertion, client, algorithms)
     _check_assertion_claims(claims, client, audiences)
     expires = datetime.fromtimestamp(float(claims["exp"]), UTC)
     if not revocations.use_assertion(client.client_id, str(claims["jti"]), expires):
@@ -111,10 +127,12 @@ def _unverified_issuer(assertion: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _verified_claims(assertion: str, client: ClientRecord) -> Mapping[str, Any]:
+def _verified_claims(
+    assertion: str, client: ClientRecord, algorithms: Sequence[str]
+) -> Mapping[str, Any]:
     try:
         keyset = JsonWebKey.import_key_set(client.jwks or {"keys": []})
-        claims = JsonWebToken(list(ALLOWED_ALGORITHMS)).decode(assertion, keyset)
+        claims = JsonWebToken(list(algorithms)).decode(assertion, keyset)
     except (JoseError, ValueError, KeyError, TypeError):
         raise OAuthError(
             "invalid_client", "The client assertion's signature does not verify."

@@ -6,6 +6,7 @@ OAuth's own error format, which every OAuth client library parses; the rest of t
 suite answers RFC 9457 problems. This module is the one place that renders it.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,10 +24,13 @@ _BASIC_CHALLENGE = 'Basic realm="samverkan", charset="UTF-8"'
 class OAuthError(Exception):
     """An RFC 6749 §5.2 error: `error` is the registered code, `description` says why."""
 
-    def __init__(self, error: str, description: str) -> None:
+    def __init__(
+        self, error: str, description: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(description)
         self.error = error
         self.description = description
+        self.headers = dict(headers or {})  # e.g. RFC 9449 §8's DPoP-Nonce
 
     def response(self, *, used_basic: bool) -> JSONResponse:
         """400, or 401 with a Basic challenge for failed HTTP Basic client credentials.
@@ -36,7 +40,7 @@ class OAuthError(Exception):
         authentication (no credentials, a bad client assertion) is a 400: a 401
         would need a challenge (RFC 9110 §15.5.2) for a scheme the client did not use.
         """
-        headers = dict(_NO_STORE)
+        headers = {**_NO_STORE, **self.headers}
         status = 400
         if self.error == "invalid_client" and used_basic:
             status = 401

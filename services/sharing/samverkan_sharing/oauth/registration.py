@@ -14,7 +14,7 @@ from samverkan_shared.identifiers import (
     parse_municipality_code,
     parse_org_number,
 )
-from samverkan_sharing.oauth.models import ClientRecord
+from samverkan_sharing.oauth.models import DPOP_POLICIES, ClientRecord
 from samverkan_sharing.oauth.repository import ClientRepository
 from samverkan_sharing.oauth.secrets import hash_secret, new_secret
 from samverkan_sharing.rules.vocabulary import Recipient
@@ -40,13 +40,17 @@ def register_client(
     client_id: str | None = None,
     municipality_code: str | None = None,
     redirect_uris: Sequence[str] = (),
+    dpop: str = "optional",
 ) -> tuple[ClientRecord, str | None]:
     """Register a client; returns it and its secret (None for private_key_jwt).
 
     A client that files tips (``tips:write``) names the municipality it files for:
-    tips refuses a tip in another municipality's name.
+    tips refuses a tip in another municipality's name. ``dpop`` "required": the
+    client gets tokens only with a DPoP proof, bound to its key (RFC 9449).
     """
     scope_list = sorted(set(scopes))
+    if dpop not in DPOP_POLICIES:
+        raise InvalidClient(f"--dpop must be one of {', '.join(DPOP_POLICIES)}")
     _check_registration(name, kind, scope_list, recipient, jwks)
     _check_redirect_uris(redirect_uris)
     try:
@@ -67,6 +71,7 @@ def register_client(
         secret_hash=hash_secret(secret) if secret else None,
         jwks=dict(jwks) if jwks else None,
         redirect_uris=list(redirect_uris) or None,
+        dpop=dpop,
         created_at=datetime.now(UTC),
     )
     ClientRepository(session).add(client)

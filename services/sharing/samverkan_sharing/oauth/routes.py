@@ -10,8 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from samverkan_shared.auth import ALLOWED_ALGORITHMS, SCOPE_DESCRIPTIONS
+from samverkan_shared.dpop import PROOF_ALGORITHMS
 from samverkan_shared.sessions import ReadingSession, WritingSession
 from samverkan_sharing.dependencies import sharing_app
+from samverkan_sharing.oauth.binding import TokenRequestProof
 from samverkan_sharing.oauth.errors import OAuthError, oauth_error_responses
 from samverkan_sharing.oauth.repository import RevocationRepository
 from samverkan_sharing.oauth.schemas import (
@@ -19,7 +21,7 @@ from samverkan_sharing.oauth.schemas import (
     TokenResponse,
     form_body,
 )
-from samverkan_sharing.oauth.service import TokenIssuer
+from samverkan_sharing.oauth.service import FAPI2_ALGORITHMS, TokenIssuer
 
 __all__ = ["JWKS_PATH", "REVOCATIONS_PATH", "router"]
 
@@ -48,6 +50,7 @@ _CLAIMS = [
     "amr",
     "nonce",
 ]
+_AUTH_METHODS = ["client_secret_basic", "private_key_jwt"]
 # The largest form these endpoints take has six parameters; no request needs more.
 _MAX_FORM_FIELDS = 16
 
@@ -114,6 +117,8 @@ def _issuer(request: Request) -> TokenIssuer:
 def metadata(request: Request) -> dict[str, Any]:
     issuer = _issuer(request)
     base = issuer.issuer
+    methods = ["private_key_jwt"] if issuer.fapi2 else _AUTH_METHODS
+    algorithms = list(FAPI2_ALGORITHMS if issuer.fapi2 else ALLOWED_ALGORITHMS)
     return {
         "issuer": base,
         "authorization_endpoint": f"{base}/oauth/authorize",
@@ -134,27 +139,15 @@ def metadata(request: Request) -> dict[str, Any]:
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": [issuer.keys.algorithm],
         "claims_supported": _CLAIMS,
-        "token_endpoint_auth_methods_supported": [
-            "client_secret_basic",
-            "private_key_jwt",
-        ],
-        "token_endpoint_auth_signing_alg_values_supported": list(ALLOWED_ALGORITHMS),
+        "token_endpoint_auth_methods_supported": methods,
+        "token_endpoint_auth_signing_alg_values_supported": algorithms,
         # RFC 8414 §2: each endpoint that takes private_key_jwt names its algorithms.
-        "introspection_endpoint_auth_methods_supported": [
-            "client_secret_basic",
-            "private_key_jwt",
-        ],
-        "introspection_endpoint_auth_signing_alg_values_supported": list(
-            ALLOWED_ALGORITHMS
-        ),
-        "revocation_endpoint_auth_methods_supported": [
-            "client_secret_basic",
-            "private_key_jwt",
-        ],
-        "revocation_endpoint_auth_signing_alg_values_supported": list(
-            ALLOWED_ALGORITHMS
-        ),
+        "introspection_endpoint_auth_methods_supported": methods,
+        "introspection_endpoint_auth_signing_alg_values_supported": algorithms,
+        "revocation_endpoint_auth_methods_supported": methods,
+        "revocation_endpoint_auth_signing_alg_values_supported": algorithms,
         "scopes_supported": sorted(SCOPE_DESCRIPTIONS),
+        "dpop_signing_alg_values_supported": list(PROOF_ALGORITHMS),  # RFC 9449 §5.1
     }
 
 
@@ -204,10 +197,20 @@ async def token(
     request: Request, session: WritingSession, authorization: AuthorizationHeader
 ) -> JSONResponse:
     form = await _read_form(request)
+    issuer = _issuer(request)
+    proofs = tuple(request.headers.getlist("dpop"))
     issued = await run_in_threadpool(
-        _issuer(request).token_for_request, session, authorization, form
+        issuer.token_for_request,
+        session,
+        authorization,
+        form,
+        TokenRequestProof(proofs),
     )
-    return JSONResponse(issued.response(), headers=_NO_STORE)
+    headers = dict(_NO_STORE)
+    nonces = issuer.binding.nonces if issuer.binding is not None else None
+    if proofs and nonces is not None:  # the next request's nonce (RFC 9449 §8.2)
+        headers["DPoP-Nonce"] = nonces.issue()
+    return JSONResponse(issued.response(), headers=headers)
 
 
 @router.post(

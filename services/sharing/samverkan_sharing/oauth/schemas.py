@@ -93,7 +93,10 @@ class TokenResponse(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     access_token: str = Field(description="An RFC 9068 JWT (typ at+jwt), ES256-signed")
-    token_type: str = Field(description="Always Bearer (RFC 6750)")
+    token_type: str = Field(
+        description="DPoP for a token bound to the proof's key (RFC 9449, its "
+        "cnf.jkt), else Bearer (RFC 6750)"
+    )
     expires_in: int = Field(description="Seconds until the token expires")
     scope: str = Field(description="The scopes granted, space-separated")
     id_token: str | None = Field(
@@ -130,6 +133,7 @@ class OAuthErrorBody(BaseModel):
 
     error: str = Field(
         description="invalid_request, invalid_client, invalid_grant, "
-        "unauthorized_client, unsupported_grant_type or invalid_scope"
+        "unauthorized_client, unsupported_grant_type, invalid_scope, or (RFC 9449) "
+        "invalid_dpop_proof and use_dpop_nonce (with a DPoP-Nonce header)"
     )
     error_description: str | None = None

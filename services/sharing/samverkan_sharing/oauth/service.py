@@ -2,7 +2,9 @@
 
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +15,7 @@ from sqlmodel import Session
 
 from samverkan_shared.auth import ALLOWED_ALGORITHMS, audiences_for
 from samverkan_sharing.oauth.authentication import authenticate_client
+from samverkan_sharing.oauth.binding import SenderBinding, TokenRequestProof
 from samverkan_sharing.oauth.errors import OAuthError
 from samverkan_sharing.oauth.keys import SigningKeyStore
 from samverkan_sharing.oauth.models import ClientRecord
@@ -37,10 +40,19 @@ class _AccessTokenJwt(JsonWebToken):  # type: ignore[misc]  # authlib is untyped
 
 
 __all__ = [
+    "FAPI2_ALGORITHMS",
     "RESOURCE_SERVER_KIND",
     "IssuedToken",
     "TokenIssuer",
 ]
+
+# FAPI 2.0 Security Profile §5.4: the only algorithms, for every JWT it touches.
+FAPI2_ALGORITHMS = ("PS256", "ES256", "EdDSA")
+# The cnf claim (RFC 7800) of the tokens minted for the request being answered: set
+# around a grant, so a person's grants (signin/) bind their tokens the same way.
+_CONFIRMATION: ContextVar[Mapping[str, Any] | None] = ContextVar(
+    "token_confirmation", default=None
+)
 
 RESOURCE_SERVER_KIND = "service"
 """The kind of the suite's own services' clients: they may introspect any token."""
@@ -65,10 +77,15 @@ class IssuedToken:
     id_token: str | None = None  # OpenID Connect, for a person's sign-in
     refresh_token: str | None = None  # a person's sign-in, for the next one
 
+    @property
+    def token_type(self) -> str:
+        """DPoP for a token bound to a DPoP key (RFC 9449 §5), else Bearer."""
+        return "DPoP" if "jkt" in self.claims.get("cnf", {}) else "Bearer"
+
     def response(self) -> dict[str, Any]:
         response = {
             "access_token": self.access_token,
-            "token_type": "Bearer",
+            "token_type": self.token_type,
             "expires_in": self.expires_in,
             "scope": self.scope,
         }
@@ -91,8 +108,13 @@ class TokenIssuer:
         code_grant: PersonGrant | None = None,
         refresh_grant: PersonGrant | None = None,
         refresh_revocation: RefreshRevocation | None = None,
+        binding: SenderBinding | None = None,
+        fapi2: bool = False,
     ) -> None:
         self.issuer = issuer.rstrip("/")
+        self.binding = binding
+        # FAPI 2.0: private_key_jwt only, and only its algorithms.
+        self.fapi2 = fapi2
         self.keys = keys
         self.lifetime = lifetime
         # People's sign-in (the authorization code grant, its refresh tokens) lives
@@ -112,14 +134,39 @@ class TokenIssuer:
         return f"{self.issuer}/oauth/token"
 
     def token_for_request(
-        self, session: Session, authorization: str | None, form: Mapping[str, str]
+        self,
+        session: Session,
+        authorization: str | None,
+        form: Mapping[str, str],
+        proof: TokenRequestProof | None = None,
     ) -> IssuedToken:
         """The client credentials grant (RFC 6749 §4.4), or a person's authorization
-        code (§4.1.3) or refresh token (§6); commits the used assertion id."""
+        code (§4.1.3) or refresh token (§6); commits the used assertion id. With a
+        DPoP ``proof`` the token is bound to the proof's key."""
         grant_type = form.get("grant_type")
         if not grant_type:
             raise OAuthError("invalid_request", "grant_type is required.")
         client = self.authenticate(session, authorization, form)
+        confirmation = (
+            None
+            if self.binding is None
+            else self.binding.confirmation(
+                proof or TokenRequestProof(),
+                client,
+                grant_type=grant_type,
+                connection=session.connection(),
+            )
+        )
+        with _bound_to(confirmation):
+            return self._grant(session, client, grant_type, form)
+
+    def _grant(
+        self,
+        session: Session,
+        client: ClientRecord,
+        grant_type: str,
+        form: Mapping[str, str],
+    ) -> IssuedToken:
         if grant_type in self.person_grants:
             return self.person_grants[grant_type](self, session, client, form)
         if grant_type != "client_credentials":
@@ -167,6 +214,8 @@ class TokenIssuer:
             clients=ClientRepository(session),
             revocations=RevocationRepository(session),
             audiences={self.token_endpoint, self.issuer, f"{self.issuer}/"},
+            algorithms=FAPI2_ALGORITHMS if self.fapi2 else ALLOWED_ALGORITHMS,
+            secrets_allowed=not self.fapi2,
         )
 
     def mint(
@@ -176,9 +225,11 @@ class TokenIssuer:
         *,
         subject: str | None = None,
         extra: Mapping[str, Any] | None = None,
+        confirmation: Mapping[str, Any] | None = None,
     ) -> IssuedToken:
         """An access token for ``client``; for a signed-in person, ``subject`` is the
-        person and ``extra`` their claims (name, organisation, roles)."""
+        person and ``extra`` their claims (name, organisation, roles). Bound to the
+        key in ``confirmation`` (RFC 7800 ``cnf``), else to the request's proof."""
         now = int(time.time())
         claims: dict[str, Any] = {
             "iss": self.issuer,
@@ -199,6 +250,9 @@ class TokenIssuer:
         if client.municipality_code:
             claims["municipality_code"] = client.municipality_code
         claims.update(extra or {})
+        bound_to = confirmation or _CONFIRMATION.get()
+        if bound_to:
+            claims["cnf"] = dict(bound_to)
         token = self.sign(claims, typ="at+jwt")
         return IssuedToken(token, self.lifetime, claims["scope"], claims)
 
@@ -241,7 +295,9 @@ class TokenIssuer:
         revoked = RevocationRepository(session).is_token_revoked(str(claims.get("jti")))
         if holder is None or not holder.active or revoked:
             return {"active": False}
-        return {"active": True, "token_type": "Bearer", **claims}
+        # A bound token's claims carry its cnf (RFC 9449 §6.2).
+        token_type = "DPoP" if "jkt" in claims.get("cnf", {}) else "Bearer"
+        return {"active": True, "token_type": token_type, **claims}
 
     def revoke(self, session: Session, client: ClientRecord, token: str) -> None:
         """RFC 7009 §2.1: a client may revoke only its own tokens.
@@ -268,6 +324,15 @@ class TokenIssuer:
             str(claims["jti"]), client.client_id, expires
         )
         session.commit()
+
+
+@contextmanager
+def _bound_to(confirmation: Mapping[str, Any] | None) -> Iterator[None]:
+    reset = _CONFIRMATION.set(confirmation)
+    try:
+        yield
+    finally:
+        _CONFIRMATION.reset(reset)
 
 
 def _granted_scopes(client: ClientRecord, requested: str | None) -> list[str]:
