@@ -17,7 +17,9 @@ import httpx
 from samverkan_shared.supervisor import Suite
 
 __all__ = [
+    "PURCHASING_CENTRE",
     "ConsoleUser",
+    "all_tips",
     "append_log_entries",
     "client_token",
     "compliance_entries",
@@ -27,6 +29,8 @@ __all__ = [
     "months_ago",
     "new_person",
     "read_log",
+    "tip_fields",
+    "tips_api",
 ]
 
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
@@ -223,14 +227,16 @@ def police_view(suite: Suite, disclosure_id: str) -> dict[str, Any]:
     return found
 
 
-def new_person(suite: Suite, username: str, roles: str) -> str:
-    """Register a person of Malmö with ``roles`` (e.g. "assessor approver") with the
-    operator's `samverkan people add`; their initial password."""
+def new_person(
+    suite: Suite, username: str, roles: str, org_number: str = "212000-1124"
+) -> str:
+    """Register a person of Malmö (or ``org_number``) with ``roles`` (e.g. "assessor
+    approver") with the operator's `samverkan people add`; their initial password."""
     done = subprocess.run(
         [
             str(Path(sys.executable).with_name("samverkan")),
             *("people", "add", "--name", f"Prov {username}", "--username", username),
-            *("--org-number", "212000-1124", "--roles", roles, "--no-totp"),
+            *("--org-number", org_number, "--roles", roles, "--no-totp"),
         ],
         env=suite.env,
         capture_output=True,
@@ -241,9 +247,11 @@ def new_person(suite: Suite, username: str, roles: str) -> str:
     return str(json.loads(done.stdout.splitlines()[-1])["password"])
 
 
-def sign_in_new_person(suite: Suite, username: str, roles: str) -> ConsoleUser:
+def sign_in_new_person(
+    suite: Suite, username: str, roles: str, org_number: str = "212000-1124"
+) -> ConsoleUser:
     """A new person with ``roles``, signed in at the console."""
-    password = new_person(suite, username, roles)
+    password = new_person(suite, username, roles, org_number)
     user = ConsoleUser(suite, httpx.Client(base_url=suite.url("console"), timeout=30.0))
     user.sign_in(username, password)
     return user
@@ -293,3 +301,53 @@ def compliance_entries(suite: Suite) -> dict[str, int]:
     }
     indexes = append_log_entries(suite, list(entries.values()))
     return dict(zip(entries, indexes, strict=True))
+
+
+# -- tips for the casework pages ---------------------------------------------------
+
+# Adda, the purchasing centre that owns the demo agreements (tips seed).
+PURCHASING_CENTRE = "556578-5788"
+
+
+def tip_fields(description: str, **changes: str) -> dict[str, str]:
+    """The tip form filled in as a Malmö reporter would: Trygga Hem HVB AB on the
+    demo's HVB agreement, about ``description``."""
+    fields = {
+        "avtal": "hvb-2022",
+        "leverantor_orgnr": "559123-4561",
+        "leverantor_namn": "Trygga Hem HVB AB",
+        "kategori": "staffing",
+        "datum": "2026-10-01",
+        "beskrivning": description,
+        "beskrivning_kategori": "",
+        "enhet": "IFO Barn och unga",
+        "verksamhet": "social_services",
+        "epost": "",
+        "person_0_nummer": "20121212-1212",
+        "person_0_roll": "placed_child",
+    }
+    return {**fields, **changes}
+
+
+def tips_api(suite: Suite, client: str, path: str, **params: Any) -> Any:
+    """GET ``path`` of the tips service as the demo client ``client``; its JSON."""
+    answer = httpx.get(
+        f"{suite.url('tips')}{path}",
+        params=params or None,
+        headers={"Authorization": f"Bearer {client_token(suite, client)}"},
+        timeout=30.0,
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def all_tips(suite: Suite, client: str, **params: Any) -> list[dict[str, Any]]:
+    """Every tip the demo client ``client`` may read, following the cursor."""
+    items: list[dict[str, Any]] = []
+    query: dict[str, Any] = {**params, "limit": 100}
+    while True:
+        page = tips_api(suite, client, "/v1/tips", **query)
+        items += page["items"]
+        if page["next_cursor"] is None:
+            return items
+        query["cursor"] = page["next_cursor"]

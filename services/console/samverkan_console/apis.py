@@ -1,4 +1,4 @@
-"""The three APIs, called with the signed-in person's own token.
+"""The suite's APIs, called with the signed-in person's own token.
 
 The console decides nothing: each service checks the token as for any caller.
 An expiring access token is refreshed first (one refresh per session at a time);
@@ -20,7 +20,11 @@ __all__ = ["Apis"]
 
 # Refresh this long before the access token expires, so no call carries a dying one.
 _MARGIN = timedelta(seconds=30)
-_NAMES = {"sharing": "delningstjänsten", "audit-log": "granskningsloggen"}
+_NAMES = {
+    "sharing": "delningstjänsten",
+    "audit-log": "granskningsloggen",
+    "tips": "tipstjänsten",
+}
 
 
 class Apis:
@@ -48,9 +52,18 @@ class Apis:
     def get_text(self, session: ConsoleSession, service: str, path: str) -> str:
         return self._call(session, service, "GET", path).text
 
-    def post(self, session: ConsoleSession, service: str, path: str, body: Any) -> Any:
+    def post(
+        self,
+        session: ConsoleSession,
+        service: str,
+        path: str,
+        body: Any,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
         """The answer's JSON; a 409 or 422 raises Refused with the problem's detail."""
-        return self._call(session, service, "POST", path, json=body).json()
+        return self._call(
+            session, service, "POST", path, json=body, headers=dict(headers or {})
+        ).json()
 
     def raw(
         self,
@@ -132,7 +145,7 @@ def _checked(response: httpx.Response, service: str) -> httpx.Response:
     if status == 404:
         raise PageError(404, "Finns inte", detail)
     if status in (409, 422, 400):
-        raise Refused(detail)
+        raise Refused(detail, _errors(response), status)
     raise _outage(service)
 
 
@@ -141,6 +154,18 @@ def _outage(service: str) -> PageError:
     return PageError(
         503, "Tjänsten svarar inte", f"Det gick inte att nå {name}. Försök igen strax."
     )
+
+
+def _errors(response: httpx.Response) -> list[Mapping[str, Any]]:
+    """The problem's ``errors`` member, if it has one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list):
+        return []
+    return [error for error in errors if isinstance(error, dict)]
 
 
 def _detail(response: httpx.Response) -> str:

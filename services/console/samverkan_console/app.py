@@ -24,6 +24,7 @@ from samverkan_console.signin import routes as signin
 from samverkan_console.signin.service import Client, OpenIdProvider
 from samverkan_console.state import ConsoleApp, ConsoleState
 from samverkan_console.statistics import routes as statistics
+from samverkan_console.tip_statistics import routes as tip_statistics
 from samverkan_console.web import SecurityHeaders, install_page_errors
 from samverkan_shared.body_limit import BodyLimitMiddleware
 from samverkan_shared.http import make_client
@@ -69,7 +70,13 @@ def create_app(
     app.mount(
         "/static", StaticFiles(directory=Path(str(_PACKAGE / "static"))), "static"
     )
-    features = (assessments, approvals, log, statistics)
+    features = (
+        assessments,
+        approvals,
+        log,
+        statistics,
+        tip_statistics,
+    )
     for router in (pages.router, signin.router, *(f.router for f in features)):
         app.include_router(router)
     app.include_router(metrics_router(metrics.registry))
@@ -83,7 +90,11 @@ def _state(
 ) -> ConsoleState:
     provider = OpenIdProvider(settings.provider, _client(settings), http)
     now = clock or (lambda: datetime.now(UTC))
-    urls = {"sharing": settings.sharing_url, "audit-log": settings.audit_log_url}
+    urls = {
+        "sharing": settings.sharing_url,
+        "audit-log": settings.audit_log_url,
+        "tips": settings.tips_url,
+    }
     return ConsoleState(
         settings=settings,
         sessions=SessionStore(

@@ -1,5 +1,8 @@
 """What a page can end in besides itself: a new sign-in, an error page, a refusal."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 __all__ = ["PageError", "Refused", "SignInNeeded"]
 
 
@@ -18,4 +21,14 @@ class PageError(Exception):
 
 
 class Refused(Exception):
-    """A service refused what the person sent (409, 422): the form says why."""
+    """A service refused what the person sent (409, 422): the form says why.
+
+    ``errors`` are the problem's own (RFC 9457 extension member): each names a
+    ``pointer`` into the body or a ``parameter``, and its ``detail``."""
+
+    def __init__(
+        self, detail: str, errors: Sequence[Mapping[str, Any]] = (), status: int = 422
+    ) -> None:
+        super().__init__(detail)
+        self.errors = tuple(errors)
+        self.status = status

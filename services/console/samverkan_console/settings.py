@@ -12,7 +12,10 @@ from samverkan_shared.settings import ServiceSettings
 __all__ = ["ClientCredentials", "ConsoleSettings", "MissingClient"]
 
 # What the console asks the provider for: each page needs one of these.
-DEFAULT_SCOPES = "openid profile disclosures:assess disclosures:approve audit:read"
+DEFAULT_SCOPES = (
+    "openid profile disclosures:assess disclosures:approve audit:read "
+    "tips:write tips:read tips:manage"
+)
 
 
 class MissingClient(ValueError):
@@ -73,6 +76,10 @@ class ConsoleSettings(ServiceSettings):
     audit_log_url: str = Field(
         default="http://127.0.0.1:8003",
         validation_alias=AliasChoices("SAMVERKAN_AUDIT_LOG_URL", "audit_log_url"),
+    )
+    tips_url: str = Field(
+        default="http://127.0.0.1:8001",
+        validation_alias=AliasChoices("SAMVERKAN_TIPS_URL", "tips_url"),
     )
     # The note verifier key the browser checks checkpoints against: pinned here,
     # never taken from the log it is meant to check.

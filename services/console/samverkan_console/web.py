@@ -53,6 +53,7 @@ _NAVIGATION = (
     ("/godkannanden", "Att godkänna", "disclosures:approve"),
     ("/logg", "Utlämnandeloggen", "audit:read"),
     ("/statistik", "Statistik", "audit:read"),
+    ("/tipsstatistik", "Tipsstatistik", "tips:read"),
 )
 
 

@@ -26,6 +26,8 @@ class Person:
     username: str
     org_number: str | None
     roles: tuple[str, ...]
+    # The municipality they file tips for (kommunkod), if the provider names one.
+    municipality_code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -281,7 +281,12 @@ def _person(claims: Mapping[str, Any]) -> Person:
         username=str(claims.get("preferred_username") or claims["sub"]),
         org_number=claims.get("org_number"),
         roles=tuple(str(role) for role in roles if isinstance(role, str)),
+        municipality_code=_text(claims.get("municipality_code")),
     )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _tokens(body: Mapping[str, Any], now: datetime) -> Tokens:
