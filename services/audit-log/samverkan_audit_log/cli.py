@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from samverkan_audit_log.checkpoints.signed_note import Checkpoint, NoteVerifier
     from samverkan_audit_log.verification.log_client import ClientFactory, LogReader
+    from samverkan_audit_log.verification.tile_client import TileReader
     from samverkan_audit_log.verification.verifier import Verdict
 
 __all__ = [
@@ -79,6 +80,14 @@ class _Credentials:
 
 def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", required=True, help="the audit-log's base URL")
+    parser.add_argument(
+        "--via",
+        choices=("export", "tiles"),
+        default="export",
+        help="read the entries from the JSON Lines export (default) or as C2SP "
+        "tlog-tiles: /checkpoint, the hash tiles and the entry bundles, each "
+        "tile checked against the entries",
+    )
     parser.add_argument(
         "--trusted-checkpoint",
         type=Path,
@@ -242,6 +251,7 @@ def _verify(
     args: argparse.Namespace, client_factory: "ClientFactory", stderr: TextIO
 ) -> "Verdict":
     from samverkan_audit_log.verification.log_client import LogReader
+    from samverkan_audit_log.verification.tile_client import TileReader
     from samverkan_audit_log.verification.verifier import open_checkpoint, parse_log_key
 
     if not args.log_key:
@@ -249,8 +259,9 @@ def _verify(
     token = _token(_credentials(args, stderr), client_factory)
     with client_factory(args.url) as client:
         reader = LogReader(client, token)
+        tiles = TileReader(client, token) if args.via == "tiles" else None
         verifier = parse_log_key(args.log_key or reader.log_key())
-        note = reader.checkpoint()
+        note = reader.checkpoint() if tiles is None else tiles.checkpoint()
         current = open_checkpoint(note, verifier, what="checkpoint")
         if args.trusted_checkpoint is not None:
             # Across a key rotation the earlier checkpoint carries the earlier key's
@@ -259,7 +270,10 @@ def _verify(
             if args.trusted_log_key:
                 earlier = parse_log_key(args.trusted_log_key, what="trusted log key")
             _check_trusted(args.trusted_checkpoint, current, earlier, reader)
-        verdict = _check_entries(reader, current, verifier, stderr)
+        if tiles is None:
+            verdict = _check_entries(reader, current, verifier, stderr)
+        else:
+            verdict = _check_tiles(tiles, reader, current, verifier.name, stderr)
     if args.save_checkpoint is not None:
         args.save_checkpoint.write_text(note, encoding="utf-8")
     return verdict
@@ -311,6 +325,37 @@ def _check_entries(
                 if log.complete:
                     break
             verdict = log.finish(verifier.name)
+            indexes.finish()
+    finally:
+        progress.close()
+    return verdict
+
+
+def _check_tiles(
+    tiles: "TileReader",
+    reader: "LogReader",
+    current: "Checkpoint",
+    signer: str,
+    stderr: TextIO,
+) -> "Verdict":
+    """As ``_check_entries``, with the entries from the entry bundles, each checked
+    against the hash tiles a monitor would read."""
+    from samverkan_audit_log.verification.indexes import IndexCheck
+    from samverkan_audit_log.verification.log_client import Prefetch
+    from samverkan_audit_log.verification.tiled import TiledLogVerifier, bundles_of
+
+    log = TiledLogVerifier(current, tiles.tile)
+    progress = Progress(current.tree_size, stderr)
+    size = current.tree_size
+    served = Prefetch(reader.indexes(size) if size else iter(()))
+    indexes = IndexCheck(served, size)
+    bundles = tiles.bundles(bundles_of(size))
+    try:
+        with _without_cycle_collector(), served, closing(bundles):
+            for tile, bundle, hashes in bundles:
+                indexes.add_page(log.add_bundle(tile, bundle, hashes))
+                progress.update(log.verified)
+            verdict = log.finish(signer)
             indexes.finish()
     finally:
         progress.close()
