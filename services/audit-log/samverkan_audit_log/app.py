@@ -2,6 +2,8 @@
 
 from contextlib import ExitStack
 
+import httpx
+
 from samverkan_audit_log.checkpoints import routes as checkpoints
 from samverkan_audit_log.checkpoints.signer import LogSigner, load_signer
 from samverkan_audit_log.dependencies import LogState
@@ -12,8 +14,12 @@ from samverkan_audit_log.metrics import LogSizeCollector
 from samverkan_audit_log.proofs import routes as proofs
 from samverkan_audit_log.settings import AuditLogSettings
 from samverkan_audit_log.tiles import routes as tiles
+from samverkan_audit_log.witnessing import routes as witnessing
+from samverkan_audit_log.witnessing.config import WitnessList
+from samverkan_audit_log.witnessing.worker import Witnessing
 from samverkan_shared.auth import TokenValidator
 from samverkan_shared.db import make_engine
+from samverkan_shared.http import make_client
 from samverkan_shared.service_app import Platform, ServiceApp, build_app
 
 __all__ = ["create_app"]
@@ -25,8 +31,10 @@ def create_app(
     token_validator: TokenValidator | None = None,
     signing_key: LogSigner | None = None,
     pseudonym_key: bytes | None = None,
+    witness_client: httpx.Client | None = None,
 ) -> ServiceApp[LogState]:
-    """The audit-log app; tests inject the validator, signer and pseudonym key.
+    """The audit-log app; tests inject the validator, signer, pseudonym key and the
+    HTTP client that reaches the witnesses.
 
     Unlike the rest of the assembly, the two keys are read here: a missing key
     outside the demo must stop the service at start-up with a message naming the
@@ -40,7 +48,12 @@ def create_app(
         appends = AppendQueue(platform.engine, signer)
         # The writer thread drains its queue before the engine is disposed.
         stack.callback(appends.close)
-        return LogState(signer=signer, pseudonym_key=key, appends=appends)
+        witnesses = _open_witnessing(settings, platform, witness_client)
+        # Stopped before the engine is disposed; a witness never holds up an append.
+        stack.callback(witnesses.close)
+        return LogState(
+            signer=signer, pseudonym_key=key, appends=appends, witnessing=witnesses
+        )
 
     engine = make_engine(settings.effective_database_url)
     app = build_app(
@@ -59,8 +72,23 @@ def create_app(
         proofs.router,
         checkpoints.router,
         export.router,
+        witnessing.router,
         tiles.router,
     )
     for router in routers:
         app.include_router(router)
     return app
+
+
+def _open_witnessing(
+    settings: AuditLogSettings, platform: Platform, client: httpx.Client | None
+) -> Witnessing:
+    witnessing = Witnessing(
+        platform.engine,
+        WitnessList(settings.effective_witnesses_file),
+        settings.witness_policy,
+        client or make_client(timeout=httpx.Timeout(10.0, connect=3.0), attempts=1),
+        settings.witness_interval,
+    )
+    witnessing.start()
+    return witnessing

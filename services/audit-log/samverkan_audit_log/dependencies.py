@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.entries.append import AppendQueue
+from samverkan_audit_log.witnessing.worker import Witnessing
 from samverkan_shared.auth import AccessToken, access_token
 from samverkan_shared.service_app import ServiceApp
 
@@ -22,12 +23,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class LogState:
-    """What the routes need besides the database: the signer, the pseudonym key and
-    the process's append queue (group commit)."""
+    """What the routes need besides the database: the signer, the pseudonym key,
+    the process's append queue (group commit) and its witnesses."""
 
     signer: LogSigner
     pseudonym_key: bytes
     appends: AppendQueue
+    witnessing: Witnessing
 
 
 # async where they do no I/O: a sync dependency costs a hop to the thread pool.

@@ -14,7 +14,9 @@ DEFAULT_ORIGIN = "samverkan.local/audit-log"
 
 
 class AuditLogSettings(ServiceSettings):
-    """AUDIT_DATABASE_URL, AUDIT_LOG_ORIGIN and AUDIT_SIGNING_KEY_FILE, plus the shared ones."""
+    """AUDIT_DATABASE_URL, AUDIT_LOG_ORIGIN, AUDIT_SIGNING_KEY_FILE, the witnesses
+    (AUDIT_WITNESSES_FILE, AUDIT_WITNESS_POLICY, AUDIT_WITNESS_INTERVAL), plus the
+    shared ones."""
 
     model_config = SettingsConfigDict(env_prefix="AUDIT_", extra="ignore")
 
@@ -33,6 +35,29 @@ class AuditLogSettings(ServiceSettings):
         default=None,
         validation_alias=AliasChoices("AUDIT_SIGNING_KEY_FILE", "signing_key_file"),
     )
+
+    witnesses_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AUDIT_WITNESSES_FILE", "witnesses_file"),
+        description="the witnesses asked to cosign: `<URL> <cosigner key>` a line",
+    )
+    witness_policy: int = Field(
+        default=1,
+        ge=1,
+        validation_alias=AliasChoices("AUDIT_WITNESS_POLICY", "witness_policy"),
+        description="how many witnesses must cosign a checkpoint for it to count",
+    )
+    witness_interval: float = Field(
+        default=2.0,
+        gt=0,
+        le=3600,
+        validation_alias=AliasChoices("AUDIT_WITNESS_INTERVAL", "witness_interval"),
+        description="seconds between rounds of asking the witnesses",
+    )
+
+    @property
+    def effective_witnesses_file(self) -> Path:
+        return self.witnesses_file or self.data_dir / "audit-log-witnesses.txt"
 
     @property
     def effective_database_url(self) -> str:

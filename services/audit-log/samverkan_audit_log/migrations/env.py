@@ -4,7 +4,8 @@ from alembic import context
 
 import samverkan_audit_log.checkpoints.models
 import samverkan_audit_log.entries.models
-import samverkan_audit_log.tree.models  # noqa: F401
+import samverkan_audit_log.tree.models
+import samverkan_audit_log.witnessing.models  # noqa: F401
 from samverkan_audit_log import models
 from samverkan_shared.db import run_migrations_online
 
