@@ -38,7 +38,7 @@ test: venv
 lint: venv
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
-	.venv/bin/mypy -p samverkan_shared -p samverkan_tips -p samverkan_sharing -p samverkan_audit_log -p samverkan_console
+	.venv/bin/mypy -p samverkan_shared -p samverkan_tips -p samverkan_sharing -p samverkan_audit_log -p samverkan_console -p samverkan_witness
 	# Every tests/ folder maps to the package "tests", so each is checked on its own.
 	.venv/bin/mypy tests
 	.venv/bin/mypy shared/tests
@@ -46,6 +46,7 @@ lint: venv
 	.venv/bin/mypy services/sharing/tests
 	.venv/bin/mypy services/audit-log/tests
 	.venv/bin/mypy services/console/tests
+	.venv/bin/mypy services/witness/tests
 	.venv/bin/lint-imports
 
 # Benchmarks print figures next to a baseline measured in the same run (see bench/README.md).
