@@ -33,6 +33,13 @@ _SIZE: dict[int | str, dict[str, Any]] = {
     summary="Cosign a log's checkpoint (C2SP tlog-witness)",
     response_class=PlainTextResponse,
     responses={**_TEXT, **_SIZE, **problem_responses(400, 403, 404, 422)},
+    # Read raw: `old <size>`, proof lines, a blank line, the signed checkpoint.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    },
 )
 async def add_checkpoint(
     request: Request, engine: EngineDep, witness: WitnessDep
