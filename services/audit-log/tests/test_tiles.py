@@ -188,6 +188,29 @@ class TestEntryBundles:
         beyond = client.get("/tile/entries/001.p/3", headers=reader)
         assert beyond.status_code == 404
 
+    def test_an_entry_too_long_for_a_uint16_prefix_is_named(
+        self,
+        client: TestClient,
+        reader: dict[str, str],
+        database_url: str,
+        signer: LogSigner,
+        make_entry,
+    ) -> None:
+        """tlog-tiles bundles carry entries of up to 65,535 bytes; the tile still
+        commits to a longer one, which /v1/entries serves."""
+        subjects = [f"hmac-sha256:{n:064x}" for n in range(900)]
+        append(database_url, signer, [make_entry(0, subjects=subjects)])
+        size = len(stored_leaves(database_url)[0])
+        assert size > 65535
+        response = client.get("/tile/entries/000.p/1", headers=reader)
+        assert response.status_code == 404
+        assert response.json()["detail"] == (
+            f"tile/entries/000.p/1 cannot be served: its entry 0 is {size} bytes, "
+            "more than the 65535 a tlog-tiles entry bundle can carry. Read it at "
+            "/v1/entries."
+        )
+        assert client.get("/tile/0/000.p/1").status_code == 200
+
     def test_a_bundle_needs_audit_read(
         self, client: TestClient, issuer: TestIssuer, log
     ) -> None:
