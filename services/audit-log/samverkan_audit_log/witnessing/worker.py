@@ -96,11 +96,14 @@ class Witnessing:
 
     def round(self) -> None:
         """Bring every configured witness up to the newest checkpoint, if it can be."""
+        witnesses = self.configured()
+        if not witnesses:
+            return
         with reading_session(self.engine) as session:
             latest = CheckpointRepository(session).latest()
         if latest is None:
             return
-        for witness in self.configured():
+        for witness in witnesses:
             self._ask(witness, latest)
 
     def _ask(self, witness: ConfiguredWitness, latest: CheckpointRecord) -> None:
