@@ -1,12 +1,15 @@
-"""Bearer-token protection for every service: RFC 9068 JWTs checked against the issuer's JWKS.
+"""Access-token protection for every service: RFC 9068 JWTs checked against the issuer's
+JWKS, presented as Bearer (RFC 6750) or, bound to the caller's key, as DPoP (RFC 9449).
 
 This module is the FastAPI side (the OAuth2 scheme, the `access_token` dependency,
-scope checks) and the scope tables; the token validator itself, its key and
-revocation sources live in `samverkan_shared.token_validation` and are re-exported
-here, the one place the services import them from.
+scope checks, DPoP proofs of requests) and the scope tables; the token validator
+itself, its key and revocation sources live in `samverkan_shared.token_validation`
+and are re-exported here, the one place the services import them from.
 """
 
 import asyncio
+import time
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Annotated
 
@@ -16,7 +19,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import OAuth2, SecurityScopes
 
+from samverkan_shared.dpop import PROOF_ALGORITHMS, InvalidProof, check_proof
 from samverkan_shared.problems import Forbidden, Unauthenticated
+from samverkan_shared.proof_replay import ReplayCache
 from samverkan_shared.revocation_cache import Revocations
 from samverkan_shared.token_validation import (
     ALLOWED_ALGORITHMS,
@@ -46,6 +51,7 @@ __all__ = [
     "audiences_for",
     "authorize",
     "bearer_scheme",
+    "dpop_challenge",
     "make_token_validator",
 ]
 
@@ -105,20 +111,59 @@ async def access_token(
     return await authorize(request, authorization, security_scopes.scopes)
 
 
+_ALGS = " ".join(PROOF_ALGORITHMS)
+_REFUSAL_PREFIX = "A valid access token is required: "  # token_validation's words
+# The proofs each service accepted, in its own database (one cache per engine).
+_REPLAYS: "weakref.WeakKeyDictionary[object, ReplayCache]" = weakref.WeakKeyDictionary()
+
+
+def dpop_challenge(error: str, description: str) -> Unauthenticated:
+    """401 with RFC 9449 §7.1's challenge: the error, and the algorithms accepted."""
+    quoted = "".join(
+        c if " " <= c <= "~" and c not in '"\\' else " " for c in description
+    )
+    return Unauthenticated(
+        f"A valid DPoP-bound access token and proof are required: {description}.",
+        headers={
+            "WWW-Authenticate": f'DPoP error="{error}", '
+            f'error_description="{quoted}", algs="{_ALGS}"'
+        },
+    )
+
+
 async def authorize(
     request: Request, authorization: str | None, scopes: Sequence[str]
 ) -> AccessToken:
     """``access_token`` for a handler that reads the Authorization header itself."""
     scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    scheme, token = scheme.lower(), token.strip()
+    if scheme not in ("bearer", "dpop") or not token:
         raise Unauthenticated(
             "This endpoint needs an access token: send 'Authorization: Bearer <token>' "
-            "(get one from the authorization server's /oauth/token).",
-            headers={"WWW-Authenticate": 'Bearer realm="samverkan"'},
+            "or, for a token bound to your key, 'Authorization: DPoP <token>' with a "
+            "DPoP proof (get one from the authorization server's /oauth/token).",
+            headers={
+                "WWW-Authenticate": f'Bearer realm="samverkan", DPoP algs="{_ALGS}"'
+            },
         )
     # The serving app's (samverkan_shared.service_app.Running), opened by its lifespan.
     validator: TokenValidator = request.app.running.token_validator
-    caller = await _validated(validator, token.strip())
+    try:
+        caller = await _validated(validator, token)
+    except Unauthenticated as refused:
+        if scheme == "dpop":
+            reason = refused.detail.removeprefix(_REFUSAL_PREFIX).rstrip(".")
+            raise dpop_challenge("invalid_token", reason) from None
+        raise
+    if scheme == "dpop":
+        await _check_proof(request, token, caller)
+    elif caller.jkt is not None:
+        # RFC 9449 §7.2: a bound token is useless without its key, as Bearer too.
+        raise dpop_challenge(
+            "invalid_token",
+            "the token is bound to a DPoP key: present it as 'Authorization: DPoP "
+            "<token>' with a proof signed by that key",
+        )
     request.state.client_id = caller.client_id
     missing = sorted(set(scopes) - caller.scopes)
     if missing:
@@ -130,6 +175,46 @@ async def authorize(
             },
         )
     return caller
+
+
+async def _check_proof(request: Request, token: str, caller: AccessToken) -> None:
+    """RFC 9449 §4.3 and §7.1: one proof, for this request, with the token's hash,
+    signed by the key the token is bound to, and never seen before."""
+    if caller.jkt is None:
+        raise dpop_challenge(
+            "invalid_token", "the token is not bound to a key: present it as Bearer"
+        )
+    proofs = request.headers.getlist("dpop")
+    if len(proofs) != 1:
+        raise dpop_challenge("invalid_dpop_proof", "send exactly one DPoP header")
+    try:
+        proof = check_proof(
+            proofs[0],
+            method=request.method,
+            uri=str(request.url),
+            now=time.time(),
+            access_token=token,
+        )
+    except InvalidProof as error:
+        raise dpop_challenge("invalid_dpop_proof", str(error)) from None
+    if proof.jkt != caller.jkt:
+        raise dpop_challenge(
+            "invalid_dpop_proof",
+            "the proof is signed by another key than the one the token is bound to",
+        )
+    replays = _replays(request)
+    if not await run_in_threadpool(
+        replays.first_use, proof.jkt, proof.jti, proof.remember_until
+    ):
+        raise dpop_challenge("invalid_dpop_proof", "the proof was used before (jti)")
+
+
+def _replays(request: Request) -> ReplayCache:
+    engine = request.app.platform.engine
+    cache = _REPLAYS.get(engine)
+    if cache is None:
+        cache = _REPLAYS.setdefault(engine, ReplayCache(engine))
+    return cache
 
 
 async def _validated(validator: TokenValidator, token: str) -> AccessToken:

@@ -72,6 +72,15 @@ class AccessToken:
         return self.subject != self.client_id
 
     @property
+    def jkt(self) -> str | None:
+        """The thumbprint of the DPoP key the token is bound to (RFC 9449 §6.1)."""
+        confirmation = self.claims.get("cnf")
+        if isinstance(confirmation, Mapping):
+            value = confirmation.get("jkt")
+            return value if isinstance(value, str) else None
+        return None
+
+    @property
     def person_name(self) -> str | None:
         return self.claims.get("name") if self.is_person else None
 
@@ -259,6 +268,7 @@ class TokenValidator:
         not_before = claims.get("nbf", claims["iat"])
         if not isinstance(not_before, int | float) or not_before - LEEWAY_SECONDS > now:
             raise _Invalid("the token is not valid yet")
+        _check_confirmation(claims.get("cnf"))
 
     def _key_for(self, kid: str | None, io: bool) -> Key:
         """The issuer's key named `kid`. A key the cache holds is found without
@@ -303,6 +313,19 @@ class TokenValidator:
             raise _unauthenticated("invalid_token", "the token has been revoked")
         if token.client_id in revocations.client_ids:
             raise _unauthenticated("invalid_token", "the client has been revoked")
+
+
+def _check_confirmation(confirmation: object) -> None:
+    """Fail closed on a binding this service cannot check: a token bound otherwise
+    than to a DPoP key (a certificate's x5t#S256, say) would pass as unbound."""
+    if confirmation is None:
+        return
+    if (
+        not isinstance(confirmation, Mapping)
+        or set(confirmation) != {"jkt"}
+        or not isinstance(confirmation["jkt"], str)
+    ):
+        raise _Invalid("the token is bound by a method other than DPoP (cnf.jkt)")
 
 
 # RFC 7518 §3.1 and RFC 8037 §3.1: the key type (and curve) each accepted algorithm

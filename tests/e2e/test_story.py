@@ -25,6 +25,7 @@ from authlib.jose import JsonWebKey, JsonWebToken
 
 from samverkan_shared.supervisor import Suite
 from tests.support.databases import DatabaseFactory
+from tests.support.dpop_client import DPoPClient
 from tests.support.payloads import BEDRAGERI_WITH_DETAIL, CHILD
 from tests.support.processes import start_suite, suite_logs
 
@@ -66,12 +67,13 @@ class Agent:
         document = json.loads((suite.data_dir / "demo-clients.json").read_text())
         self.credentials: dict[str, str] = document["clients"][key]
         self.suite = suite
+        # polisen-jwt is registered --dpop required: its tokens are bound to its key.
+        self.holder = DPoPClient(f"{suite.url('sharing')}/oauth/token")
 
     def token(self) -> str:
         sharing = self.suite.url("sharing")
         if "private_key_file" in self.credentials:
-            form = self._assertion(sharing)
-            response = httpx.post(f"{sharing}/oauth/token", data=form)
+            return self.holder.token(self._assertion(sharing))
         else:
             response = httpx.post(
                 f"{sharing}/oauth/token",
@@ -107,13 +109,17 @@ class Agent:
     def call(
         self, method: str, service: str, path: str, **kwargs: Any
     ) -> httpx.Response:
-        headers = {
-            "Authorization": f"Bearer {self.token()}",
-            **kwargs.pop("headers", {}),
-        }
+        url = f"{self.suite.url(service)}{path}"
+        token = self.token()
+        authorization = (
+            self.holder.headers(method, url, token)
+            if "private_key_file" in self.credentials
+            else {"Authorization": f"Bearer {token}"}
+        )
+        headers = {**authorization, **kwargs.pop("headers", {})}
         return httpx.request(
             method,
-            f"{self.suite.url(service)}{path}",
+            url,
             headers=headers,
             timeout=30,
             **kwargs,

@@ -13,6 +13,9 @@ import httpx
 
 from tests.support.payloads import TIP_ID, tip_document
 
+# Sharing's own calls carry a DPoP-bound token (its reports may still carry Bearer).
+_SCHEMES = ("Bearer ", "DPoP ")
+
 
 class FakeTips:
     def __init__(self) -> None:
@@ -31,7 +34,7 @@ class FakeTips:
         self.calls.append(request)
         if request.url.path == "/healthz":
             return httpx.Response(200, json={"status": "ok"})
-        if not request.headers.get("authorization", "").startswith("Bearer "):
+        if not request.headers.get("authorization", "").startswith(_SCHEMES):
             return httpx.Response(401)
         if request.method == "POST" and request.url.path.endswith("/disclosures"):
             return self._report(request)

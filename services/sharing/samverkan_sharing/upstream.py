@@ -1,12 +1,13 @@
 """Typed clients of the services sharing depends on: tips (the data) and audit-log (the log).
 
 Both carry a token the sharing service mints for itself from its own client record, so the
-services it calls check it like any other caller's.
+services it calls check it like any other caller's. The token is bound to a DPoP key
+that lives only in this process's memory (RFC 9449), and every call carries a proof.
 """
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from samverkan_shared.dpop import ProofSigner
 from samverkan_shared.problems import NotFound, ServiceUnavailable
 from samverkan_sharing.disclosures.upstream_data import AuditReceipt, Tip, TipPage
 from samverkan_sharing.oauth.repository import ClientRepository
@@ -52,16 +54,35 @@ class AuditRefused(ServiceUnavailable):
         )
 
 
-class ServiceToken:
-    """The sharing service's own access token, renewed a minute before it expires."""
+class ServiceToken(httpx.Auth):
+    """The sharing service's own access token, renewed a minute before it expires,
+    bound to this process's DPoP key; as ``auth=`` of a request it sends the token
+    with a fresh proof for that request (``Authorization: DPoP``)."""
 
-    def __init__(self, issuer: TokenIssuer, engine: Engine, client_id: str) -> None:
+    def __init__(
+        self,
+        issuer: TokenIssuer,
+        engine: Engine,
+        client_id: str,
+        signer: ProofSigner | None = None,
+    ) -> None:
         self._issuer = issuer
         self._engine = engine
         self._client_id = client_id
+        self._signer = signer or ProofSigner.generate()
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
+
+    def auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        token = self()
+        request.headers["Authorization"] = f"DPoP {token}"
+        request.headers["DPoP"] = self._signer.proof(
+            request.method, str(request.url), access_token=token
+        )
+        yield request
 
     def __call__(self) -> str:
         with self._lock:
@@ -78,12 +99,10 @@ class ServiceToken:
                 "or revoked (SHARING_SERVICE_CLIENT_ID); it cannot call tips or audit-log.",
                 headers=_RETRY_AFTER,
             )
-        issued = self._issuer.mint(client, sorted(client.scopes))
+        issued = self._issuer.mint(
+            client, sorted(client.scopes), confirmation={"jkt": self._signer.jkt}
+        )
         return issued.access_token, float(issued.claims["exp"])
-
-
-def _bearer(token: Callable[[], str]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token()}"}
 
 
 def _parsed(model: type[_Answer], response: httpx.Response, service: str) -> _Answer:
@@ -103,7 +122,7 @@ def _problem_detail(response: httpx.Response) -> str:
 
 
 class TipsClient:
-    def __init__(self, client: httpx.Client, token: Callable[[], str]) -> None:
+    def __init__(self, client: httpx.Client, token: httpx.Auth) -> None:
         self._client = client
         self._token = token
 
@@ -111,9 +130,7 @@ class TipsClient:
         self, path: str, model: type[_Answer], params: Mapping[str, str] | None = None
     ) -> _Answer:
         try:
-            response = self._client.get(
-                path, params=params, headers=_bearer(self._token)
-            )
+            response = self._client.get(path, params=params, auth=self._token)
         except httpx.HTTPError as error:
             raise UpstreamUnavailable("tips", type(error).__name__) from error
         if response.status_code == 404:
@@ -146,16 +163,16 @@ class TipsClient:
 
 
 class AuditLogClient:
-    def __init__(self, client: httpx.Client, token: Callable[[], str]) -> None:
+    def __init__(self, client: httpx.Client, token: httpx.Auth) -> None:
         self._client = client
         self._token = token
 
     def append(self, entry: Mapping[str, Any], *, idempotency_key: str) -> AuditReceipt:
         """The receipt of a stored entry; raises unless the log confirms it is stored."""
-        headers = {**_bearer(self._token), "Idempotency-Key": idempotency_key}
+        headers = {"Idempotency-Key": idempotency_key}
         try:
             response = self._client.post(
-                "/v1/entries", json=dict(entry), headers=headers
+                "/v1/entries", json=dict(entry), headers=headers, auth=self._token
             )
         except httpx.HTTPError as error:
             raise UpstreamUnavailable("audit-log", type(error).__name__) from error

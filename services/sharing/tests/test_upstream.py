@@ -17,6 +17,8 @@ MALFORMED_TIP = (
     "The tips service cannot be reached (answered with a malformed Tip); "
     "nothing was released. Retry with the same Idempotency-Key."
 )
+# The token and its proof are ServiceToken's (tests/suite, test_dpop_outbound.py).
+_NO_AUTH = httpx.BasicAuth("not", "checked")
 RECEIPT = {"index": 3, "tree_size": 4, "leaf_hash": "aGFzaA==", "checkpoint": "c\n"}
 
 
@@ -28,11 +30,11 @@ def _answering(response: httpx.Response) -> httpx.Client:
 
 
 def _tips(response: httpx.Response) -> TipsClient:
-    return TipsClient(_answering(response), lambda: "token")
+    return TipsClient(_answering(response), _NO_AUTH)
 
 
 def _audit(response: httpx.Response) -> AuditLogClient:
-    return AuditLogClient(_answering(response), lambda: "token")
+    return AuditLogClient(_answering(response), _NO_AUTH)
 
 
 class TestTipsClient:
@@ -69,7 +71,7 @@ class TestTipsClient:
         client = httpx.Client(
             base_url="http://tips.test", transport=httpx.MockTransport(answer)
         )
-        tips = TipsClient(client, lambda: "token").supplier_tips("556677-8899")
+        tips = TipsClient(client, _NO_AUTH).supplier_tips("556677-8899")
         assert [tip.tip_id for tip in tips] == [TIP_ID, "t2"]
 
     @pytest.mark.parametrize(
