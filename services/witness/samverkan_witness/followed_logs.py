@@ -11,9 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import structlog
+
 from samverkan_shared.signed_note import NoteVerifier, parse_verifier_key
 
 __all__ = ["FollowedLogs", "InvalidLogsFile", "parse_followed_logs"]
+
+_log = structlog.get_logger("samverkan_witness")
 
 
 class InvalidLogsFile(ValueError):
@@ -63,6 +67,15 @@ class FollowedLogs:
         stamp = (status.st_mtime_ns, status.st_size)
         with self._lock:
             if stamp != self._snapshot.stamp:
-                text = self.path.read_text(encoding="utf-8")
-                self._snapshot = _Snapshot(stamp, parse_followed_logs(text))
+                self._snapshot = self._read(stamp)
             return self._snapshot.logs
+
+    def _read(self, stamp: tuple[int, int]) -> _Snapshot:
+        """The file's logs; a file that cannot be read keeps the logs of the last good
+        one (an edit half-saved must not make the witness refuse every log)."""
+        try:
+            logs = parse_followed_logs(self.path.read_text(encoding="utf-8"))
+        except (InvalidLogsFile, OSError, UnicodeDecodeError) as error:
+            _log.error("logs_file_invalid", path=str(self.path), detail=str(error))
+            return _Snapshot(stamp, self._snapshot.logs)
+        return _Snapshot(stamp, logs)

@@ -132,3 +132,9 @@ def test_a_restart_keeps_the_state(database_url, build_app, submit, log) -> None
             "/add-checkpoint", content=log.body(6, proof, log.checkpoint(7))
         )
         assert fresh.status_code == 200
+
+
+def test_a_broken_logs_file_keeps_the_logs_read_before(submit, tmp_path) -> None:
+    assert submit(0, 2).status_code == 200
+    (tmp_path / "witness-logs.txt").write_text("a line that names no key\n")
+    assert submit(2, 3).status_code == 200

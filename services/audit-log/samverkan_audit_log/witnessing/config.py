@@ -60,7 +60,8 @@ class WitnessList:
         self._witnesses: tuple[ConfiguredWitness, ...] = ()
 
     def current(self) -> tuple[ConfiguredWitness, ...]:
-        """Raises InvalidWitnessesFile for a file that cannot be read as witnesses."""
+        """Raises InvalidWitnessesFile for a file that cannot be read as witnesses,
+        once; until the file changes again the witnesses read before stay."""
         try:
             status = self.path.stat()
         except FileNotFoundError:
@@ -68,7 +69,8 @@ class WitnessList:
         stamp = (status.st_mtime_ns, status.st_size)
         with self._lock:
             if stamp != self._stamp:
+                # Marked read either way: a bad file is reported once, not every round.
+                self._stamp = stamp
                 text = self.path.read_text(encoding="utf-8")
                 self._witnesses = parse_witnesses(text)
-                self._stamp = stamp
             return self._witnesses
