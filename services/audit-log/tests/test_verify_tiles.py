@@ -129,3 +129,20 @@ class TestVerifyThroughTiles:
         code, output = verify("--via", "tiles", "--log-key", other.verifier_key)
         assert code == 1
         assert output.startswith("FAIL: checkpoint: no signature by ")
+
+
+def test_an_entry_too_long_for_a_bundle_is_read_from_the_entries(
+    verify, client: TestClient, appender: dict[str, str], make_entry
+) -> None:
+    """The log cannot bundle an entry beyond 65,535 bytes: the verifier reads that
+    tile's leaves one by one and still checks them against the tile."""
+    subjects = [f"hmac-sha256:{n:064x}" for n in range(900)]
+    for entry in (make_entry(0), make_entry(1, subjects=subjects), make_entry(2)):
+        response = client.post("/v1/entries", json=entry, headers=appender)
+        assert response.status_code == 201
+    served: list[str] = []
+    code, output = verify("--via", "tiles", served=served)
+    assert (code, output) == verify()
+    assert output.startswith("OK: 3 entries, root ")
+    assert "/tile/entries/000.p/3" in served
+    assert {"/v1/entries/0", "/v1/entries/1", "/v1/entries/2"} <= set(served)

@@ -1,5 +1,7 @@
 """HTTP access to a log's C2SP tlog-tiles, for `samverkan audit verify --via tiles`."""
 
+import base64
+import binascii
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -34,17 +36,33 @@ class TileReader:
         response = self._client.get("/" + tile.path())
         return _checked(response, tile.path()).content
 
-    def bundle(self, tile: Tile) -> bytes:
+    def bundle(self, tile: Tile) -> bytes | list[bytes]:
+        """The entry bundle; or, where the log cannot bundle an entry longer than a
+        uint16 announces (404), the tile's leaves one by one from ``/v1/entries``.
+
+        Either way the leaves must hash to the tile, so a log hides nothing so.
+        """
         response = self._client.get("/" + tile.bundle_path(), headers=self._headers)
+        if response.status_code == 404:
+            end = tile.first + tile.width
+            return [self._leaf(index) for index in range(tile.first, end)]
         return _checked(response, tile.bundle_path()).content
+
+    def _leaf(self, index: int) -> bytes:
+        response = self._client.get(f"/v1/entries/{index}", headers=self._headers)
+        item = _checked(response, f"entry {index}")
+        try:
+            return base64.b64decode(item.json()["leaf"], validate=True)
+        except (ValueError, TypeError, KeyError, binascii.Error):
+            raise FetchFailed(f"entry {index}: the answer has no base64 leaf") from None
 
     def bundles(
         self, tiles: Iterable[Tile]
-    ) -> Generator[tuple[Tile, bytes, bytes], None, None]:
+    ) -> Generator[tuple[Tile, bytes | list[bytes], bytes], None, None]:
         """Each level-0 tile with its entry bundle and its hashes, in order, fetched
         a few at a time ahead of the caller."""
 
-        def fetch(tile: Tile) -> tuple[Tile, bytes, bytes]:
+        def fetch(tile: Tile) -> tuple[Tile, bytes | list[bytes], bytes]:
             return tile, self.bundle(tile), self.tile(tile)
 
         return _in_order(fetch, tiles, _WORKERS)

@@ -11,7 +11,7 @@ entry or tile.
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -63,15 +63,15 @@ class TiledLogVerifier:
         self._full: list[int] = [0]  # full tiles checked, per level
         self.verified = 0
 
-    def add_bundle(self, tile: Tile, bundle: bytes, served: bytes) -> list[Any]:
-        """Check an entry bundle against its served level-0 tile; its entries as
-        items ``{"entry": ...}`` (what ``IndexCheck.add_page`` reads)."""
+    def add_bundle(
+        self, tile: Tile, bundle: bytes | Sequence[bytes], served: bytes
+    ) -> list[Any]:
+        """Check an entry bundle (or the tile's leaves, read one by one) against
+        its served level-0 tile; its entries as items ``{"entry": ...}`` (what
+        ``IndexCheck.add_page`` reads)."""
         if tile.first != self.verified:
             raise VerificationFailed(f"{tile.bundle_path()} read out of order")
-        try:
-            leaves = decode_bundle(bundle, tile.width)
-        except MalformedBundle as error:
-            raise VerificationFailed(f"{tile.bundle_path()}: {error}") from None
+        leaves = _leaves(tile, bundle)
         items = [
             {"entry": _entry(leaf, tile.first + offset)}
             for offset, leaf in enumerate(leaves)
@@ -162,6 +162,15 @@ class TiledLogVerifier:
         for left in reversed(pieces[:-1]):
             root = node_hash(left, root)
         return root
+
+
+def _leaves(tile: Tile, bundle: bytes | Sequence[bytes]) -> Sequence[bytes]:
+    if not isinstance(bundle, bytes):
+        return bundle
+    try:
+        return decode_bundle(bundle, tile.width)
+    except MalformedBundle as error:
+        raise VerificationFailed(f"{tile.bundle_path()}: {error}") from None
 
 
 def _entry(leaf: bytes, index: int) -> Any:
