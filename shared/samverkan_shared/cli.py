@@ -137,6 +137,11 @@ def _welcome(suite: "Suite", demo_failed: Sequence[Exception] = ()) -> None:
                 "Sign in at the console as a demo person: their usernames and "
                 'passwords are under "people" in that file.'
             )
+    if suite.receiver is not None and suite.receiver.process is not None:
+        lines.append(
+            f"Demo webhook receiver: {suite.receiver.url}; the events it verifies "
+            f"are appended to {suite.receiver.events_file}"
+        )
     lines += [f"WARNING: {_DEMO_INCOMPLETE.format(error)}" for error in demo_failed]
     lines.append("Press Ctrl-C to stop all services.\n")
     print("\n".join(lines), flush=True)

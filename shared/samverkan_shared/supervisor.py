@@ -24,6 +24,7 @@ from types import FrameType
 import httpx
 import structlog
 
+from samverkan_shared.demo_receiver import DemoReceiver
 from samverkan_shared.logging import configure_logging
 from samverkan_shared.service_spec import ServiceSpec, discover_services
 
@@ -222,6 +223,7 @@ class Suite:
     env: dict[str, str] = field(default_factory=dict)
     log_dir: Path | None = None
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    receiver: DemoReceiver | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.specs = [s for s in discover_services() if self._runs(s)]
@@ -237,6 +239,10 @@ class Suite:
             demo=self.demo,
             base={**os.environ, **self.env},
         )
+        if self.demo:  # a webhook receiver beside the services (demo_receiver)
+            root = self.data_dir.resolve()
+            self.receiver = DemoReceiver.configured(root, self.host, self.env)
+            self.env.update(self.receiver.environment(self.env))
 
     def _runs(self, spec: ServiceSpec) -> bool:
         if self.only:
@@ -315,6 +321,9 @@ class Suite:
                 ]
                 if subprocess.run(command, env=self.env, check=False).returncode:
                     failed.append(spec.name)
+        if self.receiver is not None:  # its secret comes from the steps above
+            refusal = port_refusal(self.host, self.receiver.port)
+            self.receiver.start(self.env, self.log_dir, refusal)
         if failed:
             raise DemoStepFailed(f"the demo requests of {', '.join(failed)}")
 
@@ -353,6 +362,8 @@ class Suite:
     def stop(self, grace: float = _GRACE_SECONDS) -> None:
         """SIGTERM to every child at once; SIGKILL to what still runs after ``grace`` s."""
         with _signals_held():
+            if self.receiver is not None:
+                self.receiver.stop()
             for child in self.children.values():
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)

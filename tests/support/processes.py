@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from samverkan_shared.demo_receiver import PORT_ENV
 from samverkan_shared.service_spec import discover_services
 from samverkan_shared.supervisor import Suite
 
@@ -40,7 +41,8 @@ def start_suite(data_dir: Path, env: dict[str, str] | None = None) -> Suite:
         # Every installed service (the console too) on a port of its own.
         ports={spec.name: free_port() for spec in discover_services()},
         demo=True,
-        env=dict(env or {}),
+        # The demo's webhook receiver too (demo_receiver).
+        env={PORT_ENV: str(free_port()), **(env or {})},
         log_dir=data_dir / "logs",
     )
     suite.prepare()

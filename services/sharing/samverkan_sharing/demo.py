@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from samverkan_sharing.demo_webhook import subscribe_demo_receiver
 from samverkan_sharing.signin.command import PERSON_SCOPES, console_redirect_uri
 from samverkan_sharing.signin.relying_party import (
     Person,
@@ -163,6 +164,7 @@ def after_start(data_dir: Path) -> None:
             },
         )
         _decide(demo, asked)
+    subscribe_demo_receiver(demo.tips, demo.headers("malmo"), data_dir)
 
 
 def _decide(demo: _Demo, asked: dict[str, Any]) -> None:
