@@ -365,10 +365,10 @@ def test_the_console_is_reached_only_through_the_ingress_controller(name: str) -
 
 
 @pytest.mark.parametrize("name", INSTALLABLE)
-def test_the_console_reaches_sharing_audit_log_and_its_provider_only(
+def test_the_console_reaches_sharing_audit_log_tips_and_its_provider_only(
     name: str,
 ) -> None:
-    """No database (it has none), no tips; its provider over HTTPS."""
+    """No database (it has none); the three APIs; its provider over HTTPS."""
     resources = rendered(name)
     reached: set[tuple[str, int]] = set()
     for rule in egress_rules(resources, "console"):
@@ -379,6 +379,7 @@ def test_the_console_reaches_sharing_audit_log_and_its_provider_only(
     assert reached == {
         ("sharing", 8002),
         ("audit-log", 8003),
+        ("tips", 8001),
         ("elsewhere", 53),
         ("elsewhere", 443),
     }
@@ -392,7 +393,7 @@ def test_the_console_reaches_sharing_audit_log_and_its_provider_only(
 
 
 @pytest.mark.parametrize("name", INSTALLABLE)
-def test_tips_is_reached_only_from_sharing_and_the_ingress_controller(
+def test_tips_is_reached_only_from_sharing_the_console_and_the_ingress_controller(
     name: str,
 ) -> None:
     resources = rendered(name)
@@ -408,6 +409,7 @@ def test_tips_is_reached_only_from_sharing_and_the_ingress_controller(
     for peer in peers:
         assert peer in (
             {"podSelector": {"matchLabels": {"app": "sharing"}}},
+            {"podSelector": {"matchLabels": {"app": "console"}}},
             INGRESS_CONTROLLER,
         )
 
