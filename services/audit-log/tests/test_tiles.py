@@ -99,17 +99,32 @@ def bundle(leaves: list[bytes]) -> bytes:
     return b"".join(len(leaf).to_bytes(2, "big") + leaf for leaf in leaves)
 
 
-def check_every_tile(client: TestClient, leaves: list[bytes]) -> int:
-    """Every tile and bundle of the tree is served as recomputed; returns the count."""
+def check_every_tile(
+    client: TestClient, leaves: list[bytes], reader: dict[str, str]
+) -> int:
+    """Every tile, and the bundle of every level-0 tile, is served as recomputed;
+    returns the number of tiles."""
     count = 0
-    for path, hashes, _, width in expected_tiles(leaves):
+    for path, hashes, level, width in expected_tiles(leaves):
         response = client.get(path)
         assert (response.status_code, response.content) == (200, hashes), path
         assert response.headers["content-type"] == "application/octet-stream"
         expected_cache = IMMUTABLE if width == 256 else PARTIAL
         assert response.headers["cache-control"] == expected_cache, path
+        if level == 0:
+            first = _index(path) * 256
+            served = client.get(
+                path.replace("/tile/0/", "/tile/entries/"), headers=reader
+            )
+            assert served.content == bundle(leaves[first : first + width]), path
         count += 1
     return count
+
+
+def _index(path: str) -> int:
+    """N of /tile/<L>/<N>[.p/<W>]."""
+    number = path.split("/", 3)[3].partition(".p/")[0]
+    return int(number.replace("x", "").replace("/", ""))
 
 
 @pytest.fixture
@@ -124,14 +139,17 @@ def log(database_url: str, client: TestClient, signer: LogSigner, make_entry):
 
 class TestHashTiles:
     def test_tiles_match_a_recomputation_around_the_tile_boundaries(
-        self, client: TestClient, log: Callable[[int], list[bytes]]
+        self,
+        client: TestClient,
+        reader: dict[str, str],
+        log: Callable[[int], list[bytes]],
     ) -> None:
         """0, 1, 255, 256 and 257 entries: every full and partial tile, all levels."""
-        assert check_every_tile(client, log(0)) == 0
-        assert check_every_tile(client, log(1)) == 1  # 0/000.p/1
-        assert check_every_tile(client, log(255)) == 1  # 0/000.p/255
-        assert check_every_tile(client, log(256)) == 2  # 0/000 and 1/000.p/1
-        assert check_every_tile(client, log(257)) == 3  # + 0/001.p/1
+        assert check_every_tile(client, log(0), reader) == 0
+        assert check_every_tile(client, log(1), reader) == 1  # 0/000.p/1
+        assert check_every_tile(client, log(255), reader) == 1  # 0/000.p/255
+        assert check_every_tile(client, log(256), reader) == 2  # 0/000 and 1/000.p/1
+        assert check_every_tile(client, log(257), reader) == 3  # + 0/001.p/1
 
     @pytest.mark.parametrize(
         ("path", "size_needed"),
@@ -342,12 +360,12 @@ def big_client(
 
 
 def test_tiles_of_a_log_of_65537_entries(
-    big_client: TestClient, big_log: tuple[str, list[bytes]]
+    big_client: TestClient, big_log: tuple[str, list[bytes]], reader: dict[str, str]
 ) -> None:
     """Level 1 full, level 2 partial: every tile the tree has, recomputed."""
     leaves = big_log[1]
     assert len(leaves) == BIG
     paths = [path for path, *_ in expected_tiles(leaves)]
     assert paths[-3:] == ["/tile/0/256.p/1", "/tile/1/000", "/tile/2/000.p/1"]
-    assert check_every_tile(big_client, leaves) == 256 + 1 + 1 + 1
+    assert check_every_tile(big_client, leaves, reader) == 256 + 1 + 1 + 1
     assert big_client.get("/tile/1/001.p/1").status_code == 404
