@@ -3,6 +3,7 @@ report, no duplicates; and the reports a release makes (hypothesis)."""
 
 import string
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -143,6 +144,20 @@ class TestOnce:
         sharing.tips.report_answers = [503]
         slow._settle(row, lease, slow._sender.send(row.tip_id, row.report))
         assert reports(sharing)[0].state == "delivered"
+
+    def test_two_reporters_at_once_send_each_report_once(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        sharing = sharing_factory(**QUIET)
+        for n in range(6):
+            request_disclosure(sharing, GROVT_BEDRAGERI, partner_reference=f"K{n}")
+        clock = Clock()
+        reporters = [_reporter(sharing, clock) for _ in range(2)]
+        with ThreadPoolExecutor(2) as pool:
+            attempted = list(pool.map(lambda reporter: reporter.run_once(), reporters))
+        assert sum(attempted) == 6
+        assert len(sharing.tips.reports) == 6
+        assert {row.state for row in reports(sharing)} == {"delivered"}
 
     def test_a_release_completed_twice_stores_its_reports_once(
         self, sharing_factory: Callable[..., Sharing]
