@@ -93,4 +93,4 @@ def _parsed(parse: Callable[[], Tile]) -> Tile:
     try:
         return parse()
     except BadTilePath as error:
-        raise Problem(f"{error}.", status=400) from None
+        raise Problem(f"{error}.", status=400, headers=service.NOT_CACHED) from None

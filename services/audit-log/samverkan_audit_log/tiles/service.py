@@ -15,7 +15,9 @@ from samverkan_audit_log.tree.nodes import InconsistentTree
 from samverkan_audit_log.tree.repository import TreeRepository
 from samverkan_shared.problems import NotFound
 
-__all__ = ["entry_bundle", "hash_tile"]
+__all__ = ["NOT_CACHED", "entry_bundle", "hash_tile"]
+
+NOT_CACHED = {"Cache-Control": "no-store"}
 
 
 def hash_tile(session: Session, tile: Tile) -> bytes:
@@ -44,7 +46,8 @@ def entry_bundle(session: Session, tile: Tile) -> bytes:
         raise NotFound(
             f"{what} cannot be served: its entry {tile.first + error.position} "
             f"is {error.size} bytes, more than the 65535 a tlog-tiles entry bundle "
-            "can carry. Read it at /v1/entries."
+            "can carry. Read it at /v1/entries.",
+            headers=NOT_CACHED,
         ) from None
 
 
@@ -52,4 +55,9 @@ def _within_tree(session: Session, tile: Tile, *, what: str) -> None:
     size = TreeRepository(session).tree_size()
     available = size >> tile.tree_level  # hashes of this level that exist
     if tile.first + tile.width > available:
-        raise NotFound(f"The log has {size} entries, so {what} does not exist (yet).")
+        # Not cached: the tile comes into being as the log grows (a 404 kept in a
+        # CDN would hide it).
+        raise NotFound(
+            f"The log has {size} entries, so {what} does not exist (yet).",
+            headers=NOT_CACHED,
+        )
