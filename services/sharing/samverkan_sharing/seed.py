@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import make_engine
+from samverkan_shared.dpop import jwk_thumbprint
 from samverkan_shared.keyfiles import write_secret_file
 from samverkan_sharing.oauth.registration import register_client
 from samverkan_sharing.oauth.repository import ClientRepository
@@ -142,8 +143,12 @@ def _register(session: Session, demo: DemoClient, data_dir: Path) -> dict[str, A
         key = JsonWebKey.generate_key("EC", "P-256", is_private=True)
         key_file = data_dir / f"demo-{demo.key}-key.pem"
         write_secret_file(key_file, key.as_pem(is_private=True))
+        public = key.as_dict(is_private=False)
+        # kid: the RFC 7638 thumbprint, which client libraries name their keys by.
         jwks = {
-            "keys": [{**key.as_dict(is_private=False), "alg": "ES256", "use": "sig"}]
+            "keys": [
+                {**public, "alg": "ES256", "use": "sig", "kid": jwk_thumbprint(public)}
+            ]
         }
         entry["private_key_file"] = str(key_file)
     client, secret = register_client(
