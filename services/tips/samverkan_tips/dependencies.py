@@ -12,18 +12,21 @@ from samverkan_shared.crypto import Keyring
 from samverkan_shared.cursors import Order
 from samverkan_shared.identifiers import parse_org_number
 from samverkan_shared.service_app import ServiceApp
+from samverkan_tips.deadlines.policy import DeadlinePolicy
 from samverkan_tips.tips.filing_queue import FilingQueue
 from samverkan_tips.webhooks.destinations import DestinationGuard
 
 __all__ = [
     "AgreementId",
     "Cursor",
+    "DefaultDeadlinesDep",
     "DestinationsDep",
     "FilingsDep",
     "IdempotencyKey",
     "KeyringDep",
     "Limit",
     "ListOrder",
+    "NoteIdempotencyKey",
     "OrgNumberPath",
     "OrgNumberQuery",
     "TipsInternal",
@@ -41,6 +44,7 @@ class TipsState:
     keyring: Keyring
     filings: FilingQueue  # the writer thread that files tips in batches
     destinations: DestinationGuard  # where webhooks may be sent
+    deadlines: DeadlinePolicy  # for owners without a policy of their own
 
 
 def _state(request: Request) -> TipsState:
@@ -61,9 +65,14 @@ async def destinations_for_request(request: Request) -> DestinationGuard:
     return _state(request).destinations
 
 
+async def deadlines_for_request(request: Request) -> DeadlinePolicy:
+    return _state(request).deadlines
+
+
 KeyringDep = Annotated[Keyring, Depends(keyring_for_request)]
 FilingsDep = Annotated[FilingQueue, Depends(filings_for_request)]
 DestinationsDep = Annotated[DestinationGuard, Depends(destinations_for_request)]
+DefaultDeadlinesDep = Annotated[DeadlinePolicy, Depends(deadlines_for_request)]
 
 TipsWriter = Annotated[AccessToken, Security(access_token, scopes=["tips:write"])]
 TipsReader = Annotated[AccessToken, Security(access_token, scopes=["tips:read"])]
@@ -78,6 +87,16 @@ IdempotencyKey = Annotated[
         max_length=200,
         pattern=r"^[\x21-\x7e]+$",
         description="retrying with the same key and body returns the same tip",
+    ),
+]
+NoteIdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="retrying with the same key and text returns the same note",
     ),
 ]
 Cursor = Annotated[

@@ -13,6 +13,12 @@ from samverkan_shared.crypto import (
     load_keyring,
 )
 from samverkan_shared.settings import ServiceSettings
+from samverkan_tips.deadlines.policy import (
+    DEFAULT_POLICY,
+    MAX_ACKNOWLEDGE_DAYS,
+    MAX_DECIDE_DAYS,
+    DeadlinePolicy,
+)
 
 __all__ = ["KEY_FILE_NAME", "TipsSettings"]
 
@@ -46,6 +52,21 @@ class TipsSettings(ServiceSettings):
     webhook_backoff_base: float = Field(default=30.0, gt=0)
     # How often the deliverer looks for new events and due retries (seconds).
     webhook_poll_interval: float = Field(default=1.0, gt=0)
+
+    # Deadlines of an owner without a policy of its own, in Swedish working days
+    # from the day a tip is filed (README: why these defaults).
+    acknowledge_working_days: int = Field(
+        default=DEFAULT_POLICY.acknowledge_working_days,
+        ge=1,
+        le=MAX_ACKNOWLEDGE_DAYS,
+    )
+    decide_working_days: int = Field(
+        default=DEFAULT_POLICY.decide_working_days, ge=1, le=MAX_DECIDE_DAYS
+    )
+
+    def deadline_policy(self) -> DeadlinePolicy:
+        """The default deadline policy; a start-up error if deciding comes first."""
+        return DeadlinePolicy(self.acknowledge_working_days, self.decide_working_days)
 
     @property
     def effective_database_url(self) -> str:

@@ -33,6 +33,11 @@ ROUTES = [
     ("GET", "/v1/webhooks", "tips:read"),
     ("GET", f"/v1/webhooks/{HOOK}", "tips:read"),
     ("DELETE", f"/v1/webhooks/{HOOK}", "tips:read"),
+    ("POST", f"/v1/tips/{TIP}/notes", "tips:manage"),
+    ("GET", f"/v1/tips/{TIP}/timeline", "tips:read"),
+    ("GET", "/v1/deadline-policy", "tips:manage"),
+    ("PUT", "/v1/deadline-policy", "tips:manage"),
+    ("POST", f"/internal/v1/tips/{TIP}/disclosures", "tips:internal"),
 ]
 
 

@@ -8,6 +8,8 @@ import pytest
 import structlog
 from fastapi.testclient import TestClient
 
+from samverkan_tips.deadlines.policy import swedish_day
+from samverkan_tips.working_days import add_working_days
 from tests.support.tokens import TestIssuer
 
 MALMO_ORG = "212000-1124"
@@ -175,6 +177,7 @@ def test_a_valid_tip_is_stored_as_received(
     received_at = datetime.fromisoformat(tip.pop("received_at"))
     assert received_at.utcoffset() == timedelta(0)
     assert abs(datetime.now(UTC) - received_at) < timedelta(minutes=1)
+    filed = swedish_day(received_at)
     assert tip == {
         "status": "received",
         "supplier": {"org_number": "556677-8899", "name": "Exempel Omsorg AB"},
@@ -194,6 +197,10 @@ def test_a_valid_tip_is_stored_as_received(
         "filed_by": "malmo-ifo",
         "breached_terms": [],
         "history": [],
+        "acknowledge_by": add_working_days(filed, 2).isoformat(),
+        "decide_by": add_working_days(filed, 20).isoformat(),
+        "acknowledged_in_time": None,
+        "decided_in_time": None,
     }
 
 

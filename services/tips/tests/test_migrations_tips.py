@@ -1,16 +1,33 @@
-"""The hand-written migration builds exactly the models' schema, and goes back down."""
+"""The hand-written migrations build exactly the models' schema and go back down;
+what 0006 does to tips stored before it."""
+
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, create_engine, insert, inspect
 from sqlalchemy.pool import NullPool
 
 import samverkan_tips.agreements.models
+import samverkan_tips.deadlines.models
+import samverkan_tips.disclosures.models
+import samverkan_tips.notes.models
 import samverkan_tips.suppliers.models
 import samverkan_tips.webhooks.models  # noqa: F401  (all tables, as env.py sees them)
+from samverkan_shared.crypto import Keyring
 from samverkan_shared.db import migrate
-from samverkan_tips.tips.models import TipsTable
+from samverkan_shared.db_types import table_of
+from samverkan_tips.agreements.models import AgreementRecord
+from samverkan_tips.app import create_app
+from samverkan_tips.settings import TipsSettings
+from samverkan_tips.suppliers.models import SupplierRecord
+from samverkan_tips.tips.models import TipRecord, TipsTable
+from samverkan_tips.tips.sealing import OpenedTip, seal_tip
 from tests.support.databases import DatabaseFactory
+from tests.support.tokens import TestIssuer
 
 
 def test_upgrade_matches_the_models_and_downgrade_removes_everything(
@@ -34,3 +51,88 @@ def test_upgrade_matches_the_models_and_downgrade_removes_everything(
     migrate(url, "samverkan_tips")
     assert "tips" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_tips_stored_before_0006_have_no_deadlines_and_are_never_overdue(
+    backend: str,
+    database_factory: DatabaseFactory,
+    issuer: TestIssuer,
+    keyring: Keyring,
+    tmp_path: Path,
+) -> None:
+    """Filed under no deadline, they get none: null dates and flags, not overdue."""
+    url = database_factory.empty(backend)
+    migrate(url, "samverkan_tips", revision="0005")
+    engine = create_engine(url, poolclass=NullPool)
+    tip_id = uuid.uuid4()
+    with engine.begin() as connection:
+        _insert_a_tip_as_0005_stored_it(connection, keyring, tip_id)
+    engine.dispose()
+    migrate(url, "samverkan_tips")
+
+    settings = TipsSettings(data_dir=tmp_path, database_url=url, demo=True)
+    app = create_app(
+        settings, token_validator=issuer.validator("tips"), keyring=keyring
+    )
+    filer = issuer.headers(["tips:read"], client_id="malmo", org_number="212000-1124")
+    with TestClient(app) as client:
+        tip = client.get(f"/v1/tips/{tip_id}", headers=filer).json()
+        overdue = client.get("/v1/tips?overdue=true", headers=filer).json()
+        others = client.get("/v1/tips?overdue=false", headers=filer).json()
+    assert [tip[k] for k in _DEADLINE_FIELDS] == [None, None, None, None]
+    assert overdue["items"] == []
+    assert [item["id"] for item in others["items"]] == [str(tip_id)]
+
+
+_DEADLINE_FIELDS = (
+    "acknowledge_by",
+    "decide_by",
+    "acknowledged_in_time",
+    "decided_in_time",
+)
+
+
+def _insert_a_tip_as_0005_stored_it(
+    connection: Connection, keyring: Keyring, tip_id: uuid.UUID
+) -> None:
+    """A tip received long ago (2025), with only the columns 0005 had."""
+    connection.execute(
+        insert(table_of(AgreementRecord)),
+        {
+            "id": "hvb-2022",
+            "name": "HVB",
+            "area": "HVB",
+            "valid_from": date(2022, 4, 1),
+            "valid_to": None,
+            "terms": [],
+            "owner_org_number": "556578-5788",
+        },
+    )
+    connection.execute(
+        insert(table_of(SupplierRecord)),
+        {"org_number": "556677-8899", "name": "Exempel Omsorg AB"},
+    )
+    sealed = seal_tip(keyring, tip_id, OpenedTip("Äldre tips", [], None))
+    connection.execute(
+        insert(table_of(TipRecord)),
+        {
+            "id": tip_id,
+            "supplier_org_number": "556677-8899",
+            "supplier_name": "Exempel Omsorg AB",
+            "agreement_id": "hvb-2022",
+            "categories": ["staffing"],
+            "occurred_on": date(2025, 1, 2),
+            "received_at": datetime(2025, 1, 3, 9, tzinfo=UTC),
+            "status": "received",
+            "holder_activity": "social_services",
+            "description_category": "child_social",
+            "reporter_municipality_code": "1280",
+            "reporter_unit": "IFO",
+            "filed_by": "malmo",
+            "filed_by_org": "212000-1124",
+            "description_sealed": sealed.description,
+            "persons_sealed": sealed.persons,
+            "contact_email_sealed": None,
+            "breached_terms": [],
+        },
+    )

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samverkan_tips.statistics.working_days import is_working_day, working_days_between
+from samverkan_tips.working_days import is_working_day, working_days_between
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31))
 

@@ -1,11 +1,9 @@
 """The agreements feature's SQL: agreements and their selection lists; no commits."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from samverkan_shared.db_types import table_of
 from samverkan_shared.sessions import Repository
 from samverkan_tips.agreements.models import AgreementRecord, AgreementSupplierRecord
 from samverkan_tips.suppliers.models import SupplierRecord
@@ -35,17 +33,6 @@ class AgreementRepository(Repository):
             .where(AgreementSupplierRecord.supplier_org_number == supplier)
         )
         return set(self._session.exec(statement).all())
-
-    def known(self, agreement_ids: Iterable[str]) -> set[str]:
-        """Which of these agreements exist, in one query."""
-        wanted = set(agreement_ids)
-        if not wanted:
-            return set()
-        column = table_of(AgreementRecord).c.id
-        rows = self._session.connection().execute(
-            sa_select(column).where(column.in_(wanted))
-        )
-        return {agreement_id for (agreement_id,) in rows}
 
     def page(
         self, after: str | None, limit: int, *, descending: bool = False

@@ -3,6 +3,9 @@
 from alembic import context
 
 import samverkan_tips.agreements.models
+import samverkan_tips.deadlines.models
+import samverkan_tips.disclosures.models
+import samverkan_tips.notes.models
 import samverkan_tips.suppliers.models
 import samverkan_tips.webhooks.models  # noqa: F401  (each feature registers its tables)
 from samverkan_shared.db import run_migrations_online

@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from samverkan_shared.identifiers import municipality_name
-from samverkan_tips.statistics.working_days import working_days_between
+from samverkan_tips.working_days import working_days_between
 
 __all__ = [
     "SMALL_GROUP",

@@ -30,6 +30,9 @@ class Caller:
     manages: bool = False
     # The municipality the client files for (its token's municipality_code).
     municipality_code: str | None = None
+    # The person signed in for the client (OpenID Connect), recorded beside it.
+    person_id: str | None = None
+    person_name: str | None = None
 
     @classmethod
     def from_token(cls, token: AccessToken) -> "Caller":
@@ -38,6 +41,8 @@ class Caller:
             token.org_number,
             "tips:manage" in token.scopes,
             token.municipality_code,
+            token.subject if token.is_person else None,
+            token.person_name,
         )
 
     def check_reporter(self, body: TipCreate) -> None:

@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -19,14 +19,15 @@ from sqlmodel import Session
 from samverkan_shared.canonical_json import canonicalize
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.problems import Problem, UnprocessableContent
-from samverkan_tips.agreements.repository import AgreementRepository
+from samverkan_tips.deadlines.policy import DeadlinePolicy, due_dates
+from samverkan_tips.deadlines.repository import DeadlinePolicyRepository
 from samverkan_tips.suppliers.repository import SupplierRepository
 from samverkan_tips.tips.access import Caller
 from samverkan_tips.tips.classification import description_category
 from samverkan_tips.tips.models import TipRecord
 from samverkan_tips.tips.presenter import new_tip_view
 from samverkan_tips.tips.repository import Claim, IdempotencyRepository, TipRepository
-from samverkan_tips.tips.schemas import Tip, TipCreate
+from samverkan_tips.tips.schemas import Tip, TipCreate, today_in_sweden
 from samverkan_tips.tips.sealing import OpenedTip, seal_tip
 from samverkan_tips.tips.workflow import TipStatus
 from samverkan_tips.webhooks.events import tip_filed
@@ -73,12 +74,17 @@ class Filed:
 
 
 def write_batch(
-    session: Session, filings: Sequence[Filing], keyring: Keyring, now: datetime
+    session: Session,
+    filings: Sequence[Filing],
+    keyring: Keyring,
+    now: datetime,
+    default_policy: DeadlinePolicy,
 ) -> list[Filed | Problem]:
     """One statement per table for the whole batch, not one per filing.
 
     New rows go in as plain dicts through Core: building an ORM object per tip and
-    per key was a seventh of the filing writer's time.
+    per key was a seventh of the filing writer's time. Each tip's due dates follow
+    its agreement owner's policy, ``default_policy`` where the owner has none.
     """
     tips, keys = TipRepository(session), IdempotencyRepository(session)
     tips.lock_for_filing()
@@ -87,9 +93,11 @@ def write_batch(
         now=now,
         latest=tips.latest_received_at(),
         claims=keys.claims(f.claim for f in filings if f.claim is not None),
-        agreements=AgreementRepository(session).known(
+        policies=DeadlinePolicyRepository(session).for_agreements(
             f.body.agreement_id for f in filings
         ),
+        default_policy=default_policy,
+        today=today_in_sweden(),
     )
     outcomes = [batch.add(filing) for filing in filings]
     # Claims first: a concurrent claim of a key (another process) stops the batch
@@ -116,7 +124,9 @@ class _Batch:
     now: datetime
     latest: datetime | None
     claims: dict[tuple[str, str], Claim]
-    agreements: set[str]
+    policies: dict[str, DeadlinePolicy | None]  # by agreement; absent: unknown
+    default_policy: DeadlinePolicy
+    today: date
     claim_rows: list[dict[str, Any]] = field(default_factory=list)
     tip_rows: list[dict[str, Any]] = field(default_factory=list)
     suppliers: dict[str, str] = field(default_factory=dict)
@@ -127,15 +137,18 @@ class _Batch:
         claim = self.claims.get(filing.claim) if filing.claim is not None else None
         if claim is not None:
             return _check_replay(filing, claim)
-        if filing.body.agreement_id not in self.agreements:
+        if filing.body.agreement_id not in self.policies:
             return _unknown_agreement(filing.body.agreement_id)
         return self._new_tip(filing)
 
     def _new_tip(self, filing: Filing) -> Filed:
         self.latest = received_at = _after(self.latest, self.now)
+        policy = self.policies[filing.body.agreement_id] or self.default_policy
+        due = due_dates(received_at, policy)
         row = _tip_row(
             filing.body, uuid.uuid4(), received_at, filing.caller, self.keyring
         )
+        row.update(acknowledge_by=due.acknowledge_by, decide_by=due.decide_by)
         self.tip_rows.append(row)
         self.suppliers[filing.body.supplier.org_number] = filing.body.supplier.name
         view = new_tip_view(
@@ -144,6 +157,8 @@ class _Batch:
             received_at=received_at,
             filed_by=row["filed_by"],
             description_category=row["description_category"],
+            due=due,
+            today=self.today,
         )
         self.filed[view.id] = view
         if filing.claim is not None:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.group_commit import GroupCommit, Pending
 from samverkan_shared.sessions import writing_session
+from samverkan_tips.deadlines.policy import DEFAULT_POLICY, DeadlinePolicy
 from samverkan_tips.tips.filing import Filing
 from samverkan_tips.tips.schemas import Tip
 from samverkan_tips.tips.service import file_tips
@@ -40,8 +41,10 @@ class FilingQueue:
         *,
         max_batch: int = MAX_BATCH,
         clock: Callable[[], datetime] = _utc_now,
+        deadlines: DeadlinePolicy = DEFAULT_POLICY,
     ) -> None:
         self._engine = engine
+        self._deadlines = deadlines
         self._keyring = keyring
         self._clock = clock
         self._queue: GroupCommit[Filing, Tip] = GroupCommit(
@@ -64,6 +67,7 @@ class FilingQueue:
                 [pending.item for pending in batch],
                 keyring=self._keyring,
                 now=self._clock(),
+                deadlines=self._deadlines,
             )
         for pending, outcome in zip(batch, outcomes, strict=True):
             pending.settle(outcome)

@@ -76,6 +76,10 @@ class TipRecord(TipsTable, table=True):
     persons_sealed: str = Field(sa_type=Text)
     contact_email_sealed: str | None = Field(default=None, sa_type=Text)
     breached_terms: list[int] = json_field()
+    # Due dates (Swedish calendar days), fixed at filing by the agreement owner's
+    # policy; None for tips filed before deadlines were recorded (migration 0006).
+    acknowledge_by: date | None = None
+    decide_by: date | None = None
 
 
 class TipTransitionRecord(TipsTable, table=True):
@@ -88,7 +92,10 @@ class TipTransitionRecord(TipsTable, table=True):
     from_status: str = Field(max_length=32)
     to_status: str = Field(max_length=32)
     reason: str = Field(sa_type=Text)
-    actor: str = Field(max_length=200)
+    actor: str = Field(max_length=200)  # the client
+    # The person who signed in for the client's token, if one did.
+    actor_person_id: str | None = Field(default=None, max_length=200)
+    actor_person_name: str | None = Field(default=None, max_length=200)
     at: datetime = timestamp_field()
 
 

@@ -4,12 +4,19 @@ and nowhere else."""
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
 
 from samverkan_shared.crypto import Keyring
+from samverkan_tips.deadlines.policy import (
+    DueDates,
+    Move,
+    acknowledged_at,
+    decided_at,
+    met,
+)
 from samverkan_tips.tips.classification import DataCategory
 from samverkan_tips.tips.models import TipRecord, TipTransitionRecord
 from samverkan_tips.tips.schemas import Tip, TipCreate
@@ -29,13 +36,19 @@ def opened(keyring: Keyring, record: TipRecord) -> OpenedTip:
 
 
 def tip_view(
-    keyring: Keyring, record: TipRecord, history: Sequence[TipTransitionRecord]
+    keyring: Keyring,
+    record: TipRecord,
+    history: Sequence[TipTransitionRecord],
+    today: date,
 ) -> Tip:
-    return Tip.model_validate(tip_wire(keyring, record, history))
+    return Tip.model_validate(tip_wire(keyring, record, history, today))
 
 
 def tip_wire(
-    keyring: Keyring, record: TipRecord, history: Sequence[TipTransitionRecord]
+    keyring: Keyring,
+    record: TipRecord,
+    history: Sequence[TipTransitionRecord],
+    today: date,
 ) -> dict[str, Any]:
     """The tip as ``Tip`` serialises it (JSON, by alias), built from the stored row.
 
@@ -63,6 +76,21 @@ def tip_wire(
         "filed_by": record.filed_by,
         "breached_terms": list(record.breached_terms),
         "history": [_transition(step) for step in history],
+        **deadlines(record, history, today),
+    }
+
+
+def deadlines(
+    record: TipRecord, history: Sequence[TipTransitionRecord], today: date
+) -> dict[str, Any]:
+    """The due dates and whether each was met (``today``: the Swedish day now)."""
+    moves = [Move(step.from_status, step.to_status, step.at) for step in history]
+    ack, decide = record.acknowledge_by, record.decide_by
+    return {
+        "acknowledge_by": None if ack is None else ack.isoformat(),
+        "decide_by": None if decide is None else decide.isoformat(),
+        "acknowledged_in_time": met(ack, acknowledged_at(moves), today),
+        "decided_in_time": met(decide, decided_at(moves), today),
     }
 
 
@@ -84,6 +112,8 @@ def new_tip_view(
     received_at: datetime,
     filed_by: str,
     description_category: str,
+    due: DueDates,
+    today: date,
 ) -> Tip:
     """The view of a tip filed just now from ``body``: what ``tip_view`` would give.
 
@@ -108,6 +138,10 @@ def new_tip_view(
         filed_by=filed_by,
         breached_terms=[],
         history=[],
+        acknowledge_by=due.acknowledge_by,
+        decide_by=due.decide_by,
+        acknowledged_in_time=met(due.acknowledge_by, None, today),
+        decided_in_time=met(due.decide_by, None, today),
     )
 
 

@@ -4,10 +4,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, text
+from sqlalchemy import ColumnElement, and_, func, insert, not_, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -20,6 +20,7 @@ from samverkan_tips.tips.models import (
     TipsTable,
     TipTransitionRecord,
 )
+from samverkan_tips.tips.workflow import TipStatus
 
 __all__ = [
     "Claim",
@@ -49,6 +50,9 @@ class TipFilter:
     # ... or to the tips it filed and those on the agreements it owns
     or_owned_by: bool = False
     filed_by: str | None = None  # restrict to one client's tips
+    # True: only tips past a due date not met by ``today``; False: only the others.
+    overdue: bool | None = None
+    today: date | None = None
 
 
 class TipRepository(Repository):
@@ -155,7 +159,28 @@ def _conditions(where: TipFilter) -> list[ColumnElement[bool]]:
     conditions = [col(column) == value for column, value in pairs if value is not None]
     if where.filed_by_org is not None:
         conditions.append(_readable_by(where.filed_by_org, where.or_owned_by))
+    if where.overdue is not None and where.today is not None:
+        late = _overdue(where.today)
+        conditions.append(late if where.overdue else not_(late))
     return conditions
+
+
+def _overdue(today: date) -> ColumnElement[bool]:
+    """Past a due date whose move has not happened. The workflow only goes forward,
+    so the status says which moves have: a tip still received is unacknowledged, one
+    received or investigating undecided. Never NULL (a tip without due dates is not
+    overdue), so its negation is exact."""
+    status = col(TipRecord.status)
+    acknowledge_by, decide_by = col(TipRecord.acknowledge_by), col(TipRecord.decide_by)
+    undecided = (TipStatus.RECEIVED, TipStatus.INVESTIGATING)
+    return or_(
+        and_(
+            status == TipStatus.RECEIVED,
+            acknowledge_by.is_not(None),
+            acknowledge_by < today,
+        ),
+        and_(status.in_(undecided), decide_by.is_not(None), decide_by < today),
+    )
 
 
 def _readable_by(org_number: str, or_owned: bool) -> ColumnElement[bool]:

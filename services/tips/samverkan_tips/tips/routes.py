@@ -68,13 +68,22 @@ async def list_tips(
     supplier: OrgNumberQuery = None,
     status: Annotated[TipStatus | None, Query()] = None,
     agreement_id: Annotated[str | None, Query(max_length=64)] = None,
+    overdue: Annotated[
+        bool | None,
+        Query(
+            description="true: only tips past a due date not met (acknowledge_by "
+            "while received, decide_by until a verdict); false: only the others"
+        ),
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
     order: ListOrder = Order.ASC,
 ) -> Response:
     """Tips by the time received, oldest first unless `order=desc`: those filed by
     the caller's organisation and, with tips:manage, those on the agreements it owns."""
-    where = TipFilter(supplier=supplier, status=status, agreement_id=agreement_id)
+    where = TipFilter(
+        supplier=supplier, status=status, agreement_id=agreement_id, overdue=overdue
+    )
     caller = Caller.from_token(token)
     page = await reader(
         lambda session: service.list_tips(

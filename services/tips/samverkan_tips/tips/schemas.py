@@ -36,6 +36,7 @@ from samverkan_tips.tips.classification import (
 from samverkan_tips.tips.workflow import TipStatus
 
 __all__ = [
+    "Actor",
     "Name",
     "Narrative",
     "Page",
@@ -50,6 +51,7 @@ __all__ = [
     "TipCreate",
     "TipTransition",
     "Transition",
+    "no_nul",
     "today_in_sweden",
 ]
 
@@ -72,6 +74,7 @@ def _no_nul(value: str) -> str:
 
 
 _NoNul = AfterValidator(_no_nul)
+no_nul = _NoNul  # for other features' free text
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _NoNul
 ]
@@ -243,6 +246,14 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None
 
 
+class Actor(BaseModel):
+    """Who acted: the client, and the person signed in for it (if one was)."""
+
+    client_id: str
+    person_id: str | None = None
+    person_name: str | None = None
+
+
 class Transition(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -269,3 +280,17 @@ class Tip(BaseModel):
     filed_by: str
     breached_terms: list[int]
     history: list[Transition]
+    acknowledge_by: date | None = Field(
+        description="the Swedish day by whose end the tip is due to leave received; "
+        "null for a tip filed before deadlines were recorded"
+    )
+    decide_by: date | None = Field(
+        description="the Swedish day by whose end the tip is due to reach a verdict"
+    )
+    acknowledged_in_time: bool | None = Field(
+        description="true: acknowledged by acknowledge_by; false: later, or the day "
+        "has passed; null while it can still be met"
+    )
+    decided_in_time: bool | None = Field(
+        description="the same for decide_by and the move to a verdict"
+    )

@@ -17,7 +17,10 @@ __all__ = [
     "OpenedTip",
     "SealedTip",
     "field_associated_data",
+    "note_associated_data",
+    "open_note",
     "open_tip",
+    "seal_note",
     "seal_tip",
 ]
 
@@ -80,3 +83,19 @@ def open_tip(keyring: Keyring, tip_id: uuid.UUID, sealed: SealedTip) -> OpenedTi
         if sealed.contact_email is None
         else text(sealed.contact_email, "contact_email"),
     )
+
+
+def note_associated_data(note_id: uuid.UUID) -> bytes:
+    """A case note's text is bound to its note (``tips/notes/<id>/text``); the note's
+    id is unique, and re-encryption finds the row by it."""
+    return f"tips/notes/{note_id}/text".encode("ascii")
+
+
+def seal_note(keyring: Keyring, note_id: uuid.UUID, text: str) -> str:
+    return keyring.encrypt(text, associated_data=note_associated_data(note_id))
+
+
+def open_note(keyring: Keyring, note_id: uuid.UUID, token: str) -> str:
+    return keyring.decrypt(
+        token, associated_data=note_associated_data(note_id)
+    ).decode()

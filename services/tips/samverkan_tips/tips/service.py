@@ -31,12 +31,18 @@ from samverkan_shared.problems import (
     UnprocessableContent,
 )
 from samverkan_tips.agreements.repository import AgreementRepository
+from samverkan_tips.deadlines.policy import DEFAULT_POLICY, DeadlinePolicy
 from samverkan_tips.tips.access import Caller
 from samverkan_tips.tips.filing import Filed, Filing, replay, write_batch
 from samverkan_tips.tips.models import TipRecord, TipTransitionRecord
 from samverkan_tips.tips.presenter import WirePage, tip_view, tip_wire
 from samverkan_tips.tips.repository import TipFilter, TipRepository
-from samverkan_tips.tips.schemas import Tip, TipCreate, TipTransition
+from samverkan_tips.tips.schemas import (
+    Tip,
+    TipCreate,
+    TipTransition,
+    today_in_sweden,
+)
 from samverkan_tips.tips.workflow import (
     IllegalTransition,
     InvalidBreachedTerms,
@@ -56,6 +62,7 @@ __all__ = [
     "list_tips",
     "tip_cursor",
     "transition_tip",
+    "visible_tip",
 ]
 
 _log = structlog.get_logger("samverkan.tips")
@@ -74,10 +81,16 @@ def file_tip(
     keyring: Keyring,
     idempotency_key: str | None = None,
     now: datetime | None = None,
+    deadlines: DeadlinePolicy = DEFAULT_POLICY,
 ) -> Tip:
-    """Store a new tip, or return the one this key filed before (same body only)."""
+    """Store a new tip, or return the one this key filed before (same body only);
+    ``deadlines``: the policy of owners without their own."""
     [outcome] = file_tips(
-        session, [Filing(body, caller, idempotency_key)], keyring=keyring, now=now
+        session,
+        [Filing(body, caller, idempotency_key)],
+        keyring=keyring,
+        now=now,
+        deadlines=deadlines,
     )
     if isinstance(outcome, Problem):
         raise outcome
@@ -90,6 +103,7 @@ def file_tips(
     *,
     keyring: Keyring,
     now: datetime | None = None,
+    deadlines: DeadlinePolicy = DEFAULT_POLICY,
 ) -> list[Tip | Problem]:
     """File ``filings`` in one transaction; each gets its tip or its own error.
 
@@ -100,13 +114,15 @@ def file_tips(
     """
     now = now or _utc_now()
     try:
-        outcomes = write_batch(session, filings, keyring, now)
+        outcomes = write_batch(session, filings, keyring, now, deadlines)
         session.commit()
     except IntegrityError:
         session.rollback()
         if len(filings) > 1:
             return [
-                file_tips(session, [filing], keyring=keyring, now=now)[0]
+                file_tips(
+                    session, [filing], keyring=keyring, now=now, deadlines=deadlines
+                )[0]
                 for filing in filings
             ]
         [filing] = filings
@@ -141,13 +157,14 @@ def _views(
             views.append(outcome.view)
         elif outcome.record is not None:
             record = outcome.record
-            views.append(tip_view(keyring, record, history.get(record.id, [])))
+            today = today_in_sweden()
+            views.append(tip_view(keyring, record, history.get(record.id, []), today))
     return views
 
 
 def _view(session: Session, keyring: Keyring, record: TipRecord) -> Tip:
     history = _histories(session, [record])
-    return tip_view(keyring, record, history.get(record.id, []))
+    return tip_view(keyring, record, history.get(record.id, []), today_in_sweden())
 
 
 def _histories(
@@ -158,7 +175,7 @@ def _histories(
     return TipRepository(session).history_for(moved)
 
 
-def _visible(
+def visible_tip(
     session: Session, tip_id: uuid.UUID, caller: Caller, *, for_update: bool = False
 ) -> tuple[TipRecord, str | None]:
     """The tip if the caller may read it, with its agreement's owner; else 404."""
@@ -175,7 +192,7 @@ def _visible(
 def get_tip(
     session: Session, tip_id: uuid.UUID, *, caller: Caller, keyring: Keyring
 ) -> Tip:
-    record, _ = _visible(session, tip_id, caller)
+    record, _ = visible_tip(session, tip_id, caller)
     return _view(session, keyring, record)
 
 
@@ -212,11 +229,14 @@ def list_tips(
 ) -> WirePage:
     """Tips oldest first (``asc``: a tip filed later always lands on a later page)
     or newest first (``desc``: one filed meanwhile appears only on a new first page)."""
+    today = today_in_sweden()
     where = replace(
         caller.restriction(),
         supplier=where.supplier,
         status=where.status,
         agreement_id=where.agreement_id,
+        overdue=where.overdue,
+        today=today,
     )
     tips = TipRepository(session)
     records = tips.page(
@@ -228,7 +248,7 @@ def list_tips(
     page, more = records[:limit], len(records) > limit
     history = _histories(session, page)
     return WirePage(
-        items=[tip_wire(keyring, r, history.get(r.id, [])) for r in page],
+        items=[tip_wire(keyring, r, history.get(r.id, []), today) for r in page],
         next_cursor=tip_cursor(page[-1], order) if more else None,
     )
 
@@ -245,7 +265,7 @@ def transition_tip(
     """Move a tip one step, recording who moved it and why; only the agreement
     owner's managers may (404 for a tip the caller cannot read, else 403)."""
     tips = TipRepository(session)
-    record, owner = _visible(session, tip_id, caller, for_update=True)
+    record, owner = visible_tip(session, tip_id, caller, for_update=True)
     caller.check_manages(owner)
     current = TipStatus(record.status)
     try:
@@ -261,6 +281,8 @@ def transition_tip(
             to_status=new_status,
             reason=body.reason,
             actor=caller.client_id,
+            actor_person_id=caller.person_id,
+            actor_person_name=caller.person_name,
             at=at,
         )
     )

@@ -7,15 +7,16 @@ the allmänna helgdagar of lag (1989:253) om allmänna helgdagar), together with
 holidays by law, but lag (1930:173) om beräkning av lagstadgad tid treats them like a
 Sunday, and authorities keep them closed, so a case does not progress on them.
 
-Pure: dates in, counts out; which calendar day an instant falls on is the caller's.
+Pure: dates in, counts and dates out; which calendar day an instant falls on is the
+caller's. Used by the deadlines (due dates) and the statistics (days taken).
 """
 
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 import holidays
 
-__all__ = ["is_working_day", "working_days_between"]
+__all__ = ["add_working_days", "is_working_day", "working_days_between"]
 
 _CATEGORIES = (holidays.PUBLIC, holidays.DE_FACTO)
 _SATURDAY = 5
@@ -40,6 +41,20 @@ def working_days_between(start: date, end: date) -> int:
         if start < holiday <= end
     )
     return _weekdays_up_to(end) - _weekdays_up_to(start) - holidays_between
+
+
+def add_working_days(start: date, count: int) -> date:
+    """The ``count``-th working day after ``start``: from a Friday, 1 is the next
+    Monday. The inverse of `working_days_between`: between(start, result) == count,
+    and for a count of at least 1 the result is a working day.
+    """
+    if count < 0:
+        raise ValueError(f"{count} is not a number of working days")
+    day = start
+    while count:
+        day += timedelta(days=1)
+        count -= is_working_day(day)
+    return day
 
 
 def _weekdays_up_to(day: date) -> int:

@@ -1,0 +1,1 @@
+"""Reported disclosures: what sharing released about a tip, as it reports after release."""

@@ -1,0 +1,1 @@
+"""A tip's timeline: every event of its case in time order, as far as the caller may see."""
