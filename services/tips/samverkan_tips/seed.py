@@ -1,7 +1,10 @@
-"""Demo data for `make run`: four framework agreements, seven suppliers, five tips, one stop.
+"""Demo data for `make run`: four framework agreements, seven suppliers, five tips, one
+stop, one case note.
 
-The purchasing centre owns the agreements and manages their tips (moves, the stop);
-Malmö files the tips and reads them as their filer.
+The purchasing centre owns the agreements and manages their tips (moves, the stop, the
+note); Malmö files the tips and reads them as their filer. The tips were filed some
+working days before the day of the first seed, so that three are overdue: one waits
+to be acknowledged, two to be decided (default policy: 2 and 20 working days).
 
 Idempotent: agreements are upserted, tips are filed with fixed Idempotency-Keys (a second
 run gets the same tips back), moves and the call-off stop are applied only to tips and
@@ -13,8 +16,10 @@ import csv
 import io
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -24,13 +29,17 @@ from samverkan_shared.db import make_engine
 from samverkan_shared.sessions import writing_session
 from samverkan_tips.agreements.csv_import import COLUMNS, parse_agreements_csv
 from samverkan_tips.agreements.service import import_agreements
+from samverkan_tips.deadlines.policy import DeadlinePolicy
+from samverkan_tips.notes.schemas import NoteCreate
+from samverkan_tips.notes.service import add_note
 from samverkan_tips.settings import TipsSettings
 from samverkan_tips.suppliers.schemas import CallOffStopCreate
 from samverkan_tips.suppliers.service import stop_call_offs, supplier_view
 from samverkan_tips.tips.access import Caller
-from samverkan_tips.tips.schemas import TipCreate, TipTransition
+from samverkan_tips.tips.schemas import TipCreate, TipTransition, today_in_sweden
 from samverkan_tips.tips.service import file_tip, transition_tip
 from samverkan_tips.tips.workflow import TipStatus
+from samverkan_tips.working_days import add_working_days, is_working_day
 
 __all__ = [
     "DEMO_AGREEMENTS_CSV",
@@ -41,6 +50,7 @@ __all__ = [
     "seed",
 ]
 
+_SWEDEN = ZoneInfo("Europe/Stockholm")
 MALMO = "212000-1124"
 # The demo purchasing centre (Adda Inköpscentral AB), owner of the demo agreements;
 # sharing's demo client `adda-manager` is its tip function.
@@ -108,6 +118,11 @@ class DemoTip:
     body: dict[str, Any]
     moves: tuple[TipTransition, ...] = ()
     stop: str | None = field(default=None)  # the call-off stop it leads to
+    # Filed this many working days before the seed's day (in this order: filing
+    # times only grow); each move this many working days after filing.
+    filed_ago: int = 0
+    moved_after: tuple[int, ...] = ()
+    note: str | None = None  # the owner's case note on it
 
 
 def _reporter(activity: str) -> dict[str, Any]:
@@ -153,6 +168,8 @@ DEMO_TIPS = (
             ),
         ),
         stop="Brister i bemanning enligt ramavtalets villkor 2 och 4",
+        filed_ago=45,
+        moved_after=(1, 12),
     ),
     DemoTip(
         "demo-tip-2",
@@ -165,6 +182,7 @@ DEMO_TIPS = (
             occurred_on="2026-05-02",
             reporter=_reporter("procurement_follow_up"),
         ),
+        filed_ago=30,  # never acknowledged: both deadlines missed
     ),
     DemoTip(
         "demo-tip-3",
@@ -178,6 +196,7 @@ DEMO_TIPS = (
             reporter=_reporter("whistleblowing_channel"),
             persons=[{"personal_number": "19850412-4564", "role": "client"}],
         ),
+        filed_ago=22,
     ),
     DemoTip(
         "demo-tip-4",
@@ -192,6 +211,10 @@ DEMO_TIPS = (
             persons=[{"personal_number": "20150603-2380", "role": "placed_child"}],
         ),
         moves=(TipTransition(to=TipStatus.INVESTIGATING, reason="Begärt underlag"),),
+        filed_ago=21,  # acknowledged the next day, not decided in 20
+        moved_after=(1,),
+        note="Familjehemskonsulenten ringd; handledningsprotokoll begärda till "
+        "nästa vecka.",
     ),
     DemoTip(
         "demo-tip-5",
@@ -217,16 +240,24 @@ def seed(data_dir: Path) -> None:
     settings = TipsSettings(data_dir=data_dir)
     keyring = settings.keyring()
     engine = make_engine(settings.effective_database_url)
+    deadlines, today = settings.deadline_policy(), today_in_sweden()
     try:
         with Session(engine) as session:
             import_agreements(session, parse_agreements_csv(DEMO_AGREEMENTS_CSV))
         for demo in DEMO_TIPS:
-            _seed_tip(engine, keyring, demo)
+            _seed_tip(engine, keyring, demo, deadlines, today)
     finally:
         engine.dispose()
 
 
-def _seed_tip(engine: Engine, keyring: Keyring, demo: DemoTip) -> None:
+def _seed_tip(
+    engine: Engine,
+    keyring: Keyring,
+    demo: DemoTip,
+    deadlines: DeadlinePolicy,
+    today: date,
+) -> None:
+    filed = _working_days_before(today, demo.filed_ago)
     with writing_session(engine) as session:
         tip = file_tip(
             session,
@@ -234,22 +265,51 @@ def _seed_tip(engine: Engine, keyring: Keyring, demo: DemoTip) -> None:
             caller=SEED_CALLER,
             keyring=keyring,
             idempotency_key=demo.key,
+            now=_at(filed, 9),
+            deadlines=deadlines,
         )
     if tip.status is TipStatus.RECEIVED:  # moved before: a second run leaves it
-        _move(engine, keyring, tip.id, demo.moves)
+        for move, after in zip(demo.moves, demo.moved_after, strict=True):
+            moved = _at(add_working_days(filed, after), 10)
+            _move(engine, keyring, tip.id, move, moved)
     if demo.stop is not None:
         _stop(engine, tip.supplier.org_number, demo.stop, tip.id)
+    if demo.note is not None:
+        with writing_session(engine) as session:
+            body = NoteCreate(text=demo.note)
+            add_note(
+                session,
+                tip.id,
+                body,
+                caller=SEED_MANAGER,
+                keyring=keyring,
+                idempotency_key=f"{demo.key}-note",  # a second run replays it
+            )
+
+
+def _working_days_before(day: date, count: int) -> date:
+    while count:
+        day -= timedelta(days=1)
+        count -= is_working_day(day)
+    return day
+
+
+def _at(day: date, hour: int) -> datetime:
+    """``hour`` o'clock on that Swedish day, but never later than now."""
+    return min(datetime.combine(day, time(hour), _SWEDEN), datetime.now(UTC))
 
 
 def _move(
     engine: Engine,
     keyring: Keyring,
     tip_id: uuid.UUID,
-    moves: tuple[TipTransition, ...],
+    move: TipTransition,
+    at: datetime,
 ) -> None:
-    for move in moves:
-        with writing_session(engine) as session:
-            transition_tip(session, tip_id, move, caller=SEED_MANAGER, keyring=keyring)
+    with writing_session(engine) as session:
+        transition_tip(
+            session, tip_id, move, caller=SEED_MANAGER, keyring=keyring, now=at
+        )
 
 
 def _stop(engine: Engine, org_number: str, reason: str, tip_id: uuid.UUID) -> None:
