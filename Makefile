@@ -54,6 +54,7 @@ bench: venv
 	.venv/bin/python bench/load.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 	.venv/bin/python bench/audit_log.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 	.venv/bin/python bench/sqlite_writers.py
+	.venv/bin/python bench/dpop.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 fmt: venv
 	.venv/bin/ruff format .
