@@ -17,7 +17,9 @@ from samverkan_console import pages
 from samverkan_console.apis import Apis
 from samverkan_console.approvals import routes as approvals
 from samverkan_console.assessments import routes as assessments
+from samverkan_console.casework import routes as casework
 from samverkan_console.log import routes as log
+from samverkan_console.reporting import routes as reporting
 from samverkan_console.sessions.store import SessionStore
 from samverkan_console.settings import ConsoleSettings, MissingClient
 from samverkan_console.signin import routes as signin
@@ -75,6 +77,8 @@ def create_app(
         approvals,
         log,
         statistics,
+        reporting,
+        casework,
         tip_statistics,
     )
     for router in (pages.router, signin.router, *(f.router for f in features)):

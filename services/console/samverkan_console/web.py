@@ -53,6 +53,8 @@ _NAVIGATION = (
     ("/godkannanden", "Att godkänna", "disclosures:approve"),
     ("/logg", "Utlämnandeloggen", "audit:read"),
     ("/statistik", "Statistik", "audit:read"),
+    ("/tips/nytt", "Lämna tips", "tips:write"),
+    ("/arenden", "Tipsärenden", "tips:read"),
     ("/tipsstatistik", "Tipsstatistik", "tips:read"),
 )
 

@@ -90,7 +90,7 @@ def test_the_csv_is_the_tips_service_s(
     running_suite: Suite, officer: ConsoleUser
 ) -> None:
     download = officer.get(
-        "/tipsstatistik.csv", gruppering="category", fran=FIRST, till=_today()
+        "/tipsstatistik/csv", gruppering="category", fran=FIRST, till=_today()
     )
     assert download.status_code == 200
     assert download.headers["content-type"].startswith("text/csv")

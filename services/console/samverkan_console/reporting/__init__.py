@@ -1,0 +1,1 @@
+"""The tip form, for municipal officers filing as themselves."""

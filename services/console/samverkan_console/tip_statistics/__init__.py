@@ -1,0 +1,1 @@
+"""The tips service's figures as charts, a table and CSV."""

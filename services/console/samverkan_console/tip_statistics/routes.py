@@ -67,7 +67,7 @@ def tip_statistics(
     )
 
 
-@router.get("/tipsstatistik.csv")
+@router.get("/tipsstatistik/csv")
 def tip_statistics_csv(
     request: Request, console: Console, session: SignedIn
 ) -> Response:
