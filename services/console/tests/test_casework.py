@@ -285,6 +285,67 @@ def test_the_navigation_shows_what_the_person_s_roles_allow(
         assert refused[path] == 403
 
 
+def test_the_overdue_filter_lists_what_the_service_calls_overdue(
+    running_suite: Suite, officer: ConsoleUser
+) -> None:
+    overdue = [t["id"] for t in all_tips(running_suite, "adda-manager", overdue="true")]
+    assert overdue  # the demo's late tips
+    listed = _listed(officer, forsenade="1")
+    assert listed == overdue
+    page = officer.get("/arenden", forsenade="1").text
+    for tip_id in _ROW.findall(page):
+        row = page[page.index(f'data-tip="{tip_id}"') :].split("</tr>")[0]
+        assert '<strong class="varning">Försenad</strong>' in row
+        assert f'<tr class="forsenad" data-tip="{tip_id}">' in page
+    # And in the whole list, the same tips and no others are late.
+    full = officer.get("/arenden").text
+    late = re.findall(r'<tr class="forsenad" data-tip="([0-9a-f-]{36})">', full)
+    assert set(late) == set(overdue) & set(_ROW.findall(full))
+
+
+def test_the_owner_sees_due_dates_notes_and_the_timeline_the_filer_no_notes(
+    running_suite: Suite, reporter: ConsoleUser, officer: ConsoleUser
+) -> None:
+    tip_id = file_in_console(reporter, f"Tidslinje {secrets.token_hex(4)}")
+    tip = tips_api(running_suite, "adda-manager", f"/v1/tips/{tip_id}")
+    page = officer.get(f"/arenden/{tip_id}").text
+    assert f'<dd data-due="acknowledge">{tip["acknowledge_by"]}' in page
+    assert f'<dd data-due="decide">{tip["decide_by"]}' in page
+    assert "Försenad" not in page
+    assert '<tr data-kind="filed">' in page
+
+    note = f"Begärt bemanningslistor {secrets.token_hex(4)}"
+    hidden = hidden_inputs(page)
+    path = f"/arenden/{tip_id}/anteckningar"
+    fields = {"csrf": hidden["csrf"], "nyckel": hidden["nyckel"], "anteckning": note}
+    first = officer.http.post(path, data=fields)
+    again = officer.http.post(path, data=fields)  # a double submit
+    assert first.status_code == again.status_code == 303
+    timeline = tips_api(running_suite, "adda-manager", f"/v1/tips/{tip_id}/timeline")
+    notes = [e for e in timeline["events"] if e["kind"] == "note"]
+    assert [n["text"] for n in notes] == [note]
+
+    shown = officer.get(f"/arenden/{tip_id}").text
+    row = shown[shown.index('<tr data-kind="note">') :].split("</tr>")[0]
+    assert note in row
+    assert "Erik Ekström" in row
+    filer = reporter.get(f"/arenden/{tip_id}").text
+    assert note not in filer  # the owner's working notes are not the filer's
+    assert '<tr data-kind="filed">' in filer
+    assert 'action="/arenden/' not in filer
+
+
+def test_an_empty_note_is_refused_with_the_reason(
+    reporter: ConsoleUser, officer: ConsoleUser
+) -> None:
+    tip_id = file_in_console(reporter, f"Tom anteckning {secrets.token_hex(4)}")
+    answer = officer.submit(
+        f"/arenden/{tip_id}", f"/arenden/{tip_id}/anteckningar", {"anteckning": " "}
+    )
+    assert answer.status_code == 422
+    assert "Skriv anteckningen (högst 10 000 tecken)." in answer.text
+
+
 def test_a_deadline_is_late_only_while_its_step_is_still_to_be_taken() -> None:
     assert Deadline("2026-01-05", False, pending=True).overdue
     assert Deadline("2026-01-05", False, pending=True).state == "Försenad"

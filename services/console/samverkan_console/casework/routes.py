@@ -100,6 +100,36 @@ def move(
     return RedirectResponse(f"/arenden/{tip_id}", status_code=303)
 
 
+@router.post("/arenden/{tip_id}/anteckningar", response_model=None)
+def add_note(
+    request: Request,
+    console: Console,
+    session: SignedIn,
+    form: PostedForm,
+    tip_id: TipId,
+) -> HTMLResponse | RedirectResponse:
+    require(session, _MANAGE, "utreda tips")
+    key = form.get("nyckel")
+    if not _KEY.fullmatch(key):
+        key = secrets.token_urlsafe(24)
+    # As for a tip: the person's id in the key, a fresh key with every form.
+    headers = {"Idempotency-Key": f"{session.person.subject}.{key}"}
+    body = {"text": form.get("anteckning")}
+    try:
+        console.apis.post(session, "tips", f"/v1/tips/{tip_id}/notes", body, headers)
+    except Refused as refusal:
+        error = service.note_refused(refusal.errors)
+        return _page(
+            request,
+            console,
+            session,
+            tip_id,
+            note_error=error,
+            typed=dict(form.items()),
+        )
+    return RedirectResponse(f"/arenden/{tip_id}#handelser", status_code=303)
+
+
 def _page(
     request: Request,
     console: ConsoleState,
@@ -112,12 +142,7 @@ def _page(
     typed: dict[str, str] | None = None,
 ) -> HTMLResponse:
     tip = console.apis.get(session, "tips", f"/v1/tips/{tip_id}")
-    # The tip's moves as its timeline's events, until tips serves the timeline.
-    moves = [
-        {**move, "kind": "transition", "actor": {"client_id": move["actor"]}}
-        for move in tip["history"]
-    ]
-    timeline = {"events": moves}
+    timeline = console.apis.get(session, "tips", f"/v1/tips/{tip_id}/timeline")
     agreement = agreements(console, session).get(tip["agreement_id"])
     owner = agreement.owner if agreement else None
     manages = session.may(_MANAGE) and owner == session.person.org_number
