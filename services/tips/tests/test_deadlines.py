@@ -3,6 +3,7 @@ the agreement owner's policy, whether each was met, and the overdue listing."""
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -367,6 +368,20 @@ class TestPolicy:
         assert client.get("/v1/deadline-policy", headers=headers).status_code == 403
         put = client.put("/v1/deadline-policy", json=body, headers=headers)
         assert put.status_code == 403
+
+    def test_concurrent_first_policies_all_answer_and_one_stays(
+        self, client: TestClient, manager: dict[str, str]
+    ) -> None:
+        def put(days: int) -> int:
+            body = {"acknowledge_working_days": days, "decide_working_days": 30}
+            return client.put(
+                "/v1/deadline-policy", json=body, headers=manager
+            ).status_code
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            assert set(pool.map(put, range(1, 7))) == {200}
+        stored = client.get("/v1/deadline-policy", headers=manager).json()
+        assert stored["acknowledge_working_days"] in range(1, 7)
 
     def test_the_service_default_comes_from_the_settings(
         self, make_client: Callable[..., TestClient], writer: dict[str, str], kit: Any

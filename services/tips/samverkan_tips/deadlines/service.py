@@ -4,6 +4,7 @@ gives the due dates of the tips filed on its agreements from then on."""
 from datetime import UTC, datetime
 
 import structlog
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from samverkan_shared.problems import Forbidden
@@ -50,8 +51,15 @@ def set_policy(
         updated_by=caller.client_id,
         updated_at=now or datetime.now(UTC),
     )
-    DeadlinePolicyRepository(session).save(record)
-    session.commit()
+    try:
+        DeadlinePolicyRepository(session).save(record)
+        session.commit()
+    except IntegrityError:
+        # Another PUT inserted the organisation's first policy meanwhile: this one
+        # replaces it, as it would have a moment later.
+        session.rollback()
+        DeadlinePolicyRepository(session).save(record)
+        session.commit()
     _log.info("deadline_policy_set", org_number=record.org_number)
     return _view(record)
 
