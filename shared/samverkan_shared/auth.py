@@ -194,6 +194,8 @@ async def _check_proof(request: Request, token: str, caller: AccessToken) -> Non
             uri=str(request.url),
             now=time.time(),
             access_token=token,
+            # Behind an ingress that ends TLS the client's https URL arrives as http.
+            behind_tls_proxy=True,
         )
     except InvalidProof as error:
         raise dpop_challenge("invalid_dpop_proof", str(error)) from None

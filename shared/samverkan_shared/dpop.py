@@ -90,12 +90,15 @@ def check_proof(
     access_token: str | None = None,
     nonce_valid: Callable[[str], bool] | None = None,
     algorithms: tuple[str, ...] = PROOF_ALGORITHMS,
+    behind_tls_proxy: bool = False,
 ) -> Proof:
     """The checked proof for a request with ``method`` to ``uri``, else `InvalidProof`.
 
     ``access_token``: the token presented with it at a resource server (the proof
     must carry its ``ath``). ``nonce_valid``: where the server gives nonces, whether a
-    nonce is one of its own and current (`NonceNeeded` if not).
+    nonce is one of its own and current (`NonceNeeded` if not). ``behind_tls_proxy``:
+    an http ``uri`` may have been https for the client (a proxy ended TLS), so
+    ``htu`` may name either scheme for the same host, port and path.
     """
     header, claims = _parts(proof)
     algorithm = header.get("alg")
@@ -105,7 +108,7 @@ def check_proof(
         raise InvalidProof(f"the proof's alg must be one of {' '.join(algorithms)}")
     jwk = _public_jwk(header.get("jwk"), algorithm)
     _verify_signature(proof, jwk, algorithm)
-    _check_claims(claims, method=method, uri=uri, now=now)
+    _check_claims(claims, method=method, uri=uri, now=now, tls=behind_tls_proxy)
     if access_token is not None and claims.get("ath") != access_token_hash(
         access_token
     ):
@@ -171,14 +174,14 @@ def _verify_signature(proof: str, jwk: Mapping[str, Any], algorithm: str) -> Non
 
 
 def _check_claims(
-    claims: Mapping[str, Any], *, method: str, uri: str, now: float
+    claims: Mapping[str, Any], *, method: str, uri: str, now: float, tls: bool
 ) -> None:
     jti, htm, htu, iat = (claims.get(n) for n in ("jti", "htm", "htu", "iat"))
     if not isinstance(jti, str) or not jti or len(jti) > 256:
         raise InvalidProof("the proof needs a jti (at most 256 characters)")
     if htm != method.upper():
         raise InvalidProof(f"the proof's htm is not {method.upper()}")
-    if not isinstance(htu, str) or not _same_uri(htu, uri):
+    if not isinstance(htu, str) or not _same_uri(htu, uri, tls):
         raise InvalidProof(f"the proof's htu is not {normalized_uri(uri)}")
     if not isinstance(iat, int | float) or isinstance(iat, bool):
         raise InvalidProof("the proof needs an iat")
@@ -190,11 +193,16 @@ def _check_claims(
         raise InvalidProof("the proof's iat lies in the future")
 
 
-def _same_uri(htu: str, uri: str) -> bool:
+def _same_uri(htu: str, uri: str, tls: bool) -> bool:
     try:
-        return normalized_uri(htu) == normalized_uri(uri)
+        expected = normalized_uri(uri)
+        given = normalized_uri(htu)
     except ValueError:
         return False
+    if tls and expected.startswith("http://") and given.startswith("https://"):
+        # The default port is the scheme's: compare host, explicit port and path.
+        return urlsplit(given)._replace(scheme="http").geturl() == expected
+    return given == expected
 
 
 def normalized_uri(uri: str) -> str:

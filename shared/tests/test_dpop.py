@@ -272,3 +272,38 @@ def test_a_proof_holds_for_its_request_only(
     if other != method:
         with pytest.raises(InvalidProof, match="htm"):
             check_proof(proof, method=other, uri=uri, now=now, access_token=TOKEN)
+
+
+@pytest.mark.parametrize(
+    ("htu", "uri", "behind_proxy", "accepted"),
+    [
+        pytest.param(URI, "http://tips.example/v1/tips", True, True, id="TLS ended"),
+        pytest.param(URI, "http://tips.example/v1/tips", False, False, id="no proxy"),
+        pytest.param(
+            "https://evil.example/v1/tips",
+            "http://tips.example/v1/tips",
+            True,
+            False,
+            id="another host",
+        ),
+        pytest.param(
+            "http://tips.example/v1/tips", URI, True, False, id="http for https"
+        ),
+        pytest.param(
+            "https://tips.example:8443/v1/tips",
+            "http://tips.example/v1/tips",
+            True,
+            False,
+            id="another port",
+        ),
+    ],
+)
+def test_behind_a_tls_proxy_the_client_s_https_url_is_the_same_resource(
+    htu: str, uri: str, behind_proxy: bool, accepted: bool
+) -> None:
+    proof = _proof(_claims(htu=htu))
+    if accepted:
+        assert _check(proof, uri=uri, behind_tls_proxy=behind_proxy).jti == "proof-1"
+    else:
+        with pytest.raises(InvalidProof, match="htu"):
+            _check(proof, uri=uri, behind_tls_proxy=behind_proxy)
