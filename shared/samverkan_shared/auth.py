@@ -97,7 +97,10 @@ bearer_scheme = OAuth2(
     ),
     scheme_name="oauth2",
     description="Access tokens from the Samverkan authorization server "
-    "(client credentials; see the sharing service).",
+    "(client credentials; see the sharing service), as 'Authorization: Bearer "
+    "<token>', or, for a token bound to the client's key (cnf.jkt), as "
+    "'Authorization: DPoP <token>' with a DPoP proof of that key for the request "
+    "(RFC 9449: typ dpop+jwt, ES256, PS256 or EdDSA, htm, htu, iat, jti, ath).",
     auto_error=False,
 )
 

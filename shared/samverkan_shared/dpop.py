@@ -132,7 +132,7 @@ def _parts(proof: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     try:
         header = json.loads(_b64decode(pieces[0]))
         claims = json.loads(_b64decode(pieces[1]))
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, RecursionError):  # RecursionError: nesting
         raise InvalidProof("the proof is not a JWT") from None
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise InvalidProof("the proof is not a JWT")

@@ -307,3 +307,19 @@ def test_behind_a_tls_proxy_the_client_s_https_url_is_the_same_resource(
     else:
         with pytest.raises(InvalidProof, match="htu"):
             _check(proof, uri=uri, behind_tls_proxy=behind_proxy)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param("[" * 100_000, id="deeply nested JSON"),
+        pytest.param('{"typ": "dpop+jwt"', id="unfinished JSON"),
+        pytest.param("\udcff", id="not UTF-8"),
+    ],
+)
+def test_a_header_no_json_parser_takes_is_a_refusal_not_a_crash(header: str) -> None:
+    import base64
+
+    part = base64.urlsafe_b64encode(header.encode("utf-8", "surrogateescape"))
+    with pytest.raises(InvalidProof, match="not a JWT"):
+        _check(f"{part.decode().rstrip('=')}.e30.sig")

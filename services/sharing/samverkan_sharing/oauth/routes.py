@@ -51,6 +51,16 @@ _CLAIMS = [
     "nonce",
 ]
 _AUTH_METHODS = ["client_secret_basic", "private_key_jwt"]
+_DPOP_HEADER = {
+    "name": "DPoP",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "A DPoP proof (RFC 9449 §4): the token is bound to its key "
+    "(token_type DPoP). Required for clients registered --dpop required and under "
+    "the FAPI 2.0 profile; the first proof gets use_dpop_nonce and a DPoP-Nonce "
+    "header to sign in the next one.",
+}
 # The largest form these endpoints take has six parameters; no request needs more.
 _MAX_FORM_FIELDS = 16
 
@@ -191,7 +201,8 @@ def jwks(request: Request) -> dict[str, Any]:
             },
         },
         ["grant_type"],
-    ),
+    )
+    | {"parameters": [_DPOP_HEADER]},
 )
 async def token(
     request: Request, session: WritingSession, authorization: AuthorizationHeader
