@@ -26,7 +26,7 @@ from samverkan_sharing.oauth.models import ClientRecord
 __all__ = ["NonceSource", "SenderBinding", "TokenRequestProof"]
 
 # A nonce is accepted this long after it was given (RFC 9449 §8: the server decides).
-NONCE_LIFETIME_SECONDS = 120
+_NONCE_LIFETIME_SECONDS = 120
 _NONCE_SKEW_SECONDS = 5
 _NONCE_CONTEXT = b"samverkan dpop nonce"
 
@@ -57,7 +57,7 @@ class NonceSource:
         stamp, mac = raw[:8], raw[8:]
         given = struct.unpack(">Q", stamp)[0]
         now = self._clock()
-        fresh = now - NONCE_LIFETIME_SECONDS <= given <= now + _NONCE_SKEW_SECONDS
+        fresh = now - _NONCE_LIFETIME_SECONDS <= given <= now + _NONCE_SKEW_SECONDS
         return fresh and hmac.compare_digest(mac, self._mac(stamp))
 
     def _mac(self, stamp: bytes) -> bytes:
