@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from samverkan_console.assessments.routes import require
+from samverkan_console.casework.routes import agreements
 from samverkan_console.errors import Refused
 from samverkan_console.reporting import service
 from samverkan_console.sessions.store import ConsoleSession
@@ -23,7 +24,6 @@ router = APIRouter(include_in_schema=False)
 
 _WRITE = "tips:write"
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-_AGREEMENTS_MAX = 500
 
 
 @router.get("/tips/nytt")
@@ -73,7 +73,7 @@ def _form(
         "reporting/form.html",
         session,
         status=422 if refused else 200,
-        agreements=_agreements(console, session),
+        agreements=service.agreement_choices(agreements(console, session).values()),
         typed=typed,
         errors=errors or {},
         # A refusal about no field of the form: the service's own words.
@@ -86,20 +86,6 @@ def _form(
         roles=service.PERSON_ROLES,
         rows=range(service.PERSON_ROWS),
     )
-
-
-def _agreements(
-    console: ConsoleState, session: ConsoleSession
-) -> list[tuple[str, str]]:
-    items: list[dict[str, str]] = []
-    params: dict[str, str | int] = {"limit": 100}
-    while len(items) < _AGREEMENTS_MAX:
-        page = console.apis.get(session, "tips", "/v1/agreements", params)
-        items += page["items"]
-        if page["next_cursor"] is None:
-            break
-        params["cursor"] = page["next_cursor"]
-    return service.agreement_choices(items)
 
 
 def _new_key() -> str:

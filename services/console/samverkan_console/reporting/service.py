@@ -208,9 +208,9 @@ def _field(error: Mapping[str, Any], person_rows: list[int]) -> str | None:
     return None
 
 
-def agreement_choices(items: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """(id, label) of each agreement, by name."""
+def agreement_choices(items: Iterable[Any]) -> list[tuple[str, str]]:
+    """(id, label) of each agreement (anything with ``id`` and ``name``), by name."""
     return sorted(
-        ((str(a["id"]), f"{a['name']} ({a['id']})") for a in items),
+        ((str(a.id), f"{a.name} ({a.id})") for a in items),
         key=lambda choice: choice[1],
     )
