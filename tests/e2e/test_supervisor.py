@@ -279,7 +279,7 @@ def test_one_log_format_and_a_welcome_once_every_service_is_ready(
         tmp_path / "var", options=("--no-demo",), environment={"SAMVERKAN_DEMO": "1"}
     )
     run.wait_for_output("Press Ctrl-C")
-    for service in SERVICES:
+    for service in SERVICES[:-1]:  # without the demo no witness runs
         assert httpx.get(f"{run.url(service)}/readyz").status_code == 200
     assert run.stop() == 0
 
