@@ -111,6 +111,30 @@ def test_each_audit_entry_of_a_disclosure_is_its_own(
     assert _count(engine) == 3
 
 
+def test_a_release_about_several_tips_is_kept_for_each(
+    client: TestClient,
+    sharing: dict[str, str],
+    writer: dict[str, str],
+    tip: str,
+    engine: Engine,
+    kit: Any,
+    issuer: TestIssuer,
+) -> None:
+    """A request about a supplier covers each of its tips; sharing reports the same
+    disclosure and audit entry to every one, and every timeline shows it."""
+    other = str(kit.file(client, writer)["id"])
+    for tip_id in (tip, other, tip, other):
+        assert _post(client, tip_id, report(), sharing).status_code == 204
+    assert sorted(str(r.tip_id) for r in _stored(engine)) == sorted([tip, other])
+    owner = issuer.headers(["tips:read", "tips:manage"], org_number="556578-5788")
+    for tip_id in (tip, other):
+        events = client.get(f"/v1/tips/{tip_id}/timeline", headers=owner).json()
+        audit = [
+            e["audit_index"] for e in events["events"] if e["kind"] == "disclosure"
+        ]
+        assert audit == [41]
+
+
 def test_concurrent_repeats_store_one_report(
     client: TestClient, sharing: dict[str, str], tip: str, engine: Engine
 ) -> None:

@@ -12,8 +12,11 @@ __all__ = ["DisclosureRepository"]
 
 
 class DisclosureRepository(Repository):
-    def get(self, disclosure_id: str, audit_index: int) -> TipDisclosureRecord | None:
-        return self._session.get(TipDisclosureRecord, (disclosure_id, audit_index))
+    def get(
+        self, tip_id: uuid.UUID, disclosure_id: str, audit_index: int
+    ) -> TipDisclosureRecord | None:
+        key = (tip_id, disclosure_id, audit_index)
+        return self._session.get(TipDisclosureRecord, key)
 
     def add(self, record: TipDisclosureRecord) -> None:
         self._session.add(record)

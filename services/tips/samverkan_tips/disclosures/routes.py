@@ -30,6 +30,7 @@ def report_disclosure(
     session: WritingSession,
 ) -> Response:
     """Recipient, legal basis, data categories, time and audit index; never the
-    payload. Idempotent on (disclosure_id, audit_index): a repeat is a 204 too."""
+    payload. Idempotent per tip on (disclosure_id, audit_index): a repeat is a 204
+    too; a release about several tips is reported to each."""
     service.record_disclosure(session, tip_id, body)
     return Response(status_code=204)

@@ -1,6 +1,7 @@
-"""Recording a disclosure sharing reports about a tip, once per (disclosure, audit
-index): sharing reports after every release and retries until it hears back, so a
-report sent again is answered as the first was and changes nothing."""
+"""Recording a disclosure sharing reports about a tip, once per tip and (disclosure,
+audit index): sharing reports after every release and retries until it hears back, so
+a report sent again is answered as the first was and changes nothing. A release about
+several tips is reported to each, under the same disclosure and audit index."""
 
 import uuid
 from datetime import UTC, datetime
@@ -32,7 +33,7 @@ def record_disclosure(
     if TipRepository(session).get(tip_id) is None:
         raise NotFound(f"There is no tip {tip_id}.")
     disclosures = DisclosureRepository(session)
-    if disclosures.get(report.disclosure_id, report.audit_index) is not None:
+    if disclosures.get(tip_id, report.disclosure_id, report.audit_index) is not None:
         return
     try:
         disclosures.add(_record(tip_id, report, now or datetime.now(UTC)))
@@ -40,7 +41,7 @@ def record_disclosure(
     except IntegrityError:
         # The same report, sent again while the first was being stored.
         session.rollback()
-        if disclosures.get(report.disclosure_id, report.audit_index) is None:
+        if disclosures.get(tip_id, report.disclosure_id, report.audit_index) is None:
             raise
         return
     _log.info(

@@ -15,7 +15,8 @@ Create Date: 2026-12-07
 - ``tip_notes``: the agreement owner's case notes, the text sealed like a narrative;
   (client, Idempotency-Key) unique so a retried note is stored once.
 - ``tip_disclosures``: the disclosures sharing made about a tip, as sharing reports
-  them after release (never a payload); one row per (disclosure, audit index).
+  them after release (never a payload); one row per tip and (disclosure, audit
+  index), the tip first in the key so a timeline reads its rows by it.
 """
 
 from collections.abc import Sequence
@@ -99,10 +100,9 @@ def _create_disclosures() -> None:
             ["tip_id"], ["tips.id"], name="fk_tip_disclosures_tip_id_tips"
         ),
         sa.PrimaryKeyConstraint(
-            "disclosure_id", "audit_index", name="pk_tip_disclosures"
+            "tip_id", "disclosure_id", "audit_index", name="pk_tip_disclosures"
         ),
     )
-    op.create_index("ix_tip_disclosures_tip_id", "tip_disclosures", ["tip_id"])
 
 
 def downgrade() -> None:
