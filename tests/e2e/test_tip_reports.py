@@ -137,11 +137,6 @@ def test_a_released_tip_shows_the_disclosure_in_its_timeline(
     _assert_reported(found[tip_id], disclosure)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tips stores a reported disclosure under (disclosure_id, audit_index) "
-    "alone, so of a release about several tips only the first tip reported keeps it",
-)
 def test_every_tip_of_a_release_shows_it(running_suite: Suite) -> None:
     """A request about a supplier covers each of its tips: each timeline lists it."""
     _file_tip(running_suite, WITH_A_DEMO_TIP, "familjehem-2023")
