@@ -116,10 +116,23 @@ def test_a_tampered_checkpoint_signature_fails(
     page: Page, running_suite: Suite, entries: dict[str, int]
 ) -> None:
     def change(bundle: dict[str, Any]) -> None:
-        text, _, signature = bundle["checkpoint"].rpartition(" ")
-        raw = bytearray(base64.b64decode(signature.strip()))
+        # The log's own line: its key is named by the origin, the body's first line.
+        # Witnesses' cosignature lines may follow; verify.js checks the log's.
+        lines = bundle["checkpoint"].split("\n")
+        at = (
+            lines.index("")
+            + 1
+            + next(
+                i
+                for i, line in enumerate(lines[lines.index("") + 1 :])
+                if line.startswith(f"\u2014 {lines[0]} ")
+            )
+        )
+        name, _, signature = lines[at].rpartition(" ")
+        raw = bytearray(base64.b64decode(signature))
         raw[10] ^= 0x01  # a byte of the signature itself (after the key hash)
-        bundle["checkpoint"] = f"{text} {base64.b64encode(bytes(raw)).decode()}\n"
+        lines[at] = f"{name} {base64.b64encode(bytes(raw)).decode()}"
+        bundle["checkpoint"] = "\n".join(lines)
 
     tamper(page, "**/logg/*/bevis", change)
     open_entry(page, running_suite, entries["recent"])
