@@ -119,15 +119,8 @@ def test_a_tampered_checkpoint_signature_fails(
         # The log's own line: its key is named by the origin, the body's first line.
         # Witnesses' cosignature lines may follow; verify.js checks the log's.
         lines = bundle["checkpoint"].split("\n")
-        at = (
-            lines.index("")
-            + 1
-            + next(
-                i
-                for i, line in enumerate(lines[lines.index("") + 1 :])
-                if line.startswith(f"\u2014 {lines[0]} ")
-            )
-        )
+        log_line = f"\u2014 {lines[0]} "
+        at = next(i for i, line in enumerate(lines) if line.startswith(log_line))
         name, _, signature = lines[at].rpartition(" ")
         raw = bytearray(base64.b64decode(signature))
         raw[10] ^= 0x01  # a byte of the signature itself (after the key hash)
