@@ -245,7 +245,7 @@ class TestAtRest:
 
         # the tip's description, persons and e-mail, and the note's text
         assert (report.rows, report.resealed, report.complete) == (2, 4, True)
-        assert report.table == "tips and tip_notes"
+        assert report.table == "tips, tip_notes and webhook_subscriptions"
         only_new = Keyring(
             rotated.current, {rotated.current: rotated.keys[rotated.current]}
         )

@@ -18,10 +18,12 @@ from sqlmodel import Session
 from samverkan_shared.crypto import Keyring
 from samverkan_shared.sessions import writing_session
 from samverkan_tips.tips.access import Caller
+from samverkan_tips.tips.reencrypt import reencrypt_tips
 from samverkan_tips.tips.schemas import TipCreate
 from samverkan_tips.tips.service import file_tip
 from samverkan_tips.webhooks.destinations import DestinationGuard, UnsafeDestination
 from samverkan_tips.webhooks.models import WebhookEventRecord, WebhookSubscriptionRecord
+from samverkan_tips.webhooks.presenter import secret_associated_data
 from tests.support.tokens import TestIssuer
 from tests.support.waiting import wait_until
 
@@ -205,6 +207,34 @@ class TestSubscriptions:
         stored = record.secret_sealed
         assert secret not in stored
         assert secret.removeprefix("whsec_") not in stored
+
+    def test_reencryption_moves_the_secrets_to_the_new_key(
+        self,
+        hooks: TestClient,
+        issuer: TestIssuer,
+        kit: Any,
+        engine: Engine,
+        keyring: Keyring,
+    ) -> None:
+        headers = org_headers(issuer, kit.malmo)
+        secret = subscribe(hooks, headers, PUBLIC + "/a", ["tip.filed"])["secret"]
+        rotated = keyring.with_new_current_key()
+
+        report = reencrypt_tips(engine, rotated)
+
+        assert report.table == "tips, tip_notes and webhook_subscriptions"
+        assert (report.rows, report.resealed, report.complete) == (1, 1, True)
+        with Session(engine) as session:
+            [record] = session.execute(select(WebhookSubscriptionRecord)).scalars()
+        only_new = Keyring(
+            rotated.current, {rotated.current: rotated.keys[rotated.current]}
+        )
+        opened = only_new.decrypt(
+            record.secret_sealed,
+            associated_data=secret_associated_data(record.id),
+        )
+        assert opened.decode() == secret
+        assert reencrypt_tips(engine, rotated).resealed == 0
 
     def test_another_organisation_sees_none_of_them(
         self, hooks: TestClient, issuer: TestIssuer, kit: Any
