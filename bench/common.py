@@ -24,6 +24,8 @@ import httpx
 from lean_client import LeanClient, LeanResponse, TransportError
 from sqlalchemy.engine import make_url
 
+from samverkan_shared.demo_receiver import PORT_ENV
+from samverkan_shared.service_spec import discover_services
 from samverkan_shared.supervisor import Suite
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -95,12 +97,16 @@ def suite_env(databases: Databases) -> dict[str, str]:
 def running_suite(
     data_dir: Path, env: dict[str, str], *, demo_after_start: bool = False
 ) -> Iterator[Suite]:
-    """The three services on free ports, migrated and seeded; stopped on exit."""
+    """The demo suite on free ports, migrated and seeded; stopped on exit.
+
+    Every installed service gets a port of its own (the console and the demo's
+    witness too, and the demo's webhook receiver), so a bench never collides with a
+    running `make run`."""
     suite = Suite(
         data_dir=data_dir,
-        ports={"tips": free_port(), "sharing": free_port(), "audit-log": free_port()},
+        ports={spec.name: free_port() for spec in discover_services()},
         demo=True,
-        env={"SAMVERKAN_LOG_LEVEL": "WARNING", **env},
+        env={"SAMVERKAN_LOG_LEVEL": "WARNING", PORT_ENV: str(free_port()), **env},
         log_dir=data_dir / "logs",
     )
     try:
