@@ -151,6 +151,9 @@ def test_a_round_cosigns_the_newest_checkpoint(
     assert after.headers["Samverkan-Witnessed"] == "true"
     assert after.text.startswith(before.text)
     assert _cosigners(after.text, witnesses.signers["w0"]) == ["w0.test/witness"]
+    # The public tlog-tiles checkpoint is the same cosigned note, without a token.
+    public = client.get("/checkpoint")
+    assert (public.text, public.headers["Samverkan-Witnessed"]) == (after.text, "true")
     status = client.get("/v1/witnesses", headers=reader).json()
     assert status["witnessed_size"] == status["tree_size"] == 3
     assert status["witnesses"][0]["acknowledged_size"] == 3

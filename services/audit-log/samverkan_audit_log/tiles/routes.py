@@ -13,7 +13,6 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from samverkan_audit_log.checkpoints.service import current_checkpoint
 from samverkan_audit_log.dependencies import AuditReader, EngineDep, LogDep
 from samverkan_audit_log.tiles import service
 from samverkan_audit_log.tiles.layout import (
@@ -22,6 +21,8 @@ from samverkan_audit_log.tiles.layout import (
     parse_bundle_path,
     parse_tile_path,
 )
+from samverkan_audit_log.witnessing.routes import WITNESSED_HEADER
+from samverkan_audit_log.witnessing.service import cosigned_checkpoint
 from samverkan_shared.problems import Problem, problem_responses
 from samverkan_shared.sessions import read_on_thread
 
@@ -49,13 +50,18 @@ def _binary(*problems: int) -> dict[int | str, dict[str, Any]]:
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
 async def checkpoint(engine: EngineDep, log: LogDep) -> Response:
-    note = await read_on_thread(
-        engine, lambda session: current_checkpoint(session, log.signer)
+    """With the witnesses' cosignatures, as witnesses and monitors expect it."""
+    cosigned = await read_on_thread(
+        engine,
+        lambda session: cosigned_checkpoint(session, log.signer, log.witnessing),
     )
     return Response(
-        note,
+        cosigned.note,
         media_type="text/plain; charset=utf-8",
-        headers={"Cache-Control": "no-cache"},
+        headers={
+            "Cache-Control": "no-cache",
+            WITNESSED_HEADER: "true" if cosigned.witnessed else "false",
+        },
     )
 
 
