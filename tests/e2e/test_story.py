@@ -70,9 +70,14 @@ class Agent:
         # polisen-jwt is registered --dpop required: its tokens are bound to its key.
         self.holder = DPoPClient(f"{suite.url('sharing')}/oauth/token")
 
+    @property
+    def bound(self) -> bool:
+        """Whether its tokens are bound to its DPoP key (its client's, private_key_jwt)."""
+        return "private_key_file" in self.credentials
+
     def token(self) -> str:
         sharing = self.suite.url("sharing")
-        if "private_key_file" in self.credentials:
+        if self.bound:
             return self.holder.token(self._assertion(sharing))
         else:
             response = httpx.post(
@@ -113,7 +118,7 @@ class Agent:
         token = self.token()
         authorization = (
             self.holder.headers(method, url, token)
-            if "private_key_file" in self.credentials
+            if self.bound
             else {"Authorization": f"Bearer {token}"}
         )
         headers = {**authorization, **kwargs.pop("headers", {})}
@@ -134,6 +139,10 @@ class Officer(Agent):
         document = json.loads((suite.data_dir / "demo-clients.json").read_text())
         self.person: dict[str, str] = document["people"][role]
         self.suite = suite
+
+    @property
+    def bound(self) -> bool:
+        return False  # the console's people's tokens are Bearer
 
     def token(self) -> str:
         return str(self.tokens()["access_token"])
