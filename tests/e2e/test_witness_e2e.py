@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -38,7 +39,7 @@ def _token(suite: Suite, key: str) -> str:
     return str(response.json()["access_token"])
 
 
-def _disclose(suite: Suite) -> None:
+def _disclose(suite: Suite) -> dict[str, Any]:
     """A tip filed and a disclosure released: one more entry in the log."""
     tip = httpx.post(
         f"{suite.url('tips')}/v1/tips",
@@ -76,6 +77,8 @@ def _disclose(suite: Suite) -> None:
         timeout=60,
     )
     assert asked.status_code in (200, 201), asked.text
+    released: dict[str, Any] = asked.json()
+    return released
 
 
 def _witnessed(suite: Suite, at_least: int, timeout: float = 120.0) -> str:
@@ -133,6 +136,32 @@ def test_a_receipt_of_a_witnessed_checkpoint_verifies_offline(
     failed = _receipt_verify(str(path), *keys)
     assert failed.returncode == 1
     assert failed.stdout.startswith("FAIL: cosignature:"), failed.stdout
+
+
+def test_a_partner_gets_its_receipt_from_sharing_and_verifies_it_offline(
+    running_suite: Suite, tmp_path: Path
+) -> None:
+    """The recipient holds no audit scope: sharing fetches the receipt of the
+    release it logged, and the partner checks it with the log's and witness's keys."""
+    disclosure = _disclose(running_suite)
+    index = disclosure["audit"]["index"]
+    _witnessed(running_suite, at_least=index + 1)
+    url = f"{running_suite.url('sharing')}/v1/disclosure-requests/{disclosure['id']}"
+    police = {"Authorization": f"Bearer {_token(running_suite, 'polisen')}"}
+    receipt = httpx.get(f"{url}/receipt", headers=police)
+    assert receipt.status_code == 200, receipt.text
+    assert receipt.headers[WITNESSED] == "true"
+    path = tmp_path / "disclosure.tlog-proof"
+    path.write_text(receipt.text)
+    log_key = httpx.get(f"{running_suite.url('audit-log')}/v1/log-key").text
+    witness_key = httpx.get(f"{running_suite.url('witness')}/v1/witness-key").text
+    done = _receipt_verify(
+        str(path), "--log-key", log_key, "--witness-key", witness_key
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith(f"OK: entry {index} is in ")
+    other = {"Authorization": f"Bearer {_token(running_suite, 'skatteverket')}"}
+    assert httpx.get(f"{url}/receipt", headers=other).status_code == 404
 
 
 def test_the_witness_keeps_its_state_over_a_restart_and_catches_up(

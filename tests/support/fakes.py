@@ -79,6 +79,8 @@ class FakeAuditLog:
             return httpx.Response(503, json={"detail": "down"})
         if request.url.path == "/healthz":
             return httpx.Response(200, json={"status": "ok"})
+        if request.method == "GET" and request.url.path.endswith("/tlog-proof"):
+            return self._tlog_proof(int(request.url.path.split("/")[-2]))
         key = request.headers["idempotency-key"]
         with self.lock:  # appends are serialised, as in the real log
             return self._append(key, request)
@@ -95,6 +97,13 @@ class FakeAuditLog:
                 "checkpoint": f"fake\n{len(self.entries)}\nroot\n",
             }
         return httpx.Response(201, json=self.by_key[key])
+
+    def _tlog_proof(self, index: int) -> httpx.Response:
+        """A stand-in file naming the entry (the real format: tests/e2e, witness)."""
+        if index >= len(self.entries):
+            return httpx.Response(404, json={"detail": f"no entry {index}"})
+        text = f"c2sp.org/tlog-proof@v1\nindex {index}\n"
+        return httpx.Response(200, text=text, headers={"Samverkan-Witnessed": "false"})
 
     def client(self) -> httpx.Client:
         return httpx.Client(

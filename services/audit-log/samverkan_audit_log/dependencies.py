@@ -10,6 +10,7 @@ from samverkan_audit_log.checkpoints.signer import LogSigner
 from samverkan_audit_log.entries.append import AppendQueue
 from samverkan_audit_log.witnessing.worker import Witnessing
 from samverkan_shared.auth import AccessToken, access_token
+from samverkan_shared.problems import Forbidden
 from samverkan_shared.service_app import ServiceApp
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "EngineDep",
     "LogDep",
     "LogState",
+    "ReceiptReader",
 ]
 
 
@@ -47,3 +49,20 @@ EngineDep = Annotated[Engine, Depends(_engine)]
 LogDep = Annotated[LogState, Depends(_log_state)]
 AuditReader = Annotated[AccessToken, Security(access_token, scopes=["audit:read"])]
 AuditAppender = Annotated[AccessToken, Security(access_token, scopes=["audit:append"])]
+RECEIPT_SCOPES = frozenset({"audit:read", "audit:append"})
+
+
+async def _receipt_reader(
+    token: Annotated[AccessToken, Security(access_token)],
+) -> AccessToken:
+    """A reader, or the appender: sharing fetches the receipt of an entry it wrote to
+    hand it to the disclosure's recipient, and needs no read access to the log."""
+    if not token.scopes & RECEIPT_SCOPES:
+        raise Forbidden(
+            "A receipt needs the scope audit:read, or audit:append (the service that "
+            "writes the log's entries)."
+        )
+    return token
+
+
+ReceiptReader = Annotated[AccessToken, Depends(_receipt_reader)]

@@ -263,11 +263,16 @@ def test_a_receipt_is_a_tlog_proof_that_verifies_offline(
     assert verify_receipt(newest.text, log_key).tree_size == 5
 
 
-def test_a_receipt_needs_audit_read(log_app, appender, reader, make_entry) -> None:
+def test_a_receipt_needs_audit_read_or_audit_append(
+    log_app, appender, reader, issuer, make_entry
+) -> None:
+    """The appender (sharing) fetches receipts to hand them to recipients."""
     client = log_app([])
     _append(client, appender, make_entry, 1)
     assert client.get("/v1/entries/0/tlog-proof").status_code == 401
-    assert _receipt(client, 0, appender).status_code == 403
+    other = issuer.headers(["tips:read"], client_id="someone", aud=["audit-log"])
+    assert _receipt(client, 0, other).status_code == 403
+    assert _receipt(client, 0, appender).text == _receipt(client, 0, reader).text
     assert _receipt(client, 5, reader).status_code == 404
     assert client.get("/v1/witnesses", headers=appender).status_code == 403
 

@@ -18,11 +18,17 @@ from sqlmodel import Session
 
 from samverkan_shared.dpop import ProofSigner
 from samverkan_shared.problems import NotFound, ServiceUnavailable
-from samverkan_sharing.disclosures.upstream_data import AuditReceipt, Tip, TipPage
+from samverkan_sharing.disclosures.upstream_data import (
+    AuditReceipt,
+    Tip,
+    TipPage,
+    TlogProofFile,
+)
 from samverkan_sharing.oauth.repository import ClientRepository
 from samverkan_sharing.oauth.service import TokenIssuer
 
 __all__ = [
+    "WITNESSED_HEADER",
     "AuditLogClient",
     "AuditRefused",
     "ServiceToken",
@@ -162,6 +168,17 @@ class TipsClient:
                 return items
 
 
+WITNESSED_HEADER = "Samverkan-Witnessed"  # the audit log's: checkpoint witnessed
+
+
+def _no_receipt(reason: str) -> ServiceUnavailable:
+    return ServiceUnavailable(
+        f"The audit log cannot give the receipt now ({reason}); the disclosure and "
+        "its entry are unchanged. Try again.",
+        headers=_RETRY_AFTER,
+    )
+
+
 class AuditLogClient:
     def __init__(self, client: httpx.Client, token: httpx.Auth) -> None:
         self._client = client
@@ -179,6 +196,19 @@ class AuditLogClient:
         if response.status_code not in (200, 201):
             raise AuditRefused(response.status_code, _problem_detail(response))
         return _parsed(AuditReceipt, response, "audit-log")
+
+    def tlog_proof(self, index: int) -> TlogProofFile:
+        """Entry ``index``'s receipt as a C2SP tlog-proof, as the log serves it."""
+        try:
+            response = self._client.get(
+                f"/v1/entries/{index}/tlog-proof", auth=self._token
+            )
+        except httpx.HTTPError as error:
+            raise _no_receipt(type(error).__name__) from error
+        if response.status_code != 200:
+            raise _no_receipt(f"{response.status_code} {_problem_detail(response)}")
+        witnessed = response.headers.get(WITNESSED_HEADER) == "true"
+        return TlogProofFile(response.text, witnessed)
 
     def reachable(self) -> bool:
         try:

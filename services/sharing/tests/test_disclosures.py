@@ -175,6 +175,49 @@ class TestFailClosed:
         assert read["status"] == "pending_audit"
 
 
+class TestReceipts:
+    """`GET /v1/disclosure-requests/{id}/receipt`: the log's tlog-proof of the
+    release, for the recipient (verified offline in tests/e2e/test_witness_e2e.py)."""
+
+    def _receipt(self, sharing: Any, disclosure_id: str, who: str) -> Any:
+        return sharing.client.get(
+            f"/v1/disclosure-requests/{disclosure_id}/receipt",
+            headers=sharing.headers(who),
+        )
+
+    def test_the_recipient_gets_the_receipt_of_its_release(self, sharing: Any) -> None:
+        released = request_disclosure(sharing, GROVT_BEDRAGERI).json()
+        index = released["audit"]["index"]
+        response = self._receipt(sharing, released["id"], "police")
+        assert response.status_code == 200, response.text
+        assert response.text == f"c2sp.org/tlog-proof@v1\nindex {index}\n"
+        assert response.headers["Samverkan-Witnessed"] == "false"
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="disclosure-{released["id"]}.tlog-proof"'
+        )
+
+    def test_another_partner_learns_nothing(self, sharing: Any) -> None:
+        released = request_disclosure(sharing, GROVT_BEDRAGERI).json()
+        response = self._receipt(sharing, released["id"], "skatteverket")
+        assert response.status_code == 404
+        assert response.headers["Content-Type"] == "application/problem+json"
+
+    def test_nothing_released_has_no_receipt(self, sharing: Any) -> None:
+        held = request_disclosure(sharing, BEDRAGERI).json()
+        assert held["status"] == "awaiting_assessment"
+        response = self._receipt(sharing, held["id"], "police")
+        assert response.status_code == 409
+        assert "released yet" in response.json()["detail"]
+
+    def test_the_log_away_is_a_503_that_changes_nothing(self, sharing: Any) -> None:
+        released = request_disclosure(sharing, GROVT_BEDRAGERI).json()
+        sharing.audit.down = True
+        response = self._receipt(sharing, released["id"], "police")
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "5"
+        assert "disclosure and its entry are unchanged" in response.json()["detail"]
+
+
 class TestIdempotency:
     def test_same_key_same_body_returns_the_same_disclosure(self, sharing: Any) -> None:
         first = request_disclosure(sharing, GROVT_BEDRAGERI, key="abc").json()

@@ -1,6 +1,8 @@
 """`/v1/entries/{index}/tlog-proof` (a receipt a partner keeps) and `/v1/witnesses`.
 
-Both need ``audit:read``, like the entries and proofs they are made of. The header
+Both need ``audit:read``, like the entries and proofs they are made of; a receipt is
+also given to the appender (``audit:append``: the sharing service, which wrote the
+entry and hands its receipt to the disclosure's recipient). The header
 ``Samverkan-Witnessed`` says whether the checkpoint in the answer has the
 cosignatures the log's witness policy requires.
 """
@@ -10,7 +12,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from samverkan_audit_log.dependencies import AuditReader, EngineDep, LogDep
+from samverkan_audit_log.dependencies import (
+    AuditReader,
+    EngineDep,
+    LogDep,
+    ReceiptReader,
+)
 from samverkan_audit_log.entries.schemas import MAX_INDEX
 from samverkan_audit_log.witnessing import service
 from samverkan_audit_log.witnessing.schemas import WitnessingStatus
@@ -26,7 +33,7 @@ _PROOF: dict[int | str, dict[str, Any]] = {
         "content": {"text/plain": {"schema": {"type": "string"}}},
         "headers": {WITNESSED_HEADER: {"schema": {"enum": ["true", "false"]}}},
     },
-    **problem_responses(404),
+    **problem_responses(401, 403, 404),
 }
 
 
@@ -38,7 +45,7 @@ _PROOF: dict[int | str, dict[str, Any]] = {
 )
 async def tlog_proof(
     index: Annotated[int, Path(ge=0, le=MAX_INDEX)],
-    caller: AuditReader,
+    caller: ReceiptReader,
     engine: EngineDep,
     log: LogDep,
 ) -> Response:

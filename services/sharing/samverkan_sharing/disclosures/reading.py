@@ -19,12 +19,14 @@ from samverkan_shared.cursors import (
     encode_cursor,
     invalid_cursor,
 )
-from samverkan_shared.problems import Forbidden, NotFound
+from samverkan_shared.problems import Conflict, Forbidden, NotFound
 from samverkan_sharing.disclosures.models import DisclosureRecord
 from samverkan_sharing.disclosures.repository import (
     DisclosureFilter,
     DisclosureRepository,
 )
+from samverkan_sharing.disclosures.upstream_data import TlogProofFile
+from samverkan_sharing.upstream import Upstream
 
 __all__ = ["DisclosureReading", "is_officer"]
 
@@ -33,9 +35,11 @@ _NOTICE_CURSOR = "notices"
 
 
 class DisclosureReading:
-    """The read use cases; mixed into ``Disclosures``, which supplies the session."""
+    """The read use cases; mixed into ``Disclosures``, which supplies the session
+    and the upstream services."""
 
     session: Session
+    upstream: Upstream
 
     def get(self, caller: AccessToken, disclosure_id: str) -> DisclosureRecord:
         record = DisclosureRepository(self.session).get(disclosure_id)
@@ -51,6 +55,16 @@ class DisclosureReading:
             # A partner learns nothing about requests that are not its own.
             raise NotFound(f"There is no disclosure {disclosure_id} for this client.")
         return record
+
+    def receipt(self, caller: AccessToken, disclosure_id: str) -> TlogProofFile:
+        """The receipt of the disclosure's latest release, for whoever may read it."""
+        record = self.get(caller, disclosure_id)
+        if record.receipt is None:
+            raise Conflict(
+                f"Nothing of disclosure {disclosure_id} has been released yet, so the "
+                "audit log holds no entry for it to give a receipt of."
+            )
+        return self.upstream.audit_log.tlog_proof(int(record.receipt["index"]))
 
     def page(
         self,

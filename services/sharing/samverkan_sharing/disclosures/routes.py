@@ -36,6 +36,7 @@ from samverkan_sharing.disclosures.schemas import (
     DisclosureSummaryPage,
     NotificationCreate,
 )
+from samverkan_sharing.upstream import WITNESSED_HEADER
 
 __all__ = ["DisclosureId", "router"]
 
@@ -108,6 +109,37 @@ def read_disclosure(
 ) -> Disclosure:
     record = service.get(caller, disclosure_id)
     return present(record, service, officer=is_officer(caller))
+
+
+@_requests.get(
+    "/{disclosure_id}/receipt",
+    summary="The release's receipt as a C2SP tlog-proof, verifiable offline",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+            "headers": {WITNESSED_HEADER: {"schema": {"enum": ["true", "false"]}}},
+        },
+        **problem_responses(404, 409, 503),
+    },
+)
+def disclosure_receipt(
+    disclosure_id: DisclosureId, caller: AnyCaller, service: DisclosuresDep
+) -> Response:
+    """The audit log's proof that the latest release was logged before it left:
+    `samverkan receipt verify FILE --log-key K` checks it with no network."""
+    proof = service.receipt(caller, disclosure_id)
+    return Response(
+        proof.text,
+        media_type="text/plain; charset=utf-8",
+        headers={
+            WITNESSED_HEADER: "true" if proof.witnessed else "false",
+            "Content-Disposition": (
+                f'attachment; filename="disclosure-{disclosure_id}.tlog-proof"'
+            ),
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @_requests.post(

@@ -1,13 +1,16 @@
 """What sharing reads from tips and audit-log, parsed once where it arrives.
 
 The answers of the two services, as far as sharing uses them: a tip field by field with
-its data category, and the receipt of a stored audit entry. Frozen; fields sharing does
+its data category, the receipt of a stored audit entry, and that receipt as a C2SP
+tlog-proof file. Frozen; fields sharing does
 not read are ignored, so either service may add some.
 """
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict, JsonValue
 
-__all__ = ["AuditReceipt", "Subject", "Tip", "TipField", "TipPage"]
+__all__ = ["AuditReceipt", "Subject", "Tip", "TipField", "TipPage", "TlogProofFile"]
 
 _ANSWER = ConfigDict(frozen=True, extra="ignore")
 
@@ -62,3 +65,12 @@ class AuditReceipt(BaseModel):
     tree_size: int
     leaf_hash: str
     checkpoint: str
+
+
+@dataclass(frozen=True)
+class TlogProofFile:
+    """An entry's receipt as a C2SP tlog-proof file, and whether its checkpoint has
+    the cosignatures the log's witness policy asks for."""
+
+    text: str
+    witnessed: bool
