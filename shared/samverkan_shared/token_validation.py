@@ -364,7 +364,8 @@ def _unverified_header(token: str) -> Mapping[str, Any]:
         header_b64 = token.split(".")[0]
         padded = header_b64 + "=" * (-len(header_b64) % 4)
         header = json.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, RecursionError):
+        # RecursionError: JSON nested deeper than the parser goes is not a JWT either.
         raise _unauthenticated("invalid_token", "the token is not a JWT") from None
     if not isinstance(header, dict):
         raise _unauthenticated("invalid_token", "the token is not a JWT")

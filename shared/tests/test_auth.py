@@ -86,6 +86,20 @@ MISMATCHES = [
 ]
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, id="nested past the parser"),
+        pytest.param(b"[1, 2]", id="not an object"),
+        pytest.param(b"\xff\xfe", id="not UTF-8"),
+    ],
+)
+def test_a_header_that_is_no_json_object_is_401(header: bytes) -> None:
+    """A 401 like any bad token, never a 500 from the JSON parser."""
+    encoded = base64.urlsafe_b64encode(header).rstrip(b"=").decode()
+    _assert_refused(_validator(_jwks(KEYS["EC"])), f"{encoded}.e30.sig", "not a JWT")
+
+
 class TestAlgorithmAndKey:
     @pytest.mark.parametrize(
         ("issuer_kty", "algorithm", "forger_kty"),
