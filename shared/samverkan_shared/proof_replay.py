@@ -11,7 +11,6 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -23,10 +22,9 @@ from sqlalchemy import (
     String,
     Table,
     delete,
+    text,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from samverkan_shared.db import NAMING_CONVENTION, SQLITE_IMMEDIATE
 
@@ -51,6 +49,13 @@ def replay_table(metadata: MetaData) -> Table:
 
 
 _TABLE = replay_table(MetaData(naming_convention=NAMING_CONVENTION))
+# The same SQL on SQLite (3.35+) and PostgreSQL, compiled once: the dialects' insert
+# constructs were compiled anew for every proof. RETURNING says whether the row was
+# written (psycopg's rowcount does not).
+_RECORD = text(
+    "INSERT INTO dpop_replays (proof_key, expires_at) VALUES (:key, :expires_at) "
+    "ON CONFLICT (proof_key) DO NOTHING RETURNING proof_key"
+)
 
 
 class ReplayCache:
@@ -63,10 +68,8 @@ class ReplayCache:
         # this process's write gate) on SQLite.
         if engine.dialect.name == "sqlite":
             self._engine = engine.execution_options(**{SQLITE_IMMEDIATE: True})
-            self._insert: Any = sqlite_insert
         else:
             self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-            self._insert = postgresql_insert
         self._lock = threading.Lock()
         self._next_purge = 0.0
 
@@ -84,14 +87,8 @@ class ReplayCache:
         key = hashlib.sha256(f"{jkt}\x00{jti}".encode()).hexdigest()
         if self._purge_due(now):
             connection.execute(delete(_TABLE).where(_TABLE.c.expires_at < now))
-        # RETURNING says whether the row was written (psycopg's rowcount does not).
-        statement = (
-            self._insert(_TABLE)
-            .values(proof_key=key, expires_at=expires_at)
-            .on_conflict_do_nothing(index_elements=["proof_key"])
-            .returning(_TABLE.c.proof_key)
-        )
-        if connection.execute(statement).first() is not None:
+        params = {"key": key, "expires_at": expires_at}
+        if connection.execute(_RECORD, params).first() is not None:
             return True
         # A record outlived its window and was not purged yet: not a replay.
         revived = connection.execute(
