@@ -1,7 +1,6 @@
 """Tips hears of a release over real processes: a partner's request about a supplier is
 released by sharing, and the tips it covered show the disclosure in their timelines."""
 
-import json
 import time
 from typing import Any
 
@@ -9,6 +8,7 @@ import httpx
 import pytest
 
 from samverkan_shared.supervisor import Suite
+from tests.support.demo import demo_headers, file_demo_tip
 from tests.support.payloads import GROVT_BEDRAGERI
 
 pytestmark = pytest.mark.e2e
@@ -23,47 +23,11 @@ RECIPIENT = {
 }
 
 
-def _headers(suite: Suite, key: str) -> dict[str, str]:
-    document = json.loads((suite.data_dir / "demo-clients.json").read_text())
-    client = document["clients"][key]
-    response = httpx.post(
-        f"{suite.url('sharing')}/oauth/token",
-        data={"grant_type": "client_credentials"},
-        auth=(client["client_id"], client["client_secret"]),
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-def _file_tip(suite: Suite, supplier: dict[str, str], agreement: str) -> str:
-    response = httpx.post(
-        f"{suite.url('tips')}/v1/tips",
-        json={
-            "supplier": supplier,
-            "agreement_id": agreement,
-            "categories": ["staffing"],
-            "description": "Bemanningen motsvarar inte anbudet.",
-            "occurred_on": "2026-11-20",
-            "reporter": {
-                "municipality_code": "1280",
-                "unit": "Avtalsuppföljning",
-                "activity": "procurement_follow_up",
-                "contact_email": "tips@malmo.se",
-            },
-        },
-        headers=_headers(suite, "malmo"),
-        timeout=30,
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
-
-
 def _disclosures_in_timeline(suite: Suite, tip_id: str) -> list[dict[str, Any]]:
     """The disclosure events of the tip, as its agreement's owner reads them."""
     response = httpx.get(
         f"{suite.url('tips')}/v1/tips/{tip_id}/timeline",
-        headers=_headers(suite, "adda-manager"),
+        headers=demo_headers(suite, "adda-manager"),
         timeout=30,
     )
     assert response.status_code == 200, response.text
@@ -80,7 +44,7 @@ def _released_about(suite: Suite, supplier: str) -> dict[str, Any]:
             "partner_reference": f"EBM-2026-{supplier}",
             "fields": ["supplier.name", "categories"],
         },
-        headers=_headers(suite, "ekobrottsmyndigheten"),
+        headers=demo_headers(suite, "ekobrottsmyndigheten"),
         timeout=60,
     )
     assert response.status_code == 201, response.text
@@ -130,7 +94,7 @@ def _assert_reported(events: list[dict[str, Any]], disclosure: dict[str, Any]) -
 def test_a_released_tip_shows_the_disclosure_in_its_timeline(
     running_suite: Suite,
 ) -> None:
-    tip_id = _file_tip(running_suite, ALONE, "hvb-2022")
+    tip_id = file_demo_tip(running_suite, supplier=ALONE, agreement_id="hvb-2022")["id"]
     disclosure = _released_about(running_suite, ALONE["org_number"])
     assert set(disclosure["released"]) == {tip_id}
     found = _wait_for_timelines(running_suite, disclosure)
@@ -139,7 +103,9 @@ def test_a_released_tip_shows_the_disclosure_in_its_timeline(
 
 def test_every_tip_of_a_release_shows_it(running_suite: Suite) -> None:
     """A request about a supplier covers each of its tips: each timeline lists it."""
-    _file_tip(running_suite, WITH_A_DEMO_TIP, "familjehem-2023")
+    file_demo_tip(
+        running_suite, supplier=WITH_A_DEMO_TIP, agreement_id="familjehem-2023"
+    )
     disclosure = _released_about(running_suite, WITH_A_DEMO_TIP["org_number"])
     assert len(disclosure["released"]) >= 2
     for events in _wait_for_timelines(running_suite, disclosure).values():

@@ -10,48 +10,12 @@ import pytest
 
 from samverkan_shared.demo_receiver import EVENTS_FILE
 from samverkan_shared.supervisor import Suite
+from tests.support.demo import demo_headers, file_demo_tip
 
 pytestmark = pytest.mark.e2e
 
 # A supplier on a demo agreement that no demo tip is about: no other test stops it.
 SUPPLIER = {"org_number": "556345-6788", "name": "Personal Assistans Väst AB"}
-
-
-def _headers(suite: Suite, key: str) -> dict[str, str]:
-    document = json.loads((suite.data_dir / "demo-clients.json").read_text())
-    client = document["clients"][key]
-    response = httpx.post(
-        f"{suite.url('sharing')}/oauth/token",
-        data={"grant_type": "client_credentials"},
-        auth=(client["client_id"], client["client_secret"]),
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-def _file_tip(suite: Suite) -> str:
-    """Malmö files a tip about the supplier, so Malmö hears of its stop."""
-    response = httpx.post(
-        f"{suite.url('tips')}/v1/tips",
-        json={
-            "supplier": SUPPLIER,
-            "agreement_id": "assistans-2024",
-            "categories": ["invoicing"],
-            "description": "Tidrapporter för pass som inte utförts.",
-            "occurred_on": "2026-11-02",
-            "reporter": {
-                "municipality_code": "1280",
-                "unit": "Avtalsuppföljning",
-                "activity": "procurement_follow_up",
-                "contact_email": "tips@malmo.se",
-            },
-        },
-        headers=_headers(suite, "malmo"),
-        timeout=30,
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
 
 
 def _events(suite: Suite) -> list[dict[str, Any]]:
@@ -73,11 +37,18 @@ def test_a_stop_in_the_running_demo_reaches_the_receiver(running_suite: Suite) -
     assert receiver is not None
     process = receiver.process
     assert process is not None, "the demo did not start its receiver"
-    tip_id = _file_tip(suite)
+    # Malmö files a tip about the supplier, so Malmö hears of its stop.
+    tip_id = file_demo_tip(
+        suite,
+        supplier=SUPPLIER,
+        agreement_id="assistans-2024",
+        categories=("invoicing",),
+        description="Tidrapporter för pass som inte utförts.",
+    )["id"]
     stop = httpx.post(
         f"{suite.url('tips')}/v1/suppliers/{SUPPLIER['org_number']}/call-off-stop",
         json={"reason": "Fakturering utan utförda pass", "tip_ids": [tip_id]},
-        headers=_headers(suite, "adda-manager"),
+        headers=demo_headers(suite, "adda-manager"),
         timeout=30,
     )
     assert stop.status_code in (200, 201), stop.text
@@ -95,13 +66,15 @@ def test_a_stop_in_the_running_demo_reaches_the_receiver(running_suite: Suite) -
     }
     # Tips saw the receiver's 2xx: the delivery is delivered, not retried.
     listed = httpx.get(
-        f"{suite.url('tips')}/v1/webhooks", headers=_headers(suite, "malmo"), timeout=30
+        f"{suite.url('tips')}/v1/webhooks",
+        headers=demo_headers(suite, "malmo"),
+        timeout=30,
     )
     [subscription] = listed.json()["items"]
     assert subscription["url"] == receiver.url
     detail = httpx.get(
         f"{suite.url('tips')}/v1/webhooks/{subscription['id']}",
-        headers=_headers(suite, "malmo"),
+        headers=demo_headers(suite, "malmo"),
         timeout=30,
     ).json()
     event_id = event["webhook_id"].removeprefix("msg_")

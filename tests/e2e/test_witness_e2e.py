@@ -7,7 +7,6 @@ is whole for whatever test runs next.
 """
 
 import hashlib
-import json
 import secrets
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import httpx
 import pytest
 
 from samverkan_shared.supervisor import Suite
+from tests.support.demo import demo_token, file_demo_tip
 from tests.support.payloads import BEDRAGERI
 from tests.support.processes import wait_ready
 
@@ -27,51 +27,25 @@ pytestmark = pytest.mark.e2e
 WITNESSED = "Samverkan-Witnessed"
 
 
-def _token(suite: Suite, key: str) -> str:
-    document = json.loads((suite.data_dir / "demo-clients.json").read_text())
-    client = document["clients"][key]
-    response = httpx.post(
-        f"{suite.url('sharing')}/oauth/token",
-        data={"grant_type": "client_credentials"},
-        auth=(client["client_id"], client["client_secret"]),
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
-
-
 def _disclose(suite: Suite) -> dict[str, Any]:
     """A tip filed and a disclosure released: one more entry in the log."""
-    tip = httpx.post(
-        f"{suite.url('tips')}/v1/tips",
-        json={
-            "supplier": {"org_number": "556677-8899", "name": "Exempel Omsorg AB"},
-            "agreement_id": "hvb-2022",
-            "categories": ["invoicing"],
-            "description": "Fakturerad nattpersonal fanns inte på plats.",
-            "occurred_on": "2026-10-01",
-            "reporter": {
-                "municipality_code": "1280",
-                "unit": "IFO",
-                "activity": "social_services",
-                "contact_email": "ifo@malmo.se",
-            },
-        },
-        headers={
-            "Authorization": f"Bearer {_token(suite, 'malmo')}",
-            "Idempotency-Key": secrets.token_hex(8),
-        },
+    tip = file_demo_tip(
+        suite,
+        supplier={"org_number": "556677-8899", "name": "Exempel Omsorg AB"},
+        agreement_id="hvb-2022",
+        categories=("invoicing",),
+        description="Fakturerad nattpersonal fanns inte på plats.",
     )
-    assert tip.status_code == 201, tip.text
     asked = httpx.post(
         f"{suite.url('sharing')}/v1/disclosure-requests",
         json={
-            "tip_id": tip.json()["id"],
+            "tip_id": tip["id"],
             "purpose": BEDRAGERI,
             "partner_reference": "5000-K1-26",
             "fields": ["supplier.name"],
         },
         headers={
-            "Authorization": f"Bearer {_token(suite, 'polisen')}",
+            "Authorization": f"Bearer {demo_token(suite, 'polisen')}",
             "Idempotency-Key": secrets.token_hex(8),
         },
         timeout=60,
@@ -83,7 +57,7 @@ def _disclose(suite: Suite) -> dict[str, Any]:
 
 def _witnessed(suite: Suite, at_least: int, timeout: float = 120.0) -> str:
     """The log's checkpoint once one of size >= at_least meets the witness policy."""
-    headers = {"Authorization": f"Bearer {_token(suite, 'compliance')}"}
+    headers = {"Authorization": f"Bearer {demo_token(suite, 'compliance')}"}
     deadline = time.monotonic() + timeout
     while True:
         response = httpx.get(f"{suite.url('audit-log')}/v1/checkpoint", headers=headers)
@@ -110,7 +84,7 @@ def test_a_receipt_of_a_witnessed_checkpoint_verifies_offline(
     _disclose(running_suite)
     note = _witnessed(running_suite, at_least=1)
     size = int(note.split("\n")[1])
-    headers = {"Authorization": f"Bearer {_token(running_suite, 'compliance')}"}
+    headers = {"Authorization": f"Bearer {demo_token(running_suite, 'compliance')}"}
     audit = running_suite.url("audit-log")
     receipt = httpx.get(f"{audit}/v1/entries/{size - 1}/tlog-proof", headers=headers)
     assert receipt.headers[WITNESSED] == "true"
@@ -147,7 +121,7 @@ def test_a_partner_gets_its_receipt_from_sharing_and_verifies_it_offline(
     index = disclosure["audit"]["index"]
     _witnessed(running_suite, at_least=index + 1)
     url = f"{running_suite.url('sharing')}/v1/disclosure-requests/{disclosure['id']}"
-    police = {"Authorization": f"Bearer {_token(running_suite, 'polisen')}"}
+    police = {"Authorization": f"Bearer {demo_token(running_suite, 'polisen')}"}
     receipt = httpx.get(f"{url}/receipt", headers=police)
     assert receipt.status_code == 200, receipt.text
     assert receipt.headers[WITNESSED] == "true"
@@ -160,7 +134,7 @@ def test_a_partner_gets_its_receipt_from_sharing_and_verifies_it_offline(
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith(f"OK: entry {index} is in ")
-    other = {"Authorization": f"Bearer {_token(running_suite, 'skatteverket')}"}
+    other = {"Authorization": f"Bearer {demo_token(running_suite, 'skatteverket')}"}
     assert httpx.get(f"{url}/receipt", headers=other).status_code == 404
 
 

@@ -15,13 +15,13 @@ from urllib.parse import urlencode, urljoin
 import httpx
 
 from samverkan_shared.supervisor import Suite
+from tests.support.demo import demo_headers, demo_token
 
 __all__ = [
     "PURCHASING_CENTRE",
     "ConsoleUser",
     "all_tips",
     "append_log_entries",
-    "client_token",
     "compliance_entries",
     "demo_people",
     "hidden_inputs",
@@ -100,22 +100,6 @@ class ConsoleUser:
 # read directly for the expected figures.
 
 
-def client_token(suite: Suite, client: str) -> str:
-    """An access token of the demo client ``client`` (client credentials)."""
-    registration = json.loads(Path(suite.data_dir, "demo-clients.json").read_text())[
-        "clients"
-    ][client]
-    answer = httpx.post(
-        f"{suite.url('sharing')}/oauth/token",
-        data={"grant_type": "client_credentials"},
-        auth=(registration["client_id"], registration["client_secret"]),
-        timeout=30.0,
-    )
-    assert answer.status_code == 200, answer.text
-    token: str = answer.json()["access_token"]
-    return token
-
-
 def log_entry(decision_id: str, occurred_at: str, **changes: Any) -> dict[str, Any]:
     """An audit entry as the sharing service writes one, with keyword overrides."""
     entry: dict[str, Any] = {
@@ -137,7 +121,7 @@ def log_entry(decision_id: str, occurred_at: str, **changes: Any) -> dict[str, A
 def append_log_entries(suite: Suite, entries: list[dict[str, Any]]) -> list[int]:
     """Append ``entries`` as the sharing service would (the same entry again is a
     replay of its first receipt); their indexes."""
-    headers = {"Authorization": f"Bearer {client_token(suite, 'sharing-service')}"}
+    headers = {"Authorization": f"Bearer {demo_token(suite, 'sharing-service')}"}
     indexes = []
     for entry in entries:
         answer = httpx.post(
@@ -153,7 +137,7 @@ def append_log_entries(suite: Suite, entries: list[dict[str, Any]]) -> list[int]
 
 def read_log(suite: Suite, **params: Any) -> list[dict[str, Any]]:
     """Every entry the audit-log lists for ``params``, oldest first."""
-    headers = {"Authorization": f"Bearer {client_token(suite, 'compliance')}"}
+    headers = {"Authorization": f"Bearer {demo_token(suite, 'compliance')}"}
     items: list[dict[str, Any]] = []
     query = {**params, "limit": 1000}
     while True:
@@ -187,17 +171,13 @@ _POLICE_PURPOSE = {
 }
 
 
-def _demo_client_headers(suite: Suite, key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {client_token(suite, key)}"}
-
-
 def ask_for_assessment(suite: Suite, reference: str) -> dict[str, Any]:
     """A fresh request by the police (partner reference ``reference``) that waits for
     a person's assessment; the sharing service's answer."""
     tips = httpx.get(
         f"{suite.url('tips')}/v1/tips",
         params={"supplier": _HELD_SUPPLIER},
-        headers=_demo_client_headers(suite, "malmo"),
+        headers=demo_headers(suite, "malmo"),
         timeout=30.0,
     )
     assert tips.status_code == 200, tips.text
@@ -206,7 +186,7 @@ def ask_for_assessment(suite: Suite, reference: str) -> dict[str, Any]:
     answer = httpx.post(
         f"{suite.url('sharing')}/v1/disclosure-requests",
         json=body,
-        headers=_demo_client_headers(suite, "polisen"),
+        headers=demo_headers(suite, "polisen"),
         timeout=30.0,
     )
     assert answer.status_code == 201, answer.text
@@ -219,7 +199,7 @@ def police_view(suite: Suite, disclosure_id: str) -> dict[str, Any]:
     """The request as the police (who asked) read it from the sharing service."""
     answer = httpx.get(
         f"{suite.url('sharing')}/v1/disclosure-requests/{disclosure_id}",
-        headers=_demo_client_headers(suite, "polisen"),
+        headers=demo_headers(suite, "polisen"),
         timeout=30.0,
     )
     assert answer.status_code == 200, answer.text
@@ -334,7 +314,7 @@ def tips_api(suite: Suite, client: str, path: str, **params: Any) -> Any:
     answer = httpx.get(
         f"{suite.url('tips')}{path}",
         params=params or None,
-        headers={"Authorization": f"Bearer {client_token(suite, client)}"},
+        headers={"Authorization": f"Bearer {demo_token(suite, client)}"},
         timeout=30.0,
     )
     assert answer.status_code == 200, answer.text

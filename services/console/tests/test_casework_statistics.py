@@ -12,7 +12,8 @@ import pytest
 
 from samverkan_console.tip_statistics.service import Period, bar_chart
 from samverkan_shared.supervisor import Suite
-from tests.support.console import ConsoleUser, client_token, tips_api
+from tests.support.console import ConsoleUser, tips_api
+from tests.support.demo import demo_token
 
 pytestmark = pytest.mark.e2e
 
@@ -99,7 +100,7 @@ def test_the_csv_is_the_tips_service_s(
         f"{running_suite.url('tips')}/v1/statistics/tips",
         params={"group_by": "category", **_api_period()},
         headers={
-            "Authorization": f"Bearer {client_token(running_suite, 'adda-manager')}",
+            "Authorization": f"Bearer {demo_token(running_suite, 'adda-manager')}",
             "Accept": "text/csv",
         },
         timeout=30.0,

@@ -16,11 +16,11 @@ import pytest
 from samverkan_shared.supervisor import Suite
 from tests.support.console import (
     ConsoleUser,
-    client_token,
     compliance_entries,
     read_log,
     sign_in_new_person,
 )
+from tests.support.demo import demo_token
 
 pytestmark = pytest.mark.e2e
 
@@ -200,7 +200,7 @@ def test_the_queue_age_matches_the_sharing_service(running_suite: Suite) -> None
     waiting = httpx.get(
         f"{running_suite.url('sharing')}/v1/disclosure-requests",
         params={"status": "awaiting_assessment", "limit": 100},
-        headers={"Authorization": f"Bearer {client_token(running_suite, 'assessor')}"},
+        headers={"Authorization": f"Bearer {demo_token(running_suite, 'assessor')}"},
     ).json()["items"]
     assert waiting  # the demo's police request waits for an assessor
     now = datetime.now(UTC)
