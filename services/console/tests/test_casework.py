@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from samverkan_console.casework.service import Deadline
+from samverkan_console.casework.service import Deadline, tip_view
 from samverkan_shared.supervisor import Suite
 from tests.support.console import (
     PURCHASING_CENTRE,
@@ -353,3 +353,62 @@ def test_a_deadline_is_late_only_while_its_step_is_still_to_be_taken() -> None:
     assert Deadline("2026-01-05", False, pending=False).state == "Klar för sent"
     assert Deadline("2026-01-05", True, pending=False).state == "Klar i tid"
     assert Deadline("2026-01-05", None, pending=True).state == ""
+
+
+def _tip_answer(status: str, next_statuses: list[str]) -> dict[str, Any]:
+    """A tip as the tips service answers it, with only what the page reads."""
+    return {
+        "id": "0b6a1f5e-3c1d-4f0e-9a55-1d2b3c4d5e6f",
+        "status": status,
+        "next_statuses": next_statuses,
+        "received_at": "2026-10-02T08:00:00Z",
+        "supplier": {"org_number": "559123-4561", "name": "Trygga Hem HVB AB"},
+        "agreement_id": "hvb-2022",
+        "categories": ["staffing"],
+        "occurred_on": "2026-10-01",
+        "description": "Nattpersonal saknades.",
+        "reporter": {
+            "municipality_code": "1280",
+            "unit": "IFO",
+            "activity": "social_services",
+        },
+        "persons": [],
+        "breached_terms": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "listed", "offered"),
+    [
+        ("received", ["investigating"], [("investigating", "Börja utreda")]),
+        (
+            "investigating",
+            ["substantiated", "unsubstantiated"],
+            [
+                ("substantiated", "Bedöm som befogat"),
+                ("unsubstantiated", "Bedöm som obefogat"),
+            ],
+        ),
+        ("unsubstantiated", ["closed"], [("closed", "Avsluta ärendet")]),
+        ("closed", [], []),
+        # Whatever the service lists is offered, even a move the console never knew.
+        (
+            "received",
+            ["closed", "reopened"],
+            [
+                ("closed", "Avsluta ärendet"),
+                ("reopened", "Flytta till reopened"),
+            ],
+        ),
+    ],
+    ids=["received", "investigating", "verdict", "closed", "the service decides"],
+)
+def test_the_tip_page_offers_exactly_the_moves_the_service_lists(
+    status: str, listed: list[str], offered: list[tuple[str, str]]
+) -> None:
+    empty: dict[str, Any] = {"events": []}
+    managed = tip_view(_tip_answer(status, listed), None, True, empty)
+    assert list(managed.moves) == offered
+    assert managed.may_name_breached_terms == ("substantiated" in listed)
+    read_only = tip_view(_tip_answer(status, listed), None, False, empty)
+    assert read_only.moves == ()

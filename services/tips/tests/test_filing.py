@@ -197,6 +197,7 @@ def test_a_valid_tip_is_stored_as_received(
         "filed_by": "malmo-ifo",
         "breached_terms": [],
         "history": [],
+        "next_statuses": ["investigating"],
         "acknowledge_by": add_working_days(filed, 2).isoformat(),
         "decide_by": add_working_days(filed, 20).isoformat(),
         "acknowledged_in_time": None,

@@ -95,6 +95,26 @@ def test_a_tip_moves_to_closed_and_keeps_its_history(
     assert times == sorted(times)
 
 
+def test_a_tip_lists_the_moves_its_status_allows_to_every_reader(
+    client: TestClient, writer: dict[str, str], manager: dict[str, str], kit: Any
+) -> None:
+    """``next_statuses`` follows the workflow table at each step; the filer reads the
+    same list as the owner's manager (it is the workflow's, not the caller's)."""
+    tip = kit.file(client, writer)
+    assert tip["next_statuses"] == ["investigating"]
+    path = f"/v1/tips/{tip['id']}"
+    for to in ("investigating", "unsubstantiated", "closed"):
+        moved = _move(client, tip["id"], manager, to).json()
+        expected = [str(status) for status in MOVES[S(to)]]
+        assert moved["next_statuses"] == expected
+        assert client.get(path, headers=manager).json()["next_statuses"] == expected
+        assert client.get(path, headers=writer).json()["next_statuses"] == expected
+        listed = client.get("/v1/tips", headers=writer).json()["items"]
+        [item] = [item for item in listed if item["id"] == tip["id"]]
+        assert item["next_statuses"] == expected
+    assert moved["next_statuses"] == []
+
+
 def test_an_illegal_move_is_a_409_naming_the_allowed_moves(
     client: TestClient, writer: dict[str, str], manager: dict[str, str], kit: Any
 ) -> None:

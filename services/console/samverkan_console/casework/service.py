@@ -1,8 +1,9 @@
 """Views of tips for the case list and a tip's page (plain Python over the tips
 service's JSON: the console lays out what the service answered, and decides nothing).
 
-The moves offered are the workflow's (received → investigating → substantiated |
-unsubstantiated → closed); the service checks each again and says why it refuses.
+The moves offered are those the tips service lists for the tip (``next_statuses``,
+its workflow's); the console keeps only the words on each move's button, and the
+service checks each move again and says why it refuses.
 """
 
 from collections.abc import Iterable, Mapping
@@ -14,7 +15,7 @@ from samverkan_console.casework.timeline import EventRow, timeline_rows
 from samverkan_console.reporting.service import ACTIVITIES, CATEGORIES, PERSON_ROLES
 
 __all__ = [
-    "MOVES",
+    "MOVE_LABELS",
     "STATUSES",
     "Agreement",
     "CaseFilter",
@@ -35,16 +36,13 @@ STATUSES = {
     "unsubstantiated": "Obefogat",
     "closed": "Avslutat",
 }
-# The tips workflow's moves, each with its button's words.
-MOVES: Mapping[str, tuple[tuple[str, str], ...]] = {
-    "received": (("investigating", "Börja utreda"),),
-    "investigating": (
-        ("substantiated", "Bedöm som befogat"),
-        ("unsubstantiated", "Bedöm som obefogat"),
-    ),
-    "substantiated": (("closed", "Avsluta ärendet"),),
-    "unsubstantiated": (("closed", "Avsluta ärendet"),),
-    "closed": (),
+# The words on the button of a move to each status (which moves exist is the tips
+# service's to say, in a tip's ``next_statuses``).
+MOVE_LABELS: Mapping[str, str] = {
+    "investigating": "Börja utreda",
+    "substantiated": "Bedöm som befogat",
+    "unsubstantiated": "Bedöm som obefogat",
+    "closed": "Avsluta ärendet",
 }
 
 
@@ -251,9 +249,18 @@ def tip_view(
         history=timeline_rows(timeline),
         acknowledge=acknowledge,
         decide=decide,
-        moves=MOVES.get(tip["status"], ()) if manages else (),
+        moves=_moves(tip) if manages else (),
         breached_terms=tuple(tip.get("breached_terms", [])),
         manages=manages,
+    )
+
+
+def _moves(tip: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Each move the service lists for the tip, with its button's words (a status
+    the console has no words for yet is still offered, by its name)."""
+    return tuple(
+        (str(to), MOVE_LABELS.get(to) or f"Flytta till {STATUSES.get(to, to)}")
+        for to in tip.get("next_statuses", [])
     )
 
 

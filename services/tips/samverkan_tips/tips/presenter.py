@@ -21,7 +21,7 @@ from samverkan_tips.tips.classification import DataCategory
 from samverkan_tips.tips.models import TipRecord, TipTransitionRecord
 from samverkan_tips.tips.schemas import Tip, TipCreate
 from samverkan_tips.tips.sealing import OpenedTip, SealedTip, open_tip
-from samverkan_tips.tips.workflow import TipStatus
+from samverkan_tips.tips.workflow import TipStatus, allowed_moves
 
 __all__ = ["WirePage", "new_tip_view", "opened", "reporter", "tip_view", "tip_wire"]
 
@@ -76,6 +76,7 @@ def tip_wire(
         "filed_by": record.filed_by,
         "breached_terms": list(record.breached_terms),
         "history": [_transition(step) for step in history],
+        "next_statuses": list(allowed_moves(TipStatus(record.status))),
         **deadlines(record, history, today),
     }
 
@@ -138,6 +139,7 @@ def new_tip_view(
         filed_by=filed_by,
         breached_terms=[],
         history=[],
+        next_statuses=list(allowed_moves(TipStatus.RECEIVED)),
         acknowledge_by=due.acknowledge_by,
         decide_by=due.decide_by,
         acknowledged_in_time=met(due.acknowledge_by, None, today),

@@ -280,6 +280,11 @@ class Tip(BaseModel):
     filed_by: str
     breached_terms: list[int]
     history: list[Transition]
+    next_statuses: list[TipStatus] = Field(
+        description="the statuses the workflow allows the tip to move to from its "
+        "current one (none once closed); only the agreement owner's tips:manage "
+        "clients may make those moves (POST /v1/tips/{tip_id}/transitions)"
+    )
     acknowledge_by: date | None = Field(
         description="the Swedish day by whose end the tip is due to leave received; "
         "null for a tip filed before deadlines were recorded"
