@@ -1,13 +1,16 @@
 """Access-token protection for every service: RFC 9068 JWTs checked against the issuer's
-JWKS, presented as Bearer (RFC 6750) or, bound to the caller's key, as DPoP (RFC 9449).
+JWKS, presented as Bearer (RFC 6750) or, bound to the caller's key, as DPoP (RFC 9449),
+or as Bearer bound to the caller's TLS client certificate (RFC 8705 §3).
 
 This module is the FastAPI side (the OAuth2 scheme, the `access_token` dependency,
-scope checks, DPoP proofs of requests) and the scope tables; the token validator
+scope checks, DPoP proofs of requests, the forwarded certificate of a certificate-bound
+token) and the scope tables; the token validator
 itself, its key and revocation sources live in `samverkan_shared.token_validation`
 and are re-exported here, the one place the services import them from.
 """
 
 import asyncio
+import hmac
 import time
 import weakref
 from collections.abc import Mapping, Sequence
@@ -19,12 +22,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import OAuth2, SecurityScopes
 
+from samverkan_shared.client_certificates import (
+    CLIENT_CERT_HEADER,
+    InvalidClientCertificate,
+    forwarded_certificate,
+)
 from samverkan_shared.dpop import PROOF_ALGORITHMS, InvalidProof, check_proof
-from samverkan_shared.problems import Forbidden, Unauthenticated
+from samverkan_shared.problems import Forbidden, Problem, Unauthenticated
 from samverkan_shared.proof_replay import ReplayCache
 from samverkan_shared.revocation_cache import Revocations
 from samverkan_shared.token_validation import (
     ALLOWED_ALGORITHMS,
+    CERTIFICATE_CONFIRMATION,
     LEEWAY_SECONDS,
     AccessToken,
     HttpKeySource,
@@ -37,6 +46,7 @@ from samverkan_shared.token_validation import (
 
 __all__ = [
     "ALLOWED_ALGORITHMS",
+    "CERTIFICATE_CONFIRMATION",
     "LEEWAY_SECONDS",
     "SCOPE_AUDIENCES",
     "SCOPE_DESCRIPTIONS",
@@ -100,7 +110,9 @@ bearer_scheme = OAuth2(
     "(client credentials; see the sharing service), as 'Authorization: Bearer "
     "<token>', or, for a token bound to the client's key (cnf.jkt), as "
     "'Authorization: DPoP <token>' with a DPoP proof of that key for the request "
-    "(RFC 9449: typ dpop+jwt, ES256, PS256 or EdDSA, htm, htu, iat, jti, ath).",
+    "(RFC 9449: typ dpop+jwt, ES256, PS256 or EdDSA, htm, htu, iat, jti, ath). "
+    "A token bound to a TLS client certificate (cnf.x5t#S256, RFC 8705) is Bearer, "
+    "accepted only over mutual TLS with that certificate.",
     auto_error=False,
 )
 
@@ -120,11 +132,16 @@ _REFUSAL_PREFIX = "A valid access token is required: "  # token_validation's wor
 _REPLAYS: "weakref.WeakKeyDictionary[object, ReplayCache]" = weakref.WeakKeyDictionary()
 
 
-def dpop_challenge(error: str, description: str) -> Unauthenticated:
-    """401 with RFC 9449 §7.1's challenge: the error, and the algorithms accepted."""
-    quoted = "".join(
+def _quoted(description: str) -> str:
+    # RFC 6750 §3: error_description is printable ASCII without '"' and '\\'.
+    return "".join(
         c if " " <= c <= "~" and c not in '"\\' else " " for c in description
     )
+
+
+def dpop_challenge(error: str, description: str) -> Unauthenticated:
+    """401 with RFC 9449 §7.1's challenge: the error, and the algorithms accepted."""
+    quoted = _quoted(description)
     return Unauthenticated(
         f"A valid DPoP-bound access token and proof are required: {description}.",
         headers={
@@ -167,6 +184,8 @@ async def authorize(
             "the token is bound to a DPoP key: present it as 'Authorization: DPoP "
             "<token>' with a proof signed by that key",
         )
+    if caller.x5t_s256 is not None:
+        _check_certificate(request, caller.x5t_s256)
     request.state.client_id = caller.client_id
     missing = sorted(set(scopes) - caller.scopes)
     if missing:
@@ -212,6 +231,46 @@ async def _check_proof(request: Request, token: str, caller: AccessToken) -> Non
         replays.first_use, proof.jkt, proof.jti, proof.remember_until
     ):
         raise dpop_challenge("invalid_dpop_proof", "the proof was used before (jti)")
+
+
+def _check_certificate(request: Request, thumbprint: str) -> None:
+    """RFC 8705 §3: a certificate-bound token only with that certificate, as the
+    ingress forwarded it (RFC 9440); without a trusted ingress, never."""
+    trusted = request.app.platform.settings.trust_client_cert_header
+    lines = request.headers.getlist(CLIENT_CERT_HEADER) if trusted else []
+    try:
+        certificate = forwarded_certificate(lines)
+    except InvalidClientCertificate as error:
+        # RFC 6750 §3.1: a malformed request is invalid_request, 400.
+        raise Problem(
+            f"The forwarded client certificate cannot be read: {error}.",
+            status=400,
+            headers={
+                "WWW-Authenticate": 'Bearer error="invalid_request", '
+                f'error_description="{_quoted(str(error))}"'
+            },
+        ) from None
+    if certificate is None:
+        raise _certificate_refusal(
+            "the token is bound to a TLS client certificate and none was presented: "
+            "call over mutual TLS with that certificate"
+        )
+    if not hmac.compare_digest(certificate.thumbprint, thumbprint):
+        raise _certificate_refusal(
+            "the token is bound to another TLS client certificate than the one "
+            "presented"
+        )
+
+
+def _certificate_refusal(description: str) -> Unauthenticated:
+    """401 ``invalid_token`` (RFC 8705 §3) with a Bearer challenge (RFC 6750 §3)."""
+    return Unauthenticated(
+        f"{_REFUSAL_PREFIX}{description}.",
+        headers={
+            "WWW-Authenticate": 'Bearer error="invalid_token", '
+            f'error_description="{_quoted(description)}"'
+        },
+    )
 
 
 def _replays(request: Request) -> ReplayCache:

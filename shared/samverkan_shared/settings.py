@@ -38,6 +38,15 @@ class ServiceSettings(BaseSettings):
     demo: bool = Field(
         default=False, validation_alias=AliasChoices("SAMVERKAN_DEMO", "demo")
     )
+    # RFC 9440: believe the TLS client certificate an ingress forwards in Client-Cert
+    # (mutual-TLS client authentication and certificate-bound tokens, RFC 8705). Only
+    # behind an ingress that verifies it and strips the header callers send.
+    trust_client_cert_header: bool = Field(
+        default=False,
+        validation_alias=AliasChoices(
+            "SAMVERKAN_TRUST_CLIENT_CERT_HEADER", "trust_client_cert_header"
+        ),
+    )
 
     # <PREFIX>_MAX_IN_FLIGHT (TIPS_, SHARING_, AUDIT_): each service has its own.
     max_in_flight: int = Field(

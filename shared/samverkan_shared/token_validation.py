@@ -26,6 +26,7 @@ from samverkan_shared.revocation_cache import (
 
 __all__ = [
     "ALLOWED_ALGORITHMS",
+    "CERTIFICATE_CONFIRMATION",
     "LEEWAY_SECONDS",
     "AccessToken",
     "HttpKeySource",
@@ -43,6 +44,8 @@ _log = structlog.get_logger("samverkan.auth")
 # Asymmetric only: never "none", never HMAC (a public key must not become a shared secret).
 ALLOWED_ALGORITHMS = ("ES256", "EdDSA", "RS256", "PS256")
 LEEWAY_SECONDS = 30
+# RFC 8705 §3.1: the cnf member naming the TLS client certificate a token is bound to.
+CERTIFICATE_CONFIRMATION = "x5t#S256"
 _JWKS_MIN_REFRESH_SECONDS = 1.0
 # Tokens whose signature was checked; a token lives minutes, so this bounds memory
 # for thousands of active clients, not for the log of all tokens ever seen.
@@ -74,9 +77,18 @@ class AccessToken:
     @property
     def jkt(self) -> str | None:
         """The thumbprint of the DPoP key the token is bound to (RFC 9449 §6.1)."""
+        return self._confirmation("jkt")
+
+    @property
+    def x5t_s256(self) -> str | None:
+        """The thumbprint of the TLS client certificate the token is bound to
+        (RFC 8705 §3.1)."""
+        return self._confirmation(CERTIFICATE_CONFIRMATION)
+
+    def _confirmation(self, method: str) -> str | None:
         confirmation = self.claims.get("cnf")
         if isinstance(confirmation, Mapping):
-            value = confirmation.get("jkt")
+            value = confirmation.get(method)
             return value if isinstance(value, str) else None
         return None
 
@@ -317,15 +329,20 @@ class TokenValidator:
 
 def _check_confirmation(confirmation: object) -> None:
     """Fail closed on a binding this service cannot check: a token bound otherwise
-    than to a DPoP key (a certificate's x5t#S256, say) would pass as unbound."""
+    than to one DPoP key (``jkt``) or one TLS client certificate (``x5t#S256``)
+    would pass as unbound, and a token bound to both would pass with either."""
     if confirmation is None:
         return
     if (
         not isinstance(confirmation, Mapping)
-        or set(confirmation) != {"jkt"}
-        or not isinstance(confirmation["jkt"], str)
+        or len(confirmation) != 1
+        or not set(confirmation) <= {"jkt", CERTIFICATE_CONFIRMATION}
+        or not all(isinstance(value, str) for value in confirmation.values())
     ):
-        raise _Invalid("the token is bound by a method other than DPoP (cnf.jkt)")
+        raise _Invalid(
+            "the token is bound by a method other than one DPoP key (cnf.jkt) or "
+            "one TLS client certificate (cnf.x5t#S256)"
+        )
 
 
 # RFC 7518 §3.1 and RFC 8037 §3.1: the key type (and curve) each accepted algorithm

@@ -154,6 +154,7 @@ def _token_issuer(settings: SharingSettings, engine: Engine) -> TokenIssuer:
         refresh_revocation=people.revoke,
         binding=binding,
         fapi2=settings.fapi2,
+        mutual_tls=settings.trust_client_cert_header,
     )
 
 

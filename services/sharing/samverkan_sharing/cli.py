@@ -15,6 +15,7 @@ from samverkan_sharing.people.cli import add_people_commands
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from samverkan_shared.client_certificates import ClientCertificate
     from samverkan_sharing.oauth.keys import SigningKeyStore
 
 __all__ = ["CLIENT_KINDS", "open_session", "register"]
@@ -34,6 +35,20 @@ def open_session() -> "Session":
     return Session(make_engine(SharingSettings().effective_database_url))
 
 
+def _read_certificates(paths: list[str]) -> "list[ClientCertificate]":
+    """The certificates of ``--tls-certificate`` (PEM or DER files); `ValueError`
+    naming the file that cannot be read."""
+    from samverkan_shared.client_certificates import certificate_from_file_bytes
+
+    certificates = []
+    for path in paths:
+        try:
+            certificates.append(certificate_from_file_bytes(Path(path).read_bytes()))
+        except (OSError, ValueError) as error:
+            raise ValueError(f"--tls-certificate {path}: {error}") from None
+    return certificates
+
+
 def _add(args: argparse.Namespace) -> int:
     from samverkan_sharing.oauth.registration import InvalidClient, register_client
 
@@ -44,6 +59,11 @@ def _add(args: argparse.Namespace) -> int:
         except (OSError, ValueError) as error:
             print(f"error: --jwks {args.jwks}: {error}", file=sys.stderr)
             return 2
+    try:
+        certificates = _read_certificates(args.tls_certificate)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     with open_session() as session:
         try:
             client, secret = register_client(
@@ -57,6 +77,9 @@ def _add(args: argparse.Namespace) -> int:
                 jwks=jwks,
                 redirect_uris=args.redirect_uri,
                 dpop=args.dpop,
+                tls_subject_dn=args.tls_subject_dn,
+                tls_certificates=certificates,
+                certificate_bound_tokens=args.certificate_bound_tokens,
             )
         except InvalidClient as error:
             print(f"error: {error}", file=sys.stderr)
@@ -86,6 +109,9 @@ def _list(args: argparse.Namespace) -> int:
                         "auth_method": client.auth_method,
                         "redirect_uris": client.redirect_uris or [],
                         "dpop": client.dpop,
+                        "tls_subject_dn": client.tls_subject_dn,
+                        "tls_thumbprints": client.tls_thumbprints or [],
+                        "certificate_bound_tokens": client.certificate_bound_tokens,
                         "active": client.active,
                     }
                 )
@@ -244,6 +270,26 @@ def _add_client_commands(
         default="optional",
         help="required: tokens only with a DPoP proof, bound to the client's key "
         "(RFC 9449); optional (default): bound when it sends one",
+    )
+    add.add_argument(
+        "--tls-subject-dn",
+        help="tls_client_auth (RFC 8705 §2.1) instead of a secret: the subject DN "
+        "(RFC 4514, e.g. CN=Polisen,O=Polismyndigheten,C=SE) of the client's "
+        "certificate from a certificate authority the ingress trusts",
+    )
+    add.add_argument(
+        "--tls-certificate",
+        action="append",
+        default=[],
+        help="self_signed_tls_client_auth (RFC 8705 §2.2) instead of a secret: the "
+        "client's own certificate, a PEM or DER file (repeatable, for a rollover)",
+    )
+    add.add_argument(
+        "--certificate-bound-tokens",
+        action="store_true",
+        help="bind every token to the TLS client certificate the client presents "
+        "(cnf.x5t#S256, RFC 8705 §3); always so with --tls-subject-dn and "
+        "--tls-certificate",
     )
     add.set_defaults(handler=_add)
     actions.add_parser("list", help="one JSON line per client").set_defaults(

@@ -76,7 +76,9 @@ class TestErrors:
         assert response.json() == {
             "error": "invalid_client",
             "error_description": "Authenticate the client with HTTP Basic "
-            "(client_secret_basic) or a signed client_assertion (private_key_jwt).",
+            "(client_secret_basic), a signed client_assertion (private_key_jwt) or "
+            "its TLS client certificate and client_id (tls_client_auth, "
+            "self_signed_tls_client_auth).",
         }
 
     @pytest.mark.parametrize("endpoint", ENDPOINTS[1:])

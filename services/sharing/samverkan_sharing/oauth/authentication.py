@@ -1,7 +1,9 @@
-"""Client authentication at the token endpoint: client_secret_basic and private_key_jwt."""
+"""Client authentication at the token endpoint: client_secret_basic, private_key_jwt
+and mutual TLS (RFC 8705 §2: tls_client_auth, self_signed_tls_client_auth)."""
 
 import base64
 import binascii
+import hmac
 import json
 import time
 from collections.abc import Mapping, Sequence
@@ -13,8 +15,9 @@ from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.jose.errors import JoseError
 
 from samverkan_shared.auth import ALLOWED_ALGORITHMS
+from samverkan_shared.client_certificates import ClientCertificate
 from samverkan_sharing.oauth.errors import OAuthError
-from samverkan_sharing.oauth.models import ClientRecord
+from samverkan_sharing.oauth.models import TLS_AUTH_METHODS, ClientRecord
 from samverkan_sharing.oauth.repository import ClientRepository, RevocationRepository
 from samverkan_sharing.oauth.secrets import verify_secret
 
@@ -34,11 +37,13 @@ def authenticate_client(
     audiences: set[str],
     algorithms: Sequence[str] = ALLOWED_ALGORITHMS,
     secrets_allowed: bool = True,
+    certificate: ClientCertificate | None = None,
 ) -> ClientRecord:
     """The authenticated, active client, or `OAuthError('invalid_client')`.
 
     ``secrets_allowed=False`` (the FAPI 2.0 profile): only private_key_jwt, signed
-    with one of ``algorithms``.
+    with one of ``algorithms``, or mutual TLS. ``certificate``: the TLS client
+    certificate the ingress forwarded, if it is trusted to.
     """
     basic = authorization is not None and authorization.lower().startswith("basic ")
     assertion = form.get("client_assertion")
@@ -60,14 +65,57 @@ def authenticate_client(
                 "invalid_request", f"client_assertion_type must be {ASSERTION_TYPE}."
             )
         return _by_assertion(assertion, clients, revocations, audiences, algorithms)
+    if "client_id" in form:  # RFC 8705 §2: the certificate, the client in the body
+        return _by_certificate(form["client_id"], certificate, clients)
     raise OAuthError(
         "invalid_client",
-        "Authenticate the client with HTTP Basic (client_secret_basic) or a signed "
-        "client_assertion (private_key_jwt)."
+        "Authenticate the client with HTTP Basic (client_secret_basic), a signed "
+        f"client_assertion (private_key_jwt) or {_BY_CERTIFICATE}."
         if secrets_allowed
         else "Authenticate the client with a signed client_assertion "
-        "(private_key_jwt).",
+        f"(private_key_jwt) or {_BY_CERTIFICATE}.",
     )
+
+
+_BY_CERTIFICATE = (
+    "its TLS client certificate and client_id (tls_client_auth, "
+    "self_signed_tls_client_auth)"
+)
+
+
+def _by_certificate(
+    client_id: str, certificate: ClientCertificate | None, clients: ClientRepository
+) -> ClientRecord:
+    """RFC 8705 §2.1 (the subject DN of a certificate the ingress verified against
+    the certificate authorities it trusts) and §2.2 (a certificate registered
+    itself, by its SHA-256 thumbprint)."""
+    client = clients.get(client_id)
+    if client is None or client.auth_method not in TLS_AUTH_METHODS:
+        raise OAuthError(
+            "invalid_client",
+            "Unknown client, or not one that authenticates with its TLS client "
+            "certificate.",
+        )
+    if certificate is None:
+        raise OAuthError(
+            "invalid_client",
+            "This client authenticates with its TLS client certificate (RFC 8705) "
+            "and none was presented: connect over mutual TLS.",
+        )
+    if client.auth_method == "tls_client_auth":
+        fits = client.tls_subject_dn is not None and certificate.has_subject(
+            client.tls_subject_dn
+        )
+        why = "The certificate's subject is not the one registered for this client."
+    else:
+        fits = any(
+            hmac.compare_digest(certificate.thumbprint, registered)
+            for registered in client.tls_thumbprints or []
+        )
+        why = "The certificate is not one registered for this client."
+    if not fits:
+        raise OAuthError("invalid_client", why)
+    return _active(client)
 
 
 def _by_secret(authorization: str, clients: ClientRepository) -> ClientRecord:

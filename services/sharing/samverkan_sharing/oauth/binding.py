@@ -1,9 +1,12 @@
 """Sender-constrained tokens at the token endpoint: the key of a DPoP proof (RFC 9449)
-becomes the token's ``cnf.jkt`` claim.
+becomes the token's ``cnf.jkt`` claim, the TLS client certificate the ingress forwards
+its ``cnf.x5t#S256`` (RFC 8705 §3).
 
-Which clients must bind their tokens: those registered ``--dpop required``, and under
-the FAPI 2.0 profile every client asking with client credentials. Certificate-bound
-tokens (RFC 8705 §3) are not issued: DPoP is the suite's one sender constraint.
+A token is bound to one thing, never to two: a client registered for
+certificate-bound tokens (every client that authenticates by mutual TLS) gets only
+those, and a DPoP proof with its request is refused. Any other client must bind its
+tokens to a DPoP key when registered ``--dpop required``, and under the FAPI 2.0
+profile when it asks with client credentials.
 """
 
 import base64
@@ -18,6 +21,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from samverkan_shared.auth import CERTIFICATE_CONFIRMATION
+from samverkan_shared.client_certificates import ClientCertificate
 from samverkan_shared.dpop import InvalidProof, NonceNeeded, check_proof
 from samverkan_shared.proof_replay import ReplayCache
 from samverkan_sharing.oauth.errors import OAuthError
@@ -72,9 +77,11 @@ class NonceSource:
 
 @dataclass(frozen=True)
 class TokenRequestProof:
-    """What a token request carries towards binding: its DPoP header values."""
+    """What a token request carries towards binding: its DPoP header values, and
+    the TLS client certificate a trusted ingress forwarded."""
 
     proofs: tuple[str, ...] = ()
+    certificate: ClientCertificate | None = None
 
 
 class SenderBinding:
@@ -108,6 +115,8 @@ class SenderBinding:
         ``connection``, in the token request's transaction."""
         if len(request.proofs) > 1:
             raise OAuthError("invalid_dpop_proof", "Send one DPoP header, not several.")
+        if client.certificate_bound_tokens:
+            return {CERTIFICATE_CONFIRMATION: _certificate_of(request)}
         if request.proofs:
             return {"jkt": self._checked(request.proofs[0], connection)}
         if client.dpop == "required":
@@ -146,3 +155,20 @@ class SenderBinding:
                 "invalid_dpop_proof", "This DPoP proof was used before (jti)."
             )
         return checked.jkt
+
+
+def _certificate_of(request: TokenRequestProof) -> str:
+    """The thumbprint a certificate-bound client's token carries (RFC 8705 §3.1)."""
+    if request.proofs:
+        raise OAuthError(
+            "invalid_request",
+            "This client's tokens are bound to its TLS client certificate (RFC 8705): "
+            "send no DPoP proof, a token is bound to one key or certificate.",
+        )
+    if request.certificate is None:
+        raise OAuthError(
+            "invalid_request",
+            "This client is registered for certificate-bound tokens (RFC 8705 §3): "
+            "connect over mutual TLS with its certificate.",
+        )
+    return request.certificate.thumbprint

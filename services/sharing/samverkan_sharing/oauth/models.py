@@ -17,6 +17,7 @@ from samverkan_shared.proof_replay import replay_table
 
 __all__ = [
     "DPOP_POLICIES",
+    "TLS_AUTH_METHODS",
     "ClientRecord",
     "RevokedTokenRecord",
     "SharingTable",
@@ -26,6 +27,10 @@ __all__ = [
 # RFC 9449: a required client gets tokens only with a proof; an optional one gets a
 # bound token when it sends one, a Bearer token when it does not.
 DPOP_POLICIES = ("required", "optional")
+# RFC 8705 §2: client authentication by the TLS client certificate, issued by a
+# certificate authority the ingress trusts (§2.1, matched by subject DN) or
+# registered itself (§2.2, self-signed, matched by its SHA-256 thumbprint).
+TLS_AUTH_METHODS = ("tls_client_auth", "self_signed_tls_client_auth")
 
 
 class SharingTable(
@@ -53,6 +58,13 @@ class ClientRecord(SharingTable, table=True):
     # Where the client may have people sent back after they sign in (exact match).
     redirect_uris: list[str] | None = Field(default=None, sa_column=Column(JSON))
     dpop: str = Field(default="optional", max_length=10)
+    # tls_client_auth: the subject DN its certificate must have (RFC 4514).
+    tls_subject_dn: str | None = Field(default=None, max_length=500)
+    # self_signed_tls_client_auth: its certificates' SHA-256 thumbprints (x5t#S256).
+    tls_thumbprints: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    # RFC 8705 §3.4 tls_client_certificate_bound_access_tokens: every token bound to
+    # the certificate the client presents (always so for the TLS methods).
+    certificate_bound_tokens: bool = False
     active: bool = True
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

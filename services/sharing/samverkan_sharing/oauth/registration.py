@@ -9,12 +9,21 @@ from urllib.parse import urlsplit
 from sqlmodel import Session
 
 from samverkan_shared.auth import SCOPE_AUDIENCES
+from samverkan_shared.client_certificates import (
+    ClientCertificate,
+    InvalidClientCertificate,
+    normalized_subject_dn,
+)
 from samverkan_shared.identifiers import (
     InvalidIdentifier,
     parse_municipality_code,
     parse_org_number,
 )
-from samverkan_sharing.oauth.models import DPOP_POLICIES, ClientRecord
+from samverkan_sharing.oauth.models import (
+    DPOP_POLICIES,
+    TLS_AUTH_METHODS,
+    ClientRecord,
+)
 from samverkan_sharing.oauth.repository import ClientRepository
 from samverkan_sharing.oauth.secrets import hash_secret, new_secret
 from samverkan_sharing.rules.vocabulary import Recipient
@@ -41,24 +50,41 @@ def register_client(
     municipality_code: str | None = None,
     redirect_uris: Sequence[str] = (),
     dpop: str = "optional",
+    tls_subject_dn: str | None = None,
+    tls_certificates: Sequence[ClientCertificate] = (),
+    certificate_bound_tokens: bool = False,
 ) -> tuple[ClientRecord, str | None]:
-    """Register a client; returns it and its secret (None for private_key_jwt).
+    """Register a client; returns it and its secret (None but for
+    client_secret_basic).
 
-    A client that files tips (``tips:write``) names the municipality it files for:
-    tips refuses a tip in another municipality's name. ``dpop`` "required": the
-    client gets tokens only with a DPoP proof, bound to its key (RFC 9449).
+    The client authenticates with a secret, or with ``jwks`` (private_key_jwt), or
+    with its TLS client certificate (RFC 8705 §2): one with ``tls_subject_dn`` from a
+    certificate authority the ingress trusts (tls_client_auth), or one of
+    ``tls_certificates`` (self_signed_tls_client_auth). A client that files tips
+    (``tips:write``) names the municipality it files for: tips refuses a tip in
+    another municipality's name. ``dpop`` "required": the client gets tokens only
+    with a DPoP proof, bound to its key (RFC 9449). ``certificate_bound_tokens``
+    (always so for the TLS methods): only tokens bound to the certificate it
+    presents (RFC 8705 §3).
     """
     scope_list = sorted(set(scopes))
     if dpop not in DPOP_POLICIES:
         raise InvalidClient(f"--dpop must be one of {', '.join(DPOP_POLICIES)}")
     _check_registration(name, kind, scope_list, recipient, jwks)
+    method = _auth_method(jwks, tls_subject_dn, tls_certificates)
+    bound = certificate_bound_tokens or method in TLS_AUTH_METHODS
+    if bound and dpop == "required":
+        raise InvalidClient(
+            "a client's tokens are bound to its TLS certificate or to a DPoP key, "
+            "not both: leave out --dpop required"
+        )
     _check_redirect_uris(redirect_uris)
     try:
         org = parse_org_number(org_number)
         code = _municipality(scope_list, municipality_code)
     except InvalidIdentifier as error:
         raise InvalidClient(f"--org-number: {error}") from None
-    secret = None if jwks else new_secret()
+    secret = new_secret() if method == "client_secret_basic" else None
     client = ClientRecord(
         client_id=client_id or f"svk-{secrets.token_hex(8)}",
         name=name,
@@ -67,16 +93,50 @@ def register_client(
         recipient=recipient,
         municipality_code=code,
         scopes=scope_list,
-        auth_method="private_key_jwt" if jwks else "client_secret_basic",
+        auth_method=method,
         secret_hash=hash_secret(secret) if secret else None,
         jwks=dict(jwks) if jwks else None,
         redirect_uris=list(redirect_uris) or None,
         dpop=dpop,
+        tls_subject_dn=_subject_dn(tls_subject_dn),
+        tls_thumbprints=[c.thumbprint for c in tls_certificates] or None,
+        certificate_bound_tokens=bound,
         created_at=datetime.now(UTC),
     )
     ClientRepository(session).add(client)
     session.commit()
     return client, secret
+
+
+def _auth_method(
+    jwks: Mapping[str, Any] | None,
+    tls_subject_dn: str | None,
+    tls_certificates: Sequence[ClientCertificate],
+) -> str:
+    given = [
+        method
+        for method, present in (
+            ("private_key_jwt", jwks is not None),
+            ("tls_client_auth", tls_subject_dn is not None),
+            ("self_signed_tls_client_auth", bool(tls_certificates)),
+        )
+        if present
+    ]
+    if len(given) > 1:
+        raise InvalidClient(
+            "a client authenticates one way: give one of --jwks, --tls-subject-dn "
+            "and --tls-certificate"
+        )
+    return given[0] if given else "client_secret_basic"
+
+
+def _subject_dn(dn: str | None) -> str | None:
+    if dn is None:
+        return None
+    try:
+        return normalized_subject_dn(dn)
+    except InvalidClientCertificate as error:
+        raise InvalidClient(f"--tls-subject-dn: {error}") from None
 
 
 def _municipality(scopes: list[str], code: str | None) -> str | None:

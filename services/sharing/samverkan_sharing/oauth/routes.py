@@ -10,11 +10,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from samverkan_shared.auth import ALLOWED_ALGORITHMS, SCOPE_DESCRIPTIONS
+from samverkan_shared.client_certificates import (
+    CLIENT_CERT_HEADER,
+    ClientCertificate,
+    InvalidClientCertificate,
+    forwarded_certificate,
+)
 from samverkan_shared.dpop import PROOF_ALGORITHMS
 from samverkan_shared.sessions import ReadingSession, WritingSession
 from samverkan_sharing.dependencies import sharing_app
 from samverkan_sharing.oauth.binding import TokenRequestProof
 from samverkan_sharing.oauth.errors import OAuthError, oauth_error_responses
+from samverkan_sharing.oauth.models import TLS_AUTH_METHODS
 from samverkan_sharing.oauth.repository import RevocationRepository
 from samverkan_sharing.oauth.schemas import (
     IntrospectionResponse,
@@ -38,6 +45,23 @@ def _authorization(request: Request) -> str | None:
 
 
 AuthorizationHeader = Annotated[str | None, Depends(_authorization)]
+
+
+def _certificate(request: Request) -> ClientCertificate | None:
+    """The TLS client certificate the ingress forwarded (RFC 9440), where it is
+    trusted to; elsewhere the header is ignored, as any header a caller may send."""
+    if not _issuer(request).mutual_tls:
+        return None
+    try:
+        return forwarded_certificate(request.headers.getlist(CLIENT_CERT_HEADER))
+    except InvalidClientCertificate as error:
+        raise OAuthError(
+            "invalid_request",
+            f"The forwarded client certificate is malformed: {error}.",
+        ) from None
+
+
+ForwardedCertificate = Annotated[ClientCertificate | None, Depends(_certificate)]
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 # What a person's ID token and userinfo say (OpenID Connect Core §5.1, and ours).
 _CLAIMS = [
@@ -51,6 +75,17 @@ _CLAIMS = [
     "nonce",
 ]
 _AUTH_METHODS = ["client_secret_basic", "private_key_jwt"]
+_CLIENT_CERT_HEADER = {
+    "name": "Client-Cert",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "Set by the ingress only, never by a client (RFC 9440): the TLS "
+    "client certificate it verified, as :base64 of the DER:. Authenticates "
+    "tls_client_auth and self_signed_tls_client_auth clients with their client_id "
+    "in the form, and binds their tokens to it (cnf.x5t#S256, RFC 8705). Read only "
+    "where SAMVERKAN_TRUST_CLIENT_CERT_HEADER is set.",
+}
 _DPOP_HEADER = {
     "name": "DPoP",
     "in": "header",
@@ -127,7 +162,9 @@ def _issuer(request: Request) -> TokenIssuer:
 def metadata(request: Request) -> dict[str, Any]:
     issuer = _issuer(request)
     base = issuer.issuer
-    methods = ["private_key_jwt"] if issuer.fapi2 else _AUTH_METHODS
+    methods = ["private_key_jwt"] if issuer.fapi2 else list(_AUTH_METHODS)
+    if issuer.mutual_tls:
+        methods += TLS_AUTH_METHODS
     algorithms = list(FAPI2_ALGORITHMS if issuer.fapi2 else ALLOWED_ALGORITHMS)
     return {
         "issuer": base,
@@ -158,6 +195,8 @@ def metadata(request: Request) -> dict[str, Any]:
         "revocation_endpoint_auth_signing_alg_values_supported": algorithms,
         "scopes_supported": sorted(SCOPE_DESCRIPTIONS),
         "dpop_signing_alg_values_supported": list(PROOF_ALGORITHMS),  # RFC 9449 §5.1
+        # RFC 8705 §3.3: only behind an ingress that forwards the certificate.
+        "tls_client_certificate_bound_access_tokens": issuer.mutual_tls,
     }
 
 
@@ -202,10 +241,13 @@ def jwks(request: Request) -> dict[str, Any]:
         },
         ["grant_type"],
     )
-    | {"parameters": [_DPOP_HEADER]},
+    | {"parameters": [_DPOP_HEADER, _CLIENT_CERT_HEADER]},
 )
 async def token(
-    request: Request, session: WritingSession, authorization: AuthorizationHeader
+    request: Request,
+    session: WritingSession,
+    authorization: AuthorizationHeader,
+    certificate: ForwardedCertificate,
 ) -> JSONResponse:
     form = await _read_form(request)
     issuer = _issuer(request)
@@ -215,7 +257,7 @@ async def token(
         session,
         authorization,
         form,
-        TokenRequestProof(proofs),
+        TokenRequestProof(proofs, certificate),
     )
     headers = dict(_NO_STORE)
     nonces = issuer.binding.nonces if issuer.binding is not None else None
@@ -231,14 +273,21 @@ async def token(
         200: {"model": IntrospectionResponse, "description": "RFC 7662 §2.2"},
         **oauth_error_responses(),
     },
-    openapi_extra=_TOKEN_FORM,
+    openapi_extra=_TOKEN_FORM | {"parameters": [_CLIENT_CERT_HEADER]},
 )
 async def introspect(
-    request: Request, session: WritingSession, authorization: AuthorizationHeader
+    request: Request,
+    session: WritingSession,
+    authorization: AuthorizationHeader,
+    certificate: ForwardedCertificate,
 ) -> JSONResponse:
     form = await _read_form(request)
     answer = await run_in_threadpool(
-        _issuer(request).introspect_for_request, session, authorization, form
+        _issuer(request).introspect_for_request,
+        session,
+        authorization,
+        form,
+        certificate,
     )
     return JSONResponse(answer, headers=_NO_STORE)
 
@@ -253,14 +302,21 @@ async def introspect(
         },
         **oauth_error_responses(),
     },
-    openapi_extra=_TOKEN_FORM,
+    openapi_extra=_TOKEN_FORM | {"parameters": [_CLIENT_CERT_HEADER]},
 )
 async def revoke(
-    request: Request, session: WritingSession, authorization: AuthorizationHeader
+    request: Request,
+    session: WritingSession,
+    authorization: AuthorizationHeader,
+    certificate: ForwardedCertificate,
 ) -> JSONResponse:
     form = await _read_form(request)
     await run_in_threadpool(
-        _issuer(request).revoke_for_request, session, authorization, form
+        _issuer(request).revoke_for_request,
+        session,
+        authorization,
+        form,
+        certificate,
     )
     return JSONResponse({}, headers=_NO_STORE)
 

@@ -14,6 +14,7 @@ from authlib.jose.errors import JoseError
 from sqlmodel import Session
 
 from samverkan_shared.auth import ALLOWED_ALGORITHMS, audiences_for
+from samverkan_shared.client_certificates import ClientCertificate
 from samverkan_sharing.oauth.authentication import authenticate_client
 from samverkan_sharing.oauth.binding import SenderBinding, TokenRequestProof
 from samverkan_sharing.oauth.errors import OAuthError
@@ -79,7 +80,8 @@ class IssuedToken:
 
     @property
     def token_type(self) -> str:
-        """DPoP for a token bound to a DPoP key (RFC 9449 §5), else Bearer."""
+        """DPoP for a token bound to a DPoP key (RFC 9449 §5), else Bearer (also
+        bound to a TLS client certificate, RFC 8705 §3)."""
         return "DPoP" if "jkt" in self.claims.get("cnf", {}) else "Bearer"
 
     def response(self) -> dict[str, Any]:
@@ -110,11 +112,15 @@ class TokenIssuer:
         refresh_revocation: RefreshRevocation | None = None,
         binding: SenderBinding | None = None,
         fapi2: bool = False,
+        mutual_tls: bool = False,
     ) -> None:
         self.issuer = issuer.rstrip("/")
         self.binding = binding
-        # FAPI 2.0: private_key_jwt only, and only its algorithms.
+        # FAPI 2.0: private_key_jwt or mutual TLS only, and only its algorithms.
         self.fapi2 = fapi2
+        # RFC 8705: the ingress forwards TLS client certificates, and is trusted to
+        # (SAMVERKAN_TRUST_CLIENT_CERT_HEADER).
+        self.mutual_tls = mutual_tls
         self.keys = keys
         self.lifetime = lifetime
         # People's sign-in (the authorization code grant, its refresh tokens) lives
@@ -142,16 +148,18 @@ class TokenIssuer:
     ) -> IssuedToken:
         """The client credentials grant (RFC 6749 §4.4), or a person's authorization
         code (§4.1.3) or refresh token (§6); commits the used assertion id. With a
-        DPoP ``proof`` the token is bound to the proof's key."""
+        DPoP ``proof`` the token is bound to the proof's key; for a client registered
+        for certificate-bound tokens, to the request's TLS client certificate."""
         grant_type = form.get("grant_type")
         if not grant_type:
             raise OAuthError("invalid_request", "grant_type is required.")
-        client = self.authenticate(session, authorization, form)
+        proof = proof or TokenRequestProof()
+        client = self.authenticate(session, authorization, form, proof.certificate)
         confirmation = (
             None
             if self.binding is None
             else self.binding.confirmation(
-                proof or TokenRequestProof(),
+                proof,
                 client,
                 grant_type=grant_type,
                 connection=session.connection(),
@@ -181,33 +189,55 @@ class TokenIssuer:
         return self.mint(client, scopes)
 
     def introspect_for_request(
-        self, session: Session, authorization: str | None, form: Mapping[str, str]
+        self,
+        session: Session,
+        authorization: str | None,
+        form: Mapping[str, str],
+        certificate: ClientCertificate | None = None,
     ) -> dict[str, Any]:
         """Token introspection (RFC 7662 §2.1) for the client that authenticates."""
-        client, token = self._token_asked_about(session, authorization, form)
+        client, token = self._token_asked_about(
+            session, authorization, form, certificate
+        )
         return self.introspect(session, client, token)
 
     def revoke_for_request(
-        self, session: Session, authorization: str | None, form: Mapping[str, str]
+        self,
+        session: Session,
+        authorization: str | None,
+        form: Mapping[str, str],
+        certificate: ClientCertificate | None = None,
     ) -> None:
         """Token revocation (RFC 7009 §2.1) for the client that authenticates."""
-        client, token = self._token_asked_about(session, authorization, form)
+        client, token = self._token_asked_about(
+            session, authorization, form, certificate
+        )
         self.revoke(session, client, token)
 
     def _token_asked_about(
-        self, session: Session, authorization: str | None, form: Mapping[str, str]
+        self,
+        session: Session,
+        authorization: str | None,
+        form: Mapping[str, str],
+        certificate: ClientCertificate | None,
     ) -> tuple[ClientRecord, str]:
         """The authenticated client and the token its form names (introspection and
         revocation take the same form); commits the used assertion id."""
-        client = self.authenticate(session, authorization, form)
+        client = self.authenticate(session, authorization, form, certificate)
         session.commit()  # keeps the assertion id as used
         if "token" not in form:
             raise OAuthError("invalid_request", "token is required.")
         return client, form["token"]
 
     def authenticate(
-        self, session: Session, authorization: str | None, form: Mapping[str, str]
+        self,
+        session: Session,
+        authorization: str | None,
+        form: Mapping[str, str],
+        certificate: ClientCertificate | None = None,
     ) -> ClientRecord:
+        """The client, by its secret, its client assertion or (RFC 8705 §2) the TLS
+        client certificate a trusted ingress forwarded."""
         return authenticate_client(
             authorization,
             form,
@@ -216,6 +246,7 @@ class TokenIssuer:
             audiences={self.token_endpoint, self.issuer, f"{self.issuer}/"},
             algorithms=FAPI2_ALGORITHMS if self.fapi2 else ALLOWED_ALGORITHMS,
             secrets_allowed=not self.fapi2,
+            certificate=certificate,
         )
 
     def mint(
@@ -295,7 +326,8 @@ class TokenIssuer:
         revoked = RevocationRepository(session).is_token_revoked(str(claims.get("jti")))
         if holder is None or not holder.active or revoked:
             return {"active": False}
-        # A bound token's claims carry its cnf (RFC 9449 §6.2).
+        # A bound token's claims carry its cnf (RFC 9449 §6.2, RFC 8705 §3.2); one
+        # bound to a certificate is a Bearer token (RFC 8705 §3).
         token_type = "DPoP" if "jkt" in claims.get("cnf", {}) else "Bearer"
         return {"active": True, "token_type": token_type, **claims}
 

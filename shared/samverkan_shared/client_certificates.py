@@ -1,0 +1,129 @@
+"""TLS client certificates a TLS-terminating ingress forwards in the ``Client-Cert``
+header (RFC 9440), their SHA-256 thumbprints (RFC 8705 §3.1, ``cnf.x5t#S256``) and
+subject distinguished names (RFC 8705 §2.1, RFC 4514).
+
+Pure: no web, database or network. Whether a service believes the header at all is
+its setting (``SAMVERKAN_TRUST_CLIENT_CERT_HEADER``): only an ingress that verified the
+certificate at TLS, and strips any ``Client-Cert`` a caller sent, may be trusted.
+"""
+
+import base64
+import binascii
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+__all__ = [
+    "CLIENT_CERT_HEADER",
+    "ClientCertificate",
+    "InvalidClientCertificate",
+    "certificate_from_file_bytes",
+    "client_cert_header_value",
+    "forwarded_certificate",
+    "normalized_subject_dn",
+]
+
+CLIENT_CERT_HEADER = "client-cert"
+# RFC 8941 §3.3.5 sf-binary: base64 (RFC 4648 §4) between colons. Padding may be
+# missing (§4.2.7: parsers should not fail on it); nothing else may be there.
+_BYTE_SEQUENCE = re.compile(r":([A-Za-z0-9+/]*)(={0,2}):")
+# A certificate is a few kilobytes; a chain does not belong in this header.
+_MAX_HEADER_CHARS = 16_384
+
+
+class InvalidClientCertificate(ValueError):
+    """The forwarded certificate (or a registered one) cannot be read; says why."""
+
+
+@dataclass(frozen=True)
+class ClientCertificate:
+    """A client certificate as the services compare it."""
+
+    der: bytes
+    thumbprint: str  # RFC 8705 §3.1: base64url SHA-256 of the DER, no padding
+    subject_dn: str  # RFC 4514, as `normalized_subject_dn` renders a registered one
+
+    @classmethod
+    def from_der(cls, der: bytes) -> "ClientCertificate":
+        try:
+            certificate = x509.load_der_x509_certificate(der)
+            subject = certificate.subject.rfc4514_string()
+        except ValueError:
+            raise InvalidClientCertificate(
+                "the client certificate is not a DER-encoded X.509 certificate"
+            ) from None
+        digest = hashlib.sha256(der).digest()
+        thumbprint = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        return cls(der=der, thumbprint=thumbprint, subject_dn=subject)
+
+    def has_subject(self, registered_dn: str) -> bool:
+        """Whether the subject is ``registered_dn`` (normalised at registration).
+
+        RFC 8705 §2.1.2 compares as RFC 4517's distinguishedNameMatch, whose
+        attribute equality is, for the names partners carry, caseIgnoreMatch.
+        """
+        return self.subject_dn.casefold() == registered_dn.casefold()
+
+
+def forwarded_certificate(values: Sequence[str]) -> ClientCertificate | None:
+    """The certificate in the ``Client-Cert`` header lines ``values`` (None: none
+    forwarded), or `InvalidClientCertificate` for anything but one Byte Sequence
+    holding one DER certificate (RFC 9440 §2.2)."""
+    if not values:
+        return None
+    if len(values) > 1:
+        raise InvalidClientCertificate("send one Client-Cert header, not several")
+    value = values[0].strip(" \t")
+    if len(value) > _MAX_HEADER_CHARS:
+        raise InvalidClientCertificate("the Client-Cert header is too long")
+    match = _BYTE_SEQUENCE.fullmatch(value)
+    if match is None:
+        raise InvalidClientCertificate(
+            "the Client-Cert header is not a byte sequence (:base64 of the DER:)"
+        )
+    body = match.group(1)
+    try:
+        der = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidClientCertificate(
+            "the Client-Cert header's base64 does not decode"
+        ) from None
+    return ClientCertificate.from_der(der)
+
+
+def client_cert_header_value(der: bytes) -> str:
+    """The ``Client-Cert`` value for a DER certificate, as an ingress sends it."""
+    return f":{base64.b64encode(der).decode()}:"
+
+
+def certificate_from_file_bytes(data: bytes) -> ClientCertificate:
+    """A certificate from a file's bytes, PEM or DER (a client's registration)."""
+    if b"-----BEGIN" in data:
+        try:
+            der = x509.load_pem_x509_certificate(data).public_bytes(Encoding.DER)
+        except ValueError:
+            raise InvalidClientCertificate(
+                "the file is not a PEM X.509 certificate"
+            ) from None
+        return ClientCertificate.from_der(der)
+    return ClientCertificate.from_der(data)
+
+
+def normalized_subject_dn(dn: str) -> str:
+    """``dn`` (RFC 4514, e.g. ``CN=Polisen,O=Polismyndigheten,C=SE``) as a
+    certificate's subject renders, or `InvalidClientCertificate`."""
+    try:
+        name = x509.Name.from_rfc4514_string(dn.strip())
+    except ValueError:
+        raise InvalidClientCertificate(
+            f"{dn!r} is not an RFC 4514 distinguished name (attribute types in "
+            "capitals, e.g. CN=Polisen,O=Polismyndigheten,C=SE)"
+        ) from None
+    rendered = name.rfc4514_string()
+    if not rendered:
+        raise InvalidClientCertificate("the distinguished name is empty")
+    return rendered

@@ -1,0 +1,79 @@
+"""The forwarded client certificate (RFC 9440 ``Client-Cert``): one Byte Sequence
+holding one DER certificate, read strictly; its thumbprint (RFC 8705 §3.1) and
+subject (RFC 4514)."""
+
+import base64
+
+import pytest
+
+from samverkan_shared.client_certificates import (
+    ClientCertificate,
+    InvalidClientCertificate,
+    certificate_from_file_bytes,
+    client_cert_header_value,
+    forwarded_certificate,
+    normalized_subject_dn,
+)
+from tests.support.certificates import POLICE_DN, make_certificate
+
+
+def test_a_forwarded_certificate_has_the_thumbprint_and_subject() -> None:
+    certificate = make_certificate()
+    read = forwarded_certificate([certificate.header["Client-Cert"]])
+    assert read == ClientCertificate(
+        der=certificate.der, thumbprint=certificate.thumbprint, subject_dn=POLICE_DN
+    )
+
+
+def test_no_header_is_no_certificate() -> None:
+    assert forwarded_certificate([]) is None
+
+
+def test_padding_may_be_left_out_and_whitespace_around() -> None:
+    """RFC 8941 §4.2.7: parsers should not fail on missing padding."""
+    certificate = make_certificate()
+    unpadded = base64.b64encode(certificate.der).decode().rstrip("=")
+    read = forwarded_certificate([f" :{unpadded}:\t"])
+    assert read is not None
+    assert read.thumbprint == certificate.thumbprint
+
+
+def test_the_header_value_round_trips() -> None:
+    certificate = make_certificate()
+    value = client_cert_header_value(certificate.der)
+    assert value == certificate.header["Client-Cert"]
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        pytest.param(["MIIB"], "not a byte sequence", id="no colons"),
+        pytest.param([":MIIB"], "not a byte sequence", id="one colon"),
+        pytest.param([":MI-_:"], "not a byte sequence", id="base64url"),
+        pytest.param([":MIIB:, :MIIB:"], "not a byte sequence", id="a list"),
+        pytest.param([":M:"], "does not decode", id="bad length"),
+        pytest.param([":AAAA:"], "not a DER-encoded X.509", id="not a certificate"),
+        pytest.param([":" + "A" * 20_000 + ":"], "too long", id="too long"),
+        pytest.param([":AAAA:", ":AAAA:"], "not several", id="two headers"),
+    ],
+)
+def test_anything_else_is_refused(values: list[str], words: str) -> None:
+    with pytest.raises(InvalidClientCertificate, match=words):
+        forwarded_certificate(values)
+
+
+def test_a_certificate_file_is_read_as_pem_or_der() -> None:
+    certificate = make_certificate()
+    assert certificate_from_file_bytes(certificate.pem).der == certificate.der
+    assert certificate_from_file_bytes(certificate.der).der == certificate.der
+    with pytest.raises(InvalidClientCertificate, match="not a PEM"):
+        certificate_from_file_bytes(b"-----BEGIN CERTIFICATE-----\nno\n")
+
+
+def test_a_registered_subject_is_rendered_as_a_certificate_s() -> None:
+    assert normalized_subject_dn(" 2.5.4.3=Polisen,O=Polismyndigheten,C=SE ") == (
+        POLICE_DN
+    )
+    for wrong in ("Polisen", "", "CN=a,,O=b"):
+        with pytest.raises(InvalidClientCertificate):
+            normalized_subject_dn(wrong)
