@@ -1,6 +1,7 @@
-"""The FAPI 2.0 profile (SHARING_PROFILE=fapi2): private_key_jwt only, DPoP-bound
-tokens only, PS256/ES256/EdDSA only, tokens of at most 10 minutes; each refusal on
-its own."""
+"""The FAPI 2.0 profile (SHARING_PROFILE=fapi2): private_key_jwt or mutual TLS only,
+sender-constrained tokens only (DPoP-bound, or bound to the client's certificate
+behind a trusted ingress), PS256/ES256/EdDSA only, tokens of at most 10 minutes;
+each refusal on its own."""
 
 import base64
 import json
@@ -12,8 +13,10 @@ from typing import Any
 import pytest
 from authlib.jose import JsonWebKey, JsonWebToken
 
+from samverkan_shared.client_certificates import ClientCertificate
 from samverkan_shared.dpop import ProofSigner
 from samverkan_sharing.oauth.authentication import ASSERTION_TYPE
+from tests.support.certificates import POLICE_DN, make_certificate
 from tests.support.sharing import ISSUER, Sharing
 
 TOKEN_URL = f"{ISSUER}/oauth/token"
@@ -24,7 +27,17 @@ def fapi(sharing_factory: Callable[..., Sharing]) -> Sharing:
     return sharing_factory(profile="fapi2", token_lifetime=3600)
 
 
-def _partner(sharing: Sharing, kty: str = "EC", crv: Any = "P-256") -> tuple[str, Any]:
+@pytest.fixture
+def fapi_mtls(sharing_factory: Callable[..., Sharing]) -> Sharing:
+    """The profile behind an ingress trusted to forward client certificates."""
+    return sharing_factory(
+        profile="fapi2", token_lifetime=3600, trust_client_cert_header=True
+    )
+
+
+def _partner(
+    sharing: Sharing, kty: str = "EC", crv: Any = "P-256", **fields: Any
+) -> tuple[str, Any]:
     key = JsonWebKey.generate_key(kty, crv, is_private=True)
     client_id, secret = sharing.register(
         kind="partner",
@@ -32,6 +45,7 @@ def _partner(sharing: Sharing, kty: str = "EC", crv: Any = "P-256") -> tuple[str
         org_number="202100-0076",
         scopes=["disclosures:request"],
         jwks={"keys": [key.as_dict(is_private=False)]},
+        **fields,
     )
     assert secret is None
     return client_id, key
@@ -149,3 +163,114 @@ def test_outside_the_profile_the_lifetime_is_the_configured_one(
         auth=(client_id, secret or ""),
     )
     assert response.json()["expires_in"] == 900
+
+
+def _claims(response: Any) -> dict[str, Any]:
+    payload = response.json()["access_token"].split(".")[1]
+    claims: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
+    return claims
+
+
+def test_behind_a_trusted_ingress_the_metadata_offers_mutual_tls_too(
+    fapi_mtls: Sharing,
+) -> None:
+    metadata = fapi_mtls.client.get("/.well-known/oauth-authorization-server").json()
+    for endpoint in ("token", "introspection", "revocation"):
+        assert metadata[f"{endpoint}_endpoint_auth_methods_supported"] == [
+            "private_key_jwt",
+            "tls_client_auth",
+            "self_signed_tls_client_auth",
+        ]
+    assert metadata["tls_client_certificate_bound_access_tokens"] is True
+
+
+@pytest.mark.parametrize("method", ["tls_client_auth", "self_signed_tls_client_auth"])
+def test_a_mutual_tls_client_gets_a_certificate_bound_token_without_dpop(
+    fapi_mtls: Sharing, method: str
+) -> None:
+    certificate = make_certificate()
+    registration: dict[str, Any] = (
+        {"tls_subject_dn": POLICE_DN}
+        if method == "tls_client_auth"
+        else {"tls_certificates": [ClientCertificate.from_der(certificate.der)]}
+    )
+    client_id, secret = fapi_mtls.register(
+        kind="partner",
+        recipient="polismyndigheten",
+        org_number="202100-0076",
+        scopes=["disclosures:request"],
+        **registration,
+    )
+    assert secret is None
+    response = fapi_mtls.client.post(
+        TOKEN_URL,
+        data={"grant_type": "client_credentials", "client_id": client_id},
+        headers=certificate.header,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["token_type"] == "Bearer"
+    assert response.json()["expires_in"] == 600
+    assert _claims(response)["cnf"] == {"x5t#S256": certificate.thumbprint}
+
+
+def test_a_private_key_jwt_client_may_bind_to_its_certificate_instead_of_dpop(
+    fapi_mtls: Sharing,
+) -> None:
+    client_id, key = _partner(fapi_mtls, certificate_bound_tokens=True)
+    certificate = make_certificate()
+    response = fapi_mtls.client.post(
+        TOKEN_URL, data=_assertion(key, client_id), headers=certificate.header
+    )
+    assert response.status_code == 200, response.text
+    assert _claims(response)["cnf"] == {"x5t#S256": certificate.thumbprint}
+
+
+def test_a_certificate_alone_binds_no_token_of_a_client_not_registered_for_it(
+    fapi_mtls: Sharing,
+) -> None:
+    """The sender constraint is the client's registration, not a header's presence:
+    a DPoP client's request with a certificate still needs its proof."""
+    client_id, key = _partner(fapi_mtls)
+    response = fapi_mtls.client.post(
+        TOKEN_URL, data=_assertion(key, client_id), headers=make_certificate().header
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_dpop_proof"
+    assert "only sender-constrained tokens" in response.json()["error_description"]
+
+
+def test_a_mutual_tls_client_without_its_certificate_is_refused(
+    fapi_mtls: Sharing,
+) -> None:
+    client_id, _ = fapi_mtls.register(
+        kind="partner",
+        recipient="polismyndigheten",
+        org_number="202100-0076",
+        scopes=["disclosures:request"],
+        tls_subject_dn=POLICE_DN,
+    )
+    response = fapi_mtls.client.post(
+        TOKEN_URL, data={"grant_type": "client_credentials", "client_id": client_id}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_client"
+    assert "none was presented" in response.json()["error_description"]
+
+
+def test_a_client_secret_is_refused_behind_the_ingress_too(
+    fapi_mtls: Sharing,
+) -> None:
+    client_id, secret = fapi_mtls.register(
+        scopes=["tips:read"], certificate_bound_tokens=True
+    )
+    response = fapi_mtls.client.post(
+        TOKEN_URL,
+        data={"grant_type": "client_credentials"},
+        auth=(client_id, secret or ""),
+        headers=make_certificate().header,
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+    assert "accepts no client secrets" in response.json()["error_description"]

@@ -55,7 +55,8 @@ def authenticate_client(
         raise OAuthError(
             "invalid_client",
             "The FAPI 2.0 profile accepts no client secrets: authenticate with "
-            "private_key_jwt (a client_assertion signed with PS256, ES256 or EdDSA).",
+            "private_key_jwt (a client_assertion signed with PS256, ES256 or EdDSA) "
+            "or mutual TLS (tls_client_auth, self_signed_tls_client_auth).",
         )
     if basic:
         return _by_secret(authorization or "", clients)

@@ -129,7 +129,8 @@ class SenderBinding:
             raise OAuthError(
                 "invalid_dpop_proof",
                 "The FAPI 2.0 profile issues only sender-constrained tokens: send a "
-                "DPoP proof (RFC 9449) with the token request.",
+                "DPoP proof (RFC 9449) with the token request, or bind the client's "
+                "tokens to its TLS client certificate (RFC 8705).",
             )
         return None
 
