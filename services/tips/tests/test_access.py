@@ -180,6 +180,9 @@ def test_read_the_supplier_aggregate(
         "tips_by_category": {"safety": 2, "staffing": 2},
         "tips_by_status": {"received": 2},
         "call_off_stop": {"active": False, "since": None, "reason": None},
+        "call_off_stops": [
+            {"agreement_id": "hvb-2022", "active": False, "since": None, "reason": None}
+        ],
         "history": [],
     }
 

@@ -1,10 +1,11 @@
 """The hand-written migrations build exactly the models' schema and go back down;
-what 0006 does to tips stored before it."""
+what 0006 does to tips and 0008 to call-off stops stored before them."""
 
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
@@ -23,7 +24,7 @@ from samverkan_shared.db_types import table_of
 from samverkan_tips.agreements.models import AgreementRecord
 from samverkan_tips.app import create_app
 from samverkan_tips.settings import TipsSettings
-from samverkan_tips.suppliers.models import SupplierRecord
+from samverkan_tips.suppliers.models import CallOffStopRecord, SupplierRecord
 from samverkan_tips.tips.models import TipRecord, TipsTable
 from samverkan_tips.tips.sealing import OpenedTip, seal_tip
 from tests.support.databases import DatabaseFactory
@@ -136,3 +137,98 @@ def _insert_a_tip_as_0005_stored_it(
             "breached_terms": [],
         },
     )
+
+
+def test_a_stop_stored_before_0008_stays_on_every_agreement_it_applied_to(
+    backend: str, database_factory: DatabaseFactory
+) -> None:
+    """Before 0008 a stop hid the supplier on all its agreements: after the upgrade
+    each of them is stopped and the history names them; a downgrade puts the stop
+    back on the supplier."""
+    url = database_factory.empty(backend)
+    migrate(url, "samverkan_tips", revision="0007")
+    engine = create_engine(url, poolclass=NullPool)
+    stopped_at = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    old = sa.MetaData()
+    suppliers = sa.Table("suppliers", old, autoload_with=engine)
+    links = sa.Table("agreement_suppliers", old, autoload_with=engine)
+    stops = sa.Table("call_off_stops", old, autoload_with=engine)
+    agreements = sa.Table("agreements", old, autoload_with=engine)
+    with engine.begin() as connection:
+        for agreement_id in ("a-1", "b-2", "c-3"):
+            connection.execute(
+                insert(agreements),
+                {
+                    "id": agreement_id,
+                    "name": agreement_id,
+                    "area": "HVB",
+                    "valid_from": date(2022, 4, 1),
+                    "terms": [],
+                },
+            )
+        connection.execute(
+            insert(suppliers),
+            [
+                {
+                    "org_number": "556677-8899",
+                    "name": "Stoppad",
+                    "stopped_at": stopped_at,
+                    "stop_reason": "Brister",
+                },
+                {
+                    "org_number": "559123-4561",
+                    "name": "Fri",
+                    "stopped_at": None,
+                    "stop_reason": None,
+                },
+            ],
+        )
+        connection.execute(
+            insert(links),
+            [
+                {"agreement_id": "a-1", "supplier_org_number": "556677-8899"},
+                {"agreement_id": "b-2", "supplier_org_number": "556677-8899"},
+                {"agreement_id": "c-3", "supplier_org_number": "559123-4561"},
+            ],
+        )
+        connection.execute(
+            insert(stops),
+            {
+                "supplier_org_number": "556677-8899",
+                "action": "stop",
+                "reason": "Brister",
+                "tip_ids": [],
+                "actor": "adda",
+                "at": stopped_at,
+            },
+        )
+    migrate(url, "samverkan_tips", revision="0008")
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT agreement_id, supplier_org_number, stopped_at IS NOT NULL,"
+                " stop_reason FROM agreement_suppliers ORDER BY agreement_id"
+            )
+        ).all()
+        history = connection.execute(
+            sa.select(table_of(CallOffStopRecord).c.agreement_ids)
+        ).scalar_one()
+    assert [tuple(row) for row in rows] == [
+        ("a-1", "556677-8899", True, "Brister"),
+        ("b-2", "556677-8899", True, "Brister"),
+        ("c-3", "559123-4561", False, None),
+    ]
+    assert history == ["a-1", "b-2"]
+    migrate(url, "samverkan_tips", revision="0007", downgrade=True)
+    with engine.connect() as connection:
+        back = connection.execute(
+            sa.text(
+                "SELECT org_number, stopped_at IS NOT NULL, stop_reason FROM suppliers"
+                " ORDER BY org_number"
+            )
+        ).all()
+    assert [tuple(row) for row in back] == [
+        ("556677-8899", True, "Brister"),
+        ("559123-4561", False, None),
+    ]
+    engine.dispose()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from samverkan_tips.agreements.models import AgreementRecord, AgreementSupplierRecord
 from samverkan_tips.notes.models import TipNoteRecord
@@ -48,9 +48,10 @@ def test_seeding_twice_adds_nothing_the_second_time(
     with Session(engine) as session:
         agreements = set(session.exec(select(AgreementRecord.id)).all())
         stopped = session.exec(
-            select(SupplierRecord.org_number).where(
-                SupplierRecord.stopped_at.is_not(None)  # type: ignore[union-attr]
-            )
+            select(
+                AgreementSupplierRecord.agreement_id,
+                AgreementSupplierRecord.supplier_org_number,
+            ).where(col(AgreementSupplierRecord.stopped_at).is_not(None))
         ).all()
     assert {
         "hvb-2022",
@@ -58,7 +59,7 @@ def test_seeding_twice_adds_nothing_the_second_time(
         "familjehem-2023",
         "assistans-2024",
     } <= agreements
-    assert stopped == ["559123-4561"]
+    assert [tuple(row) for row in stopped] == [("hvb-2022", "559123-4561")]
     assert (first["tips"], first["tip_transitions"], first["call_off_stops"]) == (
         5,
         3,

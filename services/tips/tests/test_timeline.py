@@ -189,6 +189,7 @@ def _expected_after_acknowledging(
         {
             "kind": "call_off_stopped",
             "supplier_org_number": supplier,
+            "agreement_ids": ["hvb-2022"],
             "reason": "Bemanning saknas",
             "actor": manager,
         },

@@ -1,10 +1,12 @@
 """The agreements feature's tables: framework agreements and their selection lists."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Column, Text
 from sqlmodel import Field
 
+from samverkan_shared.db_types import UTCDateTime
 from samverkan_tips.tips.models import TipsTable, json_field
 
 __all__ = ["AgreementRecord", "AgreementSupplierRecord"]
@@ -27,7 +29,9 @@ class AgreementRecord(TipsTable, table=True):
 
 
 class AgreementSupplierRecord(TipsTable, table=True):
-    """The selection list: which suppliers an agreement's call-offs may go to."""
+    """The selection list: which suppliers an agreement's call-offs may go to, and
+    whether the agreement's owner has stopped call-offs from one (the history of
+    stops and lifts is in ``call_off_stops``)."""
 
     __tablename__ = "agreement_suppliers"
 
@@ -35,3 +39,7 @@ class AgreementSupplierRecord(TipsTable, table=True):
     supplier_org_number: str = Field(
         foreign_key="suppliers.org_number", primary_key=True, index=True
     )
+    stopped_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    stop_reason: str | None = Field(default=None, sa_type=Text)

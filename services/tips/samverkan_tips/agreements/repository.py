@@ -22,17 +22,21 @@ class AgreementRepository(Repository):
         )
         return self._session.exec(statement).first()
 
-    def owners_for_supplier(self, supplier: str) -> set[str | None]:
-        """The owners of the agreements the supplier is on."""
+    def links_of(
+        self, supplier: str
+    ) -> Sequence[tuple[AgreementSupplierRecord, str | None]]:
+        """The supplier's selection list rows, each with its agreement's owner, by
+        agreement id."""
         statement = (
-            select(AgreementRecord.owner_org_number)
+            select(AgreementSupplierRecord, AgreementRecord.owner_org_number)
             .join(
-                AgreementSupplierRecord,
+                AgreementRecord,
                 col(AgreementSupplierRecord.agreement_id) == col(AgreementRecord.id),
             )
             .where(AgreementSupplierRecord.supplier_org_number == supplier)
+            .order_by(col(AgreementSupplierRecord.agreement_id))
         )
-        return set(self._session.exec(statement).all())
+        return [(link, owner) for link, owner in self._session.exec(statement).all()]
 
     def page(
         self, after: str | None, limit: int, *, descending: bool = False
@@ -60,10 +64,11 @@ class AgreementRepository(Repository):
 
     def selection(
         self, agreement_id: str, *, include_hidden: bool, after: str | None, limit: int
-    ) -> Sequence[SupplierRecord]:
-        """The agreement's suppliers by org number; stopped ones only if asked."""
+    ) -> Sequence[tuple[SupplierRecord, AgreementSupplierRecord]]:
+        """The agreement's suppliers by org number, each with its row of the list;
+        those under the agreement's call-off stop only if asked."""
         statement = (
-            select(SupplierRecord)
+            select(SupplierRecord, AgreementSupplierRecord)
             .join(
                 AgreementSupplierRecord,
                 col(AgreementSupplierRecord.supplier_org_number)
@@ -72,11 +77,16 @@ class AgreementRepository(Repository):
             .where(AgreementSupplierRecord.agreement_id == agreement_id)
         )
         if not include_hidden:
-            statement = statement.where(col(SupplierRecord.stopped_at).is_(None))
+            statement = statement.where(
+                col(AgreementSupplierRecord.stopped_at).is_(None)
+            )
         if after is not None:
             statement = statement.where(col(SupplierRecord.org_number) > after)
         statement = statement.order_by(col(SupplierRecord.org_number)).limit(limit)
-        return self._session.exec(statement).all()
+        return [(supplier, link) for supplier, link in self._session.exec(statement)]
+
+    def save_link(self, link: AgreementSupplierRecord) -> None:
+        self._session.add(link)
 
     def agreements_of(self, supplier: str) -> list[str]:
         statement = (

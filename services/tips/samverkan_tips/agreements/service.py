@@ -82,8 +82,8 @@ def selection_list(
     )
     page, more = records[:limit], len(records) > limit
     return Page[AgreementSupplier](
-        items=[selection_item(record) for record in page],
-        next_cursor=encode_cursor(f"selection/{agreement_id}", [page[-1].org_number])
+        items=[selection_item(record, link) for record, link in page],
+        next_cursor=encode_cursor(f"selection/{agreement_id}", [page[-1][0].org_number])
         if more
         else None,
     )

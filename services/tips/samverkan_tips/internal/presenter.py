@@ -4,7 +4,8 @@
 (``GET /internal/v1/tips/{tip_id}``): every field of a tip with its data category
 (`tips.classification`) and its decrypted value, and the subjects it is about. Field names:
 ``supplier.org_number``, ``supplier.name``, ``agreement_id``, ``categories``, ``status``,
-``call_off_stop``, ``occurred_on``, ``description``, ``persons``, ``reporter``.
+``call_off_stop`` (the stop on the tip's agreement), ``occurred_on``, ``description``,
+``persons``, ``reporter``.
 
 Persons are labelled by age on the day the events occurred. When a tip names both
 children and adults they cannot share one label, so the field is split: ``persons``
@@ -21,7 +22,7 @@ from samverkan_shared.crypto import Keyring
 from samverkan_shared.identifiers import parse_personal_number
 from samverkan_tips.internal.schemas import InternalField, InternalTip, Subject
 from samverkan_tips.suppliers.models import SupplierRecord
-from samverkan_tips.suppliers.presenter import call_off_state
+from samverkan_tips.suppliers.schemas import CallOffStopState
 from samverkan_tips.tips.classification import (
     DataCategory,
     HolderActivity,
@@ -36,9 +37,13 @@ __all__ = ["internal_tip"]
 
 
 def internal_tip(
-    keyring: Keyring, record: TipRecord, supplier: SupplierRecord
+    keyring: Keyring,
+    record: TipRecord,
+    supplier: SupplierRecord,
+    stop: CallOffStopState,
 ) -> InternalTip:
-    """The tip field by field with its data category, for the sharing service."""
+    """The tip field by field with its data category, for the sharing service;
+    ``stop``: the call-off stop on the tip's agreement."""
     contents = opened(keyring, record)
     activity = HolderActivity(record.holder_activity)
     narrative = DataCategory(record.description_category)
@@ -56,7 +61,7 @@ def internal_tip(
         InternalField(
             name="call_off_stop",
             category=company,
-            value=call_off_state(supplier).model_dump(mode="json"),
+            value=stop.model_dump(mode="json"),
         ),
         InternalField(
             name="occurred_on", category=narrative, value=record.occurred_on.isoformat()

@@ -2,18 +2,27 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.config import JsonDict
 
 from samverkan_tips.tips.schemas import Reason, RequestBody
 
 __all__ = [
+    "AgreementCallOffStop",
     "CallOffLift",
     "CallOffStop",
     "CallOffStopCreate",
     "CallOffStopState",
     "Supplier",
+]
+
+# The agreements a stop or lift is about; left out: the caller's own agreements the
+# supplier is on (those not yet stopped, for a stop; those stopped, for a lift).
+AgreementIds = Annotated[
+    list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] | None,
+    Field(default=None, min_length=1, max_length=100),
 ]
 
 _STOP_EXAMPLE: JsonDict = {
@@ -29,6 +38,7 @@ class CallOffStopCreate(RequestBody):
 
     reason: Reason
     tip_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
+    agreement_ids: AgreementIds = None
 
 
 class CallOffLift(RequestBody):
@@ -39,6 +49,7 @@ class CallOffLift(RequestBody):
 
     reason: Reason
     tip_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
+    agreement_ids: AgreementIds = None
 
 
 class CallOffStopState(BaseModel):
@@ -47,10 +58,17 @@ class CallOffStopState(BaseModel):
     reason: str | None
 
 
+class AgreementCallOffStop(CallOffStopState):
+    """Whether call-offs from the supplier are stopped on one of its agreements."""
+
+    agreement_id: str
+
+
 class CallOffStop(BaseModel):
     """One entry of a supplier's stop/lift history."""
 
     action: str
+    agreement_ids: list[str]
     reason: str
     tip_ids: list[uuid.UUID]
     actor: str
@@ -64,5 +82,8 @@ class Supplier(BaseModel):
     tips_total: int
     tips_by_category: dict[str, int]
     tips_by_status: dict[str, int]
+    # Active if call-offs are stopped on any of its agreements (since the earliest
+    # such stop, with its reason); each agreement's own state is in call_off_stops.
     call_off_stop: CallOffStopState
+    call_off_stops: list[AgreementCallOffStop]
     history: list[CallOffStop]

@@ -120,6 +120,7 @@ def call_off_events(
             kind="call_off_stopped" if stop.action == "stop" else "call_off_lifted",
             at=stop.at,
             supplier_org_number=stop.supplier_org_number,
+            agreement_ids=stop.agreement_ids,
             reason=stop.reason,
             actor=Actor(client_id=stop.actor),
         )

@@ -75,6 +75,7 @@ class CallOffEvent(BaseModel):
     kind: Literal["call_off_stopped", "call_off_lifted"]
     at: datetime
     supplier_org_number: str
+    agreement_ids: list[str] = Field(description="the agreements stopped or lifted")
     reason: str
     actor: Actor
 

@@ -101,3 +101,11 @@ class Caller:
                 f"Call-offs from {supplier} are stopped and lifted by the owners of"
                 " its agreements; this client's organisation owns none of them."
             )
+
+    def check_agreement_stops(self, agreement_id: str, owner: str | None) -> None:
+        """A stop or lift on one agreement: only by that agreement's owner."""
+        if not self.owns(owner):
+            raise Forbidden(
+                f"Call-offs on {agreement_id} are stopped and lifted by its owner;"
+                " this client's organisation does not own it."
+            )
