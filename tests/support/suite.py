@@ -166,8 +166,18 @@ def _migrate(url: str, package: str) -> None:
 
 
 @pytest.fixture
+def suite_settings() -> dict[str, dict[str, Any]]:
+    """Settings of each app ("tips", "sharing", "audit-log") beyond the suite's own;
+    a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
 def in_process_suite(
-    backend: str, database_factory: DatabaseFactory, tmp_path: Path
+    backend: str,
+    database_factory: DatabaseFactory,
+    tmp_path: Path,
+    suite_settings: dict[str, dict[str, Any]],
 ) -> Iterator[InProcessSuite]:
     urls = {
         # A key of its own: this template also holds the suite's agreements.
@@ -183,11 +193,17 @@ def in_process_suite(
     common: dict[str, Any] = {"data_dir": tmp_path, "demo": True, "issuer": ISSUER}
     to_sharing = _Lazy()
     tips_app = create_tips_app(
-        TipsSettings(database_url=urls["tips"], **common),
+        TipsSettings(
+            database_url=urls["tips"], **common, **suite_settings.get("tips", {})
+        ),
         token_validator=_validator("tips", to_sharing),
     )
     audit_app = create_audit_app(
-        AuditLogSettings(database_url=urls["audit-log"], **common),
+        AuditLogSettings(
+            database_url=urls["audit-log"],
+            **common,
+            **suite_settings.get("audit-log", {}),
+        ),
         token_validator=_validator("audit-log", to_sharing),
     )
     with (
@@ -200,6 +216,7 @@ def in_process_suite(
                 database_url=urls["sharing"],
                 holder_org_number=HOLDER_ORG_NUMBER,
                 **common,
+                **suite_settings.get("sharing", {}),
             ),
             tips_http=tips,
             audit_http=httpx.Client(base_url="http://audit.test", transport=switch),
