@@ -2,6 +2,7 @@
 report, no duplicates; and the reports a release makes (hypothesis)."""
 
 import string
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,7 @@ from sqlmodel import Session, col, select
 from samverkan_sharing.disclosures.repository import DisclosureRepository
 from samverkan_sharing.tip_reports.models import TipReportRecord
 from samverkan_sharing.tip_reports.report import TipReport, reports_of_release
-from samverkan_sharing.tip_reports.reporter import ReportPolicy, TipReporter
+from samverkan_sharing.tip_reports.reporter import BATCH, ReportPolicy, TipReporter
 from samverkan_sharing.tip_reports.sender import TipReportSender
 from tests.support.payloads import GROVT_BEDRAGERI
 from tests.support.sharing import Sharing, request_disclosure
@@ -42,7 +43,11 @@ def reports(sharing: Sharing) -> list[TipReportRecord]:
 
 
 def _reporter(
-    sharing: Sharing, clock: Clock, transport: httpx.BaseTransport | None = None
+    sharing: Sharing,
+    clock: Clock,
+    transport: httpx.BaseTransport | None = None,
+    *,
+    poll_interval: float = 1.0,
 ) -> TipReporter:
     client = (
         httpx.Client(base_url="http://tips.test", transport=transport)
@@ -51,7 +56,7 @@ def _reporter(
     )
     sender = TipReportSender(client, token=lambda: "a-service-token")
     engine = sharing.client.app.platform.engine  # type: ignore[attr-defined]
-    return TipReporter(engine, sender, POLICY, clock=clock)
+    return TipReporter(engine, sender, POLICY, clock=clock, poll_interval=poll_interval)
 
 
 def _released(sharing_factory: Callable[..., Sharing]) -> Sharing:
@@ -157,6 +162,26 @@ class TestOnce:
             attempted = list(pool.map(lambda reporter: reporter.run_once(), reporters))
         assert sum(attempted) == 6
         assert len(sharing.tips.reports) == 6
+        assert {row.state for row in reports(sharing)} == {"delivered"}
+
+    def test_the_reporter_keeps_up_with_more_releases_than_one_round_takes(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        """Three rounds' worth of releases are all told to tips by the reporter's
+        thread without waiting a poll interval (an hour here) between full rounds."""
+        sharing = sharing_factory(**QUIET)
+        releases = 2 * BATCH + 3
+        for n in range(releases):
+            request_disclosure(sharing, GROVT_BEDRAGERI, partner_reference=f"K{n}")
+        reporter = _reporter(sharing, Clock(), poll_interval=3600.0)
+        reporter.start()
+        try:
+            deadline = time.monotonic() + 60
+            while len(sharing.tips.reports) < releases:
+                assert time.monotonic() < deadline, len(sharing.tips.reports)
+                time.sleep(0.05)
+        finally:
+            reporter.close()
         assert {row.state for row in reports(sharing)} == {"delivered"}
 
     def test_a_release_completed_twice_stores_its_reports_once(

@@ -1,6 +1,7 @@
 """The reporter: a thread that tells tips of every release, from the outbox.
 
-Each round (every ``poll_interval`` seconds) it claims due rows by setting their
+Each round (every ``poll_interval`` seconds, or at once after a full round) it claims
+due rows by setting their
 ``lease_until`` in one short transaction (PostgreSQL's SKIP LOCKED, SQLite's write
 lock), so another process's reporter skips them until the lease ends; posts each to
 tips; and stores the outcome if the lease is still its own: delivered on a 2xx,
@@ -27,10 +28,10 @@ from samverkan_sharing.tip_reports.report import ReportState
 from samverkan_sharing.tip_reports.repository import TipReportRepository
 from samverkan_sharing.tip_reports.sender import Outcome, TipReportSender
 
-__all__ = ["ReportPolicy", "TipReporter"]
+__all__ = ["BATCH", "ReportPolicy", "TipReporter"]
 
 _log = structlog.get_logger("samverkan.sharing.tip_reports")
-_BATCH = 8
+BATCH = 8  # reports claimed and sent in one round
 _ERROR_LENGTH = 500
 
 
@@ -42,7 +43,7 @@ def _utc_now() -> datetime:
 class ReportPolicy:
     backoff_base: float = 5.0  # seconds before the first retry, doubling after
     backoff_cap: float = 3600.0
-    # Longer than a round of sends takes (_BATCH x the client's timeout).
+    # Longer than a round of sends takes (BATCH x the client's timeout).
     lease: timedelta = timedelta(minutes=2)
 
     def retry_delay(self, attempts: int) -> timedelta:
@@ -87,10 +88,14 @@ class TipReporter:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                self.run_once()
+                # A full round may have left more due: go on at once, so the reports
+                # keep up with the releases however many there are a second.
+                more = self.run_once() == BATCH
             except Exception:  # the database may be away for a while; try again
                 _log.exception("tip_reporter_failed")
-            self._stop.wait(self._poll_interval)
+                more = False
+            if not more:
+                self._stop.wait(self._poll_interval)
 
     def run_once(self) -> int:
         """One round: claim due reports and post them; how many were attempted."""
@@ -108,7 +113,7 @@ class TipReporter:
             if not TipReportRepository(session).any_due(now):
                 return []
         with writing_session(self._engine, expire_on_commit=False) as session:
-            claimed = TipReportRepository(session).claim_due(now, lease_until, _BATCH)
+            claimed = TipReportRepository(session).claim_due(now, lease_until, BATCH)
             session.commit()
         return claimed
 
