@@ -1,13 +1,17 @@
-"""GET /v1/statistics/tips: figures per group over every tip, small groups
-suppressed for callers who do not manage every agreement the group's tips are on.
+"""GET /v1/statistics/tips: figures per group over every tip in ended calendar
+months, exact for a caller who manages every agreement a group's tips are on, else
+suppressed under five and rounded to a multiple of five (the pure rules are in
+test_statistics_disclosure.py).
 
-hvb-2022 is owned by the purchasing centre, assistans-2024 by Lund. The API world:
-Malmö files five tips on hvb-2022 about Exempel Omsorg, Lund one on hvb-2022 about
-Trygga Hem, Malmö two on assistans-2024; the purchasing centre moves three of Malmö's.
+hvb-2022 is owned by the purchasing centre, assistans-2024 by Lund. The API world, all
+of it last month: Malmö files five tips on hvb-2022 about Exempel Omsorg, Lund one on
+hvb-2022 about Trygga Hem, Malmö two on assistans-2024; the purchasing centre moves
+three of Malmö's.
 """
 
+import uuid
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +29,6 @@ from samverkan_tips.tips.access import Caller
 from samverkan_tips.tips.schemas import TipCreate, TipTransition
 from samverkan_tips.tips.service import file_tip, transition_tip
 from samverkan_tips.tips.workflow import TipStatus
-from tests.support.filing import file_as_municipality
 from tests.support.tokens import TestIssuer
 
 PURCHASING_CENTRE, MALMO, LUND = "556578-5788", "212000-1124", "212000-1173"
@@ -68,43 +71,64 @@ def _headers(issuer: TestIssuer, role: str) -> dict[str, str]:
     return issuer.headers(scopes, client_id=role, org_number=org_number)
 
 
-def _move(client: TestClient, issuer: TestIssuer, tip: str, *steps: str) -> None:
-    headers = _headers(issuer, "purchasing centre's manager")
-    for step in steps:
-        response = client.post(
-            f"/v1/tips/{tip}/transitions",
-            json={"to": step, "reason": "Utrett."},
-            headers=headers,
-        )
-        assert response.status_code == 200, response.text
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def _month_start(day: date) -> datetime:
+    return datetime.combine(day.replace(day=1), time(0), tzinfo=SWEDEN)
+
+
+# Last month, the latest whole calendar month every caller may ask about.
+THIS_MONTH = _month_start(datetime.now(SWEDEN).date())
+LAST_MONTH = _month_start((THIS_MONTH - timedelta(days=1)).date())
+ENDED = {"from": LAST_MONTH.isoformat(), "to": THIS_MONTH.isoformat()}
+
+
+def _echo(instant: datetime) -> str:
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 @pytest.fixture
-def world(client: TestClient, issuer: TestIssuer, kit: Any) -> None:
-    malmo = [file_as_municipality(client, issuer, kit, MALMO, "1280") for _ in range(5)]
-    file_as_municipality(
-        client,
-        issuer,
-        kit,
+def world(engine: Engine, keyring: Keyring, kit: Any) -> None:
+    """The API world, filed on the third of last month and moved the same day."""
+    received = LAST_MONTH + timedelta(days=2, hours=9)
+    manager = Caller("adda", PURCHASING_CENTRE, manages=True)
+
+    def file(org: str, code: str, **changes: Any) -> uuid.UUID:
+        reporter = {**kit.body()["reporter"], "municipality_code": code}
+        body = TipCreate.model_validate(kit.body(reporter=reporter, **changes))
+        caller = Caller(f"system-{code}", org, municipality_code=code)
+        with writing_session(engine) as session:
+            tip = file_tip(session, body, caller=caller, keyring=keyring, now=received)
+        return tip.id
+
+    def move(tip: uuid.UUID, *steps: TipStatus) -> None:
+        with writing_session(engine) as session:
+            for step in steps:
+                to = TipTransition(to=step, reason="Utrett.")
+                transition_tip(
+                    session, tip, to, caller=manager, keyring=keyring, now=received
+                )
+
+    malmo = [file(MALMO, "1280") for _ in range(5)]
+    file(
         LUND,
         "1281",
         supplier={"org_number": "559123-4561", "name": "Trygga Hem HVB AB"},
         categories=["permits"],
     )
     for _ in range(2):
-        file_as_municipality(
-            client,
-            issuer,
-            kit,
+        file(
             MALMO,
             "1280",
             supplier={"org_number": "559012-3450", "name": "Norr"},
             agreement_id="assistans-2024",
             categories=["invoicing"],
         )
-    _move(client, issuer, malmo[0], "investigating", "substantiated", "closed")
-    _move(client, issuer, malmo[1], "investigating", "substantiated")
-    _move(client, issuer, malmo[2], "investigating", "unsubstantiated")
+    S = TipStatus
+    move(malmo[0], S.INVESTIGATING, S.SUBSTANTIATED, S.CLOSED)
+    move(malmo[1], S.INVESTIGATING, S.SUBSTANTIATED)
+    move(malmo[2], S.INVESTIGATING, S.UNSUBSTANTIATED)
 
 
 # The five tips on hvb-2022 about Exempel Omsorg: three moved on the day received.
@@ -115,6 +139,11 @@ EXEMPLE_FIGURES = {
 }
 HVB = _group("hvb-2022", "HVB 2022", 6, **EXEMPLE_FIGURES)
 EXEMPEL = _group("556677-8899", "Exempel Omsorg AB", 5, **EXEMPLE_FIGURES)
+# Outside the owner: 6 and 7 tips are published as 5; three decided are too few for
+# a share or a median.
+HVB_OUTSIDE = _group("hvb-2022", "HVB 2022", 5)
+EXEMPEL_OUTSIDE = _group("556677-8899", "Exempel Omsorg AB", 5)
+MALMO_OUTSIDE = _group("1280", "Malmö", 5)
 
 
 @pytest.mark.parametrize(
@@ -123,23 +152,28 @@ EXEMPEL = _group("556677-8899", "Exempel Omsorg AB", 5, **EXEMPLE_FIGURES)
         (
             "agreement",
             "Malmö's reader",
-            [_group("assistans-2024", "Assistans 2024"), HVB],
+            [_group("assistans-2024", "Assistans 2024"), HVB_OUTSIDE],
         ),
         (
             "agreement",
             "Lund's manager",
-            [_group("assistans-2024", "Assistans 2024", 2), HVB],
+            [_group("assistans-2024", "Assistans 2024", 2), HVB_OUTSIDE],
         ),
         (
             "agreement",
             "purchasing centre's reader",  # reads, but does not manage hvb-2022
+            [_group("assistans-2024", "Assistans 2024"), HVB_OUTSIDE],
+        ),
+        (
+            "agreement",
+            "purchasing centre's manager",
             [_group("assistans-2024", "Assistans 2024"), HVB],
         ),
         (
             "supplier",
             "Malmö's reader",
             [
-                EXEMPEL,
+                EXEMPEL_OUTSIDE,
                 _group("559012-3450", "Assistansbolaget Norr AB"),
                 _group("559123-4561", "Trygga Hem HVB AB"),
             ],
@@ -159,33 +193,24 @@ EXEMPEL = _group("556677-8899", "Exempel Omsorg AB", 5, **EXEMPLE_FIGURES)
             [
                 _group("invoicing", "invoicing"),
                 _group("permits", "permits"),
-                {**EXEMPEL, "key": "safety", "label": "safety"},
-                {**EXEMPEL, "key": "staffing", "label": "staffing"},
+                {**EXEMPEL_OUTSIDE, "key": "safety", "label": "safety"},
+                {**EXEMPEL_OUTSIDE, "key": "staffing", "label": "staffing"},
             ],
         ),
         (
             "municipality",
             "Malmö's reader",
-            [
-                _group("1280", "Malmö", 7, **EXEMPLE_FIGURES),
-                _group("1281", "Lund"),
-            ],
+            [MALMO_OUTSIDE, _group("1281", "Lund")],
         ),
         (
             "municipality",
-            "purchasing centre's manager",
-            [
-                _group("1280", "Malmö", 7, **EXEMPLE_FIGURES),
-                _group("1281", "Lund", 1),
-            ],
+            "purchasing centre's manager",  # Malmö's tips include Lund's agreement's
+            [MALMO_OUTSIDE, _group("1281", "Lund", 1)],
         ),
         (
             "municipality",
             "Lund's manager",  # Lund's one tip is on the purchasing centre's agreement
-            [
-                _group("1280", "Malmö", 7, **EXEMPLE_FIGURES),
-                _group("1281", "Lund"),
-            ],
+            [MALMO_OUTSIDE, _group("1281", "Lund")],
         ),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
@@ -199,14 +224,15 @@ def test_groups(
     groups: list[dict[str, Any]],
 ) -> None:
     response = client.get(
-        URL, params={"group_by": group_by}, headers=_headers(issuer, role)
+        URL, params={"group_by": group_by, **ENDED}, headers=_headers(issuer, role)
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
     assert response.json() == {
         "group_by": group_by,
-        "from": None,
-        "to": None,
+        "from": _echo(LAST_MONTH),
+        "to": _echo(THIS_MONTH),
+        "counted": "every_tip",
         "groups": groups,
     }
 
@@ -214,11 +240,43 @@ def test_groups(
 def test_month_of_the_api_world(
     client: TestClient, issuer: TestIssuer, world: None
 ) -> None:
-    month = datetime.now(ZoneInfo("Europe/Stockholm")).strftime("%Y-%m")
+    month = LAST_MONTH.strftime("%Y-%m")
+    params = {"group_by": "month", **ENDED}
+    reader = client.get(URL, params=params, headers=_headers(issuer, "Malmö's reader"))
+    assert reader.json()["groups"] == [_group(month, month, 10)]  # 8 rounded
+    manager = _headers(issuer, "purchasing centre's manager")
+    owner = client.get(URL, params=params, headers=manager)
+    assert owner.json()["groups"] == [_group(month, month, 10)]  # 2 are Lund's
+
+
+@pytest.mark.parametrize(
+    ("role", "params", "counted", "groups"),
+    [
+        # Another period: a manager's own agreements, exact.
+        ("purchasing centre's manager", {}, "own_agreements", [HVB]),
+        (
+            "Lund's manager",
+            {"from": LAST_MONTH.isoformat()},
+            "own_agreements",
+            [_group("assistans-2024", "Assistans 2024", 2)],
+        ),
+    ],
+)
+def test_another_period_counts_a_manager_s_own_agreements(
+    client: TestClient,
+    issuer: TestIssuer,
+    world: None,
+    role: str,
+    params: dict[str, str],
+    counted: str,
+    groups: list[dict[str, Any]],
+) -> None:
     response = client.get(
-        URL, params={"group_by": "month"}, headers=_headers(issuer, "Malmö's reader")
+        URL, params={"group_by": "agreement", **params}, headers=_headers(issuer, role)
     )
-    assert response.json()["groups"] == [_group(month, month, 8, **EXEMPLE_FIGURES)]
+    assert response.status_code == 200, response.text
+    assert response.json()["counted"] == counted
+    assert response.json()["groups"] == groups
 
 
 @pytest.mark.parametrize(
@@ -228,7 +286,7 @@ def test_month_of_the_api_world(
             "text/csv",
             COLUMNS
             + "assistans-2024,Assistans 2024,<5,,,\r\n"
-            + "hvb-2022,HVB 2022,6,0.6667,0.0,0.0\r\n",
+            + "hvb-2022,HVB 2022,5,,,\r\n",
         ),
         ("application/json;q=0.5, text/csv", None),
         ("text/csv;q=0.5, application/json", "json"),
@@ -239,7 +297,8 @@ def test_csv_with_accept_text_csv(
     client: TestClient, issuer: TestIssuer, world: None, accept: str, body: str | None
 ) -> None:
     headers = {**_headers(issuer, "Malmö's reader"), "Accept": accept}
-    response = client.get(URL, params={"group_by": "agreement"}, headers=headers)
+    params = {"group_by": "agreement", **ENDED}
+    response = client.get(URL, params=params, headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["vary"] == "Accept"
     if body == "json":
@@ -247,6 +306,13 @@ def test_csv_with_accept_text_csv(
         return
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert body is None or response.text == body
+
+
+_ENDED_ONLY = "figures over every tip are given for ended calendar months only: "
+_MONTH_START = (
+    "must be the first day of a month at 00:00 Swedish time, "
+    "e.g. 2026-06-01T00:00:00+02:00"
+)
 
 
 @pytest.mark.parametrize(
@@ -263,8 +329,29 @@ def test_csv_with_accept_text_csv(
             },
             "from: must be before to",
         ),
+        ({"group_by": "month"}, f"to: {_ENDED_ONLY}to {_MONTH_START}"),
+        (
+            {"group_by": "month", "from": "2026-06-01T00:00:00Z", "to": ENDED["to"]},
+            f"from: {_ENDED_ONLY}from {_MONTH_START}",
+        ),
+        (
+            {
+                "group_by": "month",
+                "to": (THIS_MONTH + timedelta(days=32)).replace(day=1).isoformat(),
+            },
+            f"to: {_ENDED_ONLY}to may be at the latest this month's first day, "
+            f"{THIS_MONTH.date().isoformat()}",
+        ),
     ],
-    ids=["unknown group_by", "no group_by", "from without offset", "empty period"],
+    ids=[
+        "unknown group_by",
+        "no group_by",
+        "from without offset",
+        "empty period",
+        "up to now",
+        "from UTC midnight",
+        "this month",
+    ],
 )
 def test_invalid_queries_are_422_problems(
     client: TestClient, issuer: TestIssuer, params: dict[str, str], detail: str
@@ -275,6 +362,25 @@ def test_invalid_queries_are_422_problems(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["detail"].startswith(detail), response.json()
+
+
+def test_a_period_refused_names_its_parameter(
+    client: TestClient, issuer: TestIssuer
+) -> None:
+    params = {"group_by": "agreement", "from": "2026-06-15T00:00:00+02:00"}
+    response = client.get(
+        URL,
+        params={**params, "to": ENDED["to"]},
+        headers=_headers(issuer, "purchasing centre's reader"),
+    )
+    detail = f"{_ENDED_ONLY}from {_MONTH_START}"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Unprocessable Content",
+        "status": 422,
+        "detail": f"from: {detail}",
+        "errors": [{"parameter": "from", "in": "query", "detail": detail}],
+    }
 
 
 @pytest.mark.parametrize(
@@ -411,6 +517,8 @@ def test_month_in_swedish_time(
         ("2026-06-12T12:00:00+02:00", None, 4),  # = 10:00Z, an offset
         (None, "2026-06-01T10:00:00Z", 0),
         ("2026-06-02T10:00:00.000001Z", "2026-06-30T22:30:00Z", 2),
+        # June in Swedish time: not the 1st of July's 00:30 tip.
+        ("2026-06-01T00:00:00+02:00", "2026-06-30T22:00:00Z", 4),
     ],
     ids=str,
 )
@@ -422,6 +530,8 @@ def test_period(
     end: str | None,
     counted: int,
 ) -> None:
+    """The purchasing centre's manager owns hvb-2022, where every tip is: any period
+    gives it the same counts, over every tip for ended months, else its own."""
     params = {"group_by": "agreement", "from": start, "to": end}
     response = client.get(
         URL,
@@ -441,6 +551,8 @@ def test_period(
         for v in (start, end)
     )
     assert sum(group["tips"] for group in body["groups"]) == counted
+    ended = start and start.startswith("2026-06-01T00:00") and end is not None
+    assert body["counted"] == ("every_tip" if ended else "own_agreements")
 
 
 @given(st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=40))

@@ -79,7 +79,7 @@ def tip_statistics_csv(
         raise PageError(422, "Felaktig period", period.error)
     params = {"group_by": group_by, **period.api_params()}
     answer = console.apis.raw(session, "tips", _PATH, params, accept="text/csv")
-    name = f"tipsstatistik-{group_by}-{period.first}-{period.last}.csv"
+    name = f"tipsstatistik-{group_by}-{period.first_month}-{period.last_month}.csv"
     return Response(
         answer.content,
         media_type="text/csv; charset=utf-8",
@@ -88,4 +88,4 @@ def tip_statistics_csv(
 
 
 def _dates(period: service.Period) -> dict[str, str]:
-    return {"fran": period.first.isoformat(), "till": period.last.isoformat()}
+    return {"fran": period.first_month, "till": period.last_month}

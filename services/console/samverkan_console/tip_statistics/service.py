@@ -1,14 +1,17 @@
 """The tip figures as the tips service counts them (``GET /v1/statistics/tips``),
 laid out as a table and as horizontal bar charts for inline SVG (plain Python).
 
-The service suppresses a group of fewer than five tips for callers outside the
-agreement owner ("<5", its other figures null): the page shows "färre än 5" and
-draws no bar, so the chart never tells more than the table.
+The page asks for whole calendar months that have ended, the periods over which the
+service counts every tip. For callers outside the agreement owner the service
+suppresses a group of fewer than five tips ("<5", its other figures null) and rounds
+larger counts to a multiple of five: the page shows "färre än 5" and draws no bar, so
+the chart never tells more than the table, and shows the rounded counts as they come.
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,8 +46,8 @@ _LABEL_CHARS = 34
 
 @dataclass(frozen=True)
 class Period:
-    """Days received, ``first`` to ``last`` inclusive (Swedish calendar days), or
-    what is wrong with the typed ones."""
+    """Calendar months received, ``first`` to ``last`` inclusive (each the first day
+    of its month, Swedish time), or what is wrong with the typed ones."""
 
     first: date
     last: date
@@ -52,26 +55,62 @@ class Period:
 
     @classmethod
     def read(cls, first: str, last: str, today: date) -> "Period":
-        """By default the last twelve months, this one included."""
-        months = today.year * 12 + today.month - 1 - 11
-        default_first = date(months // 12, months % 12 + 1, 1)
+        """By default the last twelve months that have ended; the service counts
+        every tip over ended months only."""
+        latest = _months_after(today.replace(day=1), -1)
+        default_first = _months_after(latest, -11)
         try:
-            start = date.fromisoformat(first) if first else default_first
-            end = date.fromisoformat(last) if last else today
+            start = _month(first) if first else default_first
+            end = _month(last) if last else latest
         except ValueError:
-            return cls(default_first, today, "Skriv datumen som ÅÅÅÅ-MM-DD.")
+            return cls(default_first, latest, "Skriv månaderna som ÅÅÅÅ-MM.")
         if start > end:
             return cls(end, end, "Perioden slutar före den börjar.")
+        if end > latest:
+            return cls(
+                start,
+                latest,
+                "Statistiken gäller månader som har tagit slut; den senaste är "
+                f"{latest:%Y-%m}.",
+            )
         return cls(start, end)
 
+    @property
+    def first_month(self) -> str:
+        return f"{self.first:%Y-%m}"
+
+    @property
+    def last_month(self) -> str:
+        return f"{self.last:%Y-%m}"
+
     def api_params(self) -> dict[str, str]:
-        """``from`` (inclusive) and ``to`` (exclusive) as RFC 3339 instants."""
+        """``from`` (inclusive) and ``to`` (exclusive) as RFC 3339 instants: the
+        first moments of the first month and of the month after the last."""
 
         def instant(day: date) -> str:
             moment = datetime.combine(day, time(0), tzinfo=LOCAL).astimezone(UTC)
             return moment.isoformat().replace("+00:00", "Z")
 
-        return {"from": instant(self.first), "to": instant(self.last + timedelta(1))}
+        return {
+            "from": instant(self.first),
+            "to": instant(_months_after(self.last, 1)),
+        }
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _month(text: str) -> date:
+    """The first day of the month written ``YYYY-MM`` (ValueError otherwise)."""
+    found = _MONTH.fullmatch(text.strip())
+    if found is None:
+        raise ValueError(text)
+    return date(int(found.group(1)), int(found.group(2)), 1)
+
+
+def _months_after(first: date, count: int) -> date:
+    months = first.year * 12 + first.month - 1 + count
+    return date(months // 12, months % 12 + 1, 1)
 
 
 @dataclass(frozen=True)

@@ -41,25 +41,38 @@ def tip_statistics(
     received_to: Annotated[Rfc3339DateTime | None, Query(alias="to")] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
-    """Figures over **every** tip received in the period (`from` inclusive, `to`
-    exclusive; both optional), not only those the caller may read: the point is to
-    compare agreements, suppliers and municipalities. A group of fewer than five tips
-    shows `tips` as `"<5"` and its other figures as null, unless the caller's
-    organisation manages (tips:manage) every agreement the group's tips are on, so a
-    count cannot single out a reporter. Working days are Swedish: Monday to Friday
-    except public holidays, midsommarafton, julafton and nyårsafton."""
+    """Figures over the tips received in the period (`from` inclusive, `to`
+    exclusive), not only those the caller may read: the point is to compare
+    agreements, suppliers and municipalities.
+
+    **Every tip** is counted over ended calendar months only: `from` omitted or the
+    first of a month at 00:00 Swedish time, `to` the first of a month no later than
+    this month's. A group is exact if the caller's organisation manages (tips:manage)
+    every agreement its tips are on; otherwise a group of fewer than five tips shows
+    `tips` as `"<5"` (its other figures null), a larger count is rounded to the
+    nearest multiple of 5, the share substantiated is computed from the rounded
+    counts over at least five decided tips, and a median is given over at least five
+    tips. So no answer, nor the difference of two, singles out a reporter.
+
+    Another period counts only the tips on the agreements the caller manages, exact
+    (`counted: own_agreements`); for a caller that manages none it is a 422 naming
+    `from` or `to`. Working days are Swedish: Monday to Friday except public
+    holidays, midsommarafton, julafton and nyårsafton."""
     period = service.Period(_utc(received_from), _utc(received_to))
     if received_from and received_to and received_from >= received_to:
-        raise UnprocessableContent(
-            "from: must be before to",
-            errors=[
-                {"parameter": "from", "in": "query", "detail": "must be before to"}
-            ],
-        )
+        raise _refused("from", "must be before to")
     caller = Caller.from_token(token)
-    report = service.tip_statistics(
-        StatisticsRepository(session), group_by, period, owns=caller.owns
-    )
+    try:
+        report = service.tip_statistics(
+            StatisticsRepository(session),
+            group_by,
+            period,
+            owns=caller.owns,
+            manages=caller.manages and caller.org_number is not None,
+            now=datetime.now(UTC),
+        )
+    except service.PeriodRefused as refused:
+        raise _refused(refused.parameter, refused.detail) from None
     statistics = TipStatistics.of(report)
     if _wants_csv(accept):
         return Response(
@@ -71,6 +84,13 @@ def tip_statistics(
         statistics.model_dump_json(by_alias=True),
         media_type="application/json",
         headers={"Vary": "Accept"},
+    )
+
+
+def _refused(parameter: str, detail: str) -> UnprocessableContent:
+    return UnprocessableContent(
+        f"{parameter}: {detail}",
+        errors=[{"parameter": parameter, "in": "query", "detail": detail}],
     )
 
 
