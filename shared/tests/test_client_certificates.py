@@ -3,8 +3,11 @@ holding one DER certificate, read strictly; its thumbprint (RFC 8705 §3.1) and
 subject (RFC 4514)."""
 
 import base64
+import contextlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from samverkan_shared.client_certificates import (
     ClientCertificate,
@@ -77,3 +80,25 @@ def test_a_registered_subject_is_rendered_as_a_certificate_s() -> None:
     for wrong in ("Polisen", "", "CN=a,,O=b"):
         with pytest.raises(InvalidClientCertificate):
             normalized_subject_dn(wrong)
+
+
+@given(st.lists(st.text(max_size=200), max_size=3))
+def test_any_header_is_a_certificate_or_a_refusal(values: list[str]) -> None:
+    """Fail closed and never with another exception (a 500): whatever a caller or a
+    broken ingress sends."""
+    with contextlib.suppress(InvalidClientCertificate):
+        forwarded_certificate(values)
+
+
+@given(st.binary(max_size=600))
+def test_any_bytes_in_a_byte_sequence_are_a_certificate_or_a_refusal(
+    der: bytes,
+) -> None:
+    with pytest.raises(InvalidClientCertificate, match=r"not a DER-encoded X\.509"):
+        forwarded_certificate([client_cert_header_value(der)])
+
+
+def test_a_truncated_certificate_is_refused() -> None:
+    der = make_certificate().der
+    with pytest.raises(InvalidClientCertificate):
+        forwarded_certificate([client_cert_header_value(der[:-1])])
