@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
 
 __all__ = [
     "CLIENT_CERT_HEADER",
@@ -33,6 +34,18 @@ CLIENT_CERT_HEADER = "client-cert"
 _BYTE_SEQUENCE = re.compile(r":([A-Za-z0-9+/]*)(={0,2}):")
 # A certificate is a few kilobytes; a chain does not belong in this header.
 _MAX_HEADER_CHARS = 16_384
+# Attributes that organisation certificates carry beside RFC 4514's own names (the
+# organisation number as serialNumber, eIDAS's organizationIdentifier): written and
+# read by these names, not as dotted OIDs.
+_NAMES = {
+    NameOID.SERIAL_NUMBER: "serialNumber",
+    NameOID.ORGANIZATION_IDENTIFIER: "organizationIdentifier",
+}
+_OIDS = {
+    spelling: oid
+    for oid, name in _NAMES.items()
+    for spelling in (name, name.upper(), name.lower())
+}
 
 
 class InvalidClientCertificate(ValueError):
@@ -51,7 +64,7 @@ class ClientCertificate:
     def from_der(cls, der: bytes) -> "ClientCertificate":
         try:
             certificate = x509.load_der_x509_certificate(der)
-            subject = certificate.subject.rfc4514_string()
+            subject = certificate.subject.rfc4514_string(_NAMES)
         except ValueError:
             raise InvalidClientCertificate(
                 "the client certificate is not a DER-encoded X.509 certificate"
@@ -117,13 +130,14 @@ def normalized_subject_dn(dn: str) -> str:
     """``dn`` (RFC 4514, e.g. ``CN=Polisen,O=Polismyndigheten,C=SE``) as a
     certificate's subject renders, or `InvalidClientCertificate`."""
     try:
-        name = x509.Name.from_rfc4514_string(dn.strip())
+        name = x509.Name.from_rfc4514_string(dn.strip(), _OIDS)
     except ValueError:
         raise InvalidClientCertificate(
             f"{dn!r} is not an RFC 4514 distinguished name (attribute types in "
-            "capitals, e.g. CN=Polisen,O=Polismyndigheten,C=SE)"
+            "capitals or dotted, e.g. CN=Polisen,O=Polismyndigheten,C=SE; also "
+            "serialNumber and organizationIdentifier)"
         ) from None
-    rendered = name.rfc4514_string()
+    rendered = name.rfc4514_string(_NAMES)
     if not rendered:
         raise InvalidClientCertificate("the distinguished name is empty")
     return rendered

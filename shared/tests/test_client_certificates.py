@@ -73,6 +73,17 @@ def test_a_certificate_file_is_read_as_pem_or_der() -> None:
         certificate_from_file_bytes(b"-----BEGIN CERTIFICATE-----\nno\n")
 
 
+def test_an_organisation_number_in_the_subject_is_named_serial_number() -> None:
+    certificate = make_certificate(serial_number="202100-0076")
+    read = forwarded_certificate([certificate.header["Client-Cert"]])
+    assert read is not None
+    dn = "CN=Polisen,serialNumber=202100-0076,O=Polismyndigheten,C=SE"
+    assert read.subject_dn == dn
+    for spelling in (dn, dn.replace("serialNumber", "2.5.4.5"), dn.upper()):
+        assert read.has_subject(normalized_subject_dn(spelling))
+    assert not read.has_subject(normalized_subject_dn(POLICE_DN))
+
+
 def test_a_registered_subject_is_rendered_as_a_certificate_s() -> None:
     assert normalized_subject_dn(" 2.5.4.3=Polisen,O=Polismyndigheten,C=SE ") == (
         POLICE_DN

@@ -37,16 +37,19 @@ def make_certificate(
     common_name: str = "Polisen",
     organisation: str = "Polismyndigheten",
     country: str = "SE",
+    serial_number: str | None = None,
 ) -> Certificate:
-    """A self-signed P-256 certificate with the subject CN, O, C; valid for a day."""
+    """A self-signed P-256 certificate with the subject CN, O, C (and serialNumber,
+    the organisation number in Swedish organisation certificates); valid for a day."""
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, country),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
+    attributes = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, country),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+    ]
+    if serial_number is not None:
+        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number))
+    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name))
+    subject = x509.Name(attributes)
     now = datetime.now(UTC)
     certificate = (
         x509.CertificateBuilder()

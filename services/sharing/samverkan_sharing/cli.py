@@ -274,8 +274,9 @@ def _add_client_commands(
     add.add_argument(
         "--tls-subject-dn",
         help="tls_client_auth (RFC 8705 §2.1) instead of a secret: the subject DN "
-        "(RFC 4514, e.g. CN=Polisen,O=Polismyndigheten,C=SE) of the client's "
-        "certificate from a certificate authority the ingress trusts",
+        "(RFC 4514, e.g. CN=Polisen,serialNumber=202100-0076,O=Polismyndigheten,"
+        "C=SE) of the client's certificate from a certificate authority the "
+        "ingress trusts",
     )
     add.add_argument(
         "--tls-certificate",
