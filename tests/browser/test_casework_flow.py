@@ -1,6 +1,7 @@
 """Tips in a real Chromium, by labels and keyboard, checked by axe: Malmö's reporter
 files a tip, and Adda's case officer (Adda owns the demo agreements) finds it in the
-case list, writes a note, moves it and sees both in the tip's timeline."""
+case list, writes a note, moves it and sees both in the tip's timeline, and stops and
+lifts call-offs from a tip's supplier on its agreement."""
 
 import re
 import secrets
@@ -10,6 +11,7 @@ import pytest
 
 from samverkan_shared.supervisor import Suite
 from tests.support.browser import axe_violations, sign_in_as
+from tests.support.demo import file_demo_tip
 
 pytestmark = pytest.mark.e2e
 
@@ -135,6 +137,42 @@ def test_a_reporter_files_a_tip_and_the_owner_s_case_officer_moves_it(
     description = f"Nattpersonal saknades {secrets.token_hex(3)}."
     tip_id = _file(browser, running_suite, description)
     _investigate(browser, running_suite, tip_id, description)
+
+
+# On familjehem-2023 (Adda's); no other test of the running suite stops it there.
+_SUPPLIER = {"org_number": "556900-1125", "name": "Omsorgspartner i Skåne AB"}
+
+
+def test_the_owner_s_case_officer_stops_and_lifts_call_offs_by_keyboard(
+    browser: Any, running_suite: Suite
+) -> None:
+    from playwright.sync_api import expect
+
+    tip = file_demo_tip(
+        running_suite, supplier=_SUPPLIER, agreement_id="familjehem-2023"
+    )
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    sign_in_as(page, running_suite, "case_officer", f"/arenden/{tip['id']}")
+    state = page.locator("[data-call-offs]")
+    expect(state).to_have_attribute("data-call-offs", "open")
+    assert axe_violations(page) == []
+
+    _type_into(page, "Skäl att stoppa avropen", "Brister i bemanningen.")
+    page.get_by_role("button", name="Stoppa avrop").focus()
+    page.keyboard.press("Enter")
+    expect(state).to_have_attribute("data-call-offs", "stopped")
+    expect(state).to_contain_text("Skäl: Brister i bemanningen.")
+    expect(page.locator('tr[data-kind="call_off_stopped"]')).to_have_count(1)
+    assert axe_violations(page) == []
+
+    _type_into(page, "Skäl att häva stoppet", "Bemanningen åtgärdad.")
+    page.get_by_role("button", name="Häv avropsstopp").focus()
+    page.keyboard.press("Enter")
+    expect(state).to_have_attribute("data-call-offs", "open")
+    expect(page.get_by_role("button", name="Stoppa avrop")).to_be_visible()
+    assert axe_violations(page) == []
+    context.close()
 
 
 def test_the_tip_statistics_pass_axe_and_draw_their_table(

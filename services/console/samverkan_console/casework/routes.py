@@ -1,5 +1,6 @@
 """`/arenden`: the tips a person may read, with their due dates (the agreement
-owner's case list), and one tip's page, where the owner's case officer moves it.
+owner's case list), and one tip's page, where the owner's case officer moves it,
+writes case notes, and stops or lifts call-offs from its supplier on its agreement.
 
 What the list holds is the tips service's rule, not the console's: the filing
 organisation's tips, and with tips:manage those on the agreements its organisation
@@ -130,6 +131,66 @@ def add_note(
     return RedirectResponse(f"/arenden/{tip_id}#handelser", status_code=303)
 
 
+@router.post("/arenden/{tip_id}/avropsstopp", response_model=None)
+def stop_call_offs(
+    request: Request,
+    console: Console,
+    session: SignedIn,
+    form: PostedForm,
+    tip_id: TipId,
+) -> HTMLResponse | RedirectResponse:
+    return _call_offs(request, console, session, form, tip_id, stopping=True)
+
+
+@router.post("/arenden/{tip_id}/avropsstopp/hav", response_model=None)
+def lift_call_offs(
+    request: Request,
+    console: Console,
+    session: SignedIn,
+    form: PostedForm,
+    tip_id: TipId,
+) -> HTMLResponse | RedirectResponse:
+    return _call_offs(request, console, session, form, tip_id, stopping=False)
+
+
+def _call_offs(
+    request: Request,
+    console: ConsoleState,
+    session: ConsoleSession,
+    form: PostedForm,
+    tip_id: str,
+    *,
+    stopping: bool,
+) -> HTMLResponse | RedirectResponse:
+    """Stop (or lift) call-offs from the tip's supplier on the tip's agreement only,
+    citing the tip: its supplier and agreement as the service has them, not as a
+    form says."""
+    require(session, _MANAGE, "stoppa avrop")
+    tip = console.apis.get(session, "tips", f"/v1/tips/{tip_id}")
+    path = f"/v1/suppliers/{tip['supplier']['org_number']}/call-off-stop"
+    body = {
+        "reason": form.get("avropsskal"),
+        "tip_ids": [tip_id],
+        "agreement_ids": [tip["agreement_id"]],
+    }
+    try:
+        if stopping:
+            console.apis.post(session, "tips", path, body)
+        else:
+            console.apis.delete(session, "tips", path, body)
+    except Refused as refusal:
+        error = service.call_off_refused(stopping, refusal.status, refusal.errors)
+        return _page(
+            request,
+            console,
+            session,
+            tip_id,
+            call_off_error=error,
+            typed=dict(form.items()),
+        )
+    return RedirectResponse(f"/arenden/{tip_id}#avrop", status_code=303)
+
+
 def _page(
     request: Request,
     console: ConsoleState,
@@ -139,10 +200,14 @@ def _page(
     filed: bool = False,
     error: str = "",
     note_error: str = "",
+    call_off_error: str = "",
     typed: dict[str, str] | None = None,
 ) -> HTMLResponse:
     tip = console.apis.get(session, "tips", f"/v1/tips/{tip_id}")
     timeline = console.apis.get(session, "tips", f"/v1/tips/{tip_id}/timeline")
+    supplier = console.apis.get(
+        session, "tips", f"/v1/suppliers/{tip['supplier']['org_number']}"
+    )
     agreement = agreements(console, session).get(tip["agreement_id"])
     owner = agreement.owner if agreement else None
     manages = session.may(_MANAGE) and owner == session.person.org_number
@@ -150,11 +215,12 @@ def _page(
         request,
         "casework/tip.html",
         session,
-        status=422 if error or note_error else 200,
-        view=service.tip_view(tip, agreement, manages, timeline),
+        status=422 if error or note_error or call_off_error else 200,
+        view=service.tip_view(tip, agreement, manages, timeline, supplier),
         filed=filed,
         error=error,
         note_error=note_error,
+        call_off_error=call_off_error,
         typed=typed or {},
         key=secrets.token_urlsafe(24),
     )

@@ -18,10 +18,13 @@ __all__ = [
     "MOVE_LABELS",
     "STATUSES",
     "Agreement",
+    "CallOffs",
     "CaseFilter",
     "CasePage",
     "CaseRow",
     "TipView",
+    "call_off_refused",
+    "call_offs_on",
     "case_page",
     "move_refused",
     "note_refused",
@@ -195,6 +198,31 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class CallOffs:
+    """Whether call-offs from the tip's supplier are stopped on the tip's agreement,
+    as the supplier's record in the tips service says."""
+
+    agreement_id: str
+    stopped: bool
+    since: str  # Swedish local time, "" when not stopped
+    reason: str
+
+
+def call_offs_on(supplier: Mapping[str, Any], agreement_id: str) -> CallOffs | None:
+    """The stop on ``agreement_id`` from the supplier's ``call_off_stops``; None if
+    the supplier is not on that agreement (there is nothing to stop there)."""
+    for stop in supplier.get("call_off_stops", []):
+        if stop["agreement_id"] == agreement_id:
+            return CallOffs(
+                agreement_id=agreement_id,
+                stopped=bool(stop["active"]),
+                since=local_time(stop.get("since")) if stop["active"] else "",
+                reason=str(stop.get("reason") or "") if stop["active"] else "",
+            )
+    return None
+
+
+@dataclass(frozen=True)
 class TipView:
     id: str
     status: str
@@ -211,6 +239,7 @@ class TipView:
     moves: tuple[tuple[str, str], ...]
     breached_terms: tuple[int, ...]
     manages: bool  # the agreement owner's: moves it and writes case notes
+    call_offs: CallOffs | None = None
 
     @property
     def may_name_breached_terms(self) -> bool:
@@ -222,9 +251,11 @@ def tip_view(
     agreement: Agreement | None,
     manages: bool,
     timeline: Mapping[str, Any],
+    supplier: Mapping[str, Any] | None = None,
 ) -> TipView:
     """The tip and its timeline; ``manages``: the person may move it (the moves
-    are then offered)."""
+    are then offered) and stop or lift call-offs on its agreement; ``supplier``: the
+    supplier's record, for the call-off stop on the tip's agreement."""
     reporter = tip["reporter"]
     acknowledge, decide = _deadlines(tip)
     return TipView(
@@ -252,6 +283,9 @@ def tip_view(
         moves=_moves(tip) if manages else (),
         breached_terms=tuple(tip.get("breached_terms", [])),
         manages=manages,
+        call_offs=call_offs_on(supplier, str(tip["agreement_id"]))
+        if supplier
+        else None,
     )
 
 
@@ -288,6 +322,27 @@ def move_refused(status: int, errors: Iterable[Mapping[str, Any]]) -> str:
     if "#/reason" in pointers:
         return "Skriv ett skäl till steget (högst 2 000 tecken)."
     return "Tipstjänsten tog inte emot steget. Kontrollera uppgifterna och försök igen."
+
+
+def call_off_refused(
+    stopping: bool, status: int, errors: Iterable[Mapping[str, Any]]
+) -> str:
+    """Why the tips service refused to stop or lift call-offs, in Swedish."""
+    if status == 409:
+        if stopping:
+            return (
+                "Avropen var redan stoppade på ramavtalet; någon kan ha stoppat dem "
+                "nyss. Sidan visar läget som det är nu."
+            )
+        return (
+            "Avropen var inte stoppade på ramavtalet; någon kan ha hävt stoppet nyss. "
+            "Sidan visar läget som det är nu."
+        )
+    if any(str(error.get("pointer", "")) == "#/reason" for error in errors):
+        return "Skriv ett skäl (högst 2 000 tecken)."
+    return (
+        "Tipstjänsten tog inte emot ändringen. Kontrollera uppgifterna och försök igen."
+    )
 
 
 def note_refused(errors: Iterable[Mapping[str, Any]]) -> str:
