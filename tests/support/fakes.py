@@ -21,10 +21,10 @@ class FakeTips:
     def __init__(self) -> None:
         self.tips = {TIP_ID: tip_document()}
         self.calls: list[httpx.Request] = []
-        # Reports of disclosures tips took: (tip id, body); and the statuses the
-        # next reports get (then 204, or 404 for a tip it does not know).
+        # Reports of disclosures tips took: (tip id, body); and how the next
+        # requests of reports are answered (see ``_report``).
         self.reports: list[tuple[str, dict[str, Any]]] = []
-        self.report_answers: list[int] = []
+        self.report_answers: list[int | str] = []
         # Cleared, a report waits until it is set again (``report_waiting`` says one does).
         self.report_gate = threading.Event()
         self.report_gate.set()
@@ -36,7 +36,7 @@ class FakeTips:
             return httpx.Response(200, json={"status": "ok"})
         if not request.headers.get("authorization", "").startswith(_SCHEMES):
             return httpx.Response(401)
-        if request.method == "POST" and request.url.path.endswith("/disclosures"):
+        if request.url.path == "/internal/v1/tip-disclosures":
             return self._report(request)
         tip_id = request.url.path.rsplit("/", 1)[-1]
         if request.url.path.startswith("/internal/v1/suppliers/"):
@@ -47,17 +47,30 @@ class FakeTips:
         return httpx.Response(404, json={"detail": f"no tip {tip_id}"})
 
     def _report(self, request: httpx.Request) -> httpx.Response:
-        """``POST /internal/v1/tips/{id}/disclosures`` (sharing's tip reports)."""
+        """``POST /internal/v1/tip-disclosures`` (sharing's tip reports): the next
+        of ``report_answers`` answers the request — a status with no body, or
+        "unknown_tip" for each report in it — else (or for "recorded") each report
+        is recorded if the tip is known."""
         self.report_waiting.set()
         self.report_gate.wait(30)
-        tip_id = request.url.path.split("/")[-2]
-        if self.report_answers:
-            status = self.report_answers.pop(0)
-        else:
-            status = 204 if tip_id in self.tips else 404
-        if status == 204:
-            self.reports.append((tip_id, json.loads(request.content)))
-        return httpx.Response(status)
+        answer = self.report_answers.pop(0) if self.report_answers else None
+        if isinstance(answer, int):
+            return httpx.Response(answer)
+        results = []
+        for report in json.loads(request.content)["reports"]:
+            tip_id = report.pop("tip_id")
+            known = answer != "unknown_tip" and tip_id in self.tips
+            if known:
+                self.reports.append((tip_id, report))
+            results.append(
+                {
+                    "tip_id": tip_id,
+                    "disclosure_id": report["disclosure_id"],
+                    "audit_index": report["audit_index"],
+                    "outcome": "recorded" if known else "unknown_tip",
+                }
+            )
+        return httpx.Response(200, json={"results": results})
 
     def client(self) -> httpx.Client:
         return httpx.Client(

@@ -17,7 +17,7 @@ from samverkan_sharing.tip_reports.models import TipReportRecord
 from samverkan_sharing.tip_reports.report import TipReport, reports_of_release
 from samverkan_sharing.tip_reports.reporter import BATCH, ReportPolicy, TipReporter
 from samverkan_sharing.tip_reports.sender import TipReportSender
-from tests.support.payloads import GROVT_BEDRAGERI
+from tests.support.payloads import GROVT_BEDRAGERI, TIP_ID
 from tests.support.sharing import Sharing, request_disclosure
 
 QUIET = {"tip_report_poll_interval": 3600.0}  # the app's reporter looks once, at start
@@ -57,6 +57,14 @@ def _reporter(
     sender = TipReportSender(client, token=lambda: "a-service-token")
     engine = sharing.client.app.platform.engine  # type: ignore[attr-defined]
     return TipReporter(engine, sender, POLICY, clock=clock, poll_interval=poll_interval)
+
+
+def _report_posts(sharing: Sharing) -> list[httpx.Request]:
+    return [
+        call
+        for call in sharing.tips.calls
+        if call.url.path == "/internal/v1/tip-disclosures"
+    ]
 
 
 def _released(sharing_factory: Callable[..., Sharing]) -> Sharing:
@@ -108,18 +116,67 @@ class TestRetries:
 
 
 class TestTheEnd:
-    def test_a_404_is_recorded_and_never_sent_again(
+    def test_an_unknown_tip_is_recorded_and_never_sent_again(
         self, sharing_factory: Callable[..., Sharing]
     ) -> None:
         sharing, clock = _released(sharing_factory), Clock()
-        sharing.tips.report_answers = [404]
+        sharing.tips.report_answers = ["unknown_tip"]
         reporter = _reporter(sharing, clock)
         assert reporter.run_once() == 1
         [row] = reports(sharing)
-        assert (row.state, row.attempts, row.last_status) == ("unknown_tip", 1, 404)
+        assert (row.state, row.attempts, row.last_status) == ("unknown_tip", 1, 200)
         assert row.settled_at == clock.now
         clock.advance(86400)
         assert reporter.run_once() == 0
+
+    def test_an_answer_without_a_result_per_report_is_retried(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        """A 200 that does not say what became of each report delivers nothing."""
+        sharing, clock = _released(sharing_factory), Clock()
+        sharing.tips.report_answers = [200]
+        assert _reporter(sharing, clock).run_once() == 1
+        [row] = reports(sharing)
+        assert (row.state, row.last_status) == ("retrying", 200)
+        assert row.last_error is not None
+
+    def test_a_404_for_the_whole_request_is_retried_not_taken_for_an_unknown_tip(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        """A tips without the route (or a wrong URL) says nothing about the tip."""
+        sharing, clock = _released(sharing_factory), Clock()
+        sharing.tips.report_answers = [404]
+        assert _reporter(sharing, clock).run_once() == 1
+        [row] = reports(sharing)
+        assert (row.state, row.last_status) == ("retrying", 404)
+
+
+class TestBatches:
+    def test_one_request_carries_a_rounds_reports_and_each_is_settled(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        sharing = sharing_factory(**QUIET)
+        for n in range(3):
+            request_disclosure(sharing, GROVT_BEDRAGERI, partner_reference=f"K{n}")
+        del sharing.tips.tips[TIP_ID]  # tips no longer knows the tip: each ends so
+        posts = len(_report_posts(sharing))
+        assert _reporter(sharing, Clock()).run_once() == 3
+        assert len(_report_posts(sharing)) == posts + 1
+        assert [row.state for row in reports(sharing)] == ["unknown_tip"] * 3
+
+    def test_a_request_refused_as_a_whole_is_sent_again_report_by_report(
+        self, sharing_factory: Callable[..., Sharing]
+    ) -> None:
+        """A 422 may come from one malformed report: sent one by one, the others
+        are delivered and only the one tips refuses waits for a retry."""
+        sharing = sharing_factory(**QUIET)
+        for n in range(3):
+            request_disclosure(sharing, GROVT_BEDRAGERI, partner_reference=f"K{n}")
+        sharing.tips.report_answers = [422, "recorded", 422, "recorded"]
+        assert _reporter(sharing, Clock()).run_once() == 3
+        states = sorted((row.state, row.last_status) for row in reports(sharing))
+        assert states == [("delivered", 200), ("delivered", 200), ("retrying", 422)]
+        assert len(sharing.tips.reports) == 2
 
 
 class TestOnce:
@@ -147,7 +204,8 @@ class TestOnce:
         clock.advance(61)
         assert _reporter(sharing, clock).run_once() == 1  # took it over, delivered
         sharing.tips.report_answers = [503]
-        slow._settle(row, lease, slow._sender.send(row.tip_id, row.report))
+        report = TipReport(row.tip_id, row.report)
+        slow._settle([row], lease, slow._sender.send([report]))
         assert reports(sharing)[0].state == "delivered"
 
     def test_two_reporters_at_once_send_each_report_once(

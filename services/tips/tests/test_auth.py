@@ -37,7 +37,7 @@ ROUTES = [
     ("GET", f"/v1/tips/{TIP}/timeline", "tips:read"),
     ("GET", "/v1/deadline-policy", "tips:manage"),
     ("PUT", "/v1/deadline-policy", "tips:manage"),
-    ("POST", f"/internal/v1/tips/{TIP}/disclosures", "tips:internal"),
+    ("POST", "/internal/v1/tip-disclosures", "tips:internal"),
 ]
 
 

@@ -1,5 +1,6 @@
-"""Sharing reports each disclosure about a tip after the release: stored once per
-(disclosure, audit index), never with a payload, and only from sharing's client."""
+"""Sharing reports the disclosures about tips after the releases, several in one
+request: each stored once per tip and (disclosure, audit index), never with a payload,
+and only from sharing's client."""
 
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -43,12 +44,24 @@ def tip(client: TestClient, writer: dict[str, str], kit: Any) -> str:
     return str(kit.file(client, writer)["id"])
 
 
+def _post_all(
+    client: TestClient, reports: list[Any], headers: dict[str, str]
+) -> httpx.Response:
+    return client.post(
+        "/internal/v1/tip-disclosures", json={"reports": reports}, headers=headers
+    )
+
+
 def _post(
     client: TestClient, tip_id: str, body: Any, headers: dict[str, str]
 ) -> httpx.Response:
-    return client.post(
-        f"/internal/v1/tips/{tip_id}/disclosures", json=body, headers=headers
-    )
+    """One report about ``tip_id`` in a request of its own."""
+    return _post_all(client, [{"tip_id": tip_id, **body}], headers)
+
+
+def _outcomes(response: httpx.Response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [result["outcome"] for result in response.json()["results"]]
 
 
 def _stored(engine: Engine) -> list[TipDisclosureRecord]:
@@ -66,8 +79,20 @@ def test_a_report_is_stored_and_a_repeat_answers_alike(
 ) -> None:
     first = _post(client, tip, report(), sharing)
     again = _post(client, tip, report(), sharing)
-    assert (first.status_code, again.status_code) == (204, 204)
-    assert first.content == again.content == b""
+    assert (
+        first.json()
+        == again.json()
+        == {
+            "results": [
+                {
+                    "tip_id": tip,
+                    "disclosure_id": "6f1c2b1e-1d0c-4f0e-9d35-0d8a4c2f7a10",
+                    "audit_index": 41,
+                    "outcome": "recorded",
+                }
+            ]
+        }
+    )
     [stored] = _stored(engine)
     assert (
         str(stored.tip_id),
@@ -98,7 +123,7 @@ def test_a_repeat_keeps_the_first_report(
     """An audit entry never changes; a second report under it changes nothing."""
     _post(client, tip, report(), sharing)
     again = _post(client, tip, report(legal_basis=["OSL 10:27"]), sharing)
-    assert again.status_code == 204
+    assert _outcomes(again) == ["recorded"]
     assert [r.legal_basis for r in _stored(engine)] == [["OSL 10:24", "OSL 10:2"]]
 
 
@@ -124,7 +149,7 @@ def test_a_release_about_several_tips_is_kept_for_each(
     disclosure and audit entry to every one, and every timeline shows it."""
     other = str(kit.file(client, writer)["id"])
     for tip_id in (tip, other, tip, other):
-        assert _post(client, tip_id, report(), sharing).status_code == 204
+        assert _outcomes(_post(client, tip_id, report(), sharing)) == ["recorded"]
     assert sorted(str(r.tip_id) for r in _stored(engine)) == sorted([tip, other])
     owner = issuer.headers(["tips:read", "tips:manage"], org_number="556578-5788")
     for tip_id in (tip, other):
@@ -142,23 +167,60 @@ def test_concurrent_repeats_store_one_report(
         answers = list(
             pool.map(lambda _: _post(client, tip, report(), sharing), range(8))
         )
-    assert {answer.status_code for answer in answers} == {204}
+    assert [_outcomes(answer) for answer in answers] == [["recorded"]] * 8
     assert _count(engine) == 1
 
 
-def test_an_unknown_tip_is_a_404(
-    client: TestClient, sharing: dict[str, str], engine: Engine
+def test_concurrent_overlapping_batches_store_each_report_once(
+    client: TestClient,
+    sharing: dict[str, str],
+    writer: dict[str, str],
+    tip: str,
+    engine: Engine,
+    kit: Any,
 ) -> None:
-    response = _post(client, UNKNOWN_TIP, report(), sharing)
-    assert response.status_code == 404
-    assert response.headers["content-type"] == "application/problem+json"
-    assert response.json() == {
-        "type": "about:blank",
-        "title": "Not Found",
-        "status": 404,
-        "detail": f"There is no tip {UNKNOWN_TIP}.",
-    }
-    assert _count(engine) == 0
+    other = str(kit.file(client, writer)["id"])
+    reports = [
+        {"tip_id": tip_id, **report(audit_index=index)}
+        for index in range(5)
+        for tip_id in (tip, other)
+    ]
+    batches = [reports[n:] + reports[:n] for n in range(6)]  # the same, reordered
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(
+            pool.map(lambda batch: _post_all(client, batch, sharing), batches)
+        )
+    assert [_outcomes(answer) for answer in answers] == [["recorded"] * 10] * 6
+    assert _count(engine) == 10
+
+
+def test_a_report_about_an_unknown_tip_stores_nothing_and_says_so(
+    client: TestClient, sharing: dict[str, str], tip: str, engine: Engine
+) -> None:
+    """The others in the request are stored; sharing ends the unknown tip's report."""
+    response = _post_all(
+        client,
+        [
+            {"tip_id": UNKNOWN_TIP, **report()},
+            {"tip_id": tip, **report()},
+            {"tip_id": tip, **report(audit_index=42)},
+        ],
+        sharing,
+    )
+    assert _outcomes(response) == ["unknown_tip", "recorded", "recorded"]
+    assert sorted(r.audit_index for r in _stored(engine)) == [41, 42]
+
+
+def test_a_request_holds_one_to_a_hundred_reports(
+    client: TestClient, sharing: dict[str, str], tip: str, engine: Engine
+) -> None:
+    empty = _post_all(client, [], sharing)
+    assert empty.status_code == 422
+    assert [e["pointer"] for e in empty.json()["errors"]] == ["#/reports"]
+    too_many = [{"tip_id": tip, **report(audit_index=n)} for n in range(101)]
+    assert _post_all(client, too_many, sharing).status_code == 422
+    assert _outcomes(_post_all(client, too_many[:100], sharing)) == ["recorded"] * 100
+    assert _count(engine) == 100
 
 
 @pytest.mark.parametrize(
@@ -209,7 +271,8 @@ def test_bad_input_is_a_422(
 ) -> None:
     response = _post(client, tip, report(**changes), sharing)
     assert response.status_code == 422, response.text
-    assert [e["pointer"] for e in response.json()["errors"]] == [pointer]
+    pointers = [e["pointer"] for e in response.json()["errors"]]
+    assert pointers == [pointer.replace("#/", "#/reports/0/")]
     assert _count(engine) == 0
 
 
@@ -221,7 +284,7 @@ def test_missing_members_are_a_422(
     response = _post(client, tip, body, sharing)
     assert response.status_code == 422
     pointers = {e["pointer"] for e in response.json()["errors"]}
-    assert pointers == {"#/recipient", "#/released_at"}
+    assert pointers == {"#/reports/0/recipient", "#/reports/0/released_at"}
 
 
 @pytest.mark.parametrize(

@@ -60,9 +60,12 @@ def _report_disclosure(
     }
     sharing = issuer.headers(["tips:internal"], client_id="sharing-service")
     reported = client.post(
-        f"/internal/v1/tips/{tip}/disclosures", json=report, headers=sharing
+        "/internal/v1/tip-disclosures",
+        json={"reports": [{"tip_id": tip, **report}]},
+        headers=sharing,
     )
-    assert reported.status_code == 204, reported.text
+    assert reported.status_code == 200, reported.text
+    assert reported.json()["results"][0]["outcome"] == "recorded"
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ __all__ = ["DUE_STATES", "ReportState", "TipReport", "reports_of_release", "rfc3
 class ReportState(StrEnum):
     PENDING = "pending"
     RETRYING = "retrying"  # tips failed or was away; tried again after a backoff
-    DELIVERED = "delivered"  # tips answered 2xx (204, also for a repeat)
-    UNKNOWN_TIP = "unknown_tip"  # tips answered 404: the row ends, recorded
+    DELIVERED = "delivered"  # tips recorded it (also a repeat)
+    UNKNOWN_TIP = "unknown_tip"  # tips knows no such tip: the row ends, recorded
 
 
 DUE_STATES = (ReportState.PENDING, ReportState.RETRYING)
@@ -26,7 +26,8 @@ DUE_STATES = (ReportState.PENDING, ReportState.RETRYING)
 
 @dataclass(frozen=True)
 class TipReport:
-    """``body`` goes to ``POST /internal/v1/tips/{tip_id}/disclosures``."""
+    """One of the ``reports`` of ``POST /internal/v1/tip-disclosures``: the tip's id
+    and ``body``."""
 
     tip_id: str
     body: dict[str, Any]

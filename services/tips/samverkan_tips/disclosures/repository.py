@@ -3,23 +3,33 @@
 import uuid
 from collections.abc import Sequence
 
+from sqlalchemy import tuple_
 from sqlmodel import col, select
 
 from samverkan_shared.sessions import Repository
 from samverkan_tips.disclosures.models import TipDisclosureRecord
 
-__all__ = ["DisclosureRepository"]
+__all__ = ["DisclosureKey", "DisclosureRepository"]
+
+# (tip, sharing's disclosure id, audit index): the table's key.
+DisclosureKey = tuple[uuid.UUID, str, int]
 
 
 class DisclosureRepository(Repository):
-    def get(
-        self, tip_id: uuid.UUID, disclosure_id: str, audit_index: int
-    ) -> TipDisclosureRecord | None:
-        key = (tip_id, disclosure_id, audit_index)
-        return self._session.get(TipDisclosureRecord, key)
+    def existing_keys(self, keys: Sequence[DisclosureKey]) -> set[DisclosureKey]:
+        """Which of these are stored, in one query."""
+        if not keys:
+            return set()
+        columns = (
+            col(TipDisclosureRecord.tip_id),
+            col(TipDisclosureRecord.disclosure_id),
+            col(TipDisclosureRecord.audit_index),
+        )
+        statement = select(*columns).where(tuple_(*columns).in_(keys))
+        return {(row[0], row[1], row[2]) for row in self._session.exec(statement)}
 
-    def add(self, record: TipDisclosureRecord) -> None:
-        self._session.add(record)
+    def add_all(self, records: Sequence[TipDisclosureRecord]) -> None:
+        self._session.add_all(records)
         self._session.flush()
 
     def for_tip(self, tip_id: uuid.UUID) -> Sequence[TipDisclosureRecord]:

@@ -1,15 +1,13 @@
-"""`/internal/v1/tips/{tip_id}/disclosures`: sharing reports a disclosure it made about
-a tip, after the release. Scope ``tips:internal`` (the sharing service's own client)."""
+"""`/internal/v1/tip-disclosures`: sharing reports the disclosures it made about tips,
+after the releases. Scope ``tips:internal`` (the sharing service's own client)."""
 
-import uuid
-
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
 from samverkan_shared.problems import problem_responses
 from samverkan_shared.sessions import WritingSession
 from samverkan_tips.dependencies import TipsInternal
 from samverkan_tips.disclosures import service
-from samverkan_tips.disclosures.schemas import DisclosureReport
+from samverkan_tips.disclosures.schemas import DisclosureReportBatch, ReportResults
 
 __all__ = ["router"]
 
@@ -17,20 +15,16 @@ router = APIRouter(prefix="/internal/v1", tags=["internal"])
 
 
 @router.post(
-    "/tips/{tip_id}/disclosures",
-    status_code=204,
-    response_class=Response,
-    summary="Report a disclosure made about a tip",
-    responses=problem_responses(404, 422),
+    "/tip-disclosures",
+    summary="Report disclosures made about tips",
+    responses=problem_responses(422),
 )
-def report_disclosure(
-    tip_id: uuid.UUID,
-    body: DisclosureReport,
-    token: TipsInternal,
-    session: WritingSession,
-) -> Response:
-    """Recipient, legal basis, data categories, time and audit index; never the
-    payload. Idempotent per tip on (disclosure_id, audit_index): a repeat is a 204
-    too; a release about several tips is reported to each."""
-    service.record_disclosure(session, tip_id, body)
-    return Response(status_code=204)
+def report_disclosures(
+    body: DisclosureReportBatch, token: TipsInternal, session: WritingSession
+) -> ReportResults:
+    """Each report: the tip, recipient, legal basis, data categories, time and audit
+    index; never the payload. Idempotent per tip and (disclosure_id, audit_index): a
+    repeat is `recorded` again and changes nothing; a report about a tip tips does
+    not know is `unknown_tip` (nothing stored). A release about several tips is
+    reported to each; all reports of one request are stored together."""
+    return service.record_disclosures(session, body.reports)

@@ -1,61 +1,98 @@
-"""Recording a disclosure sharing reports about a tip, once per tip and (disclosure,
+"""Recording the disclosures sharing reports about tips, once per tip and (disclosure,
 audit index): sharing reports after every release and retries until it hears back, so
 a report sent again is answered as the first was and changes nothing. A release about
-several tips is reported to each, under the same disclosure and audit index."""
+several tips is reported to each, under the same disclosure and audit index. Sharing
+sends what it has in one request; they are stored in one transaction."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import structlog
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from samverkan_shared.problems import NotFound
 from samverkan_tips.disclosures.models import TipDisclosureRecord
-from samverkan_tips.disclosures.repository import DisclosureRepository
-from samverkan_tips.disclosures.schemas import DisclosureReport
-from samverkan_tips.tips.repository import TipRepository
+from samverkan_tips.disclosures.repository import DisclosureKey, DisclosureRepository
+from samverkan_tips.disclosures.schemas import (
+    DisclosureReport,
+    ReportOutcome,
+    ReportResult,
+    ReportResults,
+)
+from samverkan_tips.tips.repository import TipFilter, TipRepository
 
-__all__ = ["record_disclosure"]
+__all__ = ["record_disclosures"]
 
 _log = structlog.get_logger("samverkan.tips")
 
 
-def record_disclosure(
+def record_disclosures(
     session: Session,
-    tip_id: uuid.UUID,
-    report: DisclosureReport,
+    reports: Sequence[DisclosureReport],
     *,
     now: datetime | None = None,
-) -> None:
-    """Store the report (404 for an unknown tip). A repeat keeps the first report:
-    an audit entry never changes, so neither does what was disclosed under it."""
-    if TipRepository(session).get(tip_id) is None:
-        raise NotFound(f"There is no tip {tip_id}.")
-    disclosures = DisclosureRepository(session)
-    if disclosures.get(tip_id, report.disclosure_id, report.audit_index) is not None:
-        return
+) -> ReportResults:
+    """Store the reports about known tips that are not stored yet; a report about an
+    unknown tip stores nothing and says so. A repeat keeps the first report: an audit
+    entry never changes, so neither does what was disclosed under it."""
+    known = TipRepository(session).existing_ids(
+        {report.tip_id for report in reports}, TipFilter()
+    )
+    at = now or datetime.now(UTC)
     try:
-        disclosures.add(_record(tip_id, report, now or datetime.now(UTC)))
-        session.commit()
+        added = _store(session, reports, known, at)
     except IntegrityError:
-        # The same report, sent again while the first was being stored.
+        # Some of them sent again while the first were being stored: what is left
+        # now is new (a second conflict would be a fault, and is raised).
         session.rollback()
-        if disclosures.get(tip_id, report.disclosure_id, report.audit_index) is None:
-            raise
-        return
-    _log.info(
-        "tip_disclosure_recorded", tip_id=str(tip_id), audit_index=report.audit_index
+        added = _store(session, reports, known, at)
+    if added:
+        _log.info("tip_disclosures_recorded", reports=added)
+    return ReportResults(
+        results=[
+            ReportResult(
+                tip_id=report.tip_id,
+                disclosure_id=report.disclosure_id,
+                audit_index=report.audit_index,
+                outcome=ReportOutcome.RECORDED
+                if report.tip_id in known
+                else ReportOutcome.UNKNOWN_TIP,
+            )
+            for report in reports
+        ]
     )
 
 
-def _record(
-    tip_id: uuid.UUID, report: DisclosureReport, now: datetime
-) -> TipDisclosureRecord:
+def _store(
+    session: Session,
+    reports: Sequence[DisclosureReport],
+    known: set[uuid.UUID],
+    now: datetime,
+) -> int:
+    """Add the new ones (the first of each key) and commit; how many."""
+    disclosures = DisclosureRepository(session)
+    keys = {_key(report): report for report in reversed(reports)}  # first wins
+    stored = disclosures.existing_keys(list(keys))
+    new = [
+        _record(report, now)
+        for key, report in keys.items()
+        if report.tip_id in known and key not in stored
+    ]
+    disclosures.add_all(new)
+    session.commit()
+    return len(new)
+
+
+def _key(report: DisclosureReport) -> DisclosureKey:
+    return (report.tip_id, report.disclosure_id, report.audit_index)
+
+
+def _record(report: DisclosureReport, now: datetime) -> TipDisclosureRecord:
     return TipDisclosureRecord(
         disclosure_id=report.disclosure_id,
         audit_index=report.audit_index,
-        tip_id=tip_id,
+        tip_id=report.tip_id,
         recipient_code=report.recipient.code,
         recipient_org_number=report.recipient.org_number,
         recipient_name=report.recipient.name,
