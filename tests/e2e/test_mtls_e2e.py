@@ -4,22 +4,37 @@ with ``samverkan clients add --tls-subject-dn`` or ``--tls-certificate`` get tok
 bound to their certificate; replayed with another certificate, or none, they fail at
 tips, sharing and audit-log, while the holder's own requests pass.
 
-The test plays the ingress: it sends the Client-Cert header (RFC 9440) the ingress
-would set after verifying the TLS client certificate.
+Most tests play the ingress: they send the Client-Cert header (RFC 9440) the ingress
+would set after verifying the TLS client certificate. One puts the runbook's nginx in
+front (deploy/README.md 1.5, as printed), where an nginx with its njs module is
+installed, and is skipped, saying so, where none is.
 """
 
+import base64
 import json
+import shutil
+import signal
+import socket
+import ssl
 import subprocess
 import sys
+import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from samverkan_shared.supervisor import Suite
-from tests.support.certificates import POLICE_DN, Certificate, make_certificate
-from tests.support.processes import start_suite, suite_logs
+from tests.support.certificates import (
+    POLICE_DN,
+    Certificate,
+    CertificateAuthority,
+    make_certificate,
+)
+from tests.support.processes import free_port, start_suite, suite_logs
 
 pytestmark = pytest.mark.e2e
 
@@ -159,3 +174,146 @@ def test_a_partner_authenticated_by_its_subject_dn_gets_a_bound_token(
     )
     assert refused.status_code == 400
     assert refused.json()["error"] == "invalid_client"
+
+
+RUNBOOK = Path(__file__).resolve().parents[2] / "deploy" / "README.md"
+NJS_MODULES = (
+    Path("/usr/lib/nginx/modules/ngx_http_js_module.so"),
+    Path("/usr/share/nginx/modules/ngx_http_js_module.so"),
+)
+
+
+def _runbook_block(language: str) -> str:
+    section = RUNBOOK.read_text(encoding="utf-8").split("### 1.5 ", 1)[1]
+    return textwrap.dedent(section.split(f"```{language}\n", 1)[1].split("```", 1)[0])
+
+
+def _replaced(text: str, replacements: dict[str, str]) -> str:
+    for old, new in replacements.items():
+        assert text.count(old) == 1, f"the runbook's nginx block has no {old!r}"
+        text = text.replace(old, new)
+    return text
+
+
+def _write(directory: Path, files: dict[str, bytes]) -> None:
+    for name, content in files.items():
+        (directory / name).write_bytes(content)
+
+
+@pytest.fixture
+def runbook_nginx(suite_behind_ingress: Suite, tmp_path: Path) -> Iterator[Any]:
+    """The runbook's nginx in front of the suite's sharing, with a test CA: yields
+    (its port, the CA, the partner's certificate the CA issued)."""
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    module = next((path for path in NJS_MODULES if path.exists()), None)
+    if nginx is None or module is None:
+        pytest.skip(
+            "no nginx with its njs module: install Debian's nginx-light and "
+            "libnginx-mod-http-js to run the runbook's ingress"
+        )
+    authority = CertificateAuthority()
+    server = authority.issue("localhost", "Samverkan", dns_name="localhost")
+    partner = authority.issue()  # CN=Polisen,O=Polismyndigheten,C=SE
+    _write(
+        tmp_path,
+        {
+            "ca.pem": authority.certificate.pem,
+            "server.pem": server.pem,
+            "server.key": server.key_pem,
+            "client_cert.js": _runbook_block("js").encode(),
+        },
+    )
+    port = free_port()
+    server_block = _replaced(
+        _runbook_block("nginx"),
+        {
+            "/etc/nginx/client_cert.js": str(tmp_path / "client_cert.js"),
+            "listen 443 ssl;": f"listen 127.0.0.1:{port} ssl;",
+            "/etc/nginx/tls/sharing.pem": str(tmp_path / "server.pem"),
+            "/etc/nginx/tls/sharing.key": str(tmp_path / "server.key"),
+            "/etc/nginx/tls/partner-ca.pem": str(tmp_path / "ca.pem"),
+            "http://sharing:8002": suite_behind_ingress.url("sharing"),
+        },
+    )
+    temporary = " ".join(
+        f"{kind}_temp_path {tmp_path / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"load_module {module};\ndaemon off;\npid {tmp_path / 'nginx.pid'};\n"
+        f"error_log {tmp_path / 'error.log'};\nevents {{}}\n"
+        f"http {{\naccess_log off;\n{temporary}\n{server_block}\n}}\n"
+    )
+    prefix, log, conf = (str(tmp_path / n) for n in ("", "error.log", "nginx.conf"))
+    process = subprocess.Popen(
+        [nginx, "-p", prefix, "-e", log, "-c", conf],
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_listening(port, process, tmp_path / "error.log")
+        yield port, authority, partner
+    finally:
+        process.send_signal(signal.SIGQUIT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_listening(port: int, process: "subprocess.Popen[bytes]", log: Path) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            errors = process.stderr.read().decode() if process.stderr else ""
+            text = log.read_text() if log.exists() else ""
+            pytest.fail(f"nginx did not start:\n{errors}\n{text}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail("nginx did not listen within 15 s")
+
+
+def _tls_context(
+    tmp_path: Path, authority: CertificateAuthority, client: Certificate
+) -> ssl.SSLContext:
+    context = ssl.create_default_context(cadata=authority.certificate.pem.decode())
+    _write(tmp_path, {"partner.pem": client.pem, "partner.key": client.key_pem})
+    context.load_cert_chain(tmp_path / "partner.pem", tmp_path / "partner.key")
+    return context
+
+
+def test_the_runbook_s_nginx_forwards_the_verified_certificate_and_no_other(
+    suite_behind_ingress: Suite, runbook_nginx: Any, tmp_path: Path
+) -> None:
+    """A partner connects with its certificate and also writes a Client-Cert of its
+    own: nginx replaces it with the one it verified, which authenticates the
+    partner and binds its token, and the token works through the ingress."""
+    port, authority, partner = runbook_nginx
+    registration, _, path = HOLDINGS[1]
+    client_id = _add_client(
+        suite_behind_ingress, [*registration, "--tls-subject-dn", POLICE_DN]
+    )
+    ingress = httpx.Client(
+        base_url=f"https://localhost:{port}",
+        verify=_tls_context(tmp_path, authority, partner),
+        timeout=30.0,
+    )
+    with ingress:
+        forged = make_certificate().header
+        response = ingress.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials", "client_id": client_id},
+            headers=forged,
+        )
+        assert response.status_code == 200, response.text
+        token = response.json()["access_token"]
+        payload = token.split(".")[1]
+        claims = json.loads(
+            base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        )
+        assert claims["cnf"] == {"x5t#S256": partner.thumbprint}
+        bearer = {"Authorization": f"Bearer {token}", **forged}
+        assert ingress.get(path, headers=bearer).status_code == 200
