@@ -1,4 +1,5 @@
-"""The suite's APIs, called with the signed-in person's own token.
+"""The suite's APIs, called with the signed-in person's own token, bound to the
+console's DPoP key (a fresh proof on every call) unless CONSOLE_DPOP=off.
 
 The console decides nothing: each service checks the token as for any caller.
 An expiring access token is refreshed first (one refresh per session at a time);
@@ -12,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from samverkan_console.dpop import PersonToken
 from samverkan_console.errors import PageError, Refused, SignInNeeded
 from samverkan_console.sessions.store import ConsoleSession
 from samverkan_console.signin.service import OpenIdProvider, ProviderUnreachable
@@ -95,11 +97,11 @@ class Apis:
         params: Mapping[str, str | int] | None = None,
     ) -> httpx.Response:
         """An open streamed GET (an export): the caller reads it and closes it."""
-        headers = {"Authorization": f"Bearer {self._fresh_token(session)}"}
+        auth = self._auth(session)
         url = f"{self._urls[service]}{path}"
-        request = self._http.build_request("GET", url, params=params, headers=headers)
+        request = self._http.build_request("GET", url, params=params)
         try:
-            response = self._http.send(request, stream=True)
+            response = self._http.send(request, stream=True, auth=auth)
         except httpx.HTTPError:
             raise _outage(service) from None
         if response.status_code >= 400:
@@ -115,15 +117,19 @@ class Apis:
         path: str,
         **kwargs: Any,
     ) -> httpx.Response:
-        token = self._fresh_token(session)
-        headers = {**kwargs.pop("headers", {}), "Authorization": f"Bearer {token}"}
+        auth = self._auth(session)
         try:
             response = self._http.request(
-                method, f"{self._urls[service]}{path}", headers=headers, **kwargs
+                method, f"{self._urls[service]}{path}", auth=auth, **kwargs
             )
         except httpx.HTTPError:
             raise _outage(service) from None
         return _checked(response, service)
+
+    def _auth(self, session: ConsoleSession) -> PersonToken:
+        """The person's fresh token as the request's ``auth``: with a proof of the
+        console's key made for that request, which httpx builds first."""
+        return PersonToken(self._fresh_token(session), self._provider.dpop)
 
     def _fresh_token(self, session: ConsoleSession) -> str:
         if session.tokens.expires_at - self._clock() > _MARGIN:

@@ -18,6 +18,7 @@ from samverkan_console.apis import Apis
 from samverkan_console.approvals import routes as approvals
 from samverkan_console.assessments import routes as assessments
 from samverkan_console.casework import routes as casework
+from samverkan_console.dpop import ConsoleKey
 from samverkan_console.log import routes as log
 from samverkan_console.reporting import routes as reporting
 from samverkan_console.sessions.store import SessionStore
@@ -92,7 +93,9 @@ def _state(
     http: httpx.Client,
     clock: Callable[[], datetime] | None,
 ) -> ConsoleState:
-    provider = OpenIdProvider(settings.provider, _client(settings), http)
+    # The process's own key (samverkan_console.dpop): a restart makes a new one.
+    key = ConsoleKey() if settings.dpop == "required" else None
+    provider = OpenIdProvider(settings.provider, _client(settings), http, key)
     now = clock or (lambda: datetime.now(UTC))
     urls = {
         "sharing": settings.sharing_url,

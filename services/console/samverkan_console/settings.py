@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -68,6 +69,11 @@ class ConsoleSettings(ServiceSettings):
     )
     scopes: str = Field(
         default=DEFAULT_SCOPES, validation_alias=AliasChoices("CONSOLE_SCOPES")
+    )
+    # RFC 9449: people's tokens bound to the console's DPoP key. "off" only for a
+    # provider that cannot bind them (it publishes no dpop_signing_alg_values_supported).
+    dpop: Literal["required", "off"] = Field(
+        default="required", validation_alias=AliasChoices("CONSOLE_DPOP", "dpop")
     )
     sharing_url: str = Field(
         default="http://127.0.0.1:8002",

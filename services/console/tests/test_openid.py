@@ -14,14 +14,17 @@ import httpx
 import pytest
 from authlib.jose import JsonWebKey, jwt
 
+from samverkan_console.dpop import ConsoleKey, PersonToken
 from samverkan_console.sessions.store import PendingSignIn, Tokens
 from samverkan_console.signin.service import (
     Client,
+    DPoPUnsupported,
     OpenIdProvider,
     ProviderUnreachable,
     SignInFailed,
     challenge,
 )
+from samverkan_shared.dpop import check_proof
 
 ISSUER = "https://idp.example"
 CLIENT = Client("console", "s3cret", "https://console.example/auth/callback", "openid")
@@ -71,6 +74,9 @@ class FakeProvider:
     token_status: int = 200
     token_body: dict[str, Any] = field(default_factory=dict)
     metadata_issuer: str = ISSUER
+    dpop_algs: list[str] | None = field(default_factory=lambda: ["ES256", "EdDSA"])
+    # A token endpoint that wants DPoP proofs with this nonce (RFC 9449 §8).
+    dpop_nonce: str | None = None
     sent: list[httpx.Request] = field(default_factory=list)
 
     def handler(self, request: httpx.Request) -> httpx.Response:
@@ -82,6 +88,12 @@ class FakeProvider:
             public = {**KEY.as_dict(is_private=False), "kid": "k1"}
             return httpx.Response(200, json={"keys": [public]})
         if path == "/token":
+            if self.dpop_nonce is not None and "dpop" in request.headers:
+                nonce = {"DPoP-Nonce": self.dpop_nonce}
+                claims = _proof_claims(request.headers["dpop"])
+                if claims.get("nonce") != self.dpop_nonce:
+                    error = {"error": "use_dpop_nonce"}
+                    return httpx.Response(400, json=error, headers=nonce)
             body = self.token_body or {
                 "access_token": "at",
                 "token_type": "Bearer",
@@ -103,7 +115,22 @@ class FakeProvider:
             "jwks_uri": f"{ISSUER}/jwks",
             "revocation_endpoint": f"{ISSUER}/revoke",
             "authorization_response_iss_parameter_supported": True,
-        }
+        } | (
+            {}
+            if self.dpop_algs is None
+            else {"dpop_signing_alg_values_supported": self.dpop_algs}
+        )
+
+
+def _proof_claims(proof: str) -> dict[str, Any]:
+    """A proof's claims, not yet checked (the fake only reads its nonce)."""
+    import base64
+
+    payload = proof.split(".")[1]
+    claims: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
+    return claims
 
 
 def _provider(fake: FakeProvider) -> OpenIdProvider:
@@ -281,3 +308,158 @@ def test_each_request_of_a_keyed_console_carries_a_new_assertion() -> None:
     revoked = [r for r in fake.sent if r.url.path == "/revoke"]
     ids = {_assertion_claims(request)["jti"] for request in revoked}
     assert len(revoked) == len(ids) == 2
+
+
+# DPoP (RFC 9449): with the console's key every token request carries a proof, and
+# only a token bound to that key (token_type DPoP) signs anyone in.
+DPOP_BODY = {
+    "access_token": "at",
+    "token_type": "DPoP",
+    "expires_in": 300,
+    "scope": "openid",
+    "refresh_token": "rt",
+}
+
+
+def _binding(fake: FakeProvider, client: Client = CLIENT) -> OpenIdProvider:
+    http = httpx.Client(transport=httpx.MockTransport(fake.handler))
+    return OpenIdProvider(ISSUER, client, http, ConsoleKey())
+
+
+def _token_requests(fake: FakeProvider) -> list[httpx.Request]:
+    return [r for r in fake.sent if r.url.path == "/token"]
+
+
+def test_the_code_is_redeemed_with_a_proof_of_the_console_s_key() -> None:
+    fake = FakeProvider(token_body={**DPOP_BODY, "id_token": _sign(_claims())})
+    provider = _binding(fake)
+    provider.redeem(_pending(), _answer(), NOW)
+
+    [exchange] = _token_requests(fake)
+    proof = check_proof(
+        exchange.headers["dpop"], method="POST", uri=f"{ISSUER}/token", now=time.time()
+    )
+    assert provider.dpop is not None
+    assert proof.jkt == provider.dpop.jkt
+    assert "ath" not in _proof_claims(exchange.headers["dpop"])
+
+
+def test_the_token_endpoint_s_nonce_is_sent_once_asked_for_then_kept() -> None:
+    fake = FakeProvider(
+        token_body={**DPOP_BODY, "id_token": _sign(_claims())}, dpop_nonce="n-1"
+    )
+    provider = _binding(fake, KEYED)
+    provider.redeem(_pending(), _answer(), NOW)
+
+    first, retry = _token_requests(fake)
+    assert "nonce" not in _proof_claims(first.headers["dpop"])
+    assert _proof_claims(retry.headers["dpop"])["nonce"] == "n-1"
+    # A fresh proof and a fresh assertion (each is used once).
+    assert first.headers["dpop"] != retry.headers["dpop"]
+    assert _assertion_claims(first)["jti"] != _assertion_claims(retry)["jti"]
+
+    # The next request carries the kept nonce at once.
+    refreshed = provider.refresh(Tokens("at", NOW, frozenset(), "rt"), NOW)
+    assert refreshed is not None
+    assert len(_token_requests(fake)) == 3
+    assert _proof_claims(_token_requests(fake)[-1].headers["dpop"])["nonce"] == "n-1"
+
+
+def test_a_nonce_asked_for_twice_is_a_failed_sign_in_not_a_loop() -> None:
+    fake = FakeProvider()
+    # A token endpoint that wants another nonce than any it gave.
+    http = httpx.Client(transport=httpx.MockTransport(_always_another_nonce(fake)))
+    provider = OpenIdProvider(ISSUER, CLIENT, http, ConsoleKey())
+    with pytest.raises(SignInFailed, match="use_dpop_nonce"):
+        provider.redeem(_pending(), _answer(), NOW)
+    assert len(_token_requests(fake)) == 2
+
+
+def _always_another_nonce(
+    fake: FakeProvider,
+) -> Callable[[httpx.Request], httpx.Response]:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/token":
+            return FakeProvider.handler(fake, request)
+        fake.sent.append(request)
+        nonce = {"DPoP-Nonce": f"n-{len(fake.sent)}"}
+        return httpx.Response(400, json={"error": "use_dpop_nonce"}, headers=nonce)
+
+    return handler
+
+
+def test_a_bearer_answer_to_a_proofed_code_exchange_fails_the_sign_in() -> None:
+    fake = FakeProvider(id_token=_sign(_claims()))  # answers token_type Bearer
+    with pytest.raises(SignInFailed, match=r"obunden token \(Bearer\)"):
+        _binding(fake).redeem(_pending(), _answer(), NOW)
+
+
+def test_a_bearer_answer_to_a_proofed_refresh_means_signing_in_again() -> None:
+    fake = FakeProvider(token_body={**DPOP_BODY, "token_type": "Bearer"})
+    assert _binding(fake).refresh(Tokens("at", NOW, frozenset(), "rt"), NOW) is None
+    assert "dpop" in _token_requests(fake)[0].headers
+
+
+def test_without_dpop_no_proof_is_sent_and_a_bound_token_is_refused() -> None:
+    fake = FakeProvider(token_body={**DPOP_BODY, "id_token": _sign(_claims())})
+    with pytest.raises(SignInFailed, match="okänd sorts token"):
+        _provider(fake).redeem(_pending(), _answer(), NOW)
+    assert "dpop" not in _token_requests(fake)[0].headers
+
+
+def test_the_authorization_request_names_the_key_its_code_is_for() -> None:
+    provider = _binding(FakeProvider())
+    query = parse_qs(urlsplit(provider.authorization_url(_pending())).query)
+    assert provider.dpop is not None
+    assert query["dpop_jkt"] == [provider.dpop.jkt]
+    unbound = _provider(FakeProvider()).authorization_url(_pending())
+    assert "dpop_jkt" not in parse_qs(urlsplit(unbound).query)
+
+
+def test_a_provider_without_dpop_in_its_metadata_starts_no_sign_in() -> None:
+    for algs in (None, ["PS256"]):
+        fake = FakeProvider(dpop_algs=algs)
+        with pytest.raises(DPoPUnsupported, match="CONSOLE_DPOP=off"):
+            _binding(fake).authorization_url(_pending())
+        # Turned off, the console signs in there with Bearer tokens.
+        assert _provider(fake).authorization_url(_pending()).startswith(ISSUER)
+
+
+def test_revocation_sends_no_proof_and_both_tokens() -> None:
+    fake = FakeProvider()
+    _binding(fake).revoke(Tokens("at", NOW, frozenset(), refresh_token="rt"))
+    revoked = [r for r in fake.sent if r.url.path == "/revoke"]
+    assert len(revoked) == 2
+    assert all("dpop" not in r.headers for r in revoked)
+
+
+def test_a_call_with_a_person_s_token_carries_a_proof_for_exactly_that_request() -> (
+    None
+):
+    key = ConsoleKey()
+    seen: list[httpx.Request] = []
+
+    def service(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    with httpx.Client(transport=httpx.MockTransport(service)) as http:
+        url = "https://tips.example/v1/tips?supplier=559123-4561#x"
+        http.get(url, auth=PersonToken("the-token", key))
+        http.get(url, auth=PersonToken("the-token", key))
+        http.get(url, auth=PersonToken("the-token", None))
+
+    bound, again, bearer = seen
+    assert bound.headers["authorization"] == "DPoP the-token"
+    proof = check_proof(
+        bound.headers["dpop"],
+        method="GET",
+        uri="https://tips.example/v1/tips",
+        now=time.time(),
+        access_token="the-token",
+    )
+    assert proof.jkt == key.jkt
+    assert _proof_claims(bound.headers["dpop"])["htu"] == "https://tips.example/v1/tips"
+    assert _proof_claims(again.headers["dpop"])["jti"] != proof.jti
+    assert bearer.headers["authorization"] == "Bearer the-token"
+    assert "dpop" not in bearer.headers

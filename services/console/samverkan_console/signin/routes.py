@@ -14,7 +14,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from samverkan_console.errors import PageError
 from samverkan_console.settings import MissingClient
-from samverkan_console.signin.service import ProviderUnreachable, SignInFailed
+from samverkan_console.signin.service import (
+    DPoPUnsupported,
+    ProviderUnreachable,
+    SignInFailed,
+)
 from samverkan_console.web import (
     SESSION_COOKIE,
     Console,
@@ -50,6 +54,14 @@ def login(
         ) from None
     except OverflowError:
         raise PageError(503, "För många inloggningar", "Försök igen strax.") from None
+    except DPoPUnsupported as unsupported:
+        raise PageError(
+            503,
+            "Inloggningstjänsten binder inte token",
+            "Konsolen tar bara emot token bundna till sin nyckel (DPoP), och "
+            "inloggningstjänsten säger inte att den kan binda dem. Den som driftar "
+            f"konsolen behöver åtgärda det: {unsupported}",
+        ) from None
     except MissingClient as missing:
         raise PageError(
             503,

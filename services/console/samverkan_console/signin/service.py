@@ -3,7 +3,9 @@
 Authorization code flow with PKCE S256 (RFC 7636), ``state`` and ``nonce``, the
 answer's ``iss`` checked (RFC 9207), the code redeemed with the client's secret
 (client_secret_basic), the ID token's signature and claims verified (Core §3.1.3.7);
-refresh tokens used once each (rotation), and revoked at sign-out (RFC 7009).
+refresh tokens used once each (rotation), and revoked at sign-out (RFC 7009). With the
+console's DPoP key every token request carries a proof and the access tokens must come
+back bound to it (RFC 9449, ``token_type: DPoP``).
 """
 
 import base64
@@ -22,10 +24,11 @@ import httpx
 from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.jose.errors import JoseError
 
+from samverkan_console.dpop import ConsoleKey
 from samverkan_console.sessions.store import PendingSignIn, Person, Tokens
 from samverkan_console.settings import MissingClient
 
-__all__ = ["OpenIdProvider", "ProviderUnreachable", "SignInFailed"]
+__all__ = ["DPoPUnsupported", "OpenIdProvider", "ProviderUnreachable", "SignInFailed"]
 
 # Asymmetric only, as the suite's own validator: never "none", never HMAC.
 _ALGORITHMS = ["ES256", "EdDSA", "RS256", "PS256"]
@@ -44,6 +47,11 @@ class ProviderUnreachable(Exception):
     """The provider did not answer (an outage: the page says to try again)."""
 
 
+class DPoPUnsupported(Exception):
+    """The console binds tokens (CONSOLE_DPOP=required) and the provider does not
+    say it can: no sign-in starts (the message is for whoever runs the console)."""
+
+
 @dataclass(frozen=True)
 class Client:
     """The console's registration: a secret (client_secret_basic) or a private key
@@ -60,11 +68,16 @@ class OpenIdProvider:
     """One provider, its metadata and keys fetched when first needed and cached."""
 
     def __init__(
-        self, issuer: str, client: Client | MissingClient, http: httpx.Client
+        self,
+        issuer: str,
+        client: Client | MissingClient,
+        http: httpx.Client,
+        dpop: ConsoleKey | None = None,
     ) -> None:
         self.issuer = issuer
         self._client = client
         self._http = http
+        self.dpop = dpop  # None: Bearer tokens (CONSOLE_DPOP=off)
         self._lock = threading.Lock()
         self._metadata: dict[str, Any] | None = None
         self._fetched = 0.0
@@ -80,17 +93,25 @@ class OpenIdProvider:
     # -- the redirect to the provider ------------------------------------------
 
     def authorization_url(self, pending: PendingSignIn) -> str:
+        """Where the browser signs in; raises DPoPUnsupported before sending anyone
+        to a provider whose tokens the console could not accept."""
         metadata = self.metadata()
+        client = self.client  # a missing registration is said first
+        self._check_dpop_support(metadata)
         query = {
             "response_type": "code",
-            "client_id": self.client.client_id,
-            "redirect_uri": self.client.redirect_uri,
-            "scope": self.client.scopes,
+            "client_id": client.client_id,
+            "redirect_uri": client.redirect_uri,
+            "scope": client.scopes,
             "state": pending.state,
             "nonce": pending.nonce,
             "code_challenge": challenge(pending.verifier),
             "code_challenge_method": "S256",
         }
+        if self.dpop is not None:
+            # RFC 9449 §10: the code too is the key's; a provider that does not bind
+            # codes ignores the parameter (RFC 6749 §3.1).
+            query["dpop_jkt"] = self.dpop.jkt
         return f"{metadata['authorization_endpoint']}?{urlencode(query)}"
 
     # -- the answer ------------------------------------------------------------
@@ -192,22 +213,56 @@ class OpenIdProvider:
         if not answer.get("code"):
             raise SignInFailed("Svaret saknar kod.")
 
+    def _check_dpop_support(self, metadata: Mapping[str, Any]) -> None:
+        if self.dpop is None:
+            return
+        algorithms = metadata.get("dpop_signing_alg_values_supported")
+        if not isinstance(algorithms, list) or self.dpop.algorithm not in algorithms:
+            raise DPoPUnsupported(
+                f"The provider {self.issuer} does not offer DPoP with "
+                f"{self.dpop.algorithm} (dpop_signing_alg_values_supported in its "
+                "metadata), and the console accepts only tokens bound to its key. Use "
+                "a provider that binds tokens (RFC 9449), or set CONSOLE_DPOP=off."
+            )
+
     def _token_request(self, form: dict[str, str]) -> dict[str, Any]:
+        """The token endpoint's answer to ``form``, with a DPoP proof when the console
+        binds its tokens: once more with the endpoint's nonce if it asks (RFC 9449 §8).
+        Each attempt is authenticated anew (an assertion is used once)."""
         endpoint = self.metadata()["token_endpoint"]
-        try:
-            sent, auth = self._authenticated(form)
-            response = self._http.post(endpoint, data=sent, auth=auth)
-        except httpx.HTTPError as error:
-            raise ProviderUnreachable(f"{endpoint}: {error!r}") from None
+        for _attempt in range(2):
+            headers = {}
+            if self.dpop is not None:
+                headers["DPoP"] = self.dpop.token_request_proof(endpoint)
+            try:
+                sent, auth = self._authenticated(form)
+                response = self._http.post(
+                    endpoint, data=sent, auth=auth, headers=headers
+                )
+            except httpx.HTTPError as error:
+                raise ProviderUnreachable(f"{endpoint}: {error!r}") from None
+            if self.dpop is None or not self.dpop.answered(endpoint, response):
+                break
         if response.status_code != 200:
             raise SignInFailed(
                 "Inloggningstjänsten godtog inte inloggningen "
                 f"({_oauth_error(response)})."
             )
         body: dict[str, Any] = response.json()
-        if str(body.get("token_type", "")).lower() != "bearer":
-            raise SignInFailed("Inloggningstjänsten gav en okänd sorts token.")
+        self._check_token_type(str(body.get("token_type", "")).lower())
         return body
+
+    def _check_token_type(self, kind: str) -> None:
+        """The kind of token asked for, and no other. The access token itself is the
+        services' to read (its ``cnf.jkt``): to a client it is opaque (RFC 9449 §6)."""
+        if self.dpop is not None and kind == "bearer":
+            raise SignInFailed(
+                "Inloggningstjänsten gav en obunden token (Bearer) fast konsolen bad "
+                "om en token bunden till sin nyckel (DPoP). Konsolen tar inte emot "
+                "obundna token; den som driftar konsolen behöver åtgärda det."
+            )
+        if kind != ("dpop" if self.dpop is not None else "bearer"):
+            raise SignInFailed("Inloggningstjänsten gav en okänd sorts token.")
 
     def _authenticated(self, form: dict[str, str]) -> tuple[dict[str, str], httpx.Auth]:
         """The form and the authentication of a request to the provider: the secret in
