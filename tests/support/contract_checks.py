@@ -30,7 +30,9 @@ EXAMPLES = settings(
 
 
 # The authorization server's endpoints answer errors in OAuth's own format.
-OAUTH_ENDPOINTS = frozenset({"/oauth/token", "/oauth/introspect", "/oauth/revoke"})
+OAUTH_ENDPOINTS = frozenset(
+    {"/oauth/token", "/oauth/par", "/oauth/introspect", "/oauth/revoke"}
+)
 # Pages a person's browser shows (signing in): an error is a page that says why.
 BROWSER_ENDPOINTS = frozenset({"/oauth/authorize"})
 

@@ -6,7 +6,7 @@ A token is bound to one thing, never to two: a client registered for
 certificate-bound tokens (every client that authenticates by mutual TLS) gets only
 those, and a DPoP proof with its request is refused. Any other client must bind its
 tokens to a DPoP key when registered ``--dpop required``, and under the FAPI 2.0
-profile when it asks with client credentials.
+profile for every grant (client credentials, a person's code and refresh token).
 """
 
 import base64
@@ -107,7 +107,6 @@ class SenderBinding:
         request: TokenRequestProof,
         client: ClientRecord,
         *,
-        grant_type: str,
         connection: Connection,
     ) -> Mapping[str, Any] | None:
         """The token's ``cnf`` (None: a Bearer token), or `OAuthError` saying why
@@ -125,7 +124,7 @@ class SenderBinding:
                 "This client is registered to bind its tokens: send a DPoP proof "
                 "(RFC 9449) with the token request.",
             )
-        if self.bind_every_client and grant_type == "client_credentials":
+        if self.bind_every_client:
             raise OAuthError(
                 "invalid_dpop_proof",
                 "The FAPI 2.0 profile issues only sender-constrained tokens: send a "
@@ -134,13 +133,21 @@ class SenderBinding:
             )
         return None
 
-    def _checked(self, proof: str, connection: Connection) -> str:
+    def proof_key(self, proof: str, uri: str, connection: Connection) -> str:
+        """The thumbprint of the key that signed a DPoP proof for a POST to ``uri``
+        (the pushed authorization request endpoint binds the code to it, RFC 9449
+        §10), or `OAuthError`; its jti is recorded on ``connection``."""
+        return self._checked(proof, connection, uri)
+
+    def _checked(
+        self, proof: str, connection: Connection, uri: str | None = None
+    ) -> str:
         nonces = self.nonces
         try:
             checked = check_proof(
                 proof,
                 method="POST",
-                uri=self.token_endpoint,
+                uri=uri or self.token_endpoint,
                 now=self._clock(),
                 nonce_valid=nonces.valid if nonces is not None else None,
             )

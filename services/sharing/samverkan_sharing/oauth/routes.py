@@ -25,10 +25,12 @@ from samverkan_sharing.oauth.models import TLS_AUTH_METHODS
 from samverkan_sharing.oauth.repository import RevocationRepository
 from samverkan_sharing.oauth.schemas import (
     IntrospectionResponse,
+    PushedAuthorizationResponse,
     TokenResponse,
     form_body,
 )
 from samverkan_sharing.oauth.service import FAPI2_ALGORITHMS, TokenIssuer
+from samverkan_sharing.signin.service import PAR_PATH, push_for_request
 
 __all__ = ["JWKS_PATH", "REVOCATIONS_PATH", "router"]
 
@@ -169,6 +171,9 @@ def metadata(request: Request) -> dict[str, Any]:
     return {
         "issuer": base,
         "authorization_endpoint": f"{base}/oauth/authorize",
+        # RFC 9126 §5: under the FAPI 2.0 profile, the only way to start a sign-in.
+        "pushed_authorization_request_endpoint": f"{base}{PAR_PATH}",
+        "require_pushed_authorization_requests": issuer.fapi2,
         "token_endpoint": f"{base}/oauth/token",
         "userinfo_endpoint": f"{base}/oauth/userinfo",
         "jwks_uri": f"{base}{JWKS_PATH}",
@@ -264,6 +269,67 @@ async def token(
     if proofs and nonces is not None:  # the next request's nonce (RFC 9449 §8.2)
         headers["DPoP-Nonce"] = nonces.issue()
     return JSONResponse(issued.response(), headers=headers)
+
+
+@router.post(
+    PAR_PATH,
+    status_code=201,
+    summary="Pushed authorization request (RFC 9126)",
+    responses={
+        201: {"model": PushedAuthorizationResponse, "description": "RFC 9126 §2.2"},
+        **oauth_error_responses(),
+    },
+    openapi_extra=form_body(
+        {
+            "response_type": {"type": "string", "enum": ["code"]},
+            "client_id": {"type": "string"},
+            "redirect_uri": {"type": "string"},
+            "scope": {"type": "string", "description": "must include openid"},
+            "state": {"type": "string"},
+            "nonce": {"type": "string"},
+            "code_challenge": {"type": "string", "description": "PKCE (RFC 7636)"},
+            "code_challenge_method": {"type": "string", "enum": ["S256"]},
+            "dpop_jkt": {
+                "type": "string",
+                "description": "binds the code to this DPoP key (RFC 9449 §10); a "
+                "DPoP header with the request does so too",
+            },
+        },
+        ["response_type", "client_id", "redirect_uri", "code_challenge"],
+    )
+    | {"parameters": [_DPOP_HEADER, _CLIENT_CERT_HEADER]},
+)
+async def push_authorization_request(
+    request: Request,
+    session: WritingSession,
+    authorization: AuthorizationHeader,
+    certificate: ForwardedCertificate,
+) -> JSONResponse:
+    """A client that signs people in sends its authorization request here first,
+    authenticated as at the token endpoint, and sends the browser to the
+    authorization endpoint with only `client_id` and the `request_uri` it gets
+    (required under the FAPI 2.0 profile)."""
+    form = await _read_form(request)
+    app = sharing_app(request)
+    issuer = app.running.state.token_issuer
+    proofs = tuple(request.headers.getlist("dpop"))
+    pushed = await run_in_threadpool(
+        push_for_request,
+        session,
+        issuer,
+        app.running.state.keyring,
+        authorization,
+        form,
+        proofs,
+        certificate,
+        now=datetime.now(UTC),
+    )
+    headers = dict(_NO_STORE)
+    nonces = issuer.binding.nonces if issuer.binding is not None else None
+    if proofs and nonces is not None:
+        headers["DPoP-Nonce"] = nonces.issue()
+    body = {"request_uri": pushed.request_uri, "expires_in": pushed.expires_in}
+    return JSONResponse(body, status_code=201, headers=headers)
 
 
 @router.post(

@@ -14,6 +14,7 @@ __all__ = [
     "CLIENT_SECURITY",
     "IntrospectionResponse",
     "OAuthErrorBody",
+    "PushedAuthorizationResponse",
     "TokenResponse",
     "form_body",
 ]
@@ -85,6 +86,16 @@ def form_body(
             },
         },
     }
+
+
+class PushedAuthorizationResponse(BaseModel):
+    """RFC 9126 §2.2: the reference the browser carries to the authorization
+    endpoint, with ``client_id``, instead of the request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    request_uri: str = Field(description="urn:ietf:params:oauth:request_uri:…")
+    expires_in: int = Field(description="Seconds the reference can be used")
 
 
 class TokenResponse(BaseModel):

@@ -45,6 +45,7 @@ __all__ = [
     "RESOURCE_SERVER_KIND",
     "IssuedToken",
     "TokenIssuer",
+    "request_confirmation",
 ]
 
 # FAPI 2.0 Security Profile §5.4: the only algorithms, for every JWT it touches.
@@ -159,10 +160,7 @@ class TokenIssuer:
             None
             if self.binding is None
             else self.binding.confirmation(
-                proof,
-                client,
-                grant_type=grant_type,
-                connection=session.connection(),
+                proof, client, connection=session.connection()
             )
         )
         with _bound_to(confirmation):
@@ -356,6 +354,13 @@ class TokenIssuer:
             str(claims["jti"]), client.client_id, expires
         )
         session.commit()
+
+
+def request_confirmation() -> Mapping[str, Any] | None:
+    """The ``cnf`` the token request being answered binds its token to (None:
+    Bearer), for a grant that checks it against what the grant itself was bound to
+    (a code bound to a DPoP key, RFC 9449 §10)."""
+    return _CONFIRMATION.get()
 
 
 @contextmanager

@@ -13,7 +13,8 @@ __all__ = ["AuthorizationCodeRecord", "RefreshTokenRecord"]
 
 class AuthorizationCodeRecord(SharingTable, table=True):
     """One authorization code (RFC 6749 §4.1.2): single use, one minute, bound to
-    its client, redirect URI and PKCE challenge (RFC 7636)."""
+    its client, redirect URI and PKCE challenge (RFC 7636), and to a DPoP key if the
+    client named one."""
 
     __tablename__ = "oauth_authorization_codes"
 
@@ -24,6 +25,8 @@ class AuthorizationCodeRecord(SharingTable, table=True):
     scopes: list[str] = Field(sa_column=Column(JSON, nullable=False))
     nonce: str | None = Field(default=None, max_length=200)
     code_challenge: str = Field(max_length=128)
+    # RFC 9449 §10: only a token request with a DPoP proof by this key redeems it.
+    dpop_jkt: str | None = Field(default=None, max_length=43)
     auth_time: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     amr: list[str] = Field(sa_column=Column(JSON, nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

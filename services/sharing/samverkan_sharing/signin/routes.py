@@ -1,8 +1,9 @@
 """People sign in: the authorization endpoint's pages (OpenID Connect Core §3.1.2).
 
-GET shows the sign-in form for a checked request; POST checks the password, then the
-one-time code, and sends the browser back to the client with a code. An untrusted
-client or redirect URI gets an error page, never a redirect.
+GET shows the sign-in form for a checked request (or for the pushed request its
+``request_uri`` names, RFC 9126; under the FAPI 2.0 profile only those); POST checks
+the password, then the one-time code, and sends the browser back to the client with a
+code. An untrusted client or redirect URI gets an error page, never a redirect.
 """
 
 from datetime import UTC, datetime
@@ -53,9 +54,16 @@ _MAX_FIELDS = 16
     responses=_HTML,
 )
 def authorize_page(request: Request, session: ReadingSession) -> Response:
-    issuer = sharing_app(request).running.state.token_issuer.issuer
+    state = sharing_app(request).running.state
+    issuer = state.token_issuer.issuer
     try:
-        asked = service.authorization_request(session, dict(request.query_params))
+        asked = service.authorization_request(
+            session,
+            dict(request.query_params),
+            keyring=state.keyring,
+            now=datetime.now(UTC),
+            pushed_only=state.token_issuer.fapi2,
+        )
     except UnsafeRequest as error:
         return _html(error_page(str(error)), 400)
     except RedirectedError as error:
@@ -82,7 +90,13 @@ def _answer(app: ServiceApp[SharingState], form: dict[str, str]) -> Response:
     state = app.running.state
     with writing_session(app.platform.engine, expire_on_commit=False) as session:
         try:
-            asked = service.authorization_request(session, form)
+            asked = service.authorization_request(
+                session,
+                form,
+                keyring=state.keyring,
+                now=datetime.now(UTC),
+                pushed_only=state.token_issuer.fapi2,
+            )
         except UnsafeRequest as error:
             return _html(error_page(str(error)), 400)
         except RedirectedError as error:

@@ -16,7 +16,11 @@ from sqlmodel import Session
 
 from samverkan_sharing.oauth.errors import OAuthError
 from samverkan_sharing.oauth.models import ClientRecord
-from samverkan_sharing.oauth.service import IssuedToken, TokenIssuer
+from samverkan_sharing.oauth.service import (
+    IssuedToken,
+    TokenIssuer,
+    request_confirmation,
+)
 from samverkan_sharing.people.models import PersonRecord
 from samverkan_sharing.people.repository import PersonRepository
 from samverkan_sharing.signin.refresh import (
@@ -48,7 +52,8 @@ class PersonTokens:
         """Redeem a code: an access token naming the person, an ID token for the
         client, and the first refresh token of a new family."""
         now = datetime.now(UTC)
-        grant = redeem_code(session, client, form, now=now)
+        proof_key = (request_confirmation() or {}).get("jkt")
+        grant = redeem_code(session, client, form, now=now, proof_key=proof_key)
         person = _active_person(session, grant.person_id, now)
         issued = _access_token(issuer, client, person, grant, grant.scopes)
         refresh = self._next_refresh_token(
