@@ -1,17 +1,34 @@
 """make_client(): outbound HTTP with timeouts, trace propagation and safe retries."""
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import httpx
 
+from samverkan_shared.dpop import ProofSigner
 from samverkan_shared.tracing import outgoing_traceparent
 
-__all__ = ["DEFAULT_TIMEOUT", "RetryingTransport", "make_client"]
+__all__ = ["DEFAULT_TIMEOUT", "RetryingTransport", "make_client", "send_bound"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _RETRY_STATUSES = frozenset({502, 503, 504})
+# A request's way to a fresh DPoP proof: a retry must not send the one the server may
+# have recorded already (a gateway's 502 after the service took it), or the
+# retry is refused as a replay.
+_FRESH_PROOF = "samverkan.fresh_dpop_proof"
+
+
+def send_bound(request: httpx.Request, signer: ProofSigner, access_token: str) -> None:
+    """``Authorization: DPoP`` with a proof by ``signer`` for exactly this request
+    (RFC 9449 §7), and a fresh one for each retry of it."""
+
+    def proof() -> str:
+        return signer.proof(request.method, str(request.url), access_token=access_token)
+
+    request.headers["Authorization"] = f"DPoP {access_token}"
+    request.headers["DPoP"] = proof()
+    request.extensions[_FRESH_PROOF] = proof
 
 
 class RetryingTransport(httpx.BaseTransport):
@@ -30,8 +47,11 @@ class RetryingTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempts = self._attempts if self._may_retry(request) else 1
+        fresh_proof: Callable[[], str] | None = request.extensions.get(_FRESH_PROOF)
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
+            if attempt > 1 and fresh_proof is not None:
+                request.headers["DPoP"] = fresh_proof()
             try:
                 response = self._inner.handle_request(request)
             except (httpx.ConnectError, httpx.ConnectTimeout):

@@ -1,9 +1,13 @@
 """Outbound calls: retries only when safe, trace context always."""
 
+import time
+from collections.abc import Generator
+
 import httpx
 import pytest
 
-from samverkan_shared.http import make_client
+from samverkan_shared.dpop import ProofSigner, check_proof
+from samverkan_shared.http import make_client, send_bound
 from samverkan_shared.tracing import parse_traceparent, start_trace
 
 
@@ -78,3 +82,35 @@ def test_traceparent_continues_the_current_trace() -> None:
 def test_malformed_traceparent_starts_a_new_trace(value: str | None) -> None:
     assert parse_traceparent(value) is None
     assert len(start_trace(value).trace_id) == 32
+
+
+class _BoundToken(httpx.Auth):
+    def __init__(self, signer: ProofSigner) -> None:
+        self.signer = signer
+
+    def auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        send_bound(request, self.signer, "the-token")
+        yield request
+
+
+def test_each_retry_of_a_bound_request_carries_a_fresh_proof() -> None:
+    """A gateway's 502 may come after the service recorded the proof's jti: the
+    retry with that proof would be refused as a replay (RFC 9449 §11.1)."""
+    proofs: list[str] = []
+    statuses = [502, 503, 200]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        proofs.append(request.headers["DPoP"])
+        assert request.headers["Authorization"] == "DPoP the-token"
+        return httpx.Response(statuses[len(proofs) - 1])
+
+    signer = ProofSigner.generate()
+    with make_client("http://x", transport=httpx.MockTransport(handler)) as client:
+        response = client.get("/a?page=2", auth=_BoundToken(signer))
+    assert response.status_code == 200
+    assert len(set(proofs)) == 3
+    for proof in proofs:
+        checked = check_proof(proof, method="GET", uri="http://x/a", now=time.time())
+        assert checked.jkt == signer.jkt

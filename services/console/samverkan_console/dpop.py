@@ -15,6 +15,7 @@ from collections.abc import Generator
 import httpx
 
 from samverkan_shared.dpop import ProofSigner
+from samverkan_shared.http import send_bound
 
 __all__ = ["ConsoleKey", "PersonToken"]
 
@@ -73,10 +74,7 @@ class PersonToken(httpx.Auth):
         if self._key is None:
             request.headers["Authorization"] = f"Bearer {self._token}"
         else:
-            request.headers["Authorization"] = f"DPoP {self._token}"
-            request.headers["DPoP"] = self._key.signer.proof(
-                request.method, str(request.url), access_token=self._token
-            )
+            send_bound(request, self._key.signer, self._token)
         yield request
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from samverkan_shared.dpop import ProofSigner
+from samverkan_shared.http import send_bound
 from samverkan_shared.problems import NotFound, ServiceUnavailable
 from samverkan_sharing.disclosures.upstream_data import (
     AuditReceipt,
@@ -83,11 +84,7 @@ class ServiceToken(httpx.Auth):
     def auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        token = self()
-        request.headers["Authorization"] = f"DPoP {token}"
-        request.headers["DPoP"] = self._signer.proof(
-            request.method, str(request.url), access_token=token
-        )
+        send_bound(request, self._signer, self())
         yield request
 
     def __call__(self) -> str:
