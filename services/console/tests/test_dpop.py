@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -284,3 +285,22 @@ def test_a_bearer_answer_to_a_proofed_code_exchange_signs_nobody_in(
     assert "obunden token (Bearer)" in callback.text
     assert "samverkan_console=" not in callback.headers.get("set-cookie", "")
     user.close()
+
+
+@pytest.mark.e2e
+def test_the_console_pushes_its_request_and_the_browser_carries_only_the_reference(
+    running_suite: Suite,
+) -> None:
+    """Sharing offers pushed authorization requests (RFC 9126): the console sends its
+    request there, so the browser's address holds no PKCE challenge, state or scope."""
+    user = _browser(running_suite, _console(running_suite))
+    try:
+        started = user.http.get("/auth/login")
+    finally:
+        user.close()
+    assert started.status_code == 303, started.text
+    location = started.headers["location"]
+    assert location.startswith(f"{running_suite.url('sharing')}/oauth/authorize?")
+    query = parse_qs(urlsplit(location).query)
+    assert set(query) == {"client_id", "request_uri"}
+    assert query["request_uri"][0].startswith("urn:ietf:params:oauth:request_uri:")

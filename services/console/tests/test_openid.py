@@ -77,6 +77,8 @@ class FakeProvider:
     dpop_algs: list[str] | None = field(default_factory=lambda: ["ES256", "EdDSA"])
     # A token endpoint that wants DPoP proofs with this nonce (RFC 9449 §8).
     dpop_nonce: str | None = None
+    # A pushed authorization request endpoint (RFC 9126), answering this status.
+    par_status: int | None = None
     sent: list[httpx.Request] = field(default_factory=list)
 
     def handler(self, request: httpx.Request) -> httpx.Response:
@@ -105,21 +107,38 @@ class FakeProvider:
             return httpx.Response(self.token_status, json=body)
         if path == "/revoke":
             return httpx.Response(200)
+        if path == "/par" and self.par_status is not None:
+            if self.par_status != 201:
+                error = {"error": "invalid_request", "error_description": "no"}
+                return httpx.Response(self.par_status, json=error)
+            reference = {"request_uri": PUSHED, "expires_in": 90}
+            return httpx.Response(201, json=reference)
         return httpx.Response(404)
 
     def _metadata(self) -> dict[str, Any]:
-        return {
-            "issuer": self.metadata_issuer,
-            "authorization_endpoint": f"{ISSUER}/authorize",
-            "token_endpoint": f"{ISSUER}/token",
-            "jwks_uri": f"{ISSUER}/jwks",
-            "revocation_endpoint": f"{ISSUER}/revoke",
-            "authorization_response_iss_parameter_supported": True,
-        } | (
-            {}
-            if self.dpop_algs is None
-            else {"dpop_signing_alg_values_supported": self.dpop_algs}
+        return (
+            {
+                "issuer": self.metadata_issuer,
+                "authorization_endpoint": f"{ISSUER}/authorize",
+                "token_endpoint": f"{ISSUER}/token",
+                "jwks_uri": f"{ISSUER}/jwks",
+                "revocation_endpoint": f"{ISSUER}/revoke",
+                "authorization_response_iss_parameter_supported": True,
+            }
+            | (
+                {}
+                if self.par_status is None
+                else {"pushed_authorization_request_endpoint": f"{ISSUER}/par"}
+            )
+            | (
+                {}
+                if self.dpop_algs is None
+                else {"dpop_signing_alg_values_supported": self.dpop_algs}
+            )
         )
+
+
+PUSHED = "urn:ietf:params:oauth:request_uri:r3f"
 
 
 def _proof_claims(proof: str) -> dict[str, Any]:
@@ -414,6 +433,33 @@ def test_the_authorization_request_names_the_key_its_code_is_for() -> None:
     assert query["dpop_jkt"] == [provider.dpop.jkt]
     unbound = _provider(FakeProvider()).authorization_url(_pending())
     assert "dpop_jkt" not in parse_qs(urlsplit(unbound).query)
+
+
+def test_a_provider_that_takes_pushed_requests_gets_the_request_from_the_console() -> (
+    None
+):
+    """RFC 9126: the request, authenticated and with a proof of the console's key,
+    goes to the provider; the browser carries only client_id and the reference."""
+    fake = FakeProvider(par_status=201)
+    url = _binding(fake).authorization_url(_pending())
+    assert url.startswith(f"{ISSUER}/authorize?")
+    assert parse_qs(urlsplit(url).query) == {
+        "client_id": [CLIENT.client_id],
+        "request_uri": [PUSHED],
+    }
+    [pushed] = [r for r in fake.sent if r.url.path == "/par"]
+    form = parse_qs(pushed.content.decode())
+    assert form["code_challenge_method"] == ["S256"]
+    assert form["state"] == ["st4te"]
+    assert pushed.headers["authorization"].startswith("Basic ")
+    check_proof(
+        pushed.headers["dpop"], method="POST", uri=f"{ISSUER}/par", now=time.time()
+    )
+
+
+def test_a_refused_push_starts_no_sign_in() -> None:
+    with pytest.raises(ProviderUnreachable, match="invalid_request"):
+        _binding(FakeProvider(par_status=400)).authorization_url(_pending())
 
 
 def test_a_provider_without_dpop_in_its_metadata_starts_no_sign_in() -> None:

@@ -112,7 +112,28 @@ class OpenIdProvider:
             # RFC 9449 §10: the code too is the key's; a provider that does not bind
             # codes ignores the parameter (RFC 6749 §3.1).
             query["dpop_jkt"] = self.dpop.jkt
+        endpoint = metadata.get("pushed_authorization_request_endpoint")
+        if endpoint:
+            # RFC 9126: the request goes to the provider from here, authenticated, and
+            # the browser carries only its reference (FAPI 2.0 requires it).
+            query = {
+                "client_id": client.client_id,
+                "request_uri": self._push(str(endpoint), query),
+            }
         return f"{metadata['authorization_endpoint']}?{urlencode(query)}"
+
+    def _push(self, endpoint: str, query: dict[str, str]) -> str:
+        """The ``request_uri`` the provider gives for the pushed request."""
+        response = self._post(endpoint, query)
+        try:
+            request_uri = response.json()["request_uri"] if response.is_success else ""
+        except (ValueError, KeyError, TypeError):
+            request_uri = ""
+        if not isinstance(request_uri, str) or not request_uri:
+            raise ProviderUnreachable(
+                f"{endpoint} did not take the sign-in request ({_oauth_error(response)})"
+            )
+        return request_uri
 
     # -- the answer ------------------------------------------------------------
 
@@ -226,10 +247,22 @@ class OpenIdProvider:
             )
 
     def _token_request(self, form: dict[str, str]) -> dict[str, Any]:
-        """The token endpoint's answer to ``form``, with a DPoP proof when the console
-        binds its tokens: once more with the endpoint's nonce if it asks (RFC 9449 §8).
-        Each attempt is authenticated anew (an assertion is used once)."""
-        endpoint = self.metadata()["token_endpoint"]
+        """The token endpoint's answer to ``form`` (see `_post`)."""
+        response = self._post(self.metadata()["token_endpoint"], form)
+        if response.status_code != 200:
+            raise SignInFailed(
+                "Inloggningstjänsten godtog inte inloggningen "
+                f"({_oauth_error(response)})."
+            )
+        body: dict[str, Any] = response.json()
+        self._check_token_type(str(body.get("token_type", "")).lower())
+        return body
+
+    def _post(self, endpoint: str, form: dict[str, str]) -> httpx.Response:
+        """``form`` to one of the provider's endpoints that authenticate the client
+        (token, pushed request), with a DPoP proof when the console binds its tokens:
+        once more with the endpoint's nonce if it asks (RFC 9449 §8). Each attempt
+        is authenticated anew (an assertion is used once)."""
         for _attempt in range(2):
             headers = {}
             if self.dpop is not None:
@@ -243,14 +276,7 @@ class OpenIdProvider:
                 raise ProviderUnreachable(f"{endpoint}: {error!r}") from None
             if self.dpop is None or not self.dpop.answered(endpoint, response):
                 break
-        if response.status_code != 200:
-            raise SignInFailed(
-                "Inloggningstjänsten godtog inte inloggningen "
-                f"({_oauth_error(response)})."
-            )
-        body: dict[str, Any] = response.json()
-        self._check_token_type(str(body.get("token_type", "")).lower())
-        return body
+        return response
 
     def _check_token_type(self, kind: str) -> None:
         """The kind of token asked for, and no other. The access token itself is the
