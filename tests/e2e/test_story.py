@@ -142,7 +142,7 @@ class Officer(Agent):
 
     @property
     def bound(self) -> bool:
-        return False  # the console's people's tokens are Bearer
+        return False  # `people sign-in` asks for Bearer tokens (no proof)
 
     def token(self) -> str:
         return str(self.tokens()["access_token"])
