@@ -13,8 +13,9 @@ from tests.support.payloads import GROVT_BEDRAGERI
 
 pytestmark = pytest.mark.e2e
 
-# A supplier on a demo agreement that no demo tip is about, and one that has one.
-ALONE = {"org_number": "556900-1125", "name": "Omsorgspartner i Skåne AB"}
+# A supplier no demo tip and no other test's tip is about (filing a tip adds it), and
+# one with a demo tip.
+ALONE = {"org_number": "559876-5435", "name": "Endast Rapporttest AB"}
 WITH_A_DEMO_TIP = {"org_number": "556781-2341", "name": "Familjestöd Syd AB"}
 RECIPIENT = {
     "code": "ekobrottsmyndigheten",

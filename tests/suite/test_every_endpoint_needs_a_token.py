@@ -19,6 +19,7 @@ PUBLIC = {
     ("post", "/oauth/authorize"),
     ("get", "/.well-known/jwks.json"),
     ("post", "/oauth/token"),
+    ("post", "/oauth/par"),
     ("post", "/oauth/introspect"),
     ("post", "/oauth/revoke"),
     ("get", "/oauth/revocations"),

@@ -21,10 +21,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.contract_checks import BROWSER_ENDPOINTS, OAUTH_ENDPOINTS
 from tests.support.suite import PEOPLE, ROLES, InProcessSuite
 
-OAUTH_ENDPOINTS = {"/oauth/token", "/oauth/introspect", "/oauth/revoke"}
-BROWSER_ENDPOINTS = {"/oauth/authorize"}  # the sign-in pages: errors are pages
 STRANGER = JsonWebKey.generate_key("EC", "P-256", is_private=True)
 SERVICES = ("tips", "sharing", "audit")
 

@@ -11,14 +11,12 @@ from typing import Any
 import pytest
 
 from samverkan_sharing.rules.query import MAX_FIELDS
+from tests.support.contract_checks import BROWSER_ENDPOINTS, OAUTH_ENDPOINTS
 from tests.support.suite import InProcessSuite
 
 SERVICES = ["tips", "sharing", "audit"]
-OAUTH_ENDPOINTS = ("/oauth/token", "/oauth/introspect", "/oauth/revoke")
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 OAUTH_ERROR = {"$ref": "#/components/schemas/OAuthErrorBody"}
-# The sign-in pages answer a person's browser: an error is a page that says why.
-BROWSER_ENDPOINTS = ("/oauth/authorize",)
 # Pinned, so a new release's rules cannot fail an unchanged document.
 REDOCLY = "@redocly/cli@2.77.0"
 
@@ -80,9 +78,11 @@ def test_the_oauth_endpoints_say_how_clients_authenticate(
     )
     answers = {
         "/oauth/token": "TokenResponse",
+        "/oauth/par": "PushedAuthorizationResponse",
         "/oauth/introspect": "IntrospectionResponse",
     }
-    for path in OAUTH_ENDPOINTS:
+    created = {"/oauth/par"}  # RFC 9126 §2.2: 201
+    for path in sorted(OAUTH_ENDPOINTS):
         operation = document["paths"][path]["post"]
         assert operation["security"] == [
             {"clientSecretBasic": []},
@@ -92,7 +92,8 @@ def test_the_oauth_endpoints_say_how_clients_authenticate(
         assert {"client_assertion", "client_assertion_type"} <= set(
             form["schema"]["properties"]
         )
-        ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        success = "201" if path in created else "200"
+        ok = operation["responses"][success]["content"]["application/json"]["schema"]
         if path in answers:
             assert ok == {"$ref": f"#/components/schemas/{answers[path]}"}
     token = document["components"]["schemas"]["TokenResponse"]
