@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from samverkan_sharing.oauth.registration import register_client
 from samverkan_sharing.people.repository import PersonRepository
-from samverkan_sharing.people.service import add_person
+from samverkan_sharing.people.service import NewPerson, add_person
 from samverkan_sharing.settings import SharingSettings
 from tests.support.fakes import FakeAuditLog, FakeTips
 from tests.support.payloads import TIP_ID
@@ -97,18 +97,45 @@ class Sharing:
 
     def _add_person(self, username: str) -> str:
         name, roles = STANDARD_PEOPLE[username]
-        with Session(self.client.app.platform.engine) as session:  # type: ignore[attr-defined]
+        return self.add_person(username, roles, name=name).password
+
+    def add_person(
+        self,
+        username: str,
+        roles: list[str],
+        *,
+        name: str | None = None,
+        totp: bool = False,
+        org_number: str = HOLDER_ORG_NUMBER,
+    ) -> NewPerson:
+        """A person who signs in (password, and a TOTP secret if ``totp``); named
+        after the username unless ``name`` is given ("anna" is Anna Andersson)."""
+        engine = self.client.app.platform.engine  # type: ignore[attr-defined]
+        with Session(engine, expire_on_commit=False) as session:
             return add_person(
                 session,
-                name=name,
-                org_number=HOLDER_ORG_NUMBER,
+                name=name or f"{username.title()} Andersson",
+                org_number=org_number,
                 username=username,
                 roles=roles,
                 keyring=self.settings.keyring(),
-                with_totp=False,
+                with_totp=totp,
                 issuer_name="Samverkan",
                 now=datetime.now(UTC),
-            ).password
+            )
+
+    def person_client(self, **fields: object) -> SignIn:
+        """A client registered to sign people in at REDIRECT_URI (with a secret unless
+        ``fields`` give it keys), as a sign-in of it."""
+        client_id, secret = self.register(
+            **{
+                "name": "Samverkan konsol",
+                "scopes": PERSON_SCOPES.split(),
+                "redirect_uris": [REDIRECT_URI],
+                **fields,
+            }
+        )
+        return SignIn(self.client, client_id, secret or "")
 
     def person_id(self, username: str) -> str:
         """The id (a token's ``sub``) of one of the standard people, once added."""

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from samverkan_shared.dpop import ProofSigner
 from samverkan_sharing.oauth.authentication import ASSERTION_TYPE
-from samverkan_sharing.people.service import NewPerson, add_person
+from samverkan_sharing.people.service import NewPerson
 from samverkan_sharing.signin.service import (
     PUSHED_LIFETIME,
     UnsafeRequest,
@@ -36,31 +36,9 @@ PAR_URL = f"{ISSUER}/oauth/par"
 TOKEN_URL = f"{ISSUER}/oauth/token"
 
 
-def _person(sharing: Sharing, username: str = "anna") -> NewPerson:
-    app: Any = sharing.client.app
-    with Session(app.platform.engine, expire_on_commit=False) as session:
-        return add_person(
-            session,
-            name="Anna Andersson",
-            org_number="212000-1124",
-            username=username,
-            roles=["assessor"],
-            keyring=app.running.state.keyring,
-            with_totp=False,
-            issuer_name="Samverkan",
-            now=datetime.now(UTC),
-        )
-
-
 @pytest.fixture
 def console(sharing: Sharing) -> SignIn:
-    client_id, secret = sharing.register(
-        name="Samverkan konsol",
-        scopes=PERSON_SCOPES.split(),
-        redirect_uris=[REDIRECT_URI],
-    )
-    assert secret is not None
-    return SignIn(sharing.client, client_id, secret)
+    return sharing.person_client()
 
 
 def _with_nonce(
@@ -114,7 +92,7 @@ def _claims(token: str) -> dict[str, Any]:
 def test_a_pushed_request_signs_a_person_in_with_only_its_reference_in_the_browser(
     sharing: Sharing, console: SignIn
 ) -> None:
-    anna = _person(sharing)
+    anna = sharing.add_person("anna", ["assessor"])
     pushed = _push(console)
     assert pushed.status_code == 201, pushed.text
     assert pushed.headers["cache-control"] == "no-store"
@@ -135,7 +113,7 @@ def test_a_pushed_request_signs_a_person_in_with_only_its_reference_in_the_brows
 def test_a_code_pushed_with_a_proof_is_redeemed_only_with_that_key(
     sharing: Sharing, console: SignIn
 ) -> None:
-    anna, signer = _person(sharing), ProofSigner.generate()
+    anna, signer = sharing.add_person("anna", ["assessor"]), ProofSigner.generate()
     auth = (console.client_id, console.client_secret)
     pushed = _with_nonce(sharing, PAR_URL, signer, console.params(), auth=auth)
     assert pushed.status_code == 201, pushed.text
@@ -165,7 +143,7 @@ def test_a_code_pushed_with_a_proof_is_redeemed_only_with_that_key(
 def test_dpop_jkt_in_a_plain_request_binds_the_code_too(
     sharing: Sharing, console: SignIn
 ) -> None:
-    anna, signer = _person(sharing), ProofSigner.generate()
+    anna, signer = sharing.add_person("anna", ["assessor"]), ProofSigner.generate()
     code = _sign_in_at(console, console.params(dpop_jkt=signer.jkt), anna)
     assert console.redeem(code).json()["error"] == "invalid_grant"
     redeem = {
@@ -313,7 +291,7 @@ def test_under_fapi2_a_sign_in_starts_only_with_a_pushed_request_and_ends_bound(
     assert plain.status_code == 400
     assert "RFC 9126" in plain.text
 
-    anna = _person(fapi)
+    anna = fapi.add_person("anna", ["assessor"])
     signer = ProofSigner.generate()
     pushed = _with_nonce(
         fapi, PAR_URL, signer, {**console.params(), **_assertion(key, client_id)}
@@ -346,7 +324,7 @@ def test_under_fapi2_a_code_redeemed_without_a_proof_gets_no_token(
         jwks={"keys": [key.as_dict(is_private=False)]},
     )
     console = SignIn(fapi.client, client_id, "")
-    anna = _person(fapi)
+    anna = fapi.add_person("anna", ["assessor"])
     pushed = fapi.client.post(
         PAR_URL, data={**console.params(), **_assertion(key, client_id)}
     )

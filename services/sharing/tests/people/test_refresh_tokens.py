@@ -15,7 +15,7 @@ from samverkan_shared.sessions import writing_session
 from samverkan_sharing.oauth.errors import OAuthError
 from samverkan_sharing.oauth.models import ClientRecord
 from samverkan_sharing.people.repository import PersonRepository
-from samverkan_sharing.people.service import NewPerson, add_person
+from samverkan_sharing.people.service import NewPerson
 from samverkan_sharing.signin.refresh import (
     RefreshPolicy,
     issue_refresh_token,
@@ -28,22 +28,6 @@ from tests.support.signing_in import PERSON_SCOPES, REDIRECT_URI, SignIn
 
 # Claims a refresh must carry over unchanged from the sign-in's access token.
 _PERSON_CLAIMS = ("sub", "client_id", "org_number", "roles", "auth_time", "amr")
-
-
-def _person(sharing: Sharing, username: str, roles: list[str]) -> NewPerson:
-    app: Any = sharing.client.app
-    with Session(app.platform.engine, expire_on_commit=False) as session:
-        return add_person(
-            session,
-            name="Ensam Chef",
-            org_number="212000-1124",
-            username=username,
-            roles=roles,
-            keyring=app.running.state.keyring,
-            with_totp=False,
-            issuer_name="Samverkan",
-            now=datetime.now(UTC),
-        )
 
 
 def _change_person(sharing: Sharing, person_id: str, **values: Any) -> None:
@@ -79,19 +63,13 @@ def _refused(response: Any, error: str = "invalid_grant") -> None:
 
 @pytest.fixture
 def console(sharing: Sharing) -> SignIn:
-    client_id, secret = sharing.register(
-        name="Samverkan konsol",
-        scopes=PERSON_SCOPES.split(),
-        redirect_uris=[REDIRECT_URI],
-    )
-    assert secret is not None
-    return SignIn(sharing.client, client_id, secret)
+    return sharing.person_client()
 
 
 @pytest.fixture
 def boss(sharing: Sharing) -> NewPerson:
     """An assessor and approver, without a second factor (the demo allows it)."""
-    return _person(sharing, "chef", ["approver", "assessor"])
+    return sharing.add_person("chef", ["approver", "assessor"])
 
 
 @pytest.fixture

@@ -7,17 +7,14 @@ import io
 import json
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from authlib.jose import JsonWebKey, JsonWebToken, jwt
-from sqlmodel import Session
 
 from samverkan_sharing.cli import register
-from samverkan_sharing.people.service import NewPerson, add_person
 from samverkan_sharing.signin import command
 from samverkan_sharing.signin.command import run_sign_in
 from tests.support.sharing import ISSUER, Sharing
@@ -59,22 +56,6 @@ def _claims(sharing: Sharing, token: str) -> Any:
     return jwt.decode(token, keys)
 
 
-def _person(sharing: Sharing, username: str, *, with_totp: bool) -> NewPerson:
-    app: Any = sharing.client.app
-    with Session(app.platform.engine, expire_on_commit=False) as session:
-        return add_person(
-            session,
-            name="Anna Andersson",
-            org_number="212000-1124",
-            username=username,
-            roles=["assessor"],
-            keyring=sharing.settings.keyring(),
-            with_totp=with_totp,
-            issuer_name="Samverkan",
-            now=datetime.now(UTC),
-        )
-
-
 def _sign_in(
     sharing: Sharing, stdin: str, *argv: str, http: httpx.Client | None = None
 ) -> tuple[int, str, str]:
@@ -95,7 +76,7 @@ def _sign_in(
 def test_signs_the_demo_person_in_with_the_demo_console(
     sharing: Sharing, console: tuple[str, str]
 ) -> None:
-    anna = _person(sharing, "anna", with_totp=False)
+    anna = sharing.add_person("anna", ["assessor"], totp=False)
 
     code, out, err = _sign_in(sharing, anna.password + "\n", "--username", "anna")
 
@@ -117,7 +98,7 @@ def test_signs_the_demo_person_in_with_the_demo_console(
 def test_asks_for_the_one_time_code_when_the_page_does(
     sharing: Sharing, console: tuple[str, str]
 ) -> None:
-    anna = _person(sharing, "anna", with_totp=True)
+    anna = sharing.add_person("anna", ["assessor"], totp=True)
     assert anna.totp_uri is not None
     client_id, secret = console
 
@@ -139,7 +120,7 @@ def test_asks_for_the_one_time_code_when_the_page_does(
 def test_a_wrong_password_is_exit_1_with_the_page_s_words_and_no_token(
     sharing: Sharing, console: tuple[str, str]
 ) -> None:
-    _person(sharing, "anna", with_totp=False)
+    sharing.add_person("anna", ["assessor"], totp=False)
 
     code, out, err = _sign_in(sharing, "not the password\n", "--username", "anna")
 
@@ -150,7 +131,7 @@ def test_a_wrong_password_is_exit_1_with_the_page_s_words_and_no_token(
 def test_a_redirect_uri_the_client_lacks_is_refused_before_any_password(
     sharing: Sharing, console: tuple[str, str]
 ) -> None:
-    anna = _person(sharing, "anna", with_totp=False)
+    anna = sharing.add_person("anna", ["assessor"], totp=False)
 
     code, out, err = _sign_in(
         sharing, anna.password + "\n", "--username", "anna",
@@ -164,7 +145,7 @@ def test_a_redirect_uri_the_client_lacks_is_refused_before_any_password(
 def test_a_scope_the_client_may_not_ask_is_the_issuer_s_error(
     sharing: Sharing, console: tuple[str, str]
 ) -> None:
-    anna = _person(sharing, "anna", with_totp=False)
+    anna = sharing.add_person("anna", ["assessor"], totp=False)
 
     code, out, err = _sign_in(
         sharing,
@@ -282,7 +263,7 @@ def _dropped(sharing: Sharing, token: str) -> str:
 def test_an_id_token_not_answering_this_sign_in_is_refused(
     sharing: Sharing, console: tuple[str, str], change: IdTokenChange, refusal: str
 ) -> None:
-    anna = _person(sharing, "anna", with_totp=False)
+    anna = sharing.add_person("anna", ["assessor"], totp=False)
     http = httpx.Client(base_url=ISSUER, transport=_TokenResponses(sharing, change))
 
     code, out, err = _sign_in(sharing, anna.password + "\n", "--username", "anna",
@@ -297,7 +278,7 @@ def test_the_issuer_s_own_id_token_passes_the_check(
     sharing: Sharing, console: tuple[str, str]
 ) -> None:
     """The same interception, changing nothing: the refusals above are the changes'."""
-    anna = _person(sharing, "anna", with_totp=False)
+    anna = sharing.add_person("anna", ["assessor"], totp=False)
     http = httpx.Client(base_url=ISSUER, transport=_TokenResponses(sharing, _unchanged))
 
     code, out, err = _sign_in(sharing, anna.password + "\n", "--username", "anna",

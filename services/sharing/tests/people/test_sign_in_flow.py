@@ -1,46 +1,19 @@
 """People sign in at the authorization server: OpenID Connect's authorization code
 flow with PKCE S256 (RFC 6749 §4.1, RFC 7636, RFC 9700, OIDC Core §3.1)."""
 
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from authlib.jose import JsonWebKey, jwt
-from sqlmodel import Session
 
-from samverkan_sharing.people.service import NewPerson, add_person
 from tests.support.sharing import ISSUER, Sharing
 from tests.support.signing_in import PERSON_SCOPES, REDIRECT_URI, SignIn, form_inputs
 
 
-def _person(
-    sharing: Sharing, username: str, roles: list[str], *, totp: bool
-) -> NewPerson:
-    app: Any = sharing.client.app
-    with Session(app.platform.engine, expire_on_commit=False) as session:
-        return add_person(
-            session,
-            name=f"{username.title()} Andersson",
-            org_number="212000-1124",
-            username=username,
-            roles=roles,
-            keyring=app.running.state.keyring,
-            with_totp=totp,
-            issuer_name="Samverkan",
-            now=datetime.now(UTC),
-        )
-
-
 @pytest.fixture
 def console(sharing: Sharing) -> SignIn:
-    client_id, secret = sharing.register(
-        name="Samverkan konsol",
-        scopes=PERSON_SCOPES.split(),
-        redirect_uris=[REDIRECT_URI],
-    )
-    assert secret is not None
-    return SignIn(sharing.client, client_id, secret)
+    return sharing.person_client()
 
 
 def _claims(sharing: Sharing, token: str) -> Any:
@@ -55,7 +28,7 @@ def _claims(sharing: Sharing, token: str) -> Any:
 def test_a_person_signs_in_and_gets_tokens_that_name_them(
     sharing: Sharing, console: SignIn
 ) -> None:
-    anna = _person(sharing, "anna", ["assessor"], totp=True)
+    anna = sharing.add_person("anna", ["assessor"], totp=True)
     tokens = console.tokens("anna", anna.password, anna.totp_uri)
     assert tokens["token_type"] == "Bearer"
     identity = _claims(sharing, tokens["id_token"])
@@ -86,7 +59,7 @@ def test_a_person_signs_in_and_gets_tokens_that_name_them(
 def test_the_form_asks_for_the_code_only_after_the_right_password(
     sharing: Sharing, console: SignIn
 ) -> None:
-    anna = _person(sharing, "anna", ["assessor"], totp=True)
+    anna = sharing.add_person("anna", ["assessor"], totp=True)
     page = sharing.client.get("/oauth/authorize", params=console.params())
     assert {"username", "password"} <= form_inputs(page.text).keys()
     assert "otp" not in form_inputs(page.text)
@@ -112,8 +85,8 @@ def test_the_form_asks_for_the_code_only_after_the_right_password(
 def test_a_forged_or_foreign_ticket_gets_no_code(
     sharing: Sharing, console: SignIn
 ) -> None:
-    anna = _person(sharing, "anna", ["assessor"], totp=True)
-    _person(sharing, "bertil", ["approver"], totp=True)
+    anna = sharing.add_person("anna", ["assessor"], totp=True)
+    sharing.add_person("bertil", ["approver"], totp=True)
     page = sharing.client.get("/oauth/authorize", params=console.params())
     right = {**form_inputs(page.text), "username": "anna", "password": anna.password}
     ticket = form_inputs(sharing.client.post("/oauth/authorize", data=right).text)
@@ -128,7 +101,7 @@ def test_a_forged_or_foreign_ticket_gets_no_code(
 def test_a_code_is_used_once_by_its_client_with_its_verifier(
     sharing: Sharing, console: SignIn
 ) -> None:
-    bertil = _person(sharing, "bertil", ["approver"], totp=False)
+    bertil = sharing.add_person("bertil", ["approver"], totp=False)
     code = console.code("bertil", bertil.password)
     other_id, other_secret = sharing.register(
         name="Annan", scopes=["openid"], redirect_uris=[REDIRECT_URI]
@@ -222,7 +195,7 @@ def test_a_client_id_that_looks_like_a_card_number_gets_an_id_token(
         scopes=PERSON_SCOPES.split(),
         redirect_uris=[REDIRECT_URI],
     )
-    anna = _person(sharing, "anna", ["assessor"], totp=False)
+    anna = sharing.add_person("anna", ["assessor"], totp=False)
     sign_in = SignIn(sharing.client, client_id, secret or "")
 
     tokens = sign_in.tokens("anna", anna.password)
