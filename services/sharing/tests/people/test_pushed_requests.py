@@ -89,6 +89,15 @@ def _claims(token: str) -> dict[str, Any]:
     return claims
 
 
+def _redeeming(console: SignIn, code: str) -> dict[str, str]:
+    return {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT_URI,
+        "code_verifier": console.verifier,
+    }
+
+
 def test_a_pushed_request_signs_a_person_in_with_only_its_reference_in_the_browser(
     sharing: Sharing, console: SignIn
 ) -> None:
@@ -122,12 +131,7 @@ def test_a_code_pushed_with_a_proof_is_redeemed_only_with_that_key(
         "request_uri": pushed.json()["request_uri"],
     }
     code = _sign_in_at(console, reference, anna)
-    redeem = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": REDIRECT_URI,
-        "code_verifier": console.verifier,
-    }
+    redeem = _redeeming(console, code)
     unproved = console.redeem(code)
     assert unproved.status_code == 400
     assert unproved.json()["error"] == "invalid_grant"
@@ -146,12 +150,7 @@ def test_dpop_jkt_in_a_plain_request_binds_the_code_too(
     anna, signer = sharing.add_person("anna", ["assessor"]), ProofSigner.generate()
     code = _sign_in_at(console, console.params(dpop_jkt=signer.jkt), anna)
     assert console.redeem(code).json()["error"] == "invalid_grant"
-    redeem = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": REDIRECT_URI,
-        "code_verifier": console.verifier,
-    }
+    redeem = _redeeming(console, code)
     auth = (console.client_id, console.client_secret)
     tokens = _with_nonce(sharing, TOKEN_URL, signer, redeem, auth=auth)
     assert tokens.status_code == 200, tokens.text
@@ -255,6 +254,16 @@ def fapi(sharing_factory: Callable[..., Sharing]) -> Sharing:
     return sharing_factory(profile="fapi2")
 
 
+@pytest.fixture
+def keyed(fapi: Sharing) -> tuple[SignIn, Any]:
+    """A client that signs people in with private_key_jwt (no secret under the
+    profile), and its key."""
+    key = JsonWebKey.generate_key("EC", "P-256", is_private=True)
+    console = fapi.person_client(jwks={"keys": [key.as_dict(is_private=False)]})
+    assert console.client_secret == ""
+    return console, key
+
+
 def _assertion(key: Any, client_id: str) -> dict[str, str]:
     now = int(time.time())
     claims = {
@@ -273,38 +282,25 @@ def _assertion(key: Any, client_id: str) -> dict[str, str]:
 
 
 def test_under_fapi2_a_sign_in_starts_only_with_a_pushed_request_and_ends_bound(
-    fapi: Sharing,
+    fapi: Sharing, keyed: tuple[SignIn, Any]
 ) -> None:
-    key = JsonWebKey.generate_key("EC", "P-256", is_private=True)
-    client_id, secret = fapi.register(
-        name="Samverkan konsol",
-        scopes=PERSON_SCOPES.split(),
-        redirect_uris=[REDIRECT_URI],
-        jwks={"keys": [key.as_dict(is_private=False)]},
-    )
-    assert secret is None
+    console, key = keyed
     metadata = fapi.client.get("/.well-known/openid-configuration").json()
     assert metadata["require_pushed_authorization_requests"] is True
     assert metadata["pushed_authorization_request_endpoint"] == PAR_URL
-    console = SignIn(fapi.client, client_id, "")
     plain = fapi.client.get("/oauth/authorize", params=console.params())
     assert plain.status_code == 400
     assert "RFC 9126" in plain.text
 
     anna = fapi.add_person("anna", ["assessor"])
     signer = ProofSigner.generate()
+    client_id = console.client_id
     pushed = _with_nonce(
         fapi, PAR_URL, signer, {**console.params(), **_assertion(key, client_id)}
     )
     assert pushed.status_code == 201, pushed.text
     reference = {"client_id": client_id, "request_uri": pushed.json()["request_uri"]}
-    code = _sign_in_at(console, reference, anna)
-    redeem = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": REDIRECT_URI,
-        "code_verifier": console.verifier,
-    }
+    redeem = _redeeming(console, _sign_in_at(console, reference, anna))
     tokens = _with_nonce(
         fapi, TOKEN_URL, signer, {**redeem, **_assertion(key, client_id)}
     )
@@ -313,33 +309,20 @@ def test_under_fapi2_a_sign_in_starts_only_with_a_pushed_request_and_ends_bound(
 
 
 def test_under_fapi2_a_code_redeemed_without_a_proof_gets_no_token(
-    fapi: Sharing,
+    fapi: Sharing, keyed: tuple[SignIn, Any]
 ) -> None:
     """Every token is sender-constrained under the profile, a person's too."""
-    key = JsonWebKey.generate_key("EC", "P-256", is_private=True)
-    client_id, _ = fapi.register(
-        name="Samverkan konsol",
-        scopes=PERSON_SCOPES.split(),
-        redirect_uris=[REDIRECT_URI],
-        jwks={"keys": [key.as_dict(is_private=False)]},
-    )
-    console = SignIn(fapi.client, client_id, "")
+    console, key = keyed
     anna = fapi.add_person("anna", ["assessor"])
+    client_id = console.client_id
     pushed = fapi.client.post(
         PAR_URL, data={**console.params(), **_assertion(key, client_id)}
     )
     assert pushed.status_code == 201, pushed.text
     reference = {"client_id": client_id, "request_uri": pushed.json()["request_uri"]}
-    code = _sign_in_at(console, reference, anna)
+    redeem = _redeeming(console, _sign_in_at(console, reference, anna))
     response = fapi.client.post(
-        TOKEN_URL,
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": REDIRECT_URI,
-            "code_verifier": console.verifier,
-            **_assertion(key, client_id),
-        },
+        TOKEN_URL, data={**redeem, **_assertion(key, client_id)}
     )
     assert (response.status_code, response.json()["error"]) == (
         400,
