@@ -87,11 +87,3 @@ class AgreementRepository(Repository):
 
     def save_link(self, link: AgreementSupplierRecord) -> None:
         self._session.add(link)
-
-    def agreements_of(self, supplier: str) -> list[str]:
-        statement = (
-            select(AgreementSupplierRecord.agreement_id)
-            .where(AgreementSupplierRecord.supplier_org_number == supplier)
-            .order_by(col(AgreementSupplierRecord.agreement_id))
-        )
-        return list(self._session.exec(statement).all())
