@@ -22,6 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import OAuth2, SecurityScopes
 
+from samverkan_shared.access_token import CERTIFICATE_CONFIRMATION, AccessToken
 from samverkan_shared.client_certificates import (
     CLIENT_CERT_HEADER,
     InvalidClientCertificate,
@@ -33,9 +34,7 @@ from samverkan_shared.proof_replay import ReplayCache
 from samverkan_shared.revocation_cache import Revocations
 from samverkan_shared.token_validation import (
     ALLOWED_ALGORITHMS,
-    CERTIFICATE_CONFIRMATION,
     LEEWAY_SECONDS,
-    AccessToken,
     HttpKeySource,
     HttpRevocationSource,
     KeyFetchNeeded,

@@ -8,7 +8,6 @@ import base64
 import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -16,6 +15,7 @@ import structlog
 from authlib.jose import JsonWebToken, Key
 from authlib.jose.errors import JoseError
 
+from samverkan_shared.access_token import CERTIFICATE_CONFIRMATION, AccessToken
 from samverkan_shared.key_set import KeyFetch, KeySetCache
 from samverkan_shared.problems import ServiceUnavailable, Unauthenticated
 from samverkan_shared.revocation_cache import (
@@ -26,9 +26,7 @@ from samverkan_shared.revocation_cache import (
 
 __all__ = [
     "ALLOWED_ALGORITHMS",
-    "CERTIFICATE_CONFIRMATION",
     "LEEWAY_SECONDS",
-    "AccessToken",
     "HttpKeySource",
     "HttpRevocationSource",
     "KeyFetchNeeded",
@@ -44,73 +42,10 @@ _log = structlog.get_logger("samverkan.auth")
 # Asymmetric only: never "none", never HMAC (a public key must not become a shared secret).
 ALLOWED_ALGORITHMS = ("ES256", "EdDSA", "RS256", "PS256")
 LEEWAY_SECONDS = 30
-# RFC 8705 §3.1: the cnf member naming the TLS client certificate a token is bound to.
-CERTIFICATE_CONFIRMATION = "x5t#S256"
 _JWKS_MIN_REFRESH_SECONDS = 1.0
 # Tokens whose signature was checked; a token lives minutes, so this bounds memory
 # for thousands of active clients, not for the log of all tokens ever seen.
 _MAX_VERIFIED_TOKENS = 10_000
-
-
-@dataclass(frozen=True)
-class AccessToken:
-    """The validated caller, as the endpoint sees it."""
-
-    client_id: str
-    subject: str
-    scopes: frozenset[str]
-    jti: str
-    expires_at: int
-    kind: str | None = None
-    org_number: str | None = None
-    recipient: str | None = None
-    name: str | None = None
-    municipality_code: str | None = None
-    claims: Mapping[str, Any] = field(default_factory=dict, repr=False)
-
-    @property
-    def is_person(self) -> bool:
-        """Whether a person signed in for this token (OpenID Connect): its subject is
-        the person, not the client, as in a client credentials token."""
-        return self.subject != self.client_id
-
-    @property
-    def jkt(self) -> str | None:
-        """The thumbprint of the DPoP key the token is bound to (RFC 9449 §6.1)."""
-        return self._confirmation("jkt")
-
-    @property
-    def x5t_s256(self) -> str | None:
-        """The thumbprint of the TLS client certificate the token is bound to
-        (RFC 8705 §3.1)."""
-        return self._confirmation(CERTIFICATE_CONFIRMATION)
-
-    def _confirmation(self, method: str) -> str | None:
-        confirmation = self.claims.get("cnf")
-        if isinstance(confirmation, Mapping):
-            value = confirmation.get(method)
-            return value if isinstance(value, str) else None
-        return None
-
-    @property
-    def person_name(self) -> str | None:
-        return self.claims.get("name") if self.is_person else None
-
-    @classmethod
-    def from_claims(cls, claims: Mapping[str, Any]) -> "AccessToken":
-        return cls(
-            client_id=str(claims["client_id"]),
-            subject=str(claims["sub"]),
-            scopes=frozenset(str(claims.get("scope", "")).split()),
-            jti=str(claims["jti"]),
-            expires_at=int(claims["exp"]),
-            kind=claims.get("client_kind"),
-            org_number=claims.get("org_number"),
-            recipient=claims.get("recipient"),
-            name=claims.get("client_name"),
-            municipality_code=claims.get("municipality_code"),
-            claims=dict(claims),
-        )
 
 
 KeySource = Callable[[], Mapping[str, Any]]
