@@ -5,7 +5,7 @@ import hashlib
 from html import escape
 from urllib.parse import urlsplit
 
-from samverkan_sharing.signin.service import AuthorizationRequest
+from samverkan_sharing.signin.authorization_request import AuthorizationRequest
 
 __all__ = ["PAGE_HEADERS", "error_page", "page_headers", "sign_in_page"]
 

@@ -22,16 +22,17 @@ from samverkan_sharing.dependencies import PersonCaller, SharingState, sharing_a
 from samverkan_sharing.people.repository import PersonRepository
 from samverkan_sharing.people.service import CodeNeeded, SignInRefused, sign_in
 from samverkan_sharing.signin import service
+from samverkan_sharing.signin.authorization_request import (
+    AuthorizationRequest,
+    RedirectedError,
+    UnsafeRequest,
+    authorization_request,
+)
 from samverkan_sharing.signin.pages import (
     PAGE_HEADERS,
     error_page,
     page_headers,
     sign_in_page,
-)
-from samverkan_sharing.signin.service import (
-    AuthorizationRequest,
-    RedirectedError,
-    UnsafeRequest,
 )
 from samverkan_sharing.signin.tokens import person_claims
 
@@ -57,7 +58,7 @@ def authorize_page(request: Request, session: ReadingSession) -> Response:
     state = sharing_app(request).running.state
     issuer = state.token_issuer.issuer
     try:
-        asked = service.authorization_request(
+        asked = authorization_request(
             session,
             dict(request.query_params),
             keyring=state.keyring,
@@ -90,7 +91,7 @@ def _answer(app: ServiceApp[SharingState], form: dict[str, str]) -> Response:
     state = app.running.state
     with writing_session(app.platform.engine, expire_on_commit=False) as session:
         try:
-            asked = service.authorization_request(
+            asked = authorization_request(
                 session,
                 form,
                 keyring=state.keyring,

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from samverkan_shared.dpop import ProofSigner
 from samverkan_sharing.oauth.authentication import ASSERTION_TYPE
 from samverkan_sharing.people.service import NewPerson
-from samverkan_sharing.signin.service import (
+from samverkan_sharing.signin.authorization_request import (
     PUSHED_LIFETIME,
     UnsafeRequest,
     authorization_request,
