@@ -47,7 +47,8 @@ def _logging_started() -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from samverkan_shared.supervisor import Suite, stopped_by_signals
+    from samverkan_shared.shutdown import stopped_by_signals
+    from samverkan_shared.supervisor import Suite
 
     if not _logging_started():
         return 2

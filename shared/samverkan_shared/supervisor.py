@@ -1,8 +1,7 @@
 """`samverkan run` / `serve`: migrate, seed and start the services as uvicorn processes.
 
-Every child runs in its own process group and is stopped the same way however the
-supervisor was started (from a terminal, `nohup … &`, a CI runner that ignores SIGINT):
-SIGTERM, then SIGKILL to its whole group once a deadline has passed.
+Every child runs in its own process group and is stopped as `samverkan_shared.shutdown`
+says: SIGTERM, then SIGKILL to its whole group once a deadline has passed.
 
 The supervisor's own lines are events of the services' log format (`start_logging`):
 one stream, JSON lines or, on a terminal, structlog's console lines.
@@ -13,13 +12,10 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
 import httpx
 import structlog
@@ -27,6 +23,7 @@ import structlog
 from samverkan_shared.demo_receiver import DemoReceiver
 from samverkan_shared.logging import configure_logging
 from samverkan_shared.service_spec import ServiceSpec, discover_services
+from samverkan_shared.shutdown import signals_held, stopped_by_signals, wait_or_kill
 
 __all__ = [
     "DEMO_STEP_FAILED",
@@ -38,7 +35,6 @@ __all__ = [
     "port_refusal",
     "prepare_command",
     "start_logging",
-    "stopped_by_signals",
     "supervisor_log",
     "uvicorn_command",
     "workers_for",
@@ -121,65 +117,6 @@ def port_refusal(host: str, port: int) -> str | None:
         except OSError as error:
             return error.strerror or str(error)
     return None
-
-
-@contextmanager
-def stopped_by_signals() -> Iterator[None]:
-    """SIGINT and SIGTERM raise KeyboardInterrupt here, however this process started.
-
-    A process started with SIGINT ignored (`nohup … &`, many CI runners) inherits
-    SIG_IGN, and Python then leaves it ignored: Ctrl-C would reach nothing and the
-    services would outlive the supervisor. The earlier handlers come back on exit.
-    """
-
-    def _interrupt(_signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = {
-        s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)
-    }
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Ignore SIGINT/SIGTERM meanwhile: a second Ctrl-C must not cut a stop short.
-
-    Stopping is bounded by its own deadline. Off the main thread (where signals
-    cannot be handled) this does nothing.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {
-        s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)
-    }
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-def _kill_group(child: subprocess.Popen[bytes]) -> None:
-    """SIGKILL the child's process group: the child and any worker it left behind."""
-    with suppress(ProcessLookupError, PermissionError):  # the group is gone already
-        os.killpg(child.pid, signal.SIGKILL)
-
-
-def _wait_or_kill(child: subprocess.Popen[bytes], deadline: float) -> None:
-    try:
-        child.wait(max(0.0, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        supervisor_log.warning(
-            "child_killed", pid=child.pid, detail="did not stop in time; killing it"
-        )
-    _kill_group(child)
-    child.wait()
 
 
 def prepare_command(spec: ServiceSpec, *, seed: bool) -> list[str]:
@@ -354,14 +291,14 @@ class Suite:
         child = self.children.pop(name, None)
         if child is None:
             return
-        with _signals_held():
+        with signals_held():
             if child.poll() is None:
                 child.send_signal(sig)
-            _wait_or_kill(child, time.monotonic() + _GRACE_SECONDS)
+            wait_or_kill(child, time.monotonic() + _GRACE_SECONDS)
 
     def stop(self, grace: float = _GRACE_SECONDS) -> None:
         """SIGTERM to every child at once; SIGKILL to what still runs after ``grace`` s."""
-        with _signals_held():
+        with signals_held():
             if self.receiver is not None:
                 self.receiver.stop()
             for child in self.children.values():
@@ -369,7 +306,7 @@ class Suite:
                     child.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + grace
             for name in list(self.children):
-                _wait_or_kill(self.children.pop(name), deadline)
+                wait_or_kill(self.children.pop(name), deadline)
 
     def first_exited(self) -> tuple[str, int] | None:
         for name, child in self.children.items():
