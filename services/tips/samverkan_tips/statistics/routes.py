@@ -59,8 +59,6 @@ def tip_statistics(
     `from` or `to`. Working days are Swedish: Monday to Friday except public
     holidays, midsommarafton, julafton and nyårsafton."""
     period = service.Period(_utc(received_from), _utc(received_to))
-    if received_from and received_to and received_from >= received_to:
-        raise _refused("from", "must be before to")
     caller = Caller.from_token(token)
     try:
         report = service.tip_statistics(
@@ -73,7 +71,11 @@ def tip_statistics(
         )
     except service.PeriodRefused as refused:
         raise _refused(refused.parameter, refused.detail) from None
-    statistics = TipStatistics.of(report)
+    return _negotiated(TipStatistics.of(report), accept)
+
+
+def _negotiated(statistics: TipStatistics, accept: str | None) -> Response:
+    """The statistics as CSV or JSON, as the Accept header prefers."""
     if _wants_csv(accept):
         return Response(
             statistics_csv(statistics),

@@ -85,8 +85,9 @@ class Period:
 
 
 class PeriodRefused(Exception):
-    """Figures over every tip are given for ended calendar months only, and the
-    caller manages no agreement whose own figures it could have instead."""
+    """The period does not start before it ends; or figures over every tip are
+    given for ended calendar months only, and the caller manages no agreement whose
+    own figures it could have instead."""
 
     def __init__(self, parameter: Literal["from", "to"], detail: str) -> None:
         super().__init__(f"{parameter}: {detail}")
@@ -181,8 +182,10 @@ def tip_statistics(
     owner (a group is exact only if it owns all of them); ``manages``: whether it
     manages any. Over ended calendar months (`closed_months` at ``now``) every tip
     counts; over another period only the caller's own agreements' tips, or
-    `PeriodRefused` if it manages none.
+    `PeriodRefused` if it manages none (or if the period does not start before it
+    ends).
     """
+    _check_order(period)
     counted = _counted(period, manages=manages, now=now)
     tallies: dict[str, _Tally] = {}
     for tip in source.tips(period):
@@ -215,6 +218,11 @@ def rounded(count: int) -> int:
     """``count`` to the nearest multiple of `ROUNDING_BASE` (no ties: the base is
     odd)."""
     return ROUNDING_BASE * ((count + ROUNDING_BASE // 2) // ROUNDING_BASE)
+
+
+def _check_order(period: Period) -> None:
+    if period.start and period.end and period.start >= period.end:
+        raise PeriodRefused("from", "must be before to")
 
 
 def _counted(period: Period, *, manages: bool, now: datetime) -> Counted:
