@@ -24,6 +24,17 @@ from samverkan_shared.service_app import Platform, ServiceApp, build_app
 
 __all__ = ["create_app"]
 
+# The API, in the order of its OpenAPI document.
+_ROUTERS = (
+    entries.router,
+    entries.subjects_router,
+    proofs.router,
+    checkpoints.router,
+    export.router,
+    witnessing.router,
+    tiles.router,
+)
+
 
 def create_app(
     settings: AuditLogSettings | None = None,
@@ -66,16 +77,7 @@ def create_app(
         token_validator=token_validator,
     )
     app.platform.metrics.registry.register(LogSizeCollector(engine))
-    routers = (
-        entries.router,
-        entries.subjects_router,
-        proofs.router,
-        checkpoints.router,
-        export.router,
-        witnessing.router,
-        tiles.router,
-    )
-    for router in routers:
+    for router in _ROUTERS:
         app.include_router(router)
     return app
 
