@@ -241,19 +241,7 @@ def _add_client_commands(
     add = actions.add_parser(
         "add", help="register a client; prints its credentials as JSON"
     )
-    add.add_argument("--name", required=True)
-    add.add_argument("--org-number", required=True)
-    add.add_argument("--kind", required=True, choices=CLIENT_KINDS)
-    add.add_argument(
-        "--recipient", help="recipient code (partners), see docs/evaluation-contract.md"
-    )
-    add.add_argument(
-        "--municipality",
-        help="the municipality code (kommunkod) a tips:write client files tips for",
-    )
-    add.add_argument(
-        "--scopes", required=True, help='space-separated, e.g. "tips:read"'
-    )
+    _add_client_identity_arguments(add)
     add.add_argument(
         "--jwks", help="public JWKS file: private_key_jwt instead of a secret"
     )
@@ -271,6 +259,35 @@ def _add_client_commands(
         help="required: tokens only with a DPoP proof, bound to the client's key "
         "(RFC 9449); optional (default): bound when it sends one",
     )
+    _add_client_tls_arguments(add)
+    add.set_defaults(handler=_add)
+    actions.add_parser("list", help="one JSON line per client").set_defaults(
+        handler=_list
+    )
+    revoke = actions.add_parser("revoke", help="revoke a client and its live tokens")
+    revoke.add_argument("client_id")
+    revoke.set_defaults(handler=_revoke)
+
+
+def _add_client_identity_arguments(add: argparse.ArgumentParser) -> None:
+    """Who the client is and what it may ask for."""
+    add.add_argument("--name", required=True)
+    add.add_argument("--org-number", required=True)
+    add.add_argument("--kind", required=True, choices=CLIENT_KINDS)
+    add.add_argument(
+        "--recipient", help="recipient code (partners), see docs/evaluation-contract.md"
+    )
+    add.add_argument(
+        "--municipality",
+        help="the municipality code (kommunkod) a tips:write client files tips for",
+    )
+    add.add_argument(
+        "--scopes", required=True, help='space-separated, e.g. "tips:read"'
+    )
+
+
+def _add_client_tls_arguments(add: argparse.ArgumentParser) -> None:
+    """Mutual TLS (RFC 8705): authenticating by certificate, tokens bound to it."""
     add.add_argument(
         "--tls-subject-dn",
         help="tls_client_auth (RFC 8705 §2.1) instead of a secret: the subject DN "
@@ -292,13 +309,6 @@ def _add_client_commands(
         "(cnf.x5t#S256, RFC 8705 §3); always so with --tls-subject-dn and "
         "--tls-certificate",
     )
-    add.set_defaults(handler=_add)
-    actions.add_parser("list", help="one JSON line per client").set_defaults(
-        handler=_list
-    )
-    revoke = actions.add_parser("revoke", help="revoke a client and its live tokens")
-    revoke.add_argument("client_id")
-    revoke.set_defaults(handler=_revoke)
 
 
 def _add_rule_commands(
