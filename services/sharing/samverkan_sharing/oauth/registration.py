@@ -55,43 +55,23 @@ def register_client(
     certificate_bound_tokens: bool = False,
 ) -> tuple[ClientRecord, str | None]:
     """Register a client; returns it and its secret (None but for
-    client_secret_basic).
-
-    The client authenticates with a secret, or with ``jwks`` (private_key_jwt), or
-    with its TLS client certificate (RFC 8705 §2): one with ``tls_subject_dn`` from a
-    certificate authority the ingress trusts (tls_client_auth), or one of
-    ``tls_certificates`` (self_signed_tls_client_auth). A client that files tips
-    (``tips:write``) names the municipality it files for: tips refuses a tip in
-    another municipality's name. ``dpop`` "required": the client gets tokens only
-    with a DPoP proof, bound to its key (RFC 9449). ``certificate_bound_tokens``
-    (always so for the TLS methods): only tokens bound to the certificate it
-    presents (RFC 8705 §3).
+    client_secret_basic). It authenticates one way (`_auth_method`); ``dpop`` and
+    ``certificate_bound_tokens`` bind its tokens (`_certificate_bound`); one that
+    files tips names its municipality (`_municipality`).
     """
     scope_list = sorted(set(scopes))
-    if dpop not in DPOP_POLICIES:
-        raise InvalidClient(f"--dpop must be one of {', '.join(DPOP_POLICIES)}")
-    _check_registration(name, kind, scope_list, recipient, jwks)
+    _check_registration(name, kind, scope_list, recipient, jwks, dpop)
     method = _auth_method(jwks, tls_subject_dn, tls_certificates)
-    bound = certificate_bound_tokens or method in TLS_AUTH_METHODS
-    if bound and dpop == "required":
-        raise InvalidClient(
-            "a client's tokens are bound to its TLS certificate or to a DPoP key, "
-            "not both: leave out --dpop required"
-        )
+    bound = _certificate_bound(method, dpop, asked=certificate_bound_tokens)
     _check_redirect_uris(redirect_uris)
-    try:
-        org = parse_org_number(org_number)
-        code = _municipality(scope_list, municipality_code)
-    except InvalidIdentifier as error:
-        raise InvalidClient(f"--org-number: {error}") from None
     secret = new_secret() if method == "client_secret_basic" else None
     client = ClientRecord(
         client_id=client_id or f"svk-{secrets.token_hex(8)}",
         name=name,
-        org_number=org,
+        org_number=_org_number(org_number),
         kind=kind,
         recipient=recipient,
-        municipality_code=code,
+        municipality_code=_municipality(scope_list, municipality_code),
         scopes=scope_list,
         auth_method=method,
         secret_hash=hash_secret(secret) if secret else None,
@@ -113,6 +93,11 @@ def _auth_method(
     tls_subject_dn: str | None,
     tls_certificates: Sequence[ClientCertificate],
 ) -> str:
+    """The one way the client authenticates: a secret, or ``jwks``
+    (private_key_jwt), or its TLS client certificate (RFC 8705 §2): one with
+    ``tls_subject_dn`` from a certificate authority the ingress trusts
+    (tls_client_auth), or one of ``tls_certificates`` (self_signed_tls_client_auth).
+    """
     given = [
         method
         for method, present in (
@@ -130,6 +115,20 @@ def _auth_method(
     return given[0] if given else "client_secret_basic"
 
 
+def _certificate_bound(method: str, dpop: str, *, asked: bool) -> bool:
+    """Whether the client gets only tokens bound to the certificate it presents
+    (RFC 8705 §3): when ``asked``, and always so for the TLS methods. Such a client
+    cannot also have ``dpop`` "required" (tokens only with a DPoP proof, bound to
+    its key, RFC 9449)."""
+    bound = asked or method in TLS_AUTH_METHODS
+    if bound and dpop == "required":
+        raise InvalidClient(
+            "a client's tokens are bound to its TLS certificate or to a DPoP key, "
+            "not both: leave out --dpop required"
+        )
+    return bound
+
+
 def _subject_dn(dn: str | None) -> str | None:
     if dn is None:
         return None
@@ -139,7 +138,16 @@ def _subject_dn(dn: str | None) -> str | None:
         raise InvalidClient(f"--tls-subject-dn: {error}") from None
 
 
+def _org_number(org_number: str) -> str:
+    try:
+        return parse_org_number(org_number)
+    except InvalidIdentifier as error:
+        raise InvalidClient(f"--org-number: {error}") from None
+
+
 def _municipality(scopes: list[str], code: str | None) -> str | None:
+    """The municipality a client that files tips (``tips:write``) files for: tips
+    refuses a tip in another municipality's name."""
     if code is None:
         if "tips:write" in scopes:
             raise InvalidClient(
@@ -159,10 +167,15 @@ def _check_registration(
     scopes: list[str],
     recipient: str | None,
     jwks: Mapping[str, Any] | None,
+    dpop: str,
 ) -> None:
     recipients = {r.value for r in Recipient}
     unknown = [s for s in scopes if s not in SCOPE_AUDIENCES]
     checks = [
+        (
+            dpop not in DPOP_POLICIES,
+            f"--dpop must be one of {', '.join(DPOP_POLICIES)}",
+        ),
         (not name.strip(), "--name must not be empty"),
         (kind not in CLIENT_KINDS, f"--kind must be one of {', '.join(CLIENT_KINDS)}"),
         (not scopes, "--scopes must name at least one scope"),
