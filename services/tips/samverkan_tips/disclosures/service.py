@@ -72,7 +72,10 @@ def _store(
 ) -> int:
     """Add the new ones (the first of each key) and commit; how many."""
     disclosures = DisclosureRepository(session)
-    keys = {_key(report): report for report in reversed(reports)}  # first wins
+    firsts = {_key(report): report for report in reversed(reports)}  # first wins
+    # Inserted in one order by every request: two overlapping batches, each in its
+    # own order, would wait on each other's rows (a deadlock on PostgreSQL).
+    keys = dict(sorted(firsts.items(), key=lambda item: item[0]))
     stored = disclosures.existing_keys(list(keys))
     new = [
         _record(report, now)
