@@ -41,7 +41,8 @@ _KEY_BYTES = 32
 _NONCE_BYTES = 12
 _TAG_BYTES = 16
 _KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+_URL_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+_STANDARD_TO_URL = bytes.maketrans(b"+/", b"-_")
 
 
 class CryptoError(Exception):
@@ -66,6 +67,10 @@ class Keyring:
 
     current: str
     keys: Mapping[str, bytes] = field(repr=False)
+    # One cipher per key, made once: a page of tips opens dozens of fields.
+    _ciphers: Mapping[str, AESGCM] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         for key_id, key in self.keys.items():
@@ -74,6 +79,8 @@ class Keyring:
             raise InvalidKeyring(f"the current key id {self.current!r} has no key")
         # A read-only copy: callers cannot swap keys behind the keyring's back.
         object.__setattr__(self, "keys", MappingProxyType(dict(self.keys)))
+        ciphers = {key_id: AESGCM(key) for key_id, key in self.keys.items()}
+        object.__setattr__(self, "_ciphers", MappingProxyType(ciphers))
 
     @classmethod
     def generate(cls) -> Self:
@@ -92,14 +99,14 @@ class Keyring:
         data = plaintext.encode("utf-8") if isinstance(plaintext, str) else plaintext
         nonce = secrets.token_bytes(_NONCE_BYTES)
         aad = _bound_associated_data(self.current, associated_data)
-        sealed = AESGCM(self.keys[self.current]).encrypt(nonce, data, aad)
+        sealed = self._ciphers[self.current].encrypt(nonce, data, aad)
         return ".".join((_VERSION, self.current, _encode(nonce), _encode(sealed)))
 
     def decrypt(self, token: str, *, associated_data: bytes) -> bytes:
         """Decrypt a token made by ``encrypt`` with the key it names."""
         key_id, nonce, sealed = _split_token(token)
-        key = self.keys.get(key_id)
-        if key is None:
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
             known = ", ".join(sorted(self.keys))
             raise UnknownKey(
                 f"the token was encrypted with key {key_id!r}, which is not in the "
@@ -107,7 +114,7 @@ class Keyring:
             )
         aad = _bound_associated_data(key_id, associated_data)
         try:
-            return AESGCM(key).decrypt(nonce, sealed, aad)
+            return cipher.decrypt(nonce, sealed, aad)
         except InvalidTag:
             raise DecryptionFailed(
                 "the token does not authenticate: it was altered, or it belongs to "
@@ -212,14 +219,18 @@ def _encode(data: bytes) -> str:
 
 
 def _decode(text: str) -> bytes:
-    # Only the canonical encoding is accepted, so one ciphertext has one spelling.
-    if _BASE64URL.fullmatch(text) is None:
-        raise DecryptionFailed("the token holds characters outside base64url")
+    # Only the canonical encoding is accepted, so one ciphertext has one spelling:
+    # encoding the bytes again must give the text back, which also refuses every
+    # character outside base64url (the decoder would skip it).
     try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except binascii.Error:
+        raw = text.encode("ascii")
+        data = binascii.a2b_base64(
+            raw.translate(_URL_TO_STANDARD) + b"=" * (-len(raw) % 4), strict_mode=True
+        )
+    except (UnicodeEncodeError, binascii.Error):
         raise DecryptionFailed("the token's base64url is malformed") from None
-    if _encode(data) != text:
+    again = binascii.b2a_base64(data, newline=False).translate(_STANDARD_TO_URL)
+    if again.rstrip(b"=") != raw:
         raise DecryptionFailed("the token's base64url is not in canonical form")
     return data
 
