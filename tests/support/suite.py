@@ -179,17 +179,7 @@ def in_process_suite(
     tmp_path: Path,
     suite_settings: dict[str, dict[str, Any]],
 ) -> Iterator[InProcessSuite]:
-    urls = {
-        # A key of its own: this template also holds the suite's agreements.
-        name: database_factory.new(
-            backend, f"suite-{name}", partial(_migrate, package=package)
-        )
-        for name, package in (
-            ("tips", "samverkan_tips"),
-            ("sharing", "samverkan_sharing"),
-            ("audit-log", "samverkan_audit_log"),
-        )
-    }
+    urls = _databases(backend, database_factory)
     common: dict[str, Any] = {"data_dir": tmp_path, "demo": True, "issuer": ISSUER}
     to_sharing = _Lazy()
     tips_app = create_tips_app(
@@ -225,29 +215,58 @@ def in_process_suite(
             to_sharing.target = sharing
             suite = InProcessSuite(tips, sharing, audit, switch)
             with Session(sharing_app.platform.engine) as session:
-                for role, fields in ROLES.items():
-                    _, secret = register_client(
-                        session,
-                        name=role,
-                        org_number=fields.get("org_number", HOLDER_ORG_NUMBER),
-                        kind=fields["kind"],
-                        scopes=fields["scopes"],
-                        recipient=fields.get("recipient"),
-                        municipality_code=fields.get("municipality_code"),
-                        redirect_uris=fields.get("redirect_uris", ()),
-                        client_id=role,
-                    )
-                    suite.secrets[role] = (role, secret or "")
-                for username, (name, roles) in PEOPLE.items():
-                    suite.passwords[username] = add_person(
-                        session,
-                        name=name,
-                        org_number=HOLDER_ORG_NUMBER,
-                        username=username,
-                        roles=roles,
-                        keyring=Keyring.generate(),  # no second factor to seal
-                        with_totp=False,
-                        issuer_name="Samverkan",
-                        now=datetime.now(UTC),
-                    ).password
+                suite.secrets.update(_register_clients(session))
+                suite.passwords.update(_add_people(session))
             yield suite
+
+
+def _databases(backend: str, database_factory: DatabaseFactory) -> dict[str, str]:
+    """A migrated database per app, by app name."""
+    return {
+        # A key of its own: this template also holds the suite's agreements.
+        name: database_factory.new(
+            backend, f"suite-{name}", partial(_migrate, package=package)
+        )
+        for name, package in (
+            ("tips", "samverkan_tips"),
+            ("sharing", "samverkan_sharing"),
+            ("audit-log", "samverkan_audit_log"),
+        )
+    }
+
+
+def _register_clients(session: Session) -> dict[str, tuple[str, str]]:
+    """The ``ROLES``' clients, registered: client id and secret by role."""
+    secrets: dict[str, tuple[str, str]] = {}
+    for role, fields in ROLES.items():
+        _, secret = register_client(
+            session,
+            name=role,
+            org_number=fields.get("org_number", HOLDER_ORG_NUMBER),
+            kind=fields["kind"],
+            scopes=fields["scopes"],
+            recipient=fields.get("recipient"),
+            municipality_code=fields.get("municipality_code"),
+            redirect_uris=fields.get("redirect_uris", ()),
+            client_id=role,
+        )
+        secrets[role] = (role, secret or "")
+    return secrets
+
+
+def _add_people(session: Session) -> dict[str, str]:
+    """The ``PEOPLE``, added: the password by username."""
+    return {
+        username: add_person(
+            session,
+            name=name,
+            org_number=HOLDER_ORG_NUMBER,
+            username=username,
+            roles=roles,
+            keyring=Keyring.generate(),  # no second factor to seal
+            with_totp=False,
+            issuer_name="Samverkan",
+            now=datetime.now(UTC),
+        ).password
+        for username, (name, roles) in PEOPLE.items()
+    }
