@@ -9,14 +9,16 @@ import json
 import secrets
 import signal
 import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -266,6 +268,43 @@ def test_sigterm_lets_in_flight_requests_finish(running_suite: Suite) -> None:
         assert stored.status_code == 200, stored.text
 
 
+def _tips_alone_on(url: str, data_dir: Path) -> Suite:
+    """A suite of tips alone, on the database at ``url``."""
+    return Suite(
+        data_dir=data_dir,
+        ports={"tips": free_port()},
+        only=["tips"],
+        env={"TIPS_DATABASE_URL": url},
+        log_dir=data_dir / "logs",
+    )
+
+
+def _start_tips(suite: Suite) -> subprocess.Popen[bytes]:
+    suite.prepare()
+    child = suite.start_one("tips")
+    try:
+        wait_ready(suite.url("tips"))
+    except TimeoutError:
+        pytest.fail(f"tips did not start:\n{suite_logs(suite)}")
+    return child
+
+
+def _as_admin(admin_engine: Engine, statement: str, **params: str) -> None:
+    with admin_engine.connect() as connection:
+        connection.execute(text(statement), params)
+
+
+def _cut_off(admin_engine: Engine, name: str) -> None:
+    """The database takes no new connections, and its open ones are ended."""
+    _as_admin(admin_engine, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    _as_admin(
+        admin_engine,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = :name AND pid <> pg_backend_pid()",
+        name=name,
+    )
+
+
 @pytest.mark.postgres
 def test_readiness_follows_the_database_without_a_restart(
     tmp_path_factory: pytest.TempPathFactory, database_factory: DatabaseFactory
@@ -274,37 +313,15 @@ def test_readiness_follows_the_database_without_a_restart(
     url = database_factory.empty("postgresql")
     name = make_url(url).database
     assert name is not None
-    data_dir = tmp_path_factory.mktemp("faults-postgres")
-    suite = Suite(
-        data_dir=data_dir,
-        ports={"tips": free_port()},
-        only=["tips"],
-        env={"TIPS_DATABASE_URL": url},
-        log_dir=data_dir / "logs",
-    )
+    suite = _tips_alone_on(url, tmp_path_factory.mktemp("faults-postgres"))
     admin_engine = create_engine(
         admin, poolclass=NullPool, isolation_level="AUTOCOMMIT"
     )
-
-    def database(statement: str, **params: str) -> None:
-        with admin_engine.connect() as connection:
-            connection.execute(text(statement), params)
-
     try:
-        suite.prepare()
-        child = suite.start_one("tips")
-        try:
-            wait_ready(suite.url("tips"))
-        except TimeoutError:
-            pytest.fail(f"tips did not start:\n{suite_logs(suite)}")
+        child = _start_tips(suite)
         base = suite.url("tips")
 
-        database(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-        database(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = :name AND pid <> pg_backend_pid()",
-            name=name,
-        )
+        _cut_off(admin_engine, name)
         started = time.monotonic()
         down = httpx.get(f"{base}/readyz", timeout=30)
         assert time.monotonic() - started < PROMPT_SECONDS
@@ -312,11 +329,11 @@ def test_readiness_follows_the_database_without_a_restart(
         assert body["checks"]["database"] == "failing"
         assert httpx.get(f"{base}/healthz").status_code == 200  # alive, not ready
 
-        database(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        _as_admin(admin_engine, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         wait_ready(base, timeout=10)
         assert child.poll() is None
         assert suite.children["tips"].pid == child.pid  # the same process, no restart
     finally:
-        database(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        _as_admin(admin_engine, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         suite.stop()
         admin_engine.dispose()
