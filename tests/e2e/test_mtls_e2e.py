@@ -200,10 +200,8 @@ def _write(directory: Path, files: dict[str, bytes]) -> None:
         (directory / name).write_bytes(content)
 
 
-@pytest.fixture
-def runbook_nginx(suite_behind_ingress: Suite, tmp_path: Path) -> Iterator[Any]:
-    """The runbook's nginx in front of the suite's sharing, with a test CA: yields
-    (its port, the CA, the partner's certificate the CA issued)."""
+def _nginx_with_njs() -> tuple[str, Path]:
+    """The nginx program and its njs module, or a skip that says what to install."""
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
     module = next((path for path in NJS_MODULES if path.exists()), None)
     if nginx is None or module is None:
@@ -211,6 +209,48 @@ def runbook_nginx(suite_behind_ingress: Suite, tmp_path: Path) -> Iterator[Any]:
             "no nginx with its njs module: install Debian's nginx-light and "
             "libnginx-mod-http-js to run the runbook's ingress"
         )
+    return nginx, module
+
+
+def _write_nginx_conf(directory: Path, module: Path, port: int, sharing: str) -> None:
+    """nginx.conf around the runbook's server block, with every path in ``directory``."""
+    server_block = _replaced(
+        _runbook_block("nginx"),
+        {
+            "/etc/nginx/client_cert.js": str(directory / "client_cert.js"),
+            "listen 443 ssl;": f"listen 127.0.0.1:{port} ssl;",
+            "/etc/nginx/tls/sharing.pem": str(directory / "server.pem"),
+            "/etc/nginx/tls/sharing.key": str(directory / "server.key"),
+            "/etc/nginx/tls/partner-ca.pem": str(directory / "ca.pem"),
+            "http://sharing:8002": sharing,
+        },
+    )
+    temporary = " ".join(
+        f"{kind}_temp_path {directory / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (directory / "nginx.conf").write_text(
+        f"load_module {module};\ndaemon off;\npid {directory / 'nginx.pid'};\n"
+        f"error_log {directory / 'error.log'};\nevents {{}}\n"
+        f"http {{\naccess_log off;\n{temporary}\n{server_block}\n}}\n"
+    )
+
+
+def _quit(process: "subprocess.Popen[bytes]") -> None:
+    """nginx's graceful shutdown, then a kill if it takes longer than 10 s."""
+    process.send_signal(signal.SIGQUIT)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def runbook_nginx(suite_behind_ingress: Suite, tmp_path: Path) -> Iterator[Any]:
+    """The runbook's nginx in front of the suite's sharing, with a test CA: yields
+    (its port, the CA, the partner's certificate the CA issued)."""
+    nginx, module = _nginx_with_njs()
     authority = CertificateAuthority()
     server = authority.issue("localhost", "Samverkan", dns_name="localhost")
     partner = authority.issue()  # CN=Polisen,O=Polismyndigheten,C=SE
@@ -224,26 +264,7 @@ def runbook_nginx(suite_behind_ingress: Suite, tmp_path: Path) -> Iterator[Any]:
         },
     )
     port = free_port()
-    server_block = _replaced(
-        _runbook_block("nginx"),
-        {
-            "/etc/nginx/client_cert.js": str(tmp_path / "client_cert.js"),
-            "listen 443 ssl;": f"listen 127.0.0.1:{port} ssl;",
-            "/etc/nginx/tls/sharing.pem": str(tmp_path / "server.pem"),
-            "/etc/nginx/tls/sharing.key": str(tmp_path / "server.key"),
-            "/etc/nginx/tls/partner-ca.pem": str(tmp_path / "ca.pem"),
-            "http://sharing:8002": suite_behind_ingress.url("sharing"),
-        },
-    )
-    temporary = " ".join(
-        f"{kind}_temp_path {tmp_path / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (tmp_path / "nginx.conf").write_text(
-        f"load_module {module};\ndaemon off;\npid {tmp_path / 'nginx.pid'};\n"
-        f"error_log {tmp_path / 'error.log'};\nevents {{}}\n"
-        f"http {{\naccess_log off;\n{temporary}\n{server_block}\n}}\n"
-    )
+    _write_nginx_conf(tmp_path, module, port, suite_behind_ingress.url("sharing"))
     prefix, log, conf = (str(tmp_path / n) for n in ("", "error.log", "nginx.conf"))
     process = subprocess.Popen(
         [nginx, "-p", prefix, "-e", log, "-c", conf],
@@ -253,12 +274,7 @@ def runbook_nginx(suite_behind_ingress: Suite, tmp_path: Path) -> Iterator[Any]:
         _wait_listening(port, process, tmp_path / "error.log")
         yield port, authority, partner
     finally:
-        process.send_signal(signal.SIGQUIT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _quit(process)
 
 
 def _wait_listening(port: int, process: "subprocess.Popen[bytes]", log: Path) -> None:
