@@ -17,6 +17,61 @@ def _categories(record: dict[str, Any]) -> dict[str, str]:
     return {field["name"]: field["category"] for field in record["fields"]}
 
 
+def _supplier_company_fields(kit: Any) -> list[dict[str, Any]]:
+    """The fields a social-services tip holds about the supplier, in the answer's order."""
+    return [
+        {
+            "name": "supplier.org_number",
+            "category": "supplier_company",
+            "value": kit.example_org,
+        },
+        {
+            "name": "supplier.name",
+            "category": "supplier_company",
+            "value": "Exempel Omsorg AB",
+        },
+        {
+            "name": "agreement_id",
+            "category": "supplier_company",
+            "value": "hvb-2022",
+        },
+        {
+            "name": "categories",
+            "category": "supplier_company",
+            "value": ["staffing", "safety"],
+        },
+        {"name": "status", "category": "supplier_company", "value": "received"},
+        {
+            "name": "call_off_stop",
+            "category": "supplier_company",
+            "value": {"active": False, "since": None, "reason": None},
+        },
+    ]
+
+
+def _social_fields(kit: Any) -> list[dict[str, Any]]:
+    """The fields about the child and the tipster, in the answer's order."""
+    return [
+        {"name": "occurred_on", "category": "child_social", "value": "2026-10-01"},
+        {"name": "description", "category": "child_social", "value": kit.narrative},
+        {
+            "name": "persons",
+            "category": "child_social",
+            "value": [{"personal_number": kit.child, "role": "placed_child"}],
+        },
+        {
+            "name": "reporter",
+            "category": "tipster_social",
+            "value": {
+                "municipality_code": "1280",
+                "unit": "IFO",
+                "activity": "social_services",
+                "contact_email": kit.email,
+            },
+        },
+    ]
+
+
 def test_a_social_services_tip_field_by_field(
     client: TestClient, writer: dict[str, str], sharing: dict[str, str], kit: Any
 ) -> None:
@@ -28,51 +83,7 @@ def test_a_social_services_tip_field_by_field(
         "holder_activity": "social_services",
         "supplier_org_number": kit.example_org,
         "received_at": tip["received_at"],
-        "fields": [
-            {
-                "name": "supplier.org_number",
-                "category": "supplier_company",
-                "value": kit.example_org,
-            },
-            {
-                "name": "supplier.name",
-                "category": "supplier_company",
-                "value": "Exempel Omsorg AB",
-            },
-            {
-                "name": "agreement_id",
-                "category": "supplier_company",
-                "value": "hvb-2022",
-            },
-            {
-                "name": "categories",
-                "category": "supplier_company",
-                "value": ["staffing", "safety"],
-            },
-            {"name": "status", "category": "supplier_company", "value": "received"},
-            {
-                "name": "call_off_stop",
-                "category": "supplier_company",
-                "value": {"active": False, "since": None, "reason": None},
-            },
-            {"name": "occurred_on", "category": "child_social", "value": "2026-10-01"},
-            {"name": "description", "category": "child_social", "value": kit.narrative},
-            {
-                "name": "persons",
-                "category": "child_social",
-                "value": [{"personal_number": kit.child, "role": "placed_child"}],
-            },
-            {
-                "name": "reporter",
-                "category": "tipster_social",
-                "value": {
-                    "municipality_code": "1280",
-                    "unit": "IFO",
-                    "activity": "social_services",
-                    "contact_email": kit.email,
-                },
-            },
-        ],
+        "fields": _supplier_company_fields(kit) + _social_fields(kit),
         "subjects": [
             {"kind": "organisation", "identifier": kit.example_org},
             {"kind": "person", "identifier": kit.child},
