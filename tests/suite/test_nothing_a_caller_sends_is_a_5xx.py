@@ -176,6 +176,52 @@ def _is_documented_error(path: str, response: Any) -> bool:
     return body["status"] == response.status_code and bool(body["detail"])
 
 
+Call = tuple[str, str, str, dict[str, Any]]
+Operation = tuple[str, str, str, list[str]]
+
+
+def request_headers(
+    real_kids: list[str], real: list[str]
+) -> st.SearchStrategy[dict[str, str]]:
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "authorization": authorizations(real_kids, real),
+            "content-type": content_types,
+            "accept": header_values,
+            "traceparent": header_values,
+            "idempotency-key": header_values,
+            "x-request-id": header_values,
+        },
+    )
+
+
+@st.composite
+def any_request(
+    draw: st.DrawFn, operations: list[Operation], real_kids: list[str], real: list[str]
+) -> Call:
+    """(service, method, path, keyword arguments of the request) for any operation."""
+    name, method, template, parameters = draw(st.sampled_from(operations))
+    path = re.sub(r"\{[^}]+\}", lambda _: quote(draw(path_values), safe=""), template)
+    query = {
+        parameter: draw(cursors if parameter == "cursor" else st.text(max_size=30))
+        for parameter in parameters
+        if draw(st.booleans())
+    }
+    headers = draw(request_headers(real_kids, real))
+    request = {
+        "params": query,
+        "headers": {key: _on_the_wire(value) for key, value in headers.items()},
+        "content": draw(bodies),
+    }
+    return (
+        name,
+        draw(st.sampled_from([method, method, "put", "delete"])),
+        path,
+        request,
+    )
+
+
 def test_nothing_a_caller_sends_is_a_5xx(in_process_suite: InProcessSuite) -> None:
     suite = in_process_suite
     clients = {name: getattr(suite, name) for name in SERVICES}
@@ -191,49 +237,13 @@ def test_nothing_a_caller_sends_is_a_5xx(in_process_suite: InProcessSuite) -> No
         suite.headers(role)["Authorization"].split()[1] for role in [*ROLES, *PEOPLE]
     ]
 
-    @st.composite
-    def requests(draw: st.DrawFn) -> tuple[str, str, str, dict[str, Any]]:
-        name, method, template, parameters = draw(st.sampled_from(operations))
-        path = re.sub(
-            r"\{[^}]+\}", lambda _: quote(draw(path_values), safe=""), template
-        )
-        query = {
-            parameter: draw(cursors if parameter == "cursor" else st.text(max_size=30))
-            for parameter in parameters
-            if draw(st.booleans())
-        }
-        headers = draw(
-            st.fixed_dictionaries(
-                {},
-                optional={
-                    "authorization": authorizations(kids, real),
-                    "content-type": content_types,
-                    "accept": header_values,
-                    "traceparent": header_values,
-                    "idempotency-key": header_values,
-                    "x-request-id": header_values,
-                },
-            )
-        )
-        request = {
-            "params": query,
-            "headers": {key: _on_the_wire(value) for key, value in headers.items()},
-            "content": draw(bodies),
-        }
-        return (
-            name,
-            draw(st.sampled_from([method, method, "put", "delete"])),
-            path,
-            request,
-        )
-
-    @given(requests())
+    @given(any_request(operations, kids, real))
     @settings(
         max_examples=int(os.environ.get("HARDENING_EXAMPLES", "400")),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-    def answers_below_500(call: tuple[str, str, str, dict[str, Any]]) -> None:
+    def answers_below_500(call: Call) -> None:
         name, method, path, request = call
         response = clients[name].request(method.upper(), path, **request)
         assert response.status_code < 500 or response.status_code == 503, (
