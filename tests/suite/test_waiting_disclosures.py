@@ -35,17 +35,17 @@ def _outcomes(disclosure: dict[str, Any]) -> dict[str, str]:
     return {f["name"]: f["outcome"] for f in disclosure["decision"]["fields"]}
 
 
-def test_released_withheld_and_held_then_found_assessed_and_approved(
-    in_process_suite: InProcessSuite,
-) -> None:
-    suite = in_process_suite
+def _file_the_walkthrough_tip(suite: InProcessSuite) -> str:
     # The walkthrough's supplier is added by the tip itself (not on the agreement).
     filed = suite.tips.post(
         "/v1/tips", json=HEALTH_CARE_TIP, headers=suite.headers("malmo")
     )
     assert filed.status_code == 201, filed.text
-    tip_id = filed.json()["id"]
+    return str(filed.json()["id"])
 
+
+def _police_ask(suite: InProcessSuite, tip_id: str) -> dict[str, Any]:
+    """The police's request: released, withheld and held fields, nothing out yet."""
     police = suite.headers("police", **{"Idempotency-Key": "5000-K124-26-1"})
     asked = suite.sharing.post(
         "/v1/disclosure-requests",
@@ -57,27 +57,36 @@ def test_released_withheld_and_held_then_found_assessed_and_approved(
         headers=police,
     )
     assert asked.status_code == 201, asked.text
-    request = asked.json()
+    request: dict[str, Any] = asked.json()
     outcomes = _outcomes(request)
     assert outcomes["supplier.name"] == "release"
     assert outcomes["description"] == "release"
     assert outcomes["persons"] == "withhold"
     assert outcomes["reporter"] == "needs_assessment"
     assert (request["status"], request["released"]) == ("awaiting_assessment", {})
+    return request
 
+
+def _officer_finds_it_waiting(
+    suite: InProcessSuite, assessor: dict[str, str], request_id: str
+) -> None:
     # The officer finds what waits for them, most urgent first is newest first.
-    assessor = suite.headers("assessor")
     waiting = suite.sharing.get(
         "/v1/disclosure-requests",
         params={"status": "awaiting_assessment"},
         headers=assessor,
     ).json()["items"]
-    assert [item["id"] for item in waiting] == [request["id"]]
+    assert [item["id"] for item in waiting] == [request_id]
     assert waiting[0]["held_fields"] == ["reporter"]
     assert "released" not in waiting[0]
 
+
+def _assess_and_approve(
+    suite: InProcessSuite, assessor: dict[str, str], request_id: str
+) -> None:
+    """The officer proposes to withhold the reporter; a second officer approves."""
     assessed = suite.sharing.post(
-        f"/v1/disclosure-requests/{request['id']}/assessment",
+        f"/v1/disclosure-requests/{request_id}/assessment",
         json={
             "assessment": "Anmälarens identitet behövs inte för att utreda bedrägeriet.",
             "proposals": [
@@ -92,14 +101,16 @@ def test_released_withheld_and_held_then_found_assessed_and_approved(
     )
     assert assessed.status_code == 200, assessed.text
     approved = suite.sharing.post(
-        f"/v1/disclosure-requests/{request['id']}/approval",
+        f"/v1/disclosure-requests/{request_id}/approval",
         json={"decision": "approve", "reason": "Bedömningen delas."},
         headers=suite.headers("approver"),
     )
     assert approved.status_code == 200, approved.text
 
+
+def _police_get_the_partial_answer(suite: InProcessSuite, request_id: str) -> None:
     answer = suite.sharing.get(
-        f"/v1/disclosure-requests/{request['id']}", headers=suite.headers("police")
+        f"/v1/disclosure-requests/{request_id}", headers=suite.headers("police")
     ).json()
     assert answer["status"] == "released"
     assert answer["outcome"] == "partial"
@@ -115,8 +126,25 @@ def test_released_withheld_and_held_then_found_assessed_and_approved(
     assert reporter["manual_assessment"]["proposal"] == "withhold"
     assert reporter["manual_assessment"]["approval"]["decision"] == "approve"
 
+
+def _compliance_finds_the_entry_by_its_tip(
+    suite: InProcessSuite, tip_id: str, request_id: str
+) -> None:
     entries = suite.audit.get(
         "/v1/entries", params={"tip_id": tip_id}, headers=suite.headers("compliance")
     ).json()["items"]
-    assert [e["entry"]["decision_id"] for e in entries] == [request["id"]]
+    assert [e["entry"]["decision_id"] for e in entries] == [request_id]
     assert entries[0]["entry"]["tip_ids"] == [tip_id]
+
+
+def test_released_withheld_and_held_then_found_assessed_and_approved(
+    in_process_suite: InProcessSuite,
+) -> None:
+    suite = in_process_suite
+    tip_id = _file_the_walkthrough_tip(suite)
+    request = _police_ask(suite, tip_id)
+    assessor = suite.headers("assessor")
+    _officer_finds_it_waiting(suite, assessor, request["id"])
+    _assess_and_approve(suite, assessor, request["id"])
+    _police_get_the_partial_answer(suite, request["id"])
+    _compliance_finds_the_entry_by_its_tip(suite, tip_id, request["id"])
