@@ -76,13 +76,7 @@ def _wait_for_lines(
         time.sleep(0.1)
 
 
-def test_one_disclosure_is_one_trace_across_the_three_services(
-    running_suite: Suite,
-) -> None:
-    suite = running_suite
-    clients = _clients(suite)
-    narrative = f"Nattpersonal fakturerades men fanns inte ({secrets.token_hex(4)})."
-    malmo_token = _token(suite, clients["malmo"])
+def _file_tip(suite: Suite, token: str, narrative: str) -> str:
     filed = httpx.post(
         f"{suite.url('tips')}/v1/tips",
         json={
@@ -100,15 +94,18 @@ def test_one_disclosure_is_one_trace_across_the_three_services(
             "persons": [{"personal_number": CHILD, "role": "placed_child"}],
         },
         headers={
-            "Authorization": f"Bearer {malmo_token}",
+            "Authorization": f"Bearer {token}",
             "Idempotency-Key": secrets.token_hex(8),
         },
     )
     assert filed.status_code == 201, filed.text
-    tip_id = filed.json()["id"]
+    return str(filed.json()["id"])
 
-    trace_id = secrets.token_hex(16)
-    police_token = _token(suite, clients["polisen"])
+
+def _ask_in_a_trace(
+    suite: Suite, token: str, tip_id: str, trace_id: str
+) -> httpx.Response:
+    """The police's disclosure request, sent with a traceparent of ``trace_id``."""
     answered = httpx.post(
         f"{suite.url('sharing')}/v1/disclosure-requests",
         json={
@@ -118,7 +115,7 @@ def test_one_disclosure_is_one_trace_across_the_three_services(
             "fields": ["supplier.name", "persons"],
         },
         headers={
-            "Authorization": f"Bearer {police_token}",
+            "Authorization": f"Bearer {token}",
             "Idempotency-Key": secrets.token_hex(8),
             "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01",
         },
@@ -126,7 +123,12 @@ def test_one_disclosure_is_one_trace_across_the_three_services(
     )
     assert answered.status_code == 201, answered.text
     assert answered.json()["audit"]["index"] >= 0  # the audit-log was called
+    return answered
 
+
+def _assert_one_line_per_hop(
+    suite: Suite, trace_id: str, answered: httpx.Response, police_client_id: str
+) -> None:
     lines = _wait_for_lines(
         suite,
         trace_id,
@@ -144,7 +146,33 @@ def test_one_disclosure_is_one_trace_across_the_three_services(
     request_ids = {line["request_id"] for line in lines.values()}
     assert len(request_ids) == 3, lines  # each hop has a request id of its own
     assert lines["sharing"]["request_id"] == answered.headers["x-request-id"]
-    assert lines["sharing"]["client_id"] == clients["polisen"]["client_id"]
+    assert lines["sharing"]["client_id"] == police_client_id
+
+
+def _assert_in_no_log(suite: Suite, forbidden: dict[str, str]) -> None:
+    """No log file of the suite holds any of ``forbidden``'s values."""
+    assert suite.log_dir is not None
+    logs = sorted(suite.log_dir.glob("*.log"))
+    assert {path.stem for path in logs} >= {"sharing", "tips", "audit-log"}
+    for path in logs:
+        text = path.read_text(errors="replace")
+        for what, value in forbidden.items():
+            assert value not in text, f"{what} is in {path.name}"
+
+
+def test_one_disclosure_is_one_trace_across_the_three_services(
+    running_suite: Suite,
+) -> None:
+    suite = running_suite
+    clients = _clients(suite)
+    narrative = f"Nattpersonal fakturerades men fanns inte ({secrets.token_hex(4)})."
+    malmo_token = _token(suite, clients["malmo"])
+    tip_id = _file_tip(suite, malmo_token, narrative)
+
+    trace_id = secrets.token_hex(16)
+    police_token = _token(suite, clients["polisen"])
+    answered = _ask_in_a_trace(suite, police_token, tip_id, trace_id)
+    _assert_one_line_per_hop(suite, trace_id, answered, clients["polisen"]["client_id"])
 
     # Nothing that identifies a person, tells the tip, or opens a door is in any log.
     forbidden = {
@@ -157,10 +185,4 @@ def test_one_disclosure_is_one_trace_across_the_three_services(
     for key, client in clients.items():
         if client.get("client_secret"):
             forbidden[f"{key}'s client secret"] = client["client_secret"]
-    assert suite.log_dir is not None
-    logs = sorted(suite.log_dir.glob("*.log"))
-    assert {path.stem for path in logs} >= {"sharing", "tips", "audit-log"}
-    for path in logs:
-        text = path.read_text(errors="replace")
-        for what, value in forbidden.items():
-            assert value not in text, f"{what} is in {path.name}"
+    _assert_in_no_log(suite, forbidden)
