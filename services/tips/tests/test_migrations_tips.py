@@ -4,6 +4,7 @@ what 0006 does to tips and 0008 to call-off stops stored before them."""
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -139,16 +140,33 @@ def _insert_a_tip_as_0005_stored_it(
     )
 
 
-def test_a_stop_stored_before_0008_stays_on_every_agreement_it_applied_to(
-    backend: str, database_factory: DatabaseFactory
-) -> None:
-    """Before 0008 a stop hid the supplier on all its agreements: after the upgrade
-    each of them is stopped and the history names them; a downgrade puts the stop
-    back on the supplier."""
-    url = database_factory.empty(backend)
-    migrate(url, "samverkan_tips", revision="0007")
-    engine = create_engine(url, poolclass=NullPool)
-    stopped_at = datetime(2026, 11, 2, 9, tzinfo=UTC)
+_LINKS_AT_0007 = [
+    {"agreement_id": "a-1", "supplier_org_number": "556677-8899"},
+    {"agreement_id": "b-2", "supplier_org_number": "556677-8899"},
+    {"agreement_id": "c-3", "supplier_org_number": "559123-4561"},
+]
+
+
+def _suppliers_as_0007_stored(stopped_at: datetime) -> list[dict[str, Any]]:
+    """Until 0008 a stop was on the supplier itself, whatever its agreements."""
+    return [
+        {
+            "org_number": "556677-8899",
+            "name": "Stoppad",
+            "stopped_at": stopped_at,
+            "stop_reason": "Brister",
+        },
+        {
+            "org_number": "559123-4561",
+            "name": "Fri",
+            "stopped_at": None,
+            "stop_reason": None,
+        },
+    ]
+
+
+def _store_a_stop_as_0007_did(engine: sa.Engine, stopped_at: datetime) -> None:
+    """One supplier stopped on its two agreements (a-1, b-2), another free on c-3."""
     old = sa.MetaData()
     suppliers = sa.Table("suppliers", old, autoload_with=engine)
     links = sa.Table("agreement_suppliers", old, autoload_with=engine)
@@ -166,31 +184,8 @@ def test_a_stop_stored_before_0008_stays_on_every_agreement_it_applied_to(
                     "terms": [],
                 },
             )
-        connection.execute(
-            insert(suppliers),
-            [
-                {
-                    "org_number": "556677-8899",
-                    "name": "Stoppad",
-                    "stopped_at": stopped_at,
-                    "stop_reason": "Brister",
-                },
-                {
-                    "org_number": "559123-4561",
-                    "name": "Fri",
-                    "stopped_at": None,
-                    "stop_reason": None,
-                },
-            ],
-        )
-        connection.execute(
-            insert(links),
-            [
-                {"agreement_id": "a-1", "supplier_org_number": "556677-8899"},
-                {"agreement_id": "b-2", "supplier_org_number": "556677-8899"},
-                {"agreement_id": "c-3", "supplier_org_number": "559123-4561"},
-            ],
-        )
+        connection.execute(insert(suppliers), _suppliers_as_0007_stored(stopped_at))
+        connection.execute(insert(links), _LINKS_AT_0007)
         connection.execute(
             insert(stops),
             {
@@ -202,7 +197,10 @@ def test_a_stop_stored_before_0008_stays_on_every_agreement_it_applied_to(
                 "at": stopped_at,
             },
         )
-    migrate(url, "samverkan_tips", revision="0008")
+
+
+def _assert_stopped_on_each_agreement(engine: sa.Engine) -> None:
+    """After 0008: the stop is on each of the supplier's agreements, named in history."""
     with engine.connect() as connection:
         rows = connection.execute(
             sa.text(
@@ -219,7 +217,10 @@ def test_a_stop_stored_before_0008_stays_on_every_agreement_it_applied_to(
         ("c-3", "559123-4561", False, None),
     ]
     assert history == ["a-1", "b-2"]
-    migrate(url, "samverkan_tips", revision="0007", downgrade=True)
+
+
+def _assert_stopped_on_the_supplier(engine: sa.Engine) -> None:
+    """Back at 0007: the stop is on the supplier again."""
     with engine.connect() as connection:
         back = connection.execute(
             sa.text(
@@ -231,4 +232,20 @@ def test_a_stop_stored_before_0008_stays_on_every_agreement_it_applied_to(
         ("556677-8899", True, "Brister"),
         ("559123-4561", False, None),
     ]
+
+
+def test_a_stop_stored_before_0008_stays_on_every_agreement_it_applied_to(
+    backend: str, database_factory: DatabaseFactory
+) -> None:
+    """Before 0008 a stop hid the supplier on all its agreements: after the upgrade
+    each of them is stopped and the history names them; a downgrade puts the stop
+    back on the supplier."""
+    url = database_factory.empty(backend)
+    migrate(url, "samverkan_tips", revision="0007")
+    engine = create_engine(url, poolclass=NullPool)
+    _store_a_stop_as_0007_did(engine, datetime(2026, 11, 2, 9, tzinfo=UTC))
+    migrate(url, "samverkan_tips", revision="0008")
+    _assert_stopped_on_each_agreement(engine)
+    migrate(url, "samverkan_tips", revision="0007", downgrade=True)
+    _assert_stopped_on_the_supplier(engine)
     engine.dispose()
