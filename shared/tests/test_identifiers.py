@@ -1,10 +1,9 @@
-"""Swedish identity numbers and municipality codes: accepted forms and every rejection."""
+"""Swedish personal identity numbers (personnummer, samordningsnummer): accepted forms
+and every rejection. Organisation numbers and municipality codes have modules of their
+own (test_org_numbers.py, test_municipality_codes.py)."""
 
-import csv
-import io
 import re
 from datetime import UTC, date, datetime, timedelta
-from importlib import resources
 
 import pytest
 from hypothesis import given
@@ -13,9 +12,6 @@ from hypothesis import strategies as st
 from samverkan_shared.identifiers import (
     InvalidIdentifier,
     PersonalNumber,
-    municipality_name,
-    parse_municipality_code,
-    parse_org_number,
     parse_personal_number,
 )
 
@@ -342,133 +338,3 @@ class TestPersonalNumberProperties:
             parse(f"{born.year // 100}{changed[:6]}-{changed[6:]}")
         if position >= 6:  # birth number or check digit: only Luhn can notice
             assert "check digit" in str(caught.value)
-
-
-class TestOrgNumber:
-    @pytest.mark.parametrize(
-        "value",
-        [
-            pytest.param("556677-8899", id="hyphen"),
-            pytest.param("5566778899", id="plain"),
-            pytest.param("165566778899", id="12 digits with 16"),
-            pytest.param("16556677-8899", id="12 digits with 16 and hyphen"),
-            pytest.param(" 556677-8899 ", id="surrounding whitespace"),
-        ],
-    )
-    def test_spellings_normalise(self, value: str) -> None:
-        assert parse_org_number(value) == "556677-8899"
-
-    @pytest.mark.parametrize(
-        ("value", "normalised"),
-        [
-            pytest.param("2021005448", "202100-5448", id="state authority, group 2"),
-            pytest.param("556016-0680", "556016-0680", id="aktiebolag, group 5"),
-        ],
-    )
-    def test_other_legal_entities(self, value: str, normalised: str) -> None:
-        assert parse_org_number(value) == normalised
-
-    @pytest.mark.parametrize(
-        ("value", "message"),
-        [
-            pytest.param(
-                "556677-8898", "the check digit is 8 but should be 9", id="check digit"
-            ),
-            pytest.param(
-                "121212-1212",
-                "a sole trader (enskild firma) is identified by the owner's personnummer",
-                id="a personnummer",
-            ),
-            pytest.param("550101-0000", "third digit is 0", id="third digit 0"),
-            pytest.param(
-                "195566778899",
-                "12-digit organisation number starts with 16",
-                id="12 digits without 16",
-            ),
-            pytest.param("556677-889", "has 9 digits", id="9 digits"),
-            pytest.param("55667788991", "has 11 digits", id="11 digits"),
-            pytest.param("55667A-8899", "characters other than digits", id="letter"),
-            pytest.param(
-                "5566-778899", "separator in the wrong place", id="misplaced hyphen"
-            ),
-            pytest.param("", "is required", id="empty"),
-        ],
-    )
-    def test_rejection_says_what_is_wrong(self, value: str, message: str) -> None:
-        with pytest.raises(InvalidIdentifier, match=re.escape(message)):
-            parse_org_number(value)
-
-
-def shipped_rows() -> list[dict[str, str]]:
-    text = (
-        resources.files("samverkan_shared")
-        .joinpath("kommunkoder.csv")
-        .read_text(encoding="utf-8")
-    )
-    reader = csv.DictReader(io.StringIO(text))
-    assert reader.fieldnames == ["code", "name"]
-    return list(reader)
-
-
-class TestMunicipalityCode:
-    def test_all_290_codes_load_and_are_unique(self) -> None:
-        rows = shipped_rows()
-        codes = [row["code"] for row in rows]
-        assert len(rows) == 290
-        assert len(set(codes)) == 290
-        assert len({row["name"] for row in rows}) == 290
-        for row in rows:
-            assert parse_municipality_code(row["code"]) == row["code"]
-            assert municipality_name(row["code"]) == row["name"]
-
-    def test_codes_start_with_one_of_the_21_county_codes(self) -> None:
-        counties = {row["code"][:2] for row in shipped_rows()}
-        assert counties == {
-            f"{county:02d}"
-            for county in (*range(1, 11), 12, 13, 14, *range(17, 26))
-            if county != 2
-        }
-
-    @pytest.mark.parametrize(
-        ("code", "name"),
-        [
-            pytest.param("0114", "Upplands Väsby", id="first code"),
-            pytest.param("0180", "Stockholm", id="Stockholm"),
-            pytest.param("0980", "Gotland", id="only one in its county"),
-            pytest.param("1280", "Malmö", id="Malmö"),
-            pytest.param("1281", "Lund", id="Lund"),
-            pytest.param("1480", "Göteborg", id="Göteborg"),
-            pytest.param("2584", "Kiruna", id="last code"),
-        ],
-    )
-    def test_known_codes_have_their_names(self, code: str, name: str) -> None:
-        assert municipality_name(code) == name
-        assert parse_municipality_code(f" {code} ") == code
-
-    @pytest.mark.parametrize(
-        ("value", "message"),
-        [
-            pytest.param(
-                "1289",
-                "1289 is not a Swedish municipality code",
-                id="unused code in Skåne",
-            ),
-            pytest.param(
-                "0100",
-                "0100 is not a Swedish municipality code",
-                id="county code padded",
-            ),
-            pytest.param(
-                "1100", "1100 is not a Swedish municipality code", id="former county 11"
-            ),
-            pytest.param("128", "four digits", id="3 digits"),
-            pytest.param("12800", "four digits", id="5 digits"),
-            pytest.param("12a0", "four digits", id="letter"),
-            pytest.param("", "four digits", id="empty"),
-        ],
-    )
-    def test_rejection_says_what_is_wrong(self, value: str, message: str) -> None:
-        with pytest.raises(InvalidIdentifier, match=re.escape(message)):
-            parse_municipality_code(value)
-        with pytest.raises(InvalidIdentifier, match=re.escape(message)):
-            municipality_name(value)
