@@ -27,7 +27,7 @@ from samverkan_shared.supervisor import Suite
 from tests.support.databases import DatabaseFactory
 from tests.support.dpop_client import DPoPClient
 from tests.support.payloads import BEDRAGERI_WITH_DETAIL, CHILD
-from tests.support.processes import start_suite, suite_logs
+from tests.support.processes import start_suite, suite_logs, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -188,12 +188,8 @@ def _file_tip(suite: Suite) -> str:
     return str(response.json()["id"])
 
 
-def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
-    suite = story_suite
-    tip_id = _file_tip(suite)
-
-    police = Agent(suite, "polisen-jwt")
-    partial = police.call(
+def _police_get_a_partial_release(police: Agent, tip_id: str) -> dict[str, Any]:
+    partial: dict[str, Any] = police.call(
         "POST",
         "sharing",
         "/v1/disclosure-requests",
@@ -212,9 +208,14 @@ def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
     }
     assert [w["field"] for w in partial["withheld"]] == ["persons"]
     assert partial["audit"]["index"] >= 0
+    return partial
 
-    skatteverket = Agent(suite, "skatteverket")
-    asked = skatteverket.call(
+
+def _skatteverket_asks(
+    skatteverket: Agent, tip_id: str
+) -> tuple[dict[str, Any], list[str]]:
+    """Skatteverket's request, waiting for an assessment; and the fields it holds."""
+    asked: dict[str, Any] = skatteverket.call(
         "POST",
         "sharing",
         "/v1/disclosure-requests",
@@ -229,11 +230,17 @@ def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
     assert asked["status"] == "awaiting_assessment", asked
     held = [w["field"] for w in asked["withheld"] if w["outcome"] == "needs_assessment"]
     assert held
+    return asked, held
+
+
+def _only_a_person_assesses(suite: Suite, asked_id: str, held: list[str]) -> None:
+    """The assessor person proposes to release what is held; neither a client's token
+    nor the assessor may do more."""
     # A client's own token may not decide, even with the scope: a person must.
     refused_client = Agent(suite, "assessor").call(
         "POST",
         "sharing",
-        f"/v1/disclosure-requests/{asked['id']}/assessment",
+        f"/v1/disclosure-requests/{asked_id}/assessment",
         json={"assessment": "x", "proposals": []},
     )
     assert refused_client.status_code == 403, refused_client.text
@@ -241,7 +248,7 @@ def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
     assessed = assessor.call(
         "POST",
         "sharing",
-        f"/v1/disclosure-requests/{asked['id']}/assessment",
+        f"/v1/disclosure-requests/{asked_id}/assessment",
         json={
             "assessment": "Behövs för att rätt skatt ska tas ut; menet är litet.",
             "proposals": [
@@ -254,72 +261,88 @@ def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
         assessor.call(  # an assessor's token has no approver's scope
             "POST",
             "sharing",
-            f"/v1/disclosure-requests/{asked['id']}/approval",
+            f"/v1/disclosure-requests/{asked_id}/approval",
             json={"decision": "approve", "reason": "Egen."},
         ).status_code
         == 403
     )
-    approved = (
+
+
+def _another_person_approves(suite: Suite, asked_id: str) -> dict[str, Any]:
+    approved: dict[str, Any] = (
         Officer(suite, "approver")
         .call(
             "POST",
             "sharing",
-            f"/v1/disclosure-requests/{asked['id']}/approval",
+            f"/v1/disclosure-requests/{asked_id}/approval",
             json={"decision": "approve", "reason": "Instämmer."},
         )
         .json()
     )
     assert approved["status"] == "released", approved
-    mine = skatteverket.call(
-        "GET", "sharing", f"/v1/disclosure-requests/{asked['id']}"
-    ).json()
-    assert mine["released"] == approved["released"]
+    return approved
 
-    compliance = Agent(suite, "compliance")
+
+def _compliance_finds_both_decisions(
+    compliance: Agent, partial_id: str, asked_id: str
+) -> None:
+    """Each by its recipient; the assessed one names two different officials."""
     listed = compliance.call(
         "GET", "audit-log", "/v1/entries", params={"recipient": "polismyndigheten"}
     ).json()
-    assert partial["id"] in {item["entry"]["decision_id"] for item in listed["items"]}
+    assert partial_id in {item["entry"]["decision_id"] for item in listed["items"]}
     taxed = compliance.call(
         "GET", "audit-log", "/v1/entries", params={"recipient": "skatteverket"}
     ).json()
     [decided] = [
-        i["entry"] for i in taxed["items"] if i["entry"]["decision_id"] == asked["id"]
+        i["entry"] for i in taxed["items"] if i["entry"]["decision_id"] == asked_id
     ]
     officials = decided["details"]["assessor"], decided["details"]["approver"]
     assert officials[0]["person_id"] != officials[1]["person_id"]
     assert decided["actor"] == officials[1]["person_id"]
     assert all(official["name"] for official in officials)
+
+
+def _compliance_exports(compliance: Agent, decision_ids: set[str]) -> int:
+    """The log as CSV and as JSON lines, with the decisions and no personnummer: its
+    number of entries."""
     exported = compliance.call(
         "GET", "audit-log", "/v1/export", params={"format": "csv"}
     )
     rows = list(csv.DictReader(io.StringIO(exported.text)))
-    assert {partial["id"], asked["id"]} <= {row["decision_id"] for row in rows}
+    assert decision_ids <= {row["decision_id"] for row in rows}
     lines = compliance.call(
         "GET", "audit-log", "/v1/export", params={"format": "jsonl"}
     ).text
     assert len(lines.strip().splitlines()) == len(rows)
     assert CHILD not in exported.text + lines
+    return len(rows)
 
+
+def _audit_verify(
+    suite: Suite, compliance: Agent, *options: str
+) -> subprocess.CompletedProcess[str]:
+    """`samverkan audit verify` against the suite, as the compliance client."""
     env = {
         **os.environ,
         **suite.env,
         "SAMVERKAN_CLIENT_ID": compliance.credentials["client_id"],
         "SAMVERKAN_CLIENT_SECRET": compliance.credentials["client_secret"],
     }
-    checkpoint = tmp_path / "checkpoint.txt"
-    verified = subprocess.run(
+    return subprocess.run(
         [
             sys.executable, "-m", "samverkan_shared.cli", "audit", "verify",
             "--url", suite.url("audit-log"), "--issuer", suite.url("sharing"),
-            "--save-checkpoint", str(checkpoint),
+            *options,
         ],
         env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert verified.stdout.startswith("OK: ")
 
-    size_before = len(rows)
+
+def _nothing_released_without_the_audit_log(
+    suite: Suite, police: Agent, tip_id: str
+) -> None:
+    """With the audit-log process stopped, a new request is a 503 that tells nothing."""
     suite.stop_one("audit-log")
     refused = police.call(
         "POST",
@@ -338,20 +361,36 @@ def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
     assert refused.headers["retry-after"]
     assert "Exempel Omsorg AB" not in refused.text
 
-    suite.start_one("audit-log")
-    from tests.support.processes import wait_ready
 
+def test_the_whole_story(story_suite: Suite, tmp_path: Path) -> None:
+    suite = story_suite
+    tip_id = _file_tip(suite)
+    police = Agent(suite, "polisen-jwt")
+    partial = _police_get_a_partial_release(police, tip_id)
+
+    skatteverket = Agent(suite, "skatteverket")
+    asked, held = _skatteverket_asks(skatteverket, tip_id)
+    _only_a_person_assesses(suite, asked["id"], held)
+    approved = _another_person_approves(suite, asked["id"])
+    mine = skatteverket.call(
+        "GET", "sharing", f"/v1/disclosure-requests/{asked['id']}"
+    ).json()
+    assert mine["released"] == approved["released"]
+
+    compliance = Agent(suite, "compliance")
+    _compliance_finds_both_decisions(compliance, partial["id"], asked["id"])
+    size_before = _compliance_exports(compliance, {partial["id"], asked["id"]})
+    checkpoint = tmp_path / "checkpoint.txt"
+    verified = _audit_verify(suite, compliance, "--save-checkpoint", str(checkpoint))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.startswith("OK: ")
+
+    _nothing_released_without_the_audit_log(suite, police, tip_id)
+    suite.start_one("audit-log")
     wait_ready(suite.url("audit-log"))
     after = compliance.call(
         "GET", "audit-log", "/v1/export", params={"format": "jsonl"}
     ).text
     assert len(after.strip().splitlines()) == size_before  # nothing half-written
-    again = subprocess.run(
-        [
-            sys.executable, "-m", "samverkan_shared.cli", "audit", "verify",
-            "--url", suite.url("audit-log"), "--issuer", suite.url("sharing"),
-            "--trusted-checkpoint", str(checkpoint),
-        ],
-        env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    again = _audit_verify(suite, compliance, "--trusted-checkpoint", str(checkpoint))
     assert again.returncode == 0, again.stdout + again.stderr
