@@ -164,6 +164,46 @@ def test_a_filed_tip_reaches_the_agreement_owner_signed(
     assert receiver.count() == 1
 
 
+def _subscribe_the_filer_and_followers(
+    hooks: TestClient, issuer: TestIssuer, kit: Any, url: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Malmö (the filer) and Lund to every event, and a follower of hvb-2022 to
+    stops: Malmö's subscription and the follower's."""
+    every = [
+        "tip.status_changed",
+        "supplier.call_off_stopped",
+        "supplier.call_off_lifted",
+    ]
+    malmo = subscribe(hooks, org_headers(issuer, kit.malmo), url, every)
+    subscribe(hooks, org_headers(issuer, kit.lund), url, every)  # no tips
+    follows = subscribe(
+        hooks,
+        org_headers(issuer, "212000-0142"),
+        url,
+        ["supplier.call_off_stopped"],
+        agreement_ids=["hvb-2022"],
+    )
+    return malmo, follows
+
+
+def _investigate_and_stop(
+    hooks: TestClient, manager: dict[str, str], kit: Any, tip_id: str
+) -> None:
+    """The agreement owner moves the tip and stops call-offs from the supplier."""
+    moved = hooks.post(
+        f"/v1/tips/{tip_id}/transitions",
+        json={"to": "investigating", "reason": "Utreds"},
+        headers=manager,
+    )
+    assert moved.status_code == 200, moved.text
+    stop = hooks.post(
+        f"/v1/suppliers/{kit.example_org}/call-off-stop",
+        json={"reason": "Brister", "tip_ids": [tip_id]},
+        headers=manager,
+    )
+    assert stop.status_code == 201, stop.text
+
+
 def test_status_changes_reach_the_filer_and_stops_those_who_filed_or_follow(
     hooks: TestClient,
     receiver: Receiver,
@@ -172,33 +212,11 @@ def test_status_changes_reach_the_filer_and_stops_those_who_filed_or_follow(
     manager: dict[str, str],
     kit: Any,
 ) -> None:
-    every = [
-        "tip.status_changed",
-        "supplier.call_off_stopped",
-        "supplier.call_off_lifted",
-    ]
-    malmo = subscribe(hooks, org_headers(issuer, kit.malmo), receiver.url, every)
-    subscribe(hooks, org_headers(issuer, kit.lund), receiver.url, every)  # no tips
-    follows = subscribe(
-        hooks,
-        org_headers(issuer, "212000-0142"),
-        receiver.url,
-        ["supplier.call_off_stopped"],
-        agreement_ids=["hvb-2022"],
+    malmo, follows = _subscribe_the_filer_and_followers(
+        hooks, issuer, kit, receiver.url
     )
     tip = kit.file(hooks, writer)  # filed by Malmö's system
-    moved = hooks.post(
-        f"/v1/tips/{tip['id']}/transitions",
-        json={"to": "investigating", "reason": "Utreds"},
-        headers=manager,
-    )
-    assert moved.status_code == 200, moved.text
-    stop = hooks.post(
-        f"/v1/suppliers/{kit.example_org}/call-off-stop",
-        json={"reason": "Brister", "tip_ids": [tip["id"]]},
-        headers=manager,
-    )
-    assert stop.status_code == 201, stop.text
+    _investigate_and_stop(hooks, manager, kit, tip["id"])
     wait_until(lambda: receiver.count() >= 3, what="three deliveries")
     by_secret = {
         name: sorted(
