@@ -8,16 +8,11 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
-from samverkan_console.casework.service import (
-    CallOffs,
-    Deadline,
-    call_offs_on,
-    tip_view,
-)
+from samverkan_console.casework.service import Deadline, tip_view
 from samverkan_shared.supervisor import Suite
+from tests.support.casework import file_in_console, post_tip_form, tip_form_inputs
 from tests.support.console import (
     PURCHASING_CENTRE,
     ConsoleUser,
@@ -30,7 +25,6 @@ from tests.support.console import (
 
 pytestmark = pytest.mark.e2e
 
-_FILED = re.compile(r"^/arenden/([0-9a-f-]{36})\?inlamnat=1$")
 _ROW = re.compile(r'<tr(?: class="forsenad")? data-tip="([0-9a-f-]{36})">')
 _NEXT = re.compile(r'<a href="(/arenden\?[^"]+)">Nästa sida</a>')
 
@@ -47,27 +41,6 @@ def officer(running_suite: Suite) -> Iterator[ConsoleUser]:
     user = ConsoleUser.signed_in(running_suite, "case_officer")
     yield user
     user.close()
-
-
-def _post_form(
-    user: ConsoleUser, hidden: dict[str, str], fields: dict[str, str]
-) -> httpx.Response:
-    return user.http.post("/tips/nytt", data={**hidden, **fields})
-
-
-def _form_inputs(user: ConsoleUser) -> dict[str, str]:
-    page = user.get("/tips/nytt")
-    assert page.status_code == 200, page.text
-    return hidden_inputs(page.text)
-
-
-def file_in_console(user: ConsoleUser, description: str, **changes: str) -> str:
-    """File a tip through the form; its id."""
-    answer = _post_form(user, _form_inputs(user), tip_fields(description, **changes))
-    assert answer.status_code == 303, answer.text
-    filed = _FILED.match(answer.headers["location"])
-    assert filed is not None, answer.headers["location"]
-    return filed.group(1)
 
 
 def _described(suite: Suite, description: str) -> list[dict[str, Any]]:
@@ -111,10 +84,10 @@ def test_a_form_sent_twice_files_one_tip(
     running_suite: Suite, reporter: ConsoleUser
 ) -> None:
     description = f"Dubbelklick {secrets.token_hex(4)}"
-    hidden = _form_inputs(reporter)
+    hidden = tip_form_inputs(reporter)
     fields = tip_fields(description)
-    first = _post_form(reporter, hidden, fields)
-    again = _post_form(reporter, hidden, fields)
+    first = post_tip_form(reporter, hidden, fields)
+    again = post_tip_form(reporter, hidden, fields)
     assert first.status_code == again.status_code == 303
     assert first.headers["location"] == again.headers["location"]
     assert len(_described(running_suite, description)) == 1
@@ -136,7 +109,7 @@ def test_a_refused_tip_keeps_what_was_typed_and_names_each_field(
         person_2_roll="relative",
         datum="2999-01-01",
     )
-    answer = _post_form(reporter, _form_inputs(reporter), fields)
+    answer = post_tip_form(reporter, tip_form_inputs(reporter), fields)
     assert answer.status_code == 422
     page = answer.text
     assert "Tipset lämnades inte in" in page
@@ -157,7 +130,7 @@ def test_a_form_without_a_category_is_refused_for_that_field(
 ) -> None:
     fields = tip_fields(f"Utan kategori {secrets.token_hex(4)}")
     del fields["kategori"]
-    answer = _post_form(reporter, _form_inputs(reporter), fields)
+    answer = post_tip_form(reporter, tip_form_inputs(reporter), fields)
     assert answer.status_code == 422
     assert '<a href="#kategori">Välj minst en kategori.</a>' in answer.text
 
@@ -349,120 +322,6 @@ def test_an_empty_note_is_refused_with_the_reason(
     )
     assert answer.status_code == 422
     assert "Skriv anteckningen (högst 10 000 tecken)." in answer.text
-
-
-# A supplier on stodboende-2023 (Adda's) that no other test of the running suite stops.
-_STOPPED_SUPPLIER = {
-    "avtal": "stodboende-2023",
-    "leverantor_orgnr": "559234-5671",
-    "leverantor_namn": "Nya Vägen Stödboende AB",
-}
-
-
-def _stops(suite: Suite) -> dict[str, dict[str, Any]]:
-    record = tips_api(suite, "adda-manager", "/v1/suppliers/559234-5671")
-    return {stop["agreement_id"]: stop for stop in record["call_off_stops"]}
-
-
-def test_the_owner_s_officer_stops_and_lifts_call_offs_from_the_tip_s_page(
-    running_suite: Suite, reporter: ConsoleUser, officer: ConsoleUser
-) -> None:
-    tip_id = file_in_console(
-        reporter, f"Avropsstopp {secrets.token_hex(4)}", **_STOPPED_SUPPLIER
-    )
-    page = f"/arenden/{tip_id}"
-    shown = officer.get(page).text
-    assert '<p data-call-offs="open">Avropen är inte stoppade på ' in shown
-    assert f'action="/arenden/{tip_id}/avropsstopp"' in shown
-    # The filer reads the state but has no form.
-    filer = reporter.get(page).text
-    assert '<p data-call-offs="open">' in filer
-    assert "avropsstopp" not in filer
-
-    empty = officer.submit(page, f"{page}/avropsstopp", {"avropsskal": " "})
-    assert empty.status_code == 422
-    assert "Skriv ett skäl (högst 2 000 tecken)." in empty.text
-    assert _stops(running_suite)["stodboende-2023"]["active"] is False
-
-    reason = f"Brister i bemanningen {secrets.token_hex(3)}"
-    stopped = officer.submit(page, f"{page}/avropsstopp", {"avropsskal": reason})
-    assert stopped.status_code == 303, stopped.text
-    assert stopped.headers["location"] == f"{page}#avrop"
-    stops = _stops(running_suite)
-    assert stops["stodboende-2023"]["active"] is True
-    assert stops["stodboende-2023"]["reason"] == reason
-    record = tips_api(running_suite, "adda-manager", "/v1/suppliers/559234-5671")
-    assert record["history"][-1]["tip_ids"] == [tip_id]
-    assert record["history"][-1]["agreement_ids"] == ["stodboende-2023"]
-    shown = officer.get(page).text
-    assert '<p data-call-offs="stopped"><strong>Avropen är stoppade</strong>' in shown
-    assert reason in shown
-    assert f'action="/arenden/{tip_id}/avropsstopp/hav"' in shown
-    assert '<tr data-kind="call_off_stopped">' in shown
-
-    # A second stop from a page shown before the first: refused, the words kept.
-    again = officer.submit(page, f"{page}/avropsstopp", {"avropsskal": "Igen."})
-    assert again.status_code == 422
-    assert "Avropen var redan stoppade på ramavtalet" in again.text
-    assert ">Igen.</textarea>" in again.text
-
-    lifted = officer.submit(
-        page, f"{page}/avropsstopp/hav", {"avropsskal": "Bemanningen åtgärdad."}
-    )
-    assert lifted.status_code == 303, lifted.text
-    assert _stops(running_suite)["stodboende-2023"]["active"] is False
-    assert '<p data-call-offs="open">' in officer.get(page).text
-    twice = officer.submit(page, f"{page}/avropsstopp/hav", {"avropsskal": "Igen."})
-    assert twice.status_code == 422
-    assert "Avropen var inte stoppade på ramavtalet" in twice.text
-
-
-def test_a_person_who_does_not_manage_the_tip_cannot_stop_call_offs(
-    running_suite: Suite, reporter: ConsoleUser
-) -> None:
-    """Malmö's case officer reads Malmö's tip but Adda owns the agreement: no form,
-    and the tips service refuses the stop (403)."""
-    tip_id = file_in_console(
-        reporter, f"Inte vårt stopp {secrets.token_hex(4)}", **_STOPPED_SUPPLIER
-    )
-    malmo = sign_in_new_person(
-        running_suite, f"malmo.avrop.{secrets.token_hex(3)}", "case_officer"
-    )
-    page = malmo.get(f"/arenden/{tip_id}")
-    refused = malmo.submit(
-        f"/arenden/{tip_id}",
-        f"/arenden/{tip_id}/avropsstopp",
-        {"avropsskal": "Inte vårt avtal."},
-    )
-    malmo.close()
-    assert '<p data-call-offs="open">' in page.text
-    assert "avropsstopp" not in page.text
-    assert refused.status_code == 403
-    assert _stops(running_suite)["stodboende-2023"]["active"] is False
-
-
-def test_the_call_off_state_is_the_one_on_the_tip_s_agreement() -> None:
-    supplier = {
-        "call_off_stops": [
-            {
-                "agreement_id": "hvb-2022",
-                "active": False,
-                "since": None,
-                "reason": None,
-            },
-            {
-                "agreement_id": "stodboende-2023",
-                "active": True,
-                "since": "2026-11-02T09:30:00Z",
-                "reason": "Brister",
-            },
-        ]
-    }
-    assert call_offs_on(supplier, "stodboende-2023") == CallOffs(
-        "stodboende-2023", True, "2026-11-02 10:30", "Brister"
-    )
-    assert call_offs_on(supplier, "hvb-2022") == CallOffs("hvb-2022", False, "", "")
-    assert call_offs_on(supplier, "assistans-2024") is None
 
 
 def test_a_deadline_is_late_only_while_its_step_is_still_to_be_taken() -> None:
