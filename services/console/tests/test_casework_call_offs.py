@@ -43,12 +43,9 @@ def _stops(suite: Suite) -> dict[str, dict[str, Any]]:
     return {stop["agreement_id"]: stop for stop in record["call_off_stops"]}
 
 
-def test_the_owner_s_officer_stops_and_lifts_call_offs_from_the_tip_s_page(
-    running_suite: Suite, reporter: ConsoleUser, officer: ConsoleUser
+def _assert_open_with_a_form_for_the_owner_only(
+    reporter: ConsoleUser, officer: ConsoleUser, tip_id: str
 ) -> None:
-    tip_id = file_in_console(
-        reporter, f"Avropsstopp {secrets.token_hex(4)}", **_STOPPED_SUPPLIER
-    )
     page = f"/arenden/{tip_id}"
     shown = officer.get(page).text
     assert '<p data-call-offs="open">Avropen är inte stoppade på ' in shown
@@ -58,19 +55,20 @@ def test_the_owner_s_officer_stops_and_lifts_call_offs_from_the_tip_s_page(
     assert '<p data-call-offs="open">' in filer
     assert "avropsstopp" not in filer
 
-    empty = officer.submit(page, f"{page}/avropsstopp", {"avropsskal": " "})
-    assert empty.status_code == 422
-    assert "Skriv ett skäl (högst 2 000 tecken)." in empty.text
-    assert _stops(running_suite)["stodboende-2023"]["active"] is False
 
-    reason = f"Brister i bemanningen {secrets.token_hex(3)}"
+def _stop_from_the_page(
+    suite: Suite, officer: ConsoleUser, tip_id: str, reason: str
+) -> None:
+    """Stop call-offs with ``reason``: stopped on the tip's agreement, for this tip,
+    and the page says so and offers to lift them."""
+    page = f"/arenden/{tip_id}"
     stopped = officer.submit(page, f"{page}/avropsstopp", {"avropsskal": reason})
     assert stopped.status_code == 303, stopped.text
     assert stopped.headers["location"] == f"{page}#avrop"
-    stops = _stops(running_suite)
+    stops = _stops(suite)
     assert stops["stodboende-2023"]["active"] is True
     assert stops["stodboende-2023"]["reason"] == reason
-    record = tips_api(running_suite, "adda-manager", "/v1/suppliers/559234-5671")
+    record = tips_api(suite, "adda-manager", "/v1/suppliers/559234-5671")
     assert record["history"][-1]["tip_ids"] == [tip_id]
     assert record["history"][-1]["agreement_ids"] == ["stodboende-2023"]
     shown = officer.get(page).text
@@ -79,21 +77,44 @@ def test_the_owner_s_officer_stops_and_lifts_call_offs_from_the_tip_s_page(
     assert f'action="/arenden/{tip_id}/avropsstopp/hav"' in shown
     assert '<tr data-kind="call_off_stopped">' in shown
 
+
+def _lift_from_the_page(suite: Suite, officer: ConsoleUser, page: str) -> None:
+    """Lift the stop: open again; lifting it twice is refused."""
+    lifted = officer.submit(
+        page, f"{page}/avropsstopp/hav", {"avropsskal": "Bemanningen åtgärdad."}
+    )
+    assert lifted.status_code == 303, lifted.text
+    assert _stops(suite)["stodboende-2023"]["active"] is False
+    assert '<p data-call-offs="open">' in officer.get(page).text
+    twice = officer.submit(page, f"{page}/avropsstopp/hav", {"avropsskal": "Igen."})
+    assert twice.status_code == 422
+    assert "Avropen var inte stoppade på ramavtalet" in twice.text
+
+
+def test_the_owner_s_officer_stops_and_lifts_call_offs_from_the_tip_s_page(
+    running_suite: Suite, reporter: ConsoleUser, officer: ConsoleUser
+) -> None:
+    tip_id = file_in_console(
+        reporter, f"Avropsstopp {secrets.token_hex(4)}", **_STOPPED_SUPPLIER
+    )
+    page = f"/arenden/{tip_id}"
+    _assert_open_with_a_form_for_the_owner_only(reporter, officer, tip_id)
+
+    empty = officer.submit(page, f"{page}/avropsstopp", {"avropsskal": " "})
+    assert empty.status_code == 422
+    assert "Skriv ett skäl (högst 2 000 tecken)." in empty.text
+    assert _stops(running_suite)["stodboende-2023"]["active"] is False
+
+    reason = f"Brister i bemanningen {secrets.token_hex(3)}"
+    _stop_from_the_page(running_suite, officer, tip_id, reason)
+
     # A second stop from a page shown before the first: refused, the words kept.
     again = officer.submit(page, f"{page}/avropsstopp", {"avropsskal": "Igen."})
     assert again.status_code == 422
     assert "Avropen var redan stoppade på ramavtalet" in again.text
     assert ">Igen.</textarea>" in again.text
 
-    lifted = officer.submit(
-        page, f"{page}/avropsstopp/hav", {"avropsskal": "Bemanningen åtgärdad."}
-    )
-    assert lifted.status_code == 303, lifted.text
-    assert _stops(running_suite)["stodboende-2023"]["active"] is False
-    assert '<p data-call-offs="open">' in officer.get(page).text
-    twice = officer.submit(page, f"{page}/avropsstopp/hav", {"avropsskal": "Igen."})
-    assert twice.status_code == 422
-    assert "Avropen var inte stoppade på ramavtalet" in twice.text
+    _lift_from_the_page(running_suite, officer, page)
 
 
 def test_a_person_who_does_not_manage_the_tip_cannot_stop_call_offs(
