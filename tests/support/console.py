@@ -6,13 +6,15 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode, urljoin
 
 import httpx
+import pytest
 
 from samverkan_shared.supervisor import Suite
 from tests.support.demo import demo_headers, demo_token
@@ -29,6 +31,7 @@ __all__ = [
     "months_ago",
     "new_person",
     "read_log",
+    "signed_in_person",
     "tip_fields",
     "tips_api",
 ]
@@ -331,3 +334,16 @@ def all_tips(suite: Suite, client: str, **params: Any) -> list[dict[str, Any]]:
         if page["next_cursor"] is None:
             return items
         query["cursor"] = page["next_cursor"]
+
+
+def signed_in_person(role: str, scope: Literal["function", "module"] = "module") -> Any:
+    """A fixture (named by the variable it is assigned to): the demo person of
+    ``role`` signed in to the console for the ``scope``, signed out after it."""
+
+    @pytest.fixture(scope=scope)
+    def person(running_suite: Suite) -> Iterator[ConsoleUser]:
+        user = ConsoleUser.signed_in(running_suite, role)
+        yield user
+        user.close()
+
+    return person

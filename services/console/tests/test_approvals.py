@@ -2,7 +2,6 @@
 
 import re
 import secrets
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,6 +13,7 @@ from tests.support.console import (
     assess_in_console,
     police_view,
     sign_in_new_person,
+    signed_in_person,
 )
 
 pytestmark = pytest.mark.e2e
@@ -22,18 +22,8 @@ _ROW = re.compile(r'<th scope="row"><a href="/godkannanden/([0-9a-f-]{36})">')
 _ALERT = re.compile(r'<p class="fel" role="alert">([^<]*)</p>')
 
 
-@pytest.fixture
-def assessor(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "assessor")
-    yield user
-    user.close()
-
-
-@pytest.fixture
-def approver(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "approver")
-    yield user
-    user.close()
+assessor = signed_in_person("assessor", "function")
+approver = signed_in_person("approver", "function")
 
 
 def _assessed(suite: Suite, assessor: ConsoleUser, decision: str = "release") -> str:

@@ -2,7 +2,6 @@
 
 import re
 import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import jinja2
@@ -16,6 +15,7 @@ from tests.support.console import (
     assess_in_console,
     hidden_inputs,
     police_view,
+    signed_in_person,
 )
 
 pytestmark = pytest.mark.e2e
@@ -24,11 +24,7 @@ _ROW = re.compile(r'<th scope="row"><a href="/bedomningar/([0-9a-f-]{36})">')
 _NEXT = re.compile(r'<a href="(/bedomningar\?cursor=[^"]+)">Nästa sida</a>')
 
 
-@pytest.fixture
-def assessor(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "assessor")
-    yield user
-    user.close()
+assessor = signed_in_person("assessor", "function")
 
 
 def _reference() -> str:

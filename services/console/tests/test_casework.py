@@ -5,7 +5,6 @@ organisation's client could."""
 
 import re
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from tests.support.console import (
     all_tips,
     hidden_inputs,
     sign_in_new_person,
+    signed_in_person,
     tip_fields,
     tips_api,
 )
@@ -29,18 +29,8 @@ _ROW = re.compile(r'<tr(?: class="forsenad")? data-tip="([0-9a-f-]{36})">')
 _NEXT = re.compile(r'<a href="(/arenden\?[^"]+)">Nästa sida</a>')
 
 
-@pytest.fixture(scope="module")
-def reporter(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "reporter")
-    yield user
-    user.close()
-
-
-@pytest.fixture(scope="module")
-def officer(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "case_officer")
-    yield user
-    user.close()
+reporter = signed_in_person("reporter")
+officer = signed_in_person("case_officer")
 
 
 def _described(suite: Suite, description: str) -> list[dict[str, Any]]:

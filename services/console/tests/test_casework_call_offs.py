@@ -3,7 +3,6 @@ officer of the agreement's owner (Adda) stops and lifts call-offs from the tip's
 supplier on the tip's agreement; others read the state and have no form."""
 
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,23 +10,18 @@ import pytest
 from samverkan_console.casework.service import CallOffs, call_offs_on
 from samverkan_shared.supervisor import Suite
 from tests.support.casework import file_in_console
-from tests.support.console import ConsoleUser, sign_in_new_person, tips_api
+from tests.support.console import (
+    ConsoleUser,
+    sign_in_new_person,
+    signed_in_person,
+    tips_api,
+)
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def reporter(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "reporter")
-    yield user
-    user.close()
-
-
-@pytest.fixture(scope="module")
-def officer(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "case_officer")
-    yield user
-    user.close()
+reporter = signed_in_person("reporter")
+officer = signed_in_person("case_officer")
 
 
 # A supplier on stodboende-2023 (Adda's) that no other test of the running suite stops.

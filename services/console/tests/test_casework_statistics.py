@@ -3,7 +3,6 @@ tips service's figures for the person, suppressed exactly as for their
 organisation's client, and its CSV is the service's."""
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +11,7 @@ import pytest
 
 from samverkan_console.tip_statistics.service import Period, bar_chart
 from samverkan_shared.supervisor import Suite
-from tests.support.console import ConsoleUser, tips_api
+from tests.support.console import ConsoleUser, signed_in_person, tips_api
 from tests.support.demo import demo_token
 
 pytestmark = pytest.mark.e2e
@@ -24,18 +23,8 @@ _ROW = re.compile(
 )
 
 
-@pytest.fixture(scope="module")
-def officer(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "case_officer")
-    yield user
-    user.close()
-
-
-@pytest.fixture(scope="module")
-def reporter(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "reporter")
-    yield user
-    user.close()
+officer = signed_in_person("case_officer")
+reporter = signed_in_person("reporter")
 
 
 def _this_month() -> date:

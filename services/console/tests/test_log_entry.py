@@ -5,7 +5,6 @@ consistency between two trees) with their problems."""
 import base64
 import hashlib
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -21,7 +20,12 @@ from samverkan_audit_log.merkle import (
 )
 from samverkan_console.settings import ConsoleSettings
 from samverkan_shared.supervisor import Suite
-from tests.support.console import ConsoleUser, compliance_entries, read_log
+from tests.support.console import (
+    ConsoleUser,
+    compliance_entries,
+    read_log,
+    signed_in_person,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -31,11 +35,7 @@ def entries(running_suite: Suite) -> dict[str, int]:
     return compliance_entries(running_suite)
 
 
-@pytest.fixture(scope="module")
-def compliance(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "compliance")
-    yield user
-    user.close()
+compliance = signed_in_person("compliance")
 
 
 def pinned_key(suite: Suite) -> str:

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from tests.support.console import (
     log_entry,
     months_ago,
     read_log,
+    signed_in_person,
 )
 
 pytestmark = pytest.mark.e2e
@@ -36,18 +36,8 @@ def entries(running_suite: Suite) -> dict[str, int]:
     return compliance_entries(running_suite)
 
 
-@pytest.fixture(scope="module")
-def compliance(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "compliance")
-    yield user
-    user.close()
-
-
-@pytest.fixture(scope="module")
-def assessor(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "assessor")
-    yield user
-    user.close()
+compliance = signed_in_person("compliance")
+assessor = signed_in_person("assessor")
 
 
 def listed(page: str) -> list[int]:

@@ -4,7 +4,6 @@ and the queue's, and only those who may read them see them."""
 import re
 import secrets
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -19,6 +18,7 @@ from tests.support.console import (
     compliance_entries,
     read_log,
     sign_in_new_person,
+    signed_in_person,
 )
 from tests.support.demo import demo_token
 
@@ -114,11 +114,7 @@ def entries(running_suite: Suite) -> dict[str, int]:
     return compliance_entries(running_suite)
 
 
-@pytest.fixture(scope="module")
-def compliance(running_suite: Suite) -> Iterator[ConsoleUser]:
-    user = ConsoleUser.signed_in(running_suite, "compliance")
-    yield user
-    user.close()
+compliance = signed_in_person("compliance")
 
 
 def test_the_default_period_is_the_last_twelve_months_and_matches_the_log(
