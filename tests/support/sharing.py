@@ -13,6 +13,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from samverkan_shared.sessions import writing_session
 from samverkan_sharing.oauth.registration import register_client
 from samverkan_sharing.people.repository import PersonRepository
 from samverkan_sharing.people.service import NewPerson, add_person
@@ -111,7 +112,7 @@ class Sharing:
         """A person who signs in (password, and a TOTP secret if ``totp``); named
         after the username unless ``name`` is given ("anna" is Anna Andersson)."""
         engine = self.client.app.platform.engine  # type: ignore[attr-defined]
-        with Session(engine, expire_on_commit=False) as session:
+        with writing_session(engine, expire_on_commit=False) as session:
             return add_person(
                 session,
                 name=name or f"{username.title()} Andersson",
@@ -151,7 +152,8 @@ class Sharing:
             "kind": "municipality",
             "scopes": ["tips:read"],
         }
-        with Session(self.client.app.platform.engine) as session:  # type: ignore[attr-defined]
+        engine = self.client.app.platform.engine  # type: ignore[attr-defined]
+        with writing_session(engine) as session:
             record, secret = register_client(session, **{**defaults, **fields})  # type: ignore[arg-type]
             return record.client_id, secret
 

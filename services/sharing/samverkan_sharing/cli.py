@@ -26,13 +26,15 @@ CLIENT_KINDS = ("municipality", "partner", "compliance", "service")
 
 
 def open_session() -> "Session":
-    """A session on the configured database, for one operator command."""
-    from sqlmodel import Session
-
+    """A session on the configured database, for one operator command: its units
+    read, then write, beside a running service, so on SQLite each takes the write
+    lock at BEGIN (a plain BEGIN cannot become a writer once the service has
+    committed meanwhile: "database is locked")."""
     from samverkan_shared.db import make_engine
+    from samverkan_shared.sessions import writing_session
     from samverkan_sharing.settings import SharingSettings
 
-    return Session(make_engine(SharingSettings().effective_database_url))
+    return writing_session(make_engine(SharingSettings().effective_database_url))
 
 
 def _read_certificates(paths: list[str]) -> "list[ClientCertificate]":

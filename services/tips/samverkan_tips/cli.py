@@ -30,9 +30,8 @@ supplier columns empty for an agreement without suppliers."""
 def _import_agreements(args: argparse.Namespace) -> int:
     # Imported here, not above: `samverkan` loads this module for every command it
     # runs (to add the `tips` parsers), and SQLModel and the service cost ~0.5 s.
-    from sqlmodel import Session
-
     from samverkan_shared.db import make_engine
+    from samverkan_shared.sessions import writing_session
     from samverkan_tips.agreements.csv_import import InvalidRow, parse_agreements_csv
     from samverkan_tips.agreements.service import import_agreements
     from samverkan_tips.settings import TipsSettings
@@ -51,7 +50,8 @@ def _import_agreements(args: argparse.Namespace) -> int:
         overrides["data_dir"] = Path(args.data_dir)
     engine = make_engine(TipsSettings(**overrides).effective_database_url)
     try:
-        with Session(engine) as session:
+        # Beside a running service: on SQLite the unit takes the write lock at BEGIN.
+        with writing_session(engine) as session:
             summary = import_agreements(session, agreements)
     finally:
         engine.dispose()

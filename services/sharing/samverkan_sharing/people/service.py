@@ -94,9 +94,7 @@ def add_person(
         password_hash="",
         created_at=now,
     )
-    people = PersonRepository(session)
-    if people.by_username(record.username) is not None:
-        raise Conflict(f"The username {record.username!r} is taken.")
+    # The slow hash first: the unit below holds SQLite's write lock from its read.
     password = passwords.new_password()
     record.password_hash = passwords.hash_password(password)
     link = None
@@ -104,6 +102,9 @@ def add_person(
         secret = totp.new_secret()
         record.totp_secret = _seal(keyring, record.person_id, secret)
         link = totp.uri(secret, account=record.username, issuer=issuer_name)
+    people = PersonRepository(session)
+    if people.by_username(record.username) is not None:
+        raise Conflict(f"The username {record.username!r} is taken.")
     people.add(record)
     session.commit()
     return NewPerson(record, password, link)
