@@ -1,7 +1,7 @@
 """The reporter: a thread that tells tips of every release, from the outbox.
 
 Each round (every ``poll_interval`` seconds, or at once after a full round) it claims
-due rows by setting their ``lease_until`` in one UPDATE (PostgreSQL's SKIP
+due rows by setting their ``lease_until`` in one short transaction (PostgreSQL's SKIP
 LOCKED, SQLite's write lock), so another process's reporter skips them until the
 lease ends; posts them to tips in one request, which answers each; and stores each
 outcome, in one transaction, if the lease is still its own: delivered when tips
@@ -24,11 +24,9 @@ from sqlalchemy import Engine
 
 from samverkan_shared.sessions import reading_session, writing_session
 from samverkan_sharing.tip_reports.metrics import TipReportMetrics
+from samverkan_sharing.tip_reports.models import TipReportRecord
 from samverkan_sharing.tip_reports.report import ReportState, TipReport
-from samverkan_sharing.tip_reports.repository import (
-    ClaimedReport,
-    TipReportRepository,
-)
+from samverkan_sharing.tip_reports.repository import TipReportRepository
 from samverkan_sharing.tip_reports.sender import Outcome, TipReportSender
 
 __all__ = ["BATCH", "ReportPolicy", "TipReporter"]
@@ -60,7 +58,7 @@ class ReportPolicy:
 
 
 def _settled(
-    row: ClaimedReport, outcome: Outcome, now: datetime, policy: ReportPolicy
+    row: TipReportRecord, outcome: Outcome, now: datetime, policy: ReportPolicy
 ) -> dict[str, Any]:
     """The row's new values after an attempt with this outcome."""
     attempts = row.attempts + 1
@@ -139,37 +137,42 @@ class TipReporter:
         self._settle(claimed, lease_until, outcomes)
         return len(claimed)
 
-    def _claim(self, lease_until: datetime) -> list[ClaimedReport]:
+    def _claim(self, lease_until: datetime) -> list[TipReportRecord]:
         now = self._clock()
         with reading_session(self._engine) as session:
             if not TipReportRepository(session).any_due(now):
                 return []
-        with writing_session(self._engine) as session:
+        with writing_session(self._engine, expire_on_commit=False) as session:
             claimed = TipReportRepository(session).claim_due(now, lease_until, BATCH)
             session.commit()
         return claimed
 
     def _settle(
         self,
-        rows: Sequence[ClaimedReport],
+        rows: Sequence[TipReportRecord],
         lease_until: datetime,
         outcomes: Sequence[Outcome],
     ) -> None:
         now = self._clock()
-        settled = {
-            row.id: _settled(row, outcome, now, self._policy)
+        settled = [
+            (row, _settled(row, outcome, now, self._policy))
             for row, outcome in zip(rows, outcomes, strict=True)
-        }
+        ]
         with writing_session(self._engine) as session:
-            kept = TipReportRepository(session).settle(lease_until, settled)
+            repository = TipReportRepository(session)
+            kept = [
+                repository.settle(row.id, lease_until, **values)
+                for row, values in settled
+            ]
             session.commit()
-        for row, outcome in zip(rows, outcomes, strict=True):
-            values = settled[row.id]
-            state = values["state"] if row.id in kept else "lease_lost"
+        for (row, values), outcome, still_ours in zip(
+            settled, outcomes, kept, strict=True
+        ):
+            state = values["state"] if still_ours else "lease_lost"
             self._record(row, state, outcome, values["attempts"])
 
     def _record(
-        self, row: ClaimedReport, state: str, outcome: Outcome, attempts: int
+        self, row: TipReportRecord, state: str, outcome: Outcome, attempts: int
     ) -> None:
         if self._metrics is not None:
             self._metrics.attempted(state)

@@ -1,12 +1,11 @@
 """All SQL of tip reports: the outbox rows, claimed with a lease; no commits."""
 
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, or_, update
+from sqlalchemy import Insert, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, select
 
@@ -15,25 +14,9 @@ from samverkan_shared.sessions import Repository
 from samverkan_sharing.tip_reports.models import TipReportRecord
 from samverkan_sharing.tip_reports.report import DUE_STATES, ReportState, TipReport
 
-__all__ = ["ClaimedReport", "TipReportRepository"]
+__all__ = ["TipReportRepository"]
 
 _DUE = [state.value for state in DUE_STATES]
-_TABLE = table_of(TipReportRecord)
-
-
-@dataclass(frozen=True)
-class ClaimedReport:
-    """An outbox row a round has leased: what it sends, and what its outcome needs."""
-
-    id: str
-    disclosure_id: str
-    tip_id: str
-    report: dict[str, Any]
-    attempts: int
-    next_attempt_at: datetime
-
-
-_CLAIMED = [_TABLE.c[field.name] for field in fields(ClaimedReport)]
 
 
 class TipReportRepository(Repository):
@@ -60,7 +43,7 @@ class TipReportRepository(Repository):
         self._session.connection().execute(self._insert_new(), rows)
 
     def _insert_new(self) -> Insert:
-        table = _TABLE
+        table = table_of(TipReportRecord)
         keys = ["disclosure_id", "tip_id"]
         if self._session.get_bind().dialect.name == "postgresql":
             return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
@@ -81,57 +64,26 @@ class TipReportRepository(Repository):
 
     def claim_due(
         self, now: datetime, lease_until: datetime, limit: int
-    ) -> list[ClaimedReport]:
-        """Up to ``limit`` due rows, leased to the caller until ``lease_until`` by one
-        UPDATE, oldest due first: rows another worker is claiming are skipped
-        (PostgreSQL's SKIP LOCKED; SQLite's writer holds the database), and a leased
-        row is not due."""
-        due = self._due(now).with_only_columns(_TABLE.c.id).limit(limit)
-        claim = (
-            update(_TABLE)
-            .where(_TABLE.c.id.in_(due.with_for_update(skip_locked=True)))
-            .values(lease_until=lease_until)
-            .returning(*_CLAIMED)
-        )
-        rows = self._session.connection().execute(claim).mappings()
-        claimed = [ClaimedReport(**row) for row in rows]
-        return sorted(claimed, key=lambda row: (row.next_attempt_at, row.id))
+    ) -> list[TipReportRecord]:
+        """Due rows, leased to the caller until ``lease_until``: rows another worker
+        is claiming are skipped (PostgreSQL), and a leased row is not due."""
+        statement = self._due(now).limit(limit).with_for_update(skip_locked=True)
+        claimed = list(self._session.exec(statement).all())
+        for row in claimed:
+            row.lease_until = lease_until
+            self._session.add(row)
+        return claimed
 
-    def settle(
-        self, lease_until: datetime, outcomes: Mapping[str, Mapping[str, Any]]
-    ) -> set[str]:
-        """Store each attempt's outcome (report id → new values) on the rows still
-        leased until ``lease_until``; which those were. One statement per set of
-        columns changed (delivered, retried), whatever the number of rows."""
-        ours = set(
-            self._session.connection()
-            .execute(
-                select(_TABLE.c.id)
-                .where(_TABLE.c.id.in_(list(outcomes)))
-                .where(_TABLE.c.lease_until == lease_until)
-                .with_for_update()
-            )
-            .scalars()
+    def settle(self, report_id: str, lease_until: datetime, **values: Any) -> bool:
+        """Store an attempt's outcome if the lease is still ours; whether it was."""
+        table = table_of(TipReportRecord)
+        result = self._session.connection().execute(
+            update(table)
+            .where(table.c.id == report_id)
+            .where(table.c.lease_until == lease_until)
+            .values(lease_until=None, **values)
         )
-        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for report_id in sorted(ours):
-            values = outcomes[report_id]
-            rows = by_columns.setdefault(tuple(sorted(values)), [])
-            rows.append(
-                {"report_id": report_id} | {f"new_{k}": v for k, v in values.items()}
-            )
-        for columns, rows in by_columns.items():
-            statement = (
-                update(_TABLE)
-                .where(_TABLE.c.id == bindparam("report_id"))
-                .where(_TABLE.c.lease_until == lease_until)
-                .values(
-                    {name: bindparam(f"new_{name}") for name in columns}
-                    | {"lease_until": None}
-                )
-            )
-            self._session.connection().execute(statement, rows)
-        return ours
+        return bool(result.rowcount)
 
     def of_disclosure(self, disclosure_id: str) -> list[TipReportRecord]:
         statement = (
