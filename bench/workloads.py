@@ -13,19 +13,9 @@ from common import LISTING_PAGE, Stats, Tokens, Workload
 from lean_client import LeanClient, LeanResponse
 
 from samverkan_shared.supervisor import Suite
+from samverkan_sharing.demo import DEMO_PURPOSE
 
 CHILD = "20121212-1212"
-PURPOSE = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "grovt bedrägeri",
-        "reference": "BrB 9:3",
-        "min_penalty_months": 6,
-        "max_penalty_months": 72,
-        "attempt": False,
-    },
-    "detail": "Misstänkt fakturering för personal som inte funnits.",
-}
 PARTNERS = ("polisen", "ekobrottsmyndigheten")
 # Every field of a tip but `reporter`: a reporter's identity is never released by a rule
 # alone, so asking for it would hold the whole disclosure for an assessment.
@@ -135,7 +125,7 @@ class Mix:
                 f"{self.sharing_url}/v1/disclosure-requests",
                 json={
                     "tip_id": self.pool[sequence % len(self.pool)],
-                    "purpose": PURPOSE,
+                    "purpose": DEMO_PURPOSE,  # grovt bedrägeri, BrB 9:3
                     "fields": DISCLOSED_FIELDS,
                     "partner_reference": f"5000-K{reference}-26",
                 },

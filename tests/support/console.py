@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from samverkan_shared.supervisor import Suite
+from samverkan_sharing.demo import DEMO_PURPOSE
 from tests.support.demo import demo_headers, demo_token
 
 __all__ = [
@@ -161,17 +162,6 @@ def read_log(suite: Suite, **params: Any) -> list[dict[str, Any]]:
 # The demo seed's tip about Trygga Hem HVB AB: a request about it by the police
 # holds the reporter's identity for a person's assessment.
 _HELD_SUPPLIER = "559123-4561"
-_POLICE_PURPOSE = {
-    "code": "investigate_crime",
-    "offence": {
-        "name": "grovt bedrägeri",
-        "reference": "BrB 9:3",
-        "min_penalty_months": 6,
-        "max_penalty_months": 72,
-        "attempt": False,
-    },
-    "detail": "Misstänkt fakturering för personal som inte funnits.",
-}
 
 
 def ask_for_assessment(suite: Suite, reference: str) -> dict[str, Any]:
@@ -185,7 +175,7 @@ def ask_for_assessment(suite: Suite, reference: str) -> dict[str, Any]:
     )
     assert tips.status_code == 200, tips.text
     tip = next(t["id"] for t in tips.json()["items"] if t["filed_by"] == "demo-seed")
-    body = {"tip_id": tip, "purpose": _POLICE_PURPOSE, "partner_reference": reference}
+    body = {"tip_id": tip, "purpose": DEMO_PURPOSE, "partner_reference": reference}
     answer = httpx.post(
         f"{suite.url('sharing')}/v1/disclosure-requests",
         json=body,
