@@ -1,27 +1,35 @@
-"""deploy/: the Kubernetes manifests, docker-compose.yml and the Dockerfile, checked offline.
+"""deploy/: the Kubernetes manifests, checked offline.
 
 The kustomizations are rendered by tests/support/kustomize.py (no kustomize binary) and
 every Kubernetes object is validated against the Kubernetes OpenAPI schemas that the
 pinned `kubernetes-validate` package ships (strict: unknown fields are errors). Then the
-policies this project relies on are asserted on the rendered objects.
+policies this project relies on are asserted on the rendered objects; the network
+policies and the Ingress in test_network_policies.py, docker-compose.yml and the
+Dockerfile in test_compose.py.
 """
 
 import re
-from pathlib import Path
 
 import kubernetes_validate
 import pytest
-import yaml
 
 from tests.support.kustomize import load_documents, split_image
 from tests.support.manifests import (
     INSTALLABLE,
     KUBERNETES,
     ROOT,
-    Resource,
     containers,
     pod_specs,
     rendered,
+)
+from tests.support.workloads import (
+    ALL_INTERFACES,
+    SERVICES,
+    SINGLE_PROCESS,
+    by_kind,
+    deployment_named,
+    pod_labels,
+    selects,
 )
 
 # The oldest Kubernetes minor the manifests must be valid for (AKS and most managed
@@ -29,91 +37,9 @@ from tests.support.manifests import (
 KUBERNETES_VERSION = "1.33.0"
 
 OPTIONAL = ["optional/ingress-nginx", "optional/istio"]
-SERVICES = {"tips": 8001, "sharing": 8002, "audit-log": 8003, "console": 8004}
-# The console keeps its sessions in one process's memory: one replica, one worker.
-SINGLE_PROCESS = {"console"}
-INGRESS_CONTROLLER = {
-    "namespaceSelector": {
-        "matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}
-    }
-}
 # Custom resources have no schema in kubernetes-validate; they are checked by hand below.
 CUSTOM_KINDS = {"PeerAuthentication", "AuthorizationPolicy"}
-# Inside a container the service listens on every interface of its own network namespace.
-ALL_INTERFACES = "0.0.0.0"  # noqa: S104
 TMP = "/tmp"  # noqa: S108 - an emptyDir mount point, not a file we write
-
-
-def by_kind(resources: list[Resource], kind: str) -> list[Resource]:
-    return [r for r in resources if r["kind"] == kind]
-
-
-def selects(selector: Resource, labels: dict[str, str]) -> bool:
-    """Whether a LabelSelector matches these labels (matchLabels, In, NotIn, Exists)."""
-    if any(labels.get(k) != v for k, v in selector.get("matchLabels", {}).items()):
-        return False
-    for expression in selector.get("matchExpressions", []):
-        value = labels.get(expression["key"])
-        operator = expression["operator"]
-        if operator == "In" and value not in expression["values"]:
-            return False
-        if operator == "NotIn" and value in expression["values"]:
-            return False
-        if operator == "Exists" and value is None:
-            return False
-    return True
-
-
-def deployment_named(resources: list[Resource], app: str) -> Resource:
-    (found,) = [
-        r for r in by_kind(resources, "Deployment") if r["metadata"]["name"] == app
-    ]
-    return found
-
-
-def pod_labels(resources: list[Resource], app: str) -> dict[str, str]:
-    template = deployment_named(resources, app)["spec"]["template"]
-    labels: dict[str, str] = template["metadata"]["labels"]
-    return labels
-
-
-def admitted(resources: list[Resource], app: str) -> set[str]:
-    """The workloads of this namespace that the policies let open a connection to ``app``.
-
-    Only same-namespace pod selectors are allowed as peers here: a namespace selector or
-    an address block would admit more than the workloads listed, so it fails the test.
-    """
-    target = pod_labels(resources, app)
-    peers = [
-        peer
-        for policy in by_kind(resources, "NetworkPolicy")
-        if selects(policy["spec"]["podSelector"], target)
-        for rule in policy["spec"].get("ingress", [])
-        for peer in rule["from"]
-    ]
-    assert all(set(peer) == {"podSelector"} for peer in peers), peers
-    return {
-        workload["metadata"]["name"]
-        for workload, _ in pod_specs(resources)
-        if any(
-            selects(
-                peer["podSelector"], workload["spec"]["template"]["metadata"]["labels"]
-            )
-            for peer in peers
-        )
-    }
-
-
-def egress_rules(resources: list[Resource], app: str) -> list[Resource]:
-    """Every egress rule that applies to ``app``'s pods."""
-    labels = pod_labels(resources, app)
-    return [
-        rule
-        for policy in by_kind(resources, "NetworkPolicy")
-        if "Egress" in policy["spec"]["policyTypes"]
-        and selects(policy["spec"]["podSelector"], labels)
-        for rule in policy["spec"].get("egress", [])
-    ]
 
 
 # --- rendering and schemas ------------------------------------------------------------
@@ -312,168 +238,6 @@ def test_the_console_runs_as_exactly_one_process(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", INSTALLABLE)
-def test_only_sharing_and_the_console_may_reach_audit_log(name: str) -> None:
-    resources = rendered(name)
-    policies = by_kind(resources, "NetworkPolicy")
-    default_deny = [
-        p
-        for p in policies
-        if p["spec"]["podSelector"] == {}
-        and "Ingress" in p["spec"]["policyTypes"]
-        and not p["spec"].get("ingress")
-    ]
-    assert default_deny, "no default-deny ingress policy"
-    # Every workload of the namespace is tried against the peers, so a broader selector
-    # (all pods, or tips, or the migration Job) fails here.
-    assert admitted(resources, "audit-log") == {"sharing", "console"}
-    audit_log = pod_labels(resources, "audit-log")
-    for policy in policies:
-        if selects(policy["spec"]["podSelector"], audit_log):
-            for rule in policy["spec"].get("ingress", []):
-                assert rule["ports"] == [{"protocol": "TCP", "port": 8003}]
-
-
-@pytest.mark.parametrize("name", INSTALLABLE)
-def test_sharing_admits_the_console(name: str) -> None:
-    resources = rendered(name)
-    peers = [
-        peer
-        for policy in by_kind(resources, "NetworkPolicy")
-        if selects(policy["spec"]["podSelector"], pod_labels(resources, "sharing"))
-        for rule in policy["spec"].get("ingress", [])
-        for peer in rule["from"]
-        if "podSelector" in peer
-    ]
-    console = pod_labels(resources, "console")
-    assert any(selects(peer["podSelector"], console) for peer in peers)
-
-
-@pytest.mark.parametrize("name", INSTALLABLE)
-def test_the_console_is_reached_only_through_the_ingress_controller(name: str) -> None:
-    resources = rendered(name)
-    console = pod_labels(resources, "console")
-    rules = [
-        rule
-        for policy in by_kind(resources, "NetworkPolicy")
-        if selects(policy["spec"]["podSelector"], console)
-        for rule in policy["spec"].get("ingress", [])
-    ]
-    assert rules
-    for rule in rules:
-        assert rule["from"] == [INGRESS_CONTROLLER]
-        assert rule["ports"] == [{"protocol": "TCP", "port": 8004}]
-
-
-@pytest.mark.parametrize("name", INSTALLABLE)
-def test_the_console_reaches_sharing_audit_log_tips_and_its_provider_only(
-    name: str,
-) -> None:
-    """No database (it has none); the three APIs; its provider over HTTPS."""
-    resources = rendered(name)
-    reached: set[tuple[str, int]] = set()
-    for rule in egress_rules(resources, "console"):
-        for port in rule["ports"]:
-            for peer in rule.get("to", [{}]):
-                app = peer.get("podSelector", {}).get("matchLabels", {}).get("app")
-                reached.add((app or "elsewhere", port["port"]))
-    assert reached == {
-        ("sharing", 8002),
-        ("audit-log", 8003),
-        ("tips", 8001),
-        ("elsewhere", 53),
-        ("elsewhere", 443),
-    }
-    if name == "overlays/production":
-        (provider,) = [
-            r
-            for r in egress_rules(resources, "console")
-            if r["ports"] == [{"protocol": "TCP", "port": 443}]
-        ]
-        assert provider["to"] == [INGRESS_CONTROLLER]
-
-
-@pytest.mark.parametrize("name", INSTALLABLE)
-def test_tips_is_reached_only_from_sharing_the_console_and_the_ingress_controller(
-    name: str,
-) -> None:
-    resources = rendered(name)
-    tips = pod_labels(resources, "tips")
-    peers = [
-        peer
-        for policy in by_kind(resources, "NetworkPolicy")
-        if selects(policy["spec"]["podSelector"], tips)
-        for rule in policy["spec"].get("ingress", [])
-        for peer in rule["from"]
-    ]
-    assert peers
-    for peer in peers:
-        assert peer in (
-            {"podSelector": {"matchLabels": {"app": "sharing"}}},
-            {"podSelector": {"matchLabels": {"app": "console"}}},
-            INGRESS_CONTROLLER,
-        )
-
-
-def routed(ingress: Resource, host: str, path: str) -> bool:
-    """Whether the Ingress sends ``path`` on ``host`` anywhere (Exact, or Prefix by
-    whole path elements, as Kubernetes matches them)."""
-    for rule in ingress["spec"]["rules"]:
-        if rule["host"] != host:
-            continue
-        for entry in rule["http"]["paths"]:
-            prefix = entry["path"].rstrip("/")
-            if entry["pathType"] == "Exact" and path == entry["path"]:
-                return True
-            if entry["pathType"] == "Prefix" and (
-                prefix == "" or path == prefix or path.startswith(prefix + "/")
-            ):
-                return True
-    return False
-
-
-def console_paths(tmp_path: Path) -> list[str]:
-    """One concrete path per route the console serves (parameters filled in)."""
-    from starlette.routing import Mount, Route
-
-    from samverkan_console.app import create_app
-    from samverkan_console.settings import ConsoleSettings
-
-    settings = ConsoleSettings(client_id="c", client_secret="s", data_dir=tmp_path)
-    paths = []
-    for route in create_app(settings).routes:
-        if isinstance(route, Route):
-            paths.append(re.sub(r"\{[^}]+\}", "1", route.path))
-        elif isinstance(route, Mount):
-            paths.append(f"{route.path}/console.css")
-    return paths
-
-
-def test_the_ingress_does_not_route_internal_or_audit_paths() -> None:
-    (ingress,) = by_kind(rendered("overlays/production"), "Ingress")
-    hosts = {rule["host"].split(".")[0] for rule in ingress["spec"]["rules"]}
-    assert hosts == {"tips", "sharing", "console"}
-    for rule in ingress["spec"]["rules"]:
-        for path in rule["http"]["paths"]:
-            assert not path["path"].startswith("/internal")
-            # Each host reaches its own service only (so never audit-log).
-            assert path["backend"]["service"]["name"] == rule["host"].split(".")[0]
-    for host in (rule["host"] for rule in ingress["spec"]["rules"]):
-        for path in ["/metrics", "/healthz", "/readyz", "/internal/v1/tips"]:
-            assert not routed(ingress, host, path), (host, path)
-
-
-def test_the_ingress_routes_every_page_of_the_console(tmp_path: Path) -> None:
-    (ingress,) = by_kind(rendered("overlays/production"), "Ingress")
-    host = "console.samverkan.example.se"
-    operations = {"/metrics", "/healthz", "/readyz"}
-    paths = console_paths(tmp_path)
-    assert "/auth/callback" in paths
-    assert operations <= set(paths)
-    for path in paths:
-        assert routed(ingress, host, path) is (path not in operations), path
-
-
-@pytest.mark.parametrize("name", INSTALLABLE)
 def test_images_are_pinned(name: str) -> None:
     for _, pod in pod_specs(rendered(name)):
         for container in containers(pod):
@@ -536,81 +300,3 @@ def test_every_variable_set_is_one_the_services_read(name: str) -> None:
         for container in containers(pod):
             names = {env["name"] for env in container.get("env", [])}
             assert names <= known, names - known
-
-
-# --- docker compose and the Dockerfile ------------------------------------------------
-
-
-def test_docker_compose_waits_for_migrations_and_checks_health() -> None:
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    services = compose["services"]
-    postgres = services["postgres"]
-    assert re.fullmatch(r"postgres:16\.\d+-\w+", postgres["image"])
-    assert "healthcheck" in postgres
-    assert services["migrate"]["command"] == ["migrate"]
-    assert (
-        services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
-    )
-    for service, port in SERVICES.items():
-        spec = services[service]
-        assert spec["command"] == [
-            "serve",
-            service,
-            "--host",
-            ALL_INTERFACES,
-            "--port",
-            str(port),
-        ]
-        assert spec["ports"] == [f"127.0.0.1:{port}:{port}"]
-        assert f"http://127.0.0.1:{port}/readyz" in spec["healthcheck"]["test"]
-        assert spec["read_only"] is True
-        assert spec["user"] not in {"0", "root"}
-        if service in SINGLE_PROCESS:
-            continue
-        assert (
-            spec["depends_on"]["migrate"]["condition"]
-            == "service_completed_successfully"
-        )
-    # The console: no database, so it waits for the services it calls instead.
-    console = services["console"]
-    assert console["depends_on"] == {
-        "sharing": {"condition": "service_healthy"},
-        "audit-log": {"condition": "service_healthy"},
-    }
-    assert "deploy" not in console  # no replicas: one process holds the sessions
-    for spec in services.values():
-        image = spec["image"]
-        assert ":" in image, image
-        assert not image.endswith(":latest"), image
-
-
-def test_the_dockerfile_is_pinned_multi_stage_and_non_root() -> None:
-    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
-    assert dockerfile.startswith("# syntax="), (
-        "a parser directive must be the first line"
-    )
-    lines = [line.strip() for line in dockerfile.splitlines()]
-    bases = [line.split()[1] for line in lines if line.upper().startswith("FROM ")]
-    assert len(bases) >= 2, "multi-stage"
-    for base in bases:
-        assert re.fullmatch(
-            r"python:3\.11\.\d+-slim-bookworm(@sha256:[0-9a-f]{64})?", base
-        )
-    users = [line.split()[1] for line in lines if line.upper().startswith("USER ")]
-    assert users, "no USER"
-    assert users[-1].split(":")[0] not in {"0", "root"}
-    last_stage = dockerfile.rsplit("\nFROM ", 1)[1]
-    assert "USER " in last_stage
-    assert re.search(r"uv sync --locked\b.*--no-dev", dockerfile)
-
-
-def test_docker_compose_gives_the_console_the_browsers_issuer() -> None:
-    """The provider's URL is the browser's (the tokens' `iss`); the APIs are called at
-    the network names, and one worker holds the sessions."""
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    environment = compose["services"]["console"]["environment"]
-    assert environment["CONSOLE_OIDC_ISSUER"] == environment["SAMVERKAN_ISSUER"]
-    assert environment["CONSOLE_PUBLIC_URL"] == "http://127.0.0.1:8004"
-    assert environment["SAMVERKAN_SHARING_URL"] == "http://sharing:8002"
-    assert environment["SAMVERKAN_AUDIT_LOG_URL"] == "http://audit-log:8003"
-    assert environment["SAMVERKAN_CONSOLE_WORKERS"] == "1"
