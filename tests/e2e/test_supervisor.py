@@ -78,7 +78,8 @@ def test_one_service_dying_stops_the_others(tmp_path: Path, samverkan: Starter) 
     run.wait_ready()
     pid = _pid_listening_on(run.ports["AUDIT_LOG"])
     os.kill(pid, signal.SIGKILL)
-    assert run.process.wait(30) != 0
+    # A generous deadline: stopping every child takes long on a loaded 2-core machine.
+    assert run.process.wait(120) != 0
     assert _all_down(run.ports)
 
 
