@@ -109,6 +109,18 @@ def _add_sign_in_command(
     )
     sign_in.add_argument("--client-secret")
     sign_in.add_argument(
+        "--client-key",
+        metavar="FILE",
+        help="the client's private key (PEM): authenticate with private_key_jwt, as "
+        "the FAPI 2.0 profile requires, instead of a secret",
+    )
+    sign_in.add_argument(
+        "--dpop-key",
+        metavar="FILE",
+        help="bind the tokens to the P-256 key in FILE (DPoP, required under FAPI 2.0);"
+        " a missing FILE is created with a new key, readable by its owner only",
+    )
+    sign_in.add_argument(
         "--redirect-uri",
         default=None,
         help="one the client is registered with (default: the demo console's)",

@@ -1,6 +1,12 @@
 """`samverkan people sign-in`: sign a person in at a running issuer and print the
 token response, as a case system would (the password is read from stdin, never
-from the command line, where other users of the machine can see it)."""
+from the command line, where other users of the machine can see it).
+
+Under the FAPI 2.0 profile (production) the client authenticates with its private
+key (``--client-key``) and the tokens are bound to a DPoP key (``--dpop-key``, a
+file the command creates if it is missing): whoever then calls the services with
+the access token signs each call's proof with that key.
+"""
 
 import argparse
 import getpass
@@ -11,7 +17,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
+from authlib.jose import JsonWebKey
+from authlib.jose.errors import JoseError
 
+from samverkan_shared.dpop import ProofSigner
 from samverkan_shared.http import make_client
 from samverkan_sharing.signin.relying_party import (
     Person,
@@ -53,8 +62,12 @@ def run_sign_in(
     stderr: TextIO,
 ) -> int:
     """0 and the token response on stdout; 1 when the sign-in fails; 2 when there
-    is no client to sign in with."""
-    party = _relying_party(args, stderr)
+    is no client to sign in with, or a key file cannot be used."""
+    try:
+        party = _relying_party(args, stderr)
+    except _UnusableKey as unusable:
+        stderr.write(f"error: {unusable}\n")
+        return 2
     if party is None:
         return 2
     password = _read(stdin, stderr, "Lösenord: ", secret=True)
@@ -69,11 +82,21 @@ def run_sign_in(
             tokens = sign_in(client, party, person)
     except SignInFailed as refused:
         stderr.write(f"error: not signed in: {refused}\n")
+        if party.dpop is None and "invalid_dpop_proof" in str(refused):
+            stderr.write(
+                "note: this issuer binds every token to a key (FAPI 2.0): pass "
+                "--dpop-key FILE\n"
+            )
         return 1
     except httpx.HTTPError as error:
         stderr.write(f"error: cannot reach {party.issuer}: {error}\n")
         return 1
     stdout.write(json.dumps(tokens, indent=2) + "\n")
+    if party.dpop is not None:
+        stderr.write(
+            f"note: the tokens are bound to the DPoP key in {args.dpop_key}: each call "
+            "with them needs a proof signed with it (RFC 9449)\n"
+        )
     return 0
 
 
@@ -82,15 +105,17 @@ def _relying_party(args: argparse.Namespace, stderr: TextIO) -> RelyingParty | N
     demo_file = _data_dir(args) / "demo-clients.json"
     demo = _demo_clients(demo_file)
     client_id, secret = args.client_id, args.client_secret
-    if client_id is None and secret is None:
+    client_key = _client_key(args.client_key) if args.client_key else None
+    if client_id is None and secret is None and client_key is None:
         console = demo.get("clients", {}).get("console", {})
         client_id, secret = console.get("client_id"), console.get("client_secret")
         if client_id is not None:
             stderr.write(f"note: the demo's console client from {demo_file}\n")
-    if not client_id or not secret:
+    if not client_id or not (secret or client_key is not None):
         stderr.write(
             "error: no client to sign in with: pass --client-id and --client-secret "
-            f"(a client registered with --redirect-uri), or run the demo ({demo_file})\n"
+            "or --client-key (a client registered with --redirect-uri), or run the "
+            f"demo ({demo_file})\n"
         )
         return None
     return RelyingParty(
@@ -99,7 +124,55 @@ def _relying_party(args: argparse.Namespace, stderr: TextIO) -> RelyingParty | N
         client_secret=secret,
         redirect_uri=args.redirect_uri or console_redirect_uri(),
         scope=args.scope,
+        client_key=client_key,
+        dpop=_dpop_key(Path(args.dpop_key), stderr) if args.dpop_key else None,
     )
+
+
+class _UnusableKey(Exception):
+    """A key file given on the command line cannot be used; the message says why."""
+
+
+def _client_key(path: str) -> Any:
+    """The client's private key (PEM), for private_key_jwt."""
+    try:
+        key = JsonWebKey.import_key(Path(path).read_bytes())
+    except (OSError, ValueError, JoseError) as error:
+        raise _UnusableKey(
+            f"--client-key {path}: not a readable PEM key ({error})"
+        ) from None
+    if "d" not in key.tokens:  # a public key holds no private member
+        raise _UnusableKey(
+            f"--client-key {path}: a public key; the private key is needed"
+        )
+    return key
+
+
+def _dpop_key(path: Path, stderr: TextIO) -> ProofSigner:
+    """The P-256 key in ``path`` (ES256), made and written (readable by its owner
+    only) when the file does not exist yet."""
+    if not path.exists():
+        key = JsonWebKey.generate_key("EC", "P-256", is_private=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(key.as_pem(is_private=True))
+        except OSError as error:
+            raise _UnusableKey(
+                f"--dpop-key {path}: cannot write a new key ({error})"
+            ) from None
+        stderr.write(f"note: a new DPoP key written to {path}\n")
+        return ProofSigner(key)
+    try:
+        key = JsonWebKey.import_key(path.read_bytes())
+    except (OSError, ValueError, JoseError) as error:
+        raise _UnusableKey(
+            f"--dpop-key {path}: not a readable PEM key ({error})"
+        ) from None
+    fields = key.tokens
+    if (fields.get("kty"), fields.get("crv")) != ("EC", "P-256") or "d" not in fields:
+        raise _UnusableKey(f"--dpop-key {path}: not a private P-256 key (ES256)")
+    return ProofSigner(key)
 
 
 def _read(stdin: TextIO, stderr: TextIO, prompt: str, *, secret: bool) -> str:

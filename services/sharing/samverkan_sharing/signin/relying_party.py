@@ -3,24 +3,39 @@ redeems the code, as a case system or `samverkan people sign-in` does.
 
 The authorization code flow with PKCE S256 (RFC 7636), a fresh ``state`` and
 ``nonce``, the answer's ``state`` and ``iss`` checked (RFC 9207) before the code
-is redeemed at the token endpoint with the client's secret; the ID token is then
-verified against the issuer's JWKS (``samverkan_sharing.signin.id_token``).
+is redeemed at the token endpoint; the ID token is then verified against the
+issuer's JWKS (``samverkan_sharing.signin.id_token``).
+
+What the FAPI 2.0 profile asks of a client, whenever the issuer offers it: the
+request is pushed (RFC 9126) when the issuer names a pushed-request endpoint, so
+the browser carries only its reference; the client authenticates with its secret
+or, given a private key, with an assertion (private_key_jwt, RFC 7523 §2.2); given
+a DPoP key, the code and the tokens are bound to it (RFC 9449 §10), each request
+to the issuer carrying a proof (once more with the issuer's nonce if it asks).
 """
 
 import base64
 import hashlib
 import secrets
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from authlib.jose import JsonWebToken
 
+from samverkan_shared.dpop import ProofSigner
+from samverkan_sharing.oauth.authentication import ASSERTION_TYPE
 from samverkan_sharing.signin.id_token import InvalidIdToken, verify_id_token
 
 __all__ = ["Person", "RelyingParty", "SignInFailed", "sign_in"]
+
+# The algorithm a client key of each type signs its assertion with (FAPI 2.0 §5.4).
+_ASSERTION_ALGORITHMS = {"EC": "ES256", "OKP": "EdDSA", "RSA": "PS256"}
+_ASSERTION_LIFETIME = 60  # seconds: an assertion is used once, at once
 
 
 class SignInFailed(Exception):
@@ -32,9 +47,14 @@ class SignInFailed(Exception):
 class RelyingParty:
     issuer: str
     client_id: str
-    client_secret: str
+    client_secret: str | None
     redirect_uri: str
     scope: str
+    # An authlib private key: the client authenticates with private_key_jwt and
+    # never sends its secret.
+    client_key: Any = None
+    # The key the code and the tokens are bound to (DPoP); None: Bearer tokens.
+    dpop: ProofSigner | None = None
 
 
 @dataclass(frozen=True)
@@ -50,38 +70,117 @@ def sign_in(http: httpx.Client, party: RelyingParty, person: Person) -> dict[str
     metadata = _metadata(http, party.issuer)
     verifier = secrets.token_urlsafe(48)
     state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    query = _authorization_query(http, metadata, party, state, nonce, verifier)
     page = http.get(
-        metadata["authorization_endpoint"],
-        params={
-            "response_type": "code",
-            "client_id": party.client_id,
-            "redirect_uri": party.redirect_uri,
-            "scope": party.scope,
-            "state": state,
-            "nonce": nonce,
-            "code_challenge": _challenge(verifier),
-            "code_challenge_method": "S256",
-        },
-        follow_redirects=False,
+        metadata["authorization_endpoint"], params=query, follow_redirects=False
     )
     answer = _answer_the_pages(http, page, person)
     code = _code(answer, state=state, issuer=party.issuer)
-    redeemed = http.post(
+    redeemed = _post(
+        http,
+        party,
         metadata["token_endpoint"],
-        data={
+        {
             "grant_type": "authorization_code",
             "code": code,
             "redirect_uri": party.redirect_uri,
             "code_verifier": verifier,
         },
-        auth=(party.client_id, party.client_secret),
     )
     if redeemed.status_code != 200:
         raise SignInFailed(f"the token endpoint refused the code: {_oauth(redeemed)}")
     tokens: dict[str, Any] = redeemed.json()
+    if party.dpop is not None and str(tokens.get("token_type")).lower() != "dpop":
+        raise SignInFailed(
+            "the issuer answered with an unbound token "
+            f"({tokens.get('token_type')!r}) where one bound to the DPoP key was asked"
+        )
     if "openid" in party.scope.split():
         _verify(http, metadata, party, tokens, nonce)
     return tokens
+
+
+def _authorization_query(
+    http: httpx.Client,
+    metadata: Mapping[str, Any],
+    party: RelyingParty,
+    state: str,
+    nonce: str,
+    verifier: str,
+) -> dict[str, str]:
+    """The authorization request for the browser: the whole request, or only the
+    reference the issuer gave for it when pushed."""
+    query = {
+        "response_type": "code",
+        "client_id": party.client_id,
+        "redirect_uri": party.redirect_uri,
+        "scope": party.scope,
+        "state": state,
+        "nonce": nonce,
+        "code_challenge": _challenge(verifier),
+        "code_challenge_method": "S256",
+    }
+    if party.dpop is not None:
+        query["dpop_jkt"] = party.dpop.jkt  # the code too is the key's (§10)
+    endpoint = metadata.get("pushed_authorization_request_endpoint")
+    if not endpoint:
+        return query
+    pushed = _post(http, party, str(endpoint), query)
+    try:
+        request_uri = pushed.json()["request_uri"] if pushed.status_code == 201 else ""
+    except (ValueError, KeyError, TypeError):
+        request_uri = ""
+    if not isinstance(request_uri, str) or not request_uri:
+        # The issuer's own error, as the pages' would be for a request not pushed.
+        raise SignInFailed(_oauth(pushed))
+    return {"client_id": party.client_id, "request_uri": request_uri}
+
+
+def _post(
+    http: httpx.Client, party: RelyingParty, endpoint: str, form: dict[str, str]
+) -> httpx.Response:
+    """``form`` to an endpoint that authenticates the client, with a proof when the
+    tokens are bound: once more with the issuer's nonce if it asks (RFC 9449 §8).
+    Each attempt is authenticated anew (an assertion is used once)."""
+    nonce: str | None = None
+    for _attempt in range(2):
+        headers = {}
+        if party.dpop is not None:
+            headers["DPoP"] = party.dpop.proof("POST", endpoint, nonce=nonce)
+        sent, auth = _authenticated(party, form)
+        response = http.post(endpoint, data=sent, auth=auth, headers=headers)
+        nonce = response.headers.get("dpop-nonce")
+        if party.dpop is None or not nonce or _error(response) != "use_dpop_nonce":
+            break
+    return response
+
+
+def _authenticated(
+    party: RelyingParty, form: dict[str, str]
+) -> tuple[dict[str, str], httpx.Auth]:
+    """The form and the request's authentication: the secret in the Authorization
+    header (client_secret_basic), or a fresh assertion in the form."""
+    if party.client_key is None:
+        return form, httpx.BasicAuth(party.client_id, party.client_secret or "")
+    now = int(time.time())
+    claims = {
+        "iss": party.client_id,
+        "sub": party.client_id,
+        "aud": party.issuer.rstrip("/"),  # FAPI 2.0 §5.3.2.1: the issuer itself
+        "iat": now,
+        "exp": now + _ASSERTION_LIFETIME,
+        "jti": secrets.token_urlsafe(16),
+    }
+    algorithm = _ASSERTION_ALGORITHMS[party.client_key.as_dict()["kty"]]
+    signed = JsonWebToken([algorithm]).encode(
+        {"alg": algorithm}, claims, party.client_key
+    )
+    assertion = {
+        "client_id": party.client_id,
+        "client_assertion_type": ASSERTION_TYPE,
+        "client_assertion": signed.decode(),
+    }
+    return {**form, **assertion}, httpx.Auth()  # the base class adds nothing
 
 
 def _verify(
@@ -196,6 +295,15 @@ def _page_message(page: httpx.Response) -> str:
 def _query(location: str) -> dict[str, str]:
     parsed = parse_qs(urlsplit(location).query)
     return {name: values[0] for name, values in parsed.items()}
+
+
+def _error(response: httpx.Response) -> str | None:
+    """The OAuth error code of an answer (RFC 6749 §5.2), if it is one."""
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return None
+    return error if isinstance(error, str) else None
 
 
 def _oauth(response: httpx.Response) -> str:
