@@ -94,6 +94,15 @@ def _dpop_thumbprint(path: Path) -> str:
     return jwk_thumbprint(public)
 
 
+def _with_keys(client_id: str, client_key: Path, dpop_key: Path) -> list[str]:
+    """Anna's sign-in with the client's key, bound to the DPoP key."""
+    return [
+        "--username", "anna", "--issuer", ISSUER, "--client-id", client_id,
+        "--client-key", str(client_key), "--dpop-key", str(dpop_key),
+        "--redirect-uri", REDIRECT_URI, "--scope", "openid profile disclosures:assess",
+    ]  # fmt: skip
+
+
 @pytest.fixture
 def fapi(sharing_factory: Callable[..., Sharing]) -> Sharing:
     return sharing_factory(profile="fapi2")
@@ -107,11 +116,8 @@ def test_under_fapi2_signs_in_with_the_client_key_pushed_and_bound(
     dpop_key = tmp_path / "dpop-key.pem"
 
     code, out, err, recording = _sign_in(
-        fapi, anna.password, "--username", "anna", "--issuer", ISSUER,
-        "--client-id", client_id, "--client-key", str(client_key),
-        "--dpop-key", str(dpop_key), "--redirect-uri", REDIRECT_URI,
-        "--scope", "openid profile disclosures:assess",
-    )  # fmt: skip
+        fapi, anna.password, *_with_keys(client_id, client_key, dpop_key)
+    )
 
     assert code == 0, err
     tokens = json.loads(out)
@@ -137,11 +143,8 @@ def test_an_existing_dpop_key_is_used_again(sharing: Sharing, tmp_path: Path) ->
     bound_to = []
     for _ in range(2):
         code, out, err, _recording = _sign_in(
-            sharing, anna.password, "--username", "anna", "--issuer", ISSUER,
-            "--client-id", client_id, "--client-key", str(client_key),
-            "--dpop-key", str(dpop_key), "--redirect-uri", REDIRECT_URI,
-            "--scope", "openid profile disclosures:assess",
-        )  # fmt: skip
+            sharing, anna.password, *_with_keys(client_id, client_key, dpop_key)
+        )
         assert code == 0, err
         bound_to.append(_claims(sharing, json.loads(out)["access_token"])["cnf"]["jkt"])
     assert bound_to == [_dpop_thumbprint(dpop_key)] * 2
