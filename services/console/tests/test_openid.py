@@ -18,8 +18,8 @@ from samverkan_console.signin.service import (
     OpenIdProvider,
     ProviderUnreachable,
     SignInFailed,
-    challenge,
 )
+from samverkan_shared.oauth_client import pkce_challenge
 from tests.support.openid_provider import (
     CLIENT,
     ISSUER,
@@ -60,7 +60,7 @@ def test_a_good_answer_signs_the_person_in_with_pkce_and_the_secret() -> None:
 def test_the_authorization_url_asks_for_s256_state_and_nonce() -> None:
     url = provider_for(FakeProvider()).authorization_url(pending_sign_in())
     query = parse_qs(urlsplit(url).query)
-    assert query["code_challenge"] == [challenge("v" * 50)]
+    assert query["code_challenge"] == [pkce_challenge("v" * 50)]
     assert query["code_challenge_method"] == ["S256"]
     assert (query["state"], query["nonce"]) == (["st4te"], ["n0nce"])
 

@@ -15,7 +15,7 @@ from authlib.jose import JsonWebKey, JsonWebToken
 
 from samverkan_shared.client_certificates import ClientCertificate
 from samverkan_shared.dpop import ProofSigner
-from samverkan_sharing.oauth.authentication import ASSERTION_TYPE
+from samverkan_shared.oauth_client import ASSERTION_TYPE
 from tests.support.certificates import POLICE_DN, make_certificate
 from tests.support.sharing import ISSUER, Sharing
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from authlib.jose import JsonWebKey, JsonWebToken
 
-from samverkan_sharing.oauth.authentication import ASSERTION_TYPE
+from samverkan_shared.oauth_client import ASSERTION_TYPE
 from samverkan_sharing.oauth.registration import InvalidClient
 
 pytestmark = pytest.mark.usefixtures("sharing")

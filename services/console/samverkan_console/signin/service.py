@@ -8,10 +8,7 @@ console's DPoP key every token request carries a proof and the access tokens mus
 back bound to it (RFC 9449, ``token_type: DPoP``).
 """
 
-import base64
-import hashlib
 import hmac
-import secrets
 import threading
 import time
 from collections.abc import Mapping
@@ -27,6 +24,11 @@ from authlib.jose.errors import JoseError
 from samverkan_console.dpop import ConsoleKey
 from samverkan_console.sessions.store import PendingSignIn, Person, Tokens
 from samverkan_console.settings import MissingClient
+from samverkan_shared.oauth_client import (
+    ASSERTION_TYPE,
+    client_assertion,
+    pkce_challenge,
+)
 
 __all__ = ["DPoPUnsupported", "OpenIdProvider", "ProviderUnreachable", "SignInFailed"]
 
@@ -34,9 +36,6 @@ __all__ = ["DPoPUnsupported", "OpenIdProvider", "ProviderUnreachable", "SignInFa
 _ALGORITHMS = ["ES256", "EdDSA", "RS256", "PS256"]
 _LEEWAY = 30
 _METADATA_TTL = 3600.0
-_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-# The algorithm a key of each type signs the assertion with (all on the allow-list).
-_SIGNING = {"EC": "ES256", "OKP": "EdDSA", "RSA": "PS256"}
 
 
 class SignInFailed(Exception):
@@ -105,7 +104,7 @@ class OpenIdProvider:
             "scope": client.scopes,
             "state": pending.state,
             "nonce": pending.nonce,
-            "code_challenge": challenge(pending.verifier),
+            "code_challenge": pkce_challenge(pending.verifier),
             "code_challenge_method": "S256",
         }
         if self.dpop is not None:
@@ -299,8 +298,10 @@ class OpenIdProvider:
         return {
             **form,
             "client_id": client.client_id,
-            "client_assertion_type": _ASSERTION_TYPE,
-            "client_assertion": client_assertion(client, self.issuer),
+            "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": client_assertion(
+                client.key, client.client_id, self.issuer
+            ),
         }, httpx.Auth()  # the base class sends the request as it is
 
     def _id_token_claims(self, id_token: str, nonce: str) -> dict[str, Any]:
@@ -327,31 +328,6 @@ class OpenIdProvider:
         if several and claims.get("azp") != self.client.client_id:
             raise SignInFailed("ID-token är utfärdad till en annan klient.")
         return dict(claims)
-
-
-def client_assertion(client: Client, audience: str) -> str:
-    """RFC 7523 §3: iss and sub the client, aud the provider's issuer identifier (which
-    its token and revocation endpoints both accept), short-lived, used once (jti)."""
-    now = int(time.time())
-    claims = {
-        "iss": client.client_id,
-        "sub": client.client_id,
-        "aud": audience,
-        "iat": now,
-        "exp": now + 60,
-        "jti": secrets.token_hex(16),
-    }
-    header = {"alg": _SIGNING[client.key.kty], "typ": "JWT"}
-    if client.key.kid:
-        header["kid"] = client.key.kid
-    signed: bytes = JsonWebToken(_ALGORITHMS).encode(header, claims, client.key)
-    return signed.decode()
-
-
-def challenge(verifier: str) -> str:
-    """RFC 7636 §4.2: BASE64URL(SHA256(verifier))."""
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def _person(claims: Mapping[str, Any]) -> Person:

@@ -16,14 +16,14 @@ from authlib.jose.errors import JoseError
 
 from samverkan_shared.auth import ALLOWED_ALGORITHMS
 from samverkan_shared.client_certificates import ClientCertificate
+from samverkan_shared.oauth_client import ASSERTION_TYPE
 from samverkan_sharing.oauth.errors import OAuthError
 from samverkan_sharing.oauth.models import TLS_AUTH_METHODS, ClientRecord
 from samverkan_sharing.oauth.repository import ClientRepository, RevocationRepository
 from samverkan_sharing.oauth.secrets import verify_secret
 
-__all__ = ["ASSERTION_TYPE", "MAX_ASSERTION_LIFETIME", "authenticate_client"]
+__all__ = ["MAX_ASSERTION_LIFETIME", "authenticate_client"]
 
-ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 MAX_ASSERTION_LIFETIME = 300  # seconds; RFC 7523 asks for a short expiry
 _LEEWAY = 30
 

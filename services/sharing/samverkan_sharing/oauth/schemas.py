@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from samverkan_shared.oauth_client import ASSERTION_TYPE
+
 __all__ = [
     "CLIENT_AUTHENTICATION",
     "CLIENT_SECURITY",
@@ -19,7 +21,6 @@ __all__ = [
     "form_body",
 ]
 
-JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 # components.securitySchemes: the two ways a client authenticates (RFC 8414
 # token_endpoint_auth_methods_supported: client_secret_basic, private_key_jwt).
@@ -36,14 +37,14 @@ CLIENT_AUTHENTICATION: dict[str, dict[str, Any]] = {
         "type": "oauth2",
         "description": "private_key_jwt (RFC 7523 §2.2, RFC 7521 §4.2): no "
         "Authorization header; the form carries client_assertion_type "
-        f"{JWT_BEARER} and client_assertion, a JWT the client signs with its "
+        f"{ASSERTION_TYPE} and client_assertion, a JWT the client signs with its "
         "registered key (iss and sub the client id, aud this token endpoint, a "
         "unique jti, a short exp). A failed assertion is a 400 invalid_client.",
         "flows": {
             "clientCredentials": {
                 "tokenUrl": "/oauth/token",
                 "scopes": {},
-                "x-assertionType": JWT_BEARER,
+                "x-assertionType": ASSERTION_TYPE,
             }
         },
     },
@@ -56,7 +57,7 @@ CLIENT_SECURITY: list[dict[str, list[str]]] = [
 _ASSERTION_FIELDS: dict[str, dict[str, Any]] = {
     "client_assertion_type": {
         "type": "string",
-        "enum": [JWT_BEARER],
+        "enum": [ASSERTION_TYPE],
         "description": "With client_assertion, instead of HTTP Basic (RFC 7521 §4.2).",
     },
     "client_assertion": {

@@ -14,10 +14,7 @@ a DPoP key, the code and the tokens are bound to it (RFC 9449 §10), each reques
 to the issuer carrying a proof (once more with the issuer's nonce if it asks).
 """
 
-import base64
-import hashlib
 import secrets
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -25,17 +22,16 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from authlib.jose import JsonWebToken
 
 from samverkan_shared.dpop import ProofSigner
-from samverkan_sharing.oauth.authentication import ASSERTION_TYPE
+from samverkan_shared.oauth_client import (
+    ASSERTION_TYPE,
+    client_assertion,
+    pkce_challenge,
+)
 from samverkan_sharing.signin.id_token import InvalidIdToken, verify_id_token
 
 __all__ = ["Person", "RelyingParty", "SignInFailed", "sign_in"]
-
-# The algorithm a client key of each type signs its assertion with (FAPI 2.0 §5.4).
-_ASSERTION_ALGORITHMS = {"EC": "ES256", "OKP": "EdDSA", "RSA": "PS256"}
-_ASSERTION_LIFETIME = 60  # seconds: an assertion is used once, at once
 
 
 class SignInFailed(Exception):
@@ -117,7 +113,7 @@ def _authorization_query(
         "scope": party.scope,
         "state": state,
         "nonce": nonce,
-        "code_challenge": _challenge(verifier),
+        "code_challenge": pkce_challenge(verifier),
         "code_challenge_method": "S256",
     }
     if party.dpop is not None:
@@ -162,23 +158,12 @@ def _authenticated(
     header (client_secret_basic), or a fresh assertion in the form."""
     if party.client_key is None:
         return form, httpx.BasicAuth(party.client_id, party.client_secret or "")
-    now = int(time.time())
-    claims = {
-        "iss": party.client_id,
-        "sub": party.client_id,
-        "aud": party.issuer.rstrip("/"),  # FAPI 2.0 §5.3.2.1: the issuer itself
-        "iat": now,
-        "exp": now + _ASSERTION_LIFETIME,
-        "jti": secrets.token_urlsafe(16),
-    }
-    algorithm = _ASSERTION_ALGORITHMS[party.client_key.as_dict()["kty"]]
-    signed = JsonWebToken([algorithm]).encode(
-        {"alg": algorithm}, claims, party.client_key
-    )
     assertion = {
         "client_id": party.client_id,
         "client_assertion_type": ASSERTION_TYPE,
-        "client_assertion": signed.decode(),
+        "client_assertion": client_assertion(
+            party.client_key, party.client_id, party.issuer.rstrip("/")
+        ),
     }
     return {**form, **assertion}, httpx.Auth()  # the base class adds nothing
 
@@ -273,11 +258,6 @@ def _code(answer: httpx.Response, *, state: str, issuer: str) -> str:
     if "code" not in query:
         raise SignInFailed(_page_message(answer))
     return query["code"]
-
-
-def _challenge(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode()).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def _page_message(page: httpx.Response) -> str:

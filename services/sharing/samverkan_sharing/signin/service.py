@@ -5,7 +5,6 @@
 (RFC 9126) authenticates the client here and hands the request to it.
 """
 
-import base64
 import hashlib
 import hmac
 import json
@@ -20,6 +19,7 @@ from sqlmodel import Session
 
 from samverkan_shared.client_certificates import ClientCertificate
 from samverkan_shared.crypto import CryptoError, Keyring
+from samverkan_shared.oauth_client import pkce_challenge
 from samverkan_sharing.oauth.errors import OAuthError
 from samverkan_sharing.oauth.models import ClientRecord
 from samverkan_sharing.oauth.service import TokenIssuer
@@ -211,9 +211,7 @@ def _pkce_holds(verifier: str, challenge: str) -> bool:
     """RFC 7636 §4.6: BASE64URL(SHA256(ASCII(verifier))) equals the challenge."""
     if not _VERIFIER.match(verifier):
         return False
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    computed = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-    return hmac.compare_digest(computed, challenge)
+    return hmac.compare_digest(pkce_challenge(verifier), challenge)
 
 
 def _hash(code: str) -> str:

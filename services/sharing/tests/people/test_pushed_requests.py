@@ -17,7 +17,7 @@ from authlib.jose import JsonWebKey, JsonWebToken
 from sqlmodel import Session
 
 from samverkan_shared.dpop import ProofSigner
-from samverkan_sharing.oauth.authentication import ASSERTION_TYPE
+from samverkan_shared.oauth_client import ASSERTION_TYPE
 from samverkan_sharing.people.service import NewPerson
 from samverkan_sharing.signin.authorization_request import (
     PUSHED_LIFETIME,
