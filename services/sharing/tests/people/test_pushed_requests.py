@@ -5,19 +5,17 @@ profile a sign-in starts only so, and every token is sender-constrained."""
 
 import base64
 import json
-import secrets
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from authlib.jose import JsonWebKey, JsonWebToken
+from authlib.jose import JsonWebKey
 from sqlmodel import Session
 
 from samverkan_shared.dpop import ProofSigner
-from samverkan_shared.oauth_client import ASSERTION_TYPE
+from samverkan_shared.oauth_client import ASSERTION_TYPE, client_assertion
 from samverkan_sharing.people.service import NewPerson
 from samverkan_sharing.signin.authorization_request import (
     PUSHED_LIFETIME,
@@ -265,19 +263,9 @@ def keyed(fapi: Sharing) -> tuple[SignIn, Any]:
 
 
 def _assertion(key: Any, client_id: str) -> dict[str, str]:
-    now = int(time.time())
-    claims = {
-        "iss": client_id,
-        "sub": client_id,
-        "aud": ISSUER,
-        "iat": now,
-        "exp": now + 60,
-        "jti": secrets.token_hex(16),
-    }
-    signed = JsonWebToken(["ES256"]).encode({"alg": "ES256"}, claims, key)
     return {
         "client_assertion_type": ASSERTION_TYPE,
-        "client_assertion": signed.decode(),
+        "client_assertion": client_assertion(key, client_id, ISSUER),
     }
 
 
