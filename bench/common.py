@@ -277,7 +277,7 @@ async def drive(workloads: list[Workload], duration: float, max_requests: int) -
         )
         elapsed = time.perf_counter() - started
     for load in workloads:
-        load.stats.elapsed = elapsed
+        load.stats.elapsed += elapsed  # a workload may be driven in rounds
 
 
 async def _run(
