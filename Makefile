@@ -47,6 +47,8 @@ lint: venv
 	.venv/bin/mypy services/audit-log/tests
 	.venv/bin/mypy services/console/tests
 	.venv/bin/mypy services/witness/tests
+	# The bench scripts import each other as top-level modules (they run from bench/).
+	MYPYPATH=bench .venv/bin/mypy $(wildcard bench/*.py)
 	.venv/bin/lint-imports
 
 # Benchmarks print figures next to a baseline measured in the same run (see bench/README.md).
