@@ -25,6 +25,7 @@ from samverkan_audit_log.verification import log_client
 SUPPLIER = "556677-8899"
 LOG_URL = "http://audit.test"
 ISSUER_URL = "http://issuer.test"
+TIP, OTHER_TIP = (f"{number:08d}-0000-4000-8000-000000000000" for number in (1, 2))
 
 
 @pytest.fixture
@@ -301,9 +302,14 @@ class TestVerifyComparesTheLookUpIndexes:
         engine.dispose()
 
     def _tamper(
-        self, owner, backend: str, trigger: str, statement: str, **values: object
+        self,
+        owner,
+        backend: str,
+        trigger: str,
+        statement: str,
+        table: str = "audit_entry_subjects",
+        **values: object,
     ) -> None:
-        table = "audit_entry_subjects"
         with owner.begin() as connection:
             connection.execute(text(_without_trigger(backend, table, trigger)))
             connection.execute(text(statement), values)
@@ -312,10 +318,14 @@ class TestVerifyComparesTheLookUpIndexes:
         self, client, appender, make_entry, verify, signer
     ) -> None:
         _append(client, appender, make_entry, range(3))
-        entries = [make_entry(3, subjects=[], legal_basis=["a", "b", "a"])]
-        client.post("/v1/entries", json=entries[0], headers=appender)
+        entries = [
+            make_entry(3, subjects=[], legal_basis=["a", "b", "a"]),
+            make_entry(4, tip_ids=[TIP, OTHER_TIP, TIP]),
+        ]
+        for entry in entries:
+            client.post("/v1/entries", json=entry, headers=appender)
         code, output = verify("--log-key", signer.verifier_key)
-        assert (code, output.split(",")[0]) == (0, "OK: 4 entries")
+        assert (code, output.split(",")[0]) == (0, "OK: 5 entries")
 
     def test_a_forged_subject_row_fails(
         self, client, appender, make_entry, verify, signer, owner, backend, subject_of
@@ -355,4 +365,49 @@ class TestVerifyComparesTheLookUpIndexes:
         assert output.startswith(
             "FAIL: entry 2: the subject index does not match the leaf (index rows "
             f"the leaf does not name: []; named but not indexed: ['{subject_of(SUPPLIER)}'])"
+        )
+
+    def test_a_forged_tip_row_fails(
+        self, client, appender, make_entry, verify, signer, owner, backend
+    ) -> None:
+        for number in range(3):
+            entry = make_entry(number, tip_ids=[TIP])
+            client.post("/v1/entries", json=entry, headers=appender)
+        self._tamper(
+            owner,
+            backend,
+            "audit_entry_tips_matches_entry",
+            "INSERT INTO audit_entry_tips (tip_id, entry_index) VALUES (:tip, 1)",
+            table="audit_entry_tips",
+            tip=OTHER_TIP,
+        )
+        code, output = verify("--log-key", signer.verifier_key)
+        assert (code, output) == (
+            1,
+            "FAIL: entry 1: the tip index does not match the leaf (index rows "
+            f"the leaf does not name: ['{OTHER_TIP}']; named but not indexed: []), "
+            "so look-ups answer wrongly\n",
+        )
+
+    def test_a_removed_tip_row_fails(
+        self, client, appender, make_entry, verify, signer, owner, backend
+    ) -> None:
+        for number in range(3):
+            entry = make_entry(number, tip_ids=[TIP])
+            client.post("/v1/entries", json=entry, headers=appender)
+        trigger = "audit_entry_tips_"
+        trigger += "no_delete" if backend == "sqlite" else "append_only"
+        self._tamper(
+            owner,
+            backend,
+            trigger,
+            "DELETE FROM audit_entry_tips WHERE entry_index = 2",
+            table="audit_entry_tips",
+        )
+        code, output = verify("--log-key", signer.verifier_key)
+        assert (code, output) == (
+            1,
+            "FAIL: entry 2: the tip index does not match the leaf (index rows "
+            f"the leaf does not name: []; named but not indexed: ['{TIP}']), "
+            "so look-ups answer wrongly\n",
         )

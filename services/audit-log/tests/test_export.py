@@ -10,13 +10,23 @@ from samverkan_audit_log.entries.repository import EntryFilter
 from samverkan_audit_log.export.schemas import ExportFormat
 from samverkan_audit_log.export.service import export_jsonl, export_lines
 
+TIP, OTHER_TIP = (
+    "0d711be9-37c1-4961-9e1c-5a14a1f27cbf",
+    "5b0c8f0e-1f7a-4c2e-9a57-3c1d2e4f6a70",
+)
+
 
 @pytest.fixture
 def logged(client, appender, make_entry) -> None:
     entries = [
         make_entry(0, actor='=HYPERLINK("x")'),
         make_entry(1, legal_basis=["osl-10-24", "lag-2025-170"]),
-        make_entry(2, occurred_at="2026-12-01T08:00:00Z", partner_reference=None),
+        make_entry(
+            2,
+            occurred_at="2026-12-01T08:00:00Z",
+            partner_reference=None,
+            tip_ids=[TIP, OTHER_TIP, TIP],
+        ),
         make_entry(3, partner_reference='Malmö "ärende" \\ 7\t\u2028'),
     ]
     for entry in entries:
@@ -105,15 +115,29 @@ def test_the_index_export_is_what_the_look_ups_read(client, reader, subject_of) 
     assert response.headers["content-type"] == "application/jsonl; charset=utf-8"
     lines = [json.loads(line) for line in response.content.splitlines()]
     subjects = [subject_of("556677-8899")]
-    assert [{**line, "legal_basis": sorted(line["legal_basis"])} for line in lines] == [
-        {"index": 0, "legal_basis": ["osl-10-24"], "subjects": subjects},
+    sorted_lines = [
+        {
+            **line,
+            "legal_basis": sorted(line["legal_basis"]),
+            "tip_ids": sorted(line["tip_ids"]),
+        }
+        for line in lines
+    ]
+    assert sorted_lines == [
+        {"index": 0, "legal_basis": ["osl-10-24"], "subjects": subjects, "tip_ids": []},
         {
             "index": 1,
             "legal_basis": ["lag-2025-170", "osl-10-24"],
             "subjects": subjects,
+            "tip_ids": [],
         },
-        {"index": 2, "legal_basis": ["osl-10-24"], "subjects": subjects},
-        {"index": 3, "legal_basis": ["osl-10-24"], "subjects": subjects},
+        {
+            "index": 2,
+            "legal_basis": ["osl-10-24"],
+            "subjects": subjects,
+            "tip_ids": sorted([TIP, OTHER_TIP]),  # each tip once
+        },
+        {"index": 3, "legal_basis": ["osl-10-24"], "subjects": subjects, "tip_ids": []},
     ]
     below = client.get("/v1/export/indexes", params={"below": 2}, headers=reader)
     assert [json.loads(line)["index"] for line in below.content.splitlines()] == [0, 1]

@@ -48,7 +48,8 @@ _FIND = (
     "WHERE decision_id = ANY(%b)"
 )
 # Migration 0005: the batch's rows in one call, as JSON (see there); since 0006
-# the database derives the legal-basis and subject rows from the leaves.
+# the database derives the legal-basis and subject rows from the leaves (and the
+# tip rows since 0007).
 _WRITE = (
     "SELECT audit_append_batch(%s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb, %s, %s, %s)"
 )
@@ -217,8 +218,9 @@ def _write_parameters(
         for entry in entries
     ]
     tree = [[node.level, node.index, node.hash.hex()] for node in nodes]
-    # The legal-basis and subject rows: none, the database derives them from
-    # each leaf (migration 0006; the function ignores these two arguments).
+    # The legal-basis and subject rows: none, the database derives them (and the
+    # tip rows) from each leaf (migrations 0006 and 0007; the function ignores
+    # these two arguments).
     return [
         orjson.dumps(rows).decode(),
         "[]",

@@ -3,7 +3,7 @@
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Connection, insert
 from sqlalchemy import select as sa_select
@@ -23,6 +23,7 @@ from samverkan_shared.sessions import Repository
 __all__ = [
     "EntryFilter",
     "EntryRepository",
+    "IndexRows",
     "LoggedEntry",
     "NewEntry",
     "logged_decisions",
@@ -82,6 +83,15 @@ def logged_decisions(
     }
 
 
+class IndexRows(NamedTuple):
+    """The look-up index rows of a range of entries, ``(entry_index, value)`` each,
+    by the name of the leaf's array they are derived from."""
+
+    legal_basis: list[tuple[int, str]]
+    subjects: list[tuple[int, str]]
+    tip_ids: list[tuple[int, str]]
+
+
 class EntryRepository(Repository):
     """Appends and reads entries; never updates one (the database would refuse)."""
 
@@ -89,8 +99,8 @@ class EntryRepository(Repository):
         """Insert entries right after the last one, in one executemany.
 
         The database accepts an entry only right after the last one (migrations
-        0002 and 0004) and derives each entry's legal-basis and subject rows from
-        its leaf (0006): one pipelined round trip on PostgreSQL. The sequencer
+        0002 and 0004) and derives each entry's legal-basis and subject rows (0006)
+        and tip rows (0007) from its leaf: one pipelined round trip on PostgreSQL. The sequencer
         moves past them with ``TreeRepository.advance``.
         """
         if not entries:
@@ -167,10 +177,8 @@ class EntryRepository(Repository):
             for number, leaf, hashed in rows:
                 yield int(number), bytes(leaf), bytes(hashed)
 
-    def indexed(
-        self, start: int, end: int
-    ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-        """The legal-basis and subject rows of the entries start <= index < end.
+    def indexed(self, start: int, end: int) -> IndexRows:
+        """The legal-basis, subject and tip rows of the entries start <= index < end.
 
         ``(entry_index, value)`` pairs in index order: what the look-ups read, for
         the verifier to compare with what the leaves imply.
@@ -179,6 +187,7 @@ class EntryRepository(Repository):
         for table, column in (
             (table_of(EntryLegalBasisRecord), "basis"),
             (table_of(EntrySubjectRecord), "subject"),
+            (table_of(EntryTipRecord), "tip_id"),
         ):
             index = table.c.entry_index
             statement = (
@@ -188,7 +197,7 @@ class EntryRepository(Repository):
             )
             rows = self._session.connection().execute(statement)
             found.append([(int(number), str(value)) for number, value in rows])
-        return found[0], found[1]
+        return IndexRows(*found)
 
 
 # The drivers ``_driver_rows`` reads with, by SQLAlchemy's name for them.

@@ -7,6 +7,7 @@ import json
 
 import orjson
 
+from samverkan_audit_log.entries.repository import IndexRows
 from samverkan_audit_log.entries.schemas import EntryItem
 
 __all__ = ["CSV_COLUMNS", "csv_chunk", "csv_row", "index_json", "jsonl_chunk"]
@@ -32,15 +33,17 @@ CSV_COLUMNS = (
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def index_json(bases: list[tuple[int, str]], subjects: list[tuple[int, str]]) -> bytes:
-    grouped: dict[int, tuple[list[str], list[str]]] = {}
-    for position, rows in enumerate((bases, subjects)):
-        for index, value in rows:
-            grouped.setdefault(index, ([], []))[position].append(value)
+def index_json(rows: IndexRows) -> bytes:
+    """One line per entry that has index rows: ``{"index", "legal_basis",
+    "subjects", "tip_ids"}``, each array the rows of that index (maybe empty)."""
+    names = IndexRows._fields
+    grouped: dict[int, tuple[list[str], ...]] = {}
+    for position, found in enumerate(rows):
+        for index, value in found:
+            grouped.setdefault(index, tuple([] for _ in names))[position].append(value)
     return b"".join(
-        orjson.dumps({"index": index, "legal_basis": found[0], "subjects": found[1]})
-        + b"\n"
-        for index, found in sorted(grouped.items())
+        orjson.dumps({"index": index, **dict(zip(names, values, strict=True))}) + b"\n"
+        for index, values in sorted(grouped.items())
     )
 
 

@@ -56,7 +56,7 @@ def export(
 
 @router.get(
     "/export/indexes",
-    summary="The legal-basis and subject indexes the look-ups read, per entry",
+    summary="The legal-basis, subject and tip indexes the look-ups read, per entry",
     response_class=StreamingResponse,
     responses={200: {"content": {"application/jsonl": {"schema": {"type": "string"}}}}},
 )

@@ -76,12 +76,12 @@ def index_lines(
     engine: Engine, below: int | None, *, chunk: int = INDEX_CHUNK
 ) -> Iterator[bytes]:
     """The look-up indexes as JSON Lines: per entry that has index rows,
-    ``{"index", "legal_basis", "subjects"}``, in index order.
+    ``{"index", "legal_basis", "subjects", "tip_ids"}``, in index order.
 
-    What ``legal_basis=`` filters and subject look-ups read, served so that the
-    verifier can rebuild it from the leaves and compare (issue #16). A snapshot
-    of the entries below the tree size read at the start (or ``below``), read in
-    index ranges of ``chunk`` entries, one short database read each.
+    What ``legal_basis=`` and ``tip_id=`` filters and subject look-ups read, served
+    so that the verifier can rebuild it from the leaves and compare (issue #16). A
+    snapshot of the entries below the tree size read at the start (or ``below``),
+    read in index ranges of ``chunk`` entries, one short database read each.
     """
     with Session(engine) as session:
         end = TreeRepository(session).tree_size()
@@ -89,10 +89,8 @@ def index_lines(
         end = min(end, below)
     for start in range(0, end, chunk):
         with Session(engine) as session:
-            bases, subjects = EntryRepository(session).indexed(
-                start, min(start + chunk, end)
-            )
-        lines = index_json(bases, subjects)
+            rows = EntryRepository(session).indexed(start, min(start + chunk, end))
+        lines = index_json(rows)
         if lines:
             yield lines
 

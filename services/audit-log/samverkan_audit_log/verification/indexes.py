@@ -1,7 +1,8 @@
 """The look-up indexes a server serves, checked against the leaves they come from.
 
-``legal_basis=`` filters and subject look-ups read index rows, not leaves; the
-verifier rebuilds those rows from each verified entry and compares (issue #16).
+``legal_basis=`` and ``tip_id=`` filters and subject look-ups read index rows, not
+leaves; the verifier rebuilds those rows from each verified entry and compares
+(issue #16).
 """
 
 from collections.abc import Iterable, Sequence
@@ -11,19 +12,21 @@ from samverkan_audit_log.verification.verifier import VerificationFailed
 __all__ = ["IndexCheck"]
 
 
-_Indexed = tuple[tuple[str, ...], tuple[str, ...]]
-_NOTHING: _Indexed = ((), ())
+# The leaf's arrays the database derives index rows from, and what a failure calls them.
+_ARRAYS = (("legal_basis", "legal basis"), ("subjects", "subject"), ("tip_ids", "tip"))
+_Indexed = tuple[tuple[str, ...], ...]
+_NOTHING: _Indexed = tuple(() for _ in _ARRAYS)
 
 
 class IndexCheck:
     """The server's look-up indexes, compared entry by entry with the leaves.
 
-    ``legal_basis=`` filters and subject look-ups read index rows, not leaves: a
-    forged row would attribute an entry to a person, a missing one hide it. For
-    each verified entry, in order, the index rows the server serves (``served``:
-    lines ``{"index", "legal_basis", "subjects"}`` in index order, none for an
-    entry without rows) must be the distinct strings of the entry's own
-    ``legal_basis`` and ``subjects`` arrays.
+    ``legal_basis=`` and ``tip_id=`` filters and subject look-ups read index rows,
+    not leaves: a forged row would attribute an entry to a person or a tip, a
+    missing one hide it. For each verified entry, in order, the index rows the
+    server serves (``served``: lines ``{"index", "legal_basis", "subjects",
+    "tip_ids"}`` in index order, none for an entry without rows) must be the
+    distinct strings of the entry's own arrays of those names.
     """
 
     def __init__(self, served: Iterable[Sequence[object]], tree_size: int) -> None:
@@ -59,9 +62,7 @@ class IndexCheck:
             self.finish()
         if served == implied:
             return
-        for name, has, named in zip(
-            ("legal basis", "subject"), served, implied, strict=True
-        ):
+        for (_, name), has, named in zip(_ARRAYS, served, implied, strict=True):
             extra, missing = (
                 sorted(set(has) - set(named)),
                 sorted(set(named) - set(has)),
@@ -83,17 +84,17 @@ class IndexCheck:
 
 
 def _implied(entry: object) -> _Indexed:
-    """The distinct strings of the entry's legal_basis and subjects, sorted."""
+    """The distinct strings of each of the entry's indexed arrays, sorted."""
     if not isinstance(entry, dict):
         return _NOTHING
-    return _strings(entry.get("legal_basis")), _strings(entry.get("subjects"))
+    return tuple(_strings(entry.get(array)) for array, _ in _ARRAYS)
 
 
 def _served(line: object) -> tuple[int, _Indexed]:
     if isinstance(line, dict) and type(line.get("index")) is int:
-        bases, subjects = line.get("legal_basis"), line.get("subjects")
-        if isinstance(bases, list) and isinstance(subjects, list):
-            return line["index"], (_strings(bases), _strings(subjects))
+        found = [line.get(array) for array, _ in _ARRAYS]
+        if all(isinstance(values, list) for values in found):
+            return line["index"], tuple(_strings(values) for values in found)
     raise VerificationFailed(f"index export: a line is not well-formed: {line!r:.200}")
 
 

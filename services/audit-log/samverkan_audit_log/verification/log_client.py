@@ -104,7 +104,8 @@ class LogReader:
 
     def indexes(self, below: int) -> Iterator[list[Any]]:
         """The look-up indexes of the entries below ``below``, in index order, in
-        batches: ``{"index", "legal_basis", "subjects"}`` per entry that has any."""
+        batches: ``{"index", "legal_basis", "subjects", "tip_ids"}`` per entry that
+        has any."""
         for lines, first in self._stream(
             "/v1/export/indexes", {"below": below}, "index export"
         ):
