@@ -5,7 +5,7 @@ import base64
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -292,8 +292,21 @@ def _without_trigger(backend: str, table: str, trigger: str) -> str:
     return f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"
 
 
+@dataclass(frozen=True)
+class _LookUp:
+    """One look-up index: its table and column, what verify calls it, the extra
+    fields of the entries appended (``entry``), a value they all name, one none does."""
+
+    table: str
+    column: str
+    label: str
+    entry: dict[str, Any]
+    named: str
+    forged: str
+
+
 class TestVerifyComparesTheLookUpIndexes:
-    """Issue #16: the indexes subject look-ups and legal_basis filters read."""
+    """Issue #16: the indexes subject look-ups, legal_basis and tip_id filters read."""
 
     @pytest.fixture
     def owner(self, database_url: str) -> Iterator[Any]:
@@ -301,15 +314,35 @@ class TestVerifyComparesTheLookUpIndexes:
         yield engine
         engine.dispose()
 
+    @pytest.fixture(params=["subject", "tip"])
+    def look_up(self, request, subject_of) -> _LookUp:
+        if request.param == "subject":
+            named, forged = subject_of(SUPPLIER), subject_of("19121212-1212")
+            return _LookUp(
+                "audit_entry_subjects", "subject", "subject", {}, named, forged
+            )
+        return _LookUp(
+            "audit_entry_tips", "tip_id", "tip", {"tip_ids": [TIP]}, TIP, OTHER_TIP
+        )
+
+    def _append(self, client, appender, make_entry, look_up: _LookUp) -> None:
+        for number in range(3):
+            entry = make_entry(number, **look_up.entry)
+            assert (
+                client.post("/v1/entries", json=entry, headers=appender).status_code
+                == 201
+            )
+
     def _tamper(
         self,
         owner,
         backend: str,
+        table: str,
         trigger: str,
         statement: str,
-        table: str = "audit_entry_subjects",
         **values: object,
     ) -> None:
+        # The statement names only the tables of the parametrisation above.
         with owner.begin() as connection:
             connection.execute(text(_without_trigger(backend, table, trigger)))
             connection.execute(text(statement), values)
@@ -327,87 +360,42 @@ class TestVerifyComparesTheLookUpIndexes:
         code, output = verify("--log-key", signer.verifier_key)
         assert (code, output.split(",")[0]) == (0, "OK: 5 entries")
 
-    def test_a_forged_subject_row_fails(
-        self, client, appender, make_entry, verify, signer, owner, backend, subject_of
+    def test_a_forged_row_fails(
+        self, client, appender, make_entry, verify, signer, owner, backend, look_up
     ) -> None:
-        _append(client, appender, make_entry, range(3))
-        victim = subject_of("19121212-1212")
+        self._append(client, appender, make_entry, look_up)
         self._tamper(
             owner,
             backend,
-            "audit_entry_subjects_matches_entry",
-            "INSERT INTO audit_entry_subjects (subject, entry_index) "
-            "VALUES (:subject, 1)",
-            subject=victim,
+            look_up.table,
+            f"{look_up.table}_matches_entry",
+            f"INSERT INTO {look_up.table} ({look_up.column}, entry_index) "  # noqa: S608
+            "VALUES (:value, 1)",
+            value=look_up.forged,
         )
-        code, output = verify("--log-key", signer.verifier_key)
-        assert (code, output) == (
+        assert verify("--log-key", signer.verifier_key) == (
             1,
-            "FAIL: entry 1: the subject index does not match the leaf (index rows "
-            f"the leaf does not name: ['{victim}']; named but not indexed: []), "
-            "so look-ups answer wrongly\n",
+            f"FAIL: entry 1: the {look_up.label} index does not match the leaf (index "
+            f"rows the leaf does not name: ['{look_up.forged}']; named but not indexed: "
+            "[]), so look-ups answer wrongly\n",
         )
 
-    def test_a_removed_subject_row_fails(
-        self, client, appender, make_entry, verify, signer, owner, backend, subject_of
+    def test_a_removed_row_fails(
+        self, client, appender, make_entry, verify, signer, owner, backend, look_up
     ) -> None:
-        _append(client, appender, make_entry, range(3))
-        trigger = "audit_entry_subjects_"
-        trigger += "no_delete" if backend == "sqlite" else "append_only"
+        self._append(client, appender, make_entry, look_up)
+        trigger = look_up.table
+        trigger += "_no_delete" if backend == "sqlite" else "_append_only"
         self._tamper(
             owner,
             backend,
+            look_up.table,
             trigger,
-            "DELETE FROM audit_entry_subjects WHERE entry_index = 2",
+            f"DELETE FROM {look_up.table} WHERE entry_index = 2",  # noqa: S608
         )
-        code, output = verify("--log-key", signer.verifier_key)
-        assert code == 1
-        assert output.startswith(
-            "FAIL: entry 2: the subject index does not match the leaf (index rows "
-            f"the leaf does not name: []; named but not indexed: ['{subject_of(SUPPLIER)}'])"
-        )
-
-    def test_a_forged_tip_row_fails(
-        self, client, appender, make_entry, verify, signer, owner, backend
-    ) -> None:
-        for number in range(3):
-            entry = make_entry(number, tip_ids=[TIP])
-            client.post("/v1/entries", json=entry, headers=appender)
-        self._tamper(
-            owner,
-            backend,
-            "audit_entry_tips_matches_entry",
-            "INSERT INTO audit_entry_tips (tip_id, entry_index) VALUES (:tip, 1)",
-            table="audit_entry_tips",
-            tip=OTHER_TIP,
-        )
-        code, output = verify("--log-key", signer.verifier_key)
-        assert (code, output) == (
+        assert verify("--log-key", signer.verifier_key) == (
             1,
-            "FAIL: entry 1: the tip index does not match the leaf (index rows "
-            f"the leaf does not name: ['{OTHER_TIP}']; named but not indexed: []), "
-            "so look-ups answer wrongly\n",
-        )
-
-    def test_a_removed_tip_row_fails(
-        self, client, appender, make_entry, verify, signer, owner, backend
-    ) -> None:
-        for number in range(3):
-            entry = make_entry(number, tip_ids=[TIP])
-            client.post("/v1/entries", json=entry, headers=appender)
-        trigger = "audit_entry_tips_"
-        trigger += "no_delete" if backend == "sqlite" else "append_only"
-        self._tamper(
-            owner,
-            backend,
-            trigger,
-            "DELETE FROM audit_entry_tips WHERE entry_index = 2",
-            table="audit_entry_tips",
-        )
-        code, output = verify("--log-key", signer.verifier_key)
-        assert (code, output) == (
-            1,
-            "FAIL: entry 2: the tip index does not match the leaf (index rows "
-            f"the leaf does not name: []; named but not indexed: ['{TIP}']), "
-            "so look-ups answer wrongly\n",
+            f"FAIL: entry 2: the {look_up.label} index does not match the leaf (index "
+            "rows the leaf does not name: []; named but not indexed: "
+            f"['{look_up.named}']), so look-ups answer wrongly\n",
         )
