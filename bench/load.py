@@ -189,24 +189,7 @@ def _percents(ratios: list[float]) -> str:
 
 
 def report(results: Results, backend: str, args: argparse.Namespace) -> bool:
-    print_table(
-        f"Isolated phases ({backend}, {args.duration:.0f}s each, "
-        f"{args.concurrency} clients; disclosures by {args.partners} partners)",
-        [
-            results.baseline,
-            results.filing,
-            results.baseline_listing,
-            results.listing,
-            results.disclosure,
-        ],
-    )
-    print_table("Realistic mix (all at once)", results.mix)
-    if results.paced:
-        print_table(
-            "Disclosures as an offered load (informational; the target is the "
-            "closed loop above)",
-            results.paced,
-        )
+    _print_tables(results, backend, args)
     ratio = results.filing.throughput / results.baseline.throughput
     listing = results.listing.throughput / results.baseline_listing.throughput
     p99 = results.disclosure.percentile(99)
@@ -239,6 +222,27 @@ def report(results: Results, backend: str, args: argparse.Namespace) -> bool:
         "OK: zero errors, zero lost writes (tips and audit entries counted via the API)"
     )
     return True
+
+
+def _print_tables(results: Results, backend: str, args: argparse.Namespace) -> None:
+    print_table(
+        f"Isolated phases ({backend}, {args.duration:.0f}s each, "
+        f"{args.concurrency} clients; disclosures by {args.partners} partners)",
+        [
+            results.baseline,
+            results.filing,
+            results.baseline_listing,
+            results.listing,
+            results.disclosure,
+        ],
+    )
+    print_table("Realistic mix (all at once)", results.mix)
+    if results.paced:
+        print_table(
+            "Disclosures as an offered load (informational; the target is the "
+            "closed loop above)",
+            results.paced,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -74,9 +74,12 @@ def verify(app, issuer, monkeypatch, tmp_path: Path):
     return run
 
 
-def _append(client: TestClient, headers: dict[str, str], make_entry, numbers) -> None:
+def _append(
+    client: TestClient, headers: dict[str, str], make_entry, numbers, **fields: Any
+) -> None:
     for number in numbers:
-        response = client.post("/v1/entries", json=make_entry(number), headers=headers)
+        entry = make_entry(number, **fields)
+        response = client.post("/v1/entries", json=entry, headers=headers)
         assert response.status_code == 201
 
 
@@ -325,14 +328,6 @@ class TestVerifyComparesTheLookUpIndexes:
             "audit_entry_tips", "tip_id", "tip", {"tip_ids": [TIP]}, TIP, OTHER_TIP
         )
 
-    def _append(self, client, appender, make_entry, look_up: _LookUp) -> None:
-        for number in range(3):
-            entry = make_entry(number, **look_up.entry)
-            assert (
-                client.post("/v1/entries", json=entry, headers=appender).status_code
-                == 201
-            )
-
     def _tamper(
         self,
         owner,
@@ -363,7 +358,7 @@ class TestVerifyComparesTheLookUpIndexes:
     def test_a_forged_row_fails(
         self, client, appender, make_entry, verify, signer, owner, backend, look_up
     ) -> None:
-        self._append(client, appender, make_entry, look_up)
+        _append(client, appender, make_entry, range(3), **look_up.entry)
         self._tamper(
             owner,
             backend,
@@ -383,7 +378,7 @@ class TestVerifyComparesTheLookUpIndexes:
     def test_a_removed_row_fails(
         self, client, appender, make_entry, verify, signer, owner, backend, look_up
     ) -> None:
-        self._append(client, appender, make_entry, look_up)
+        _append(client, appender, make_entry, range(3), **look_up.entry)
         trigger = look_up.table
         trigger += "_no_delete" if backend == "sqlite" else "_append_only"
         self._tamper(
