@@ -57,6 +57,7 @@ def test_csv_has_a_header_row_and_defused_formulas(client, reader, make_entry) -
     assert rows[1]["recipient_org_number"] == "202100-0076"
     assert rows[1]["payload_sha256"] == make_entry(1)["payload_sha256"]
     assert rows[2]["partner_reference"] == ""
+    assert [row["tip_ids"] for row in rows] == ["", "", f"{TIP};{OTHER_TIP};{TIP}", ""]
     items = client.get("/v1/entries", headers=reader).json()["items"]
     assert [row["leaf_hash"] for row in rows] == [item["leaf_hash"] for item in items]
 
