@@ -43,8 +43,10 @@ OPEN_QUESTIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "fol_32_c_in_force_date_unverified",
-        "Folkbokföringslagen 32 c § (SFS 2021:375, read) — its in-force date was not"
-        " found; the catalogue assumes 2021-07-01 and every decision goes to a person.",
+        "Folkbokföringslagen 32 c § (SFS 2021:375, read) — its in-force clause was not"
+        " found. Prop. 2020/21:160 and bet. 2020/21:SkU11 proposed 2021-06-18; the"
+        " catalogue assumes the later 2021-07-01, so in between the duty is not applied"
+        " rather than applied too early, and every decision goes to a person.",
     ),
     (
         "bbl_6_wording_unverified",
