@@ -100,8 +100,8 @@ class EntryRepository(Repository):
 
         The database accepts an entry only right after the last one (migrations
         0002 and 0004) and derives each entry's legal-basis and subject rows (0006)
-        and tip rows (0007) from its leaf: one pipelined round trip on PostgreSQL. The sequencer
-        moves past them with ``TreeRepository.advance``.
+        and tip rows (0007) from its leaf: one pipelined round trip on PostgreSQL.
+        The sequencer moves past them with ``TreeRepository.advance``.
         """
         if not entries:
             return
