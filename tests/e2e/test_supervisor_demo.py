@@ -31,6 +31,11 @@ def test_the_demo_steps_log_as_the_services_do(
     assert running["demo_clients"] == str(
         (tmp_path / "var").resolve() / "demo-clients.json"
     )
+    # The witness follows the log before the log asks it to cosign, so no round of
+    # the log's is refused by a witness that does not know it yet.
+    names = [event["event"] for event in events]
+    assert names.index("following_log") < names.index("witness_added")
+    assert "witness_failed" not in names
 
 
 def test_a_failing_demo_step_leaves_the_services_serving(
