@@ -206,6 +206,9 @@ class Stats:
     name: str
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    # 503 with Retry-After where the load is offered, not closed (drive_paced): the
+    # admission limit refusing more than the machine serves, as designed.
+    refused: int = 0
     error_samples: list[str] = field(default_factory=list)
     elapsed: float = 0.0
 
@@ -251,6 +254,10 @@ def print_table(title: str, rows: list[Stats]) -> None:
         print(stats.row())
         for sample in stats.error_samples:
             print(f"    error: {sample}")
+        if stats.refused:
+            print(
+                f"    refused: {stats.refused} (503 with Retry-After: offered more than served)"
+            )
 
 
 Call = Callable[[LeanClient, int], Awaitable[LeanResponse]]
@@ -331,15 +338,18 @@ async def drive_paced(load: Workload, rate: float, duration: float) -> None:
         calls: list[asyncio.Task[None]] = []
         sequence = 0
         while (now := time.perf_counter()) < started + duration:
-            calls.append(asyncio.create_task(_one(client, load, sequence)))
+            calls.append(asyncio.create_task(_one(client, load, sequence, paced=True)))
             sequence += 1
             await asyncio.sleep(max(0.0, started + sequence / rate - now))
         await asyncio.gather(*calls)
         load.stats.elapsed = time.perf_counter() - started
 
 
-async def _one(client: LeanClient, load: Workload, sequence: int) -> None:
-    """One call: its latency if it succeeded and its answer checks out, else an error."""
+async def _one(
+    client: LeanClient, load: Workload, sequence: int, *, paced: bool = False
+) -> None:
+    """One call: its latency if it succeeded and its answer checks out, else an error
+    (in an offered load, a refusal by admission control is counted apart)."""
     began = time.perf_counter()
     try:
         response = await load.call(client, sequence)
@@ -347,6 +357,9 @@ async def _one(client: LeanClient, load: Workload, sequence: int) -> None:
         load.stats.error(f"{type(error).__name__}: {error}")
         return
     took = time.perf_counter() - began
+    if paced and response.status_code == 503 and "retry-after" in response.headers:
+        load.stats.refused += 1
+        return
     if response.status_code not in load.expect:
         load.stats.error(f"HTTP {response.status_code} {response.text}")
         return

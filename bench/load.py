@@ -215,6 +215,12 @@ def report(results: Results, backend: str, args: argparse.Namespace) -> bool:
     )
     if results.disclosure_cpu:
         print(f"CPU per full disclosure (closed loop): {results.disclosure_cpu}")
+    refused = sum(stats.refused for stats in results.paced)
+    if refused:
+        print(
+            f"{refused} paced disclosures refused with 503 and Retry-After: more was "
+            "offered than the machine served (informational, not an error)"
+        )
     if results.problems:
         print("FAIL: " + "; ".join(results.problems))
         return False
