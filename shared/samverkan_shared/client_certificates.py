@@ -1,6 +1,7 @@
 """TLS client certificates a TLS-terminating ingress forwards in the ``Client-Cert``
-header (RFC 9440), their SHA-256 thumbprints (RFC 8705 §3.1, ``cnf.x5t#S256``) and
-subject distinguished names (RFC 8705 §2.1, RFC 4514).
+header (RFC 9440), their SHA-256 thumbprints (RFC 8705 §3.1, ``cnf.x5t#S256``),
+subject distinguished names (RFC 8705 §2.1, RFC 4514) and subject alternative names
+(§2.1.2).
 
 Pure: no web, database or network. Whether a service believes the header at all is
 its setting (``SAMVERKAN_TRUST_CLIENT_CERT_HEADER``): only an ingress that verified the
@@ -10,6 +11,7 @@ certificate at TLS, and strips any ``Client-Cert`` a caller sent, may be trusted
 import base64
 import binascii
 import hashlib
+import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ __all__ = [
     "certificate_from_file_bytes",
     "client_cert_header_value",
     "forwarded_certificate",
+    "normalized_san",
     "normalized_subject_dn",
 ]
 
@@ -48,6 +51,11 @@ _OIDS = {
 }
 
 
+# RFC 8705 §2.1.2: tls_client_auth_san_dns, _uri, _ip and _email, by the kind of
+# subject alternative name each names; registered and compared as "<kind>:<value>".
+_SAN_KINDS = ("dns", "uri", "ip", "email")
+
+
 class InvalidClientCertificate(ValueError):
     """The forwarded certificate (or a registered one) cannot be read; says why."""
 
@@ -59,19 +67,24 @@ class ClientCertificate:
     der: bytes
     thumbprint: str  # RFC 8705 §3.1: base64url SHA-256 of the DER, no padding
     subject_dn: str  # RFC 4514, as `normalized_subject_dn` renders a registered one
+    # Its subject alternative names, each as `normalized_san` renders a registered one.
+    alternative_names: frozenset[str] = frozenset()
 
     @classmethod
     def from_der(cls, der: bytes) -> "ClientCertificate":
         try:
             certificate = x509.load_der_x509_certificate(der)
             subject = certificate.subject.rfc4514_string(_NAMES)
+            names = _alternative_names(certificate)
         except ValueError:
             raise InvalidClientCertificate(
                 "the client certificate is not a DER-encoded X.509 certificate"
             ) from None
         digest = hashlib.sha256(der).digest()
         thumbprint = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-        return cls(der=der, thumbprint=thumbprint, subject_dn=subject)
+        return cls(
+            der=der, thumbprint=thumbprint, subject_dn=subject, alternative_names=names
+        )
 
     def has_subject(self, registered_dn: str) -> bool:
         """Whether the subject is ``registered_dn`` (normalised at registration).
@@ -80,6 +93,61 @@ class ClientCertificate:
         attribute equality is, for the names partners carry, caseIgnoreMatch.
         """
         return self.subject_dn.casefold() == registered_dn.casefold()
+
+    def has_alternative_name(self, registered: str) -> bool:
+        """Whether one of its subject alternative names is ``registered`` (as
+        `normalized_san` renders it): RFC 8705 §2.1.2, an entry of that kind with
+        that value."""
+        return registered in self.alternative_names
+
+
+def _alternative_names(certificate: x509.Certificate) -> frozenset[str]:
+    try:
+        names = certificate.extensions.get_extension_for_class(
+            x509.SubjectAlternativeName
+        ).value
+    except x509.ExtensionNotFound:
+        return frozenset()
+    found = [
+        *(("dns", value) for value in names.get_values_for_type(x509.DNSName)),
+        *(
+            ("uri", value)
+            for value in names.get_values_for_type(x509.UniformResourceIdentifier)
+        ),
+        *(("ip", str(value)) for value in names.get_values_for_type(x509.IPAddress)),
+        *(("email", value) for value in names.get_values_for_type(x509.RFC822Name)),
+    ]
+    return frozenset(_san_text(kind, value) for kind, value in found)
+
+
+def normalized_san(registered: str) -> str:
+    """``registered``, ``<kind>:<value>`` with kind ``dns``, ``uri``, ``ip`` or
+    ``email`` (RFC 8705 §2.1.2), as a certificate's names are compared: a DNS name
+    and an e-mail domain in lower case, an IP address in its canonical form (RFC
+    5952 for IPv6); or `InvalidClientCertificate`."""
+    kind, colon, value = registered.strip().partition(":")
+    if not colon or kind.lower() not in _SAN_KINDS or not value:
+        raise InvalidClientCertificate(
+            f"{registered!r} is not a subject alternative name: write "
+            "dns:<name>, uri:<URI>, ip:<address> or email:<address>"
+        )
+    try:
+        return _san_text(kind.lower(), value)
+    except ValueError as error:
+        raise InvalidClientCertificate(f"{registered!r}: {error}") from None
+
+
+def _san_text(kind: str, value: str) -> str:
+    """One alternative name as compared: DNS names are case-insensitive, as is an
+    e-mail address's domain (RFC 5280 §4.2.1.6, §7.5); an address has one form."""
+    if kind == "dns":
+        value = value.lower()
+    elif kind == "ip":
+        value = ipaddress.ip_address(value).compressed
+    elif kind == "email":
+        local, at, domain = value.rpartition("@")
+        value = f"{local}{at}{domain.lower()}"
+    return f"{kind}:{value}"
 
 
 def forwarded_certificate(values: Sequence[str]) -> ClientCertificate | None:

@@ -1,11 +1,14 @@
 """The forwarded client certificate (RFC 9440 ``Client-Cert``): one Byte Sequence
-holding one DER certificate, read strictly; its thumbprint (RFC 8705 §3.1) and
-subject (RFC 4514)."""
+holding one DER certificate, read strictly; its thumbprint (RFC 8705 §3.1), subject
+(RFC 4514) and subject alternative names (§2.1.2)."""
 
 import base64
 import contextlib
+import ipaddress
+import re
 
 import pytest
+from cryptography import x509
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +18,7 @@ from samverkan_shared.client_certificates import (
     certificate_from_file_bytes,
     client_cert_header_value,
     forwarded_certificate,
+    normalized_san,
     normalized_subject_dn,
 )
 from tests.support.certificates import POLICE_DN, make_certificate
@@ -113,3 +117,50 @@ def test_a_truncated_certificate_is_refused() -> None:
     der = make_certificate().der
     with pytest.raises(InvalidClientCertificate):
         forwarded_certificate([client_cert_header_value(der[:-1])])
+
+
+_NAMES = [
+    x509.DNSName("API.Polisen.se"),
+    x509.UniformResourceIdentifier("https://polisen.se/samverkan"),
+    x509.IPAddress(ipaddress.ip_address("2001:db8::1")),
+    x509.RFC822Name("Samverkan@Polisen.SE"),
+]
+
+
+@pytest.mark.parametrize(
+    ("registered", "carried"),
+    [
+        pytest.param("dns:api.polisen.se", True, id="dns, case ignored"),
+        pytest.param("DNS:API.POLISEN.SE", True, id="kind and name in capitals"),
+        pytest.param("dns:polisen.se", False, id="another dns name"),
+        pytest.param("uri:https://polisen.se/samverkan", True, id="uri"),
+        pytest.param("uri:https://POLISEN.se/samverkan", False, id="uri exactly"),
+        pytest.param("ip:2001:0db8:0:0::1", True, id="ip in another spelling"),
+        pytest.param("ip:192.0.2.1", False, id="another ip"),
+        pytest.param("email:Samverkan@polisen.se", True, id="email, domain case"),
+        pytest.param("email:samverkan@polisen.se", False, id="email local part"),
+    ],
+)
+def test_a_registered_alternative_name_is_found_by_kind_and_value(
+    registered: str, carried: bool
+) -> None:
+    """RFC 8705 §2.1.2: the certificate must carry an entry of that kind with that
+    value; DNS names and e-mail domains are case-insensitive (RFC 5280 §7.5)."""
+    certificate = make_certificate(alternative_names=_NAMES)
+    read = forwarded_certificate([certificate.header["Client-Cert"]])
+    assert read is not None
+    assert read.has_alternative_name(normalized_san(registered)) is carried
+
+
+def test_a_certificate_without_alternative_names_carries_none() -> None:
+    read = ClientCertificate.from_der(make_certificate().der)
+    assert read.alternative_names == frozenset()
+    assert not read.has_alternative_name("dns:polisen.se")
+
+
+@pytest.mark.parametrize(
+    "wrong", ["api.polisen.se", "dns:", "dn:api.polisen.se", "ip:999.0.0.1", ":x"]
+)
+def test_a_registered_alternative_name_needs_a_kind_and_a_value(wrong: str) -> None:
+    with pytest.raises(InvalidClientCertificate, match=re.escape(repr(wrong))):
+        normalized_san(wrong)

@@ -4,6 +4,7 @@ issued by a test certificate authority (for a real TLS server in front of the su
 
 import base64
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -60,7 +61,7 @@ def _signed(
     issuer_key: ec.EllipticCurvePrivateKey,
     *,
     authority: bool = False,
-    dns_name: str | None = None,
+    alternative_names: Sequence[x509.GeneralName] = (),
 ) -> Certificate:
     now = datetime.now(UTC)
     builder = (
@@ -73,9 +74,9 @@ def _signed(
         .not_valid_after(now + timedelta(days=1))
         .add_extension(x509.BasicConstraints(ca=authority, path_length=None), True)
     )
-    if dns_name is not None:
+    if alternative_names:
         builder = builder.add_extension(
-            x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False
+            x509.SubjectAlternativeName(list(alternative_names)), critical=False
         )
     certificate = builder.sign(issuer_key, hashes.SHA256())
     return Certificate(
@@ -90,12 +91,14 @@ def make_certificate(
     organisation: str = "Polismyndigheten",
     country: str = "SE",
     serial_number: str | None = None,
+    alternative_names: Sequence[x509.GeneralName] = (),
 ) -> Certificate:
     """A self-signed P-256 certificate with the subject CN, O, C (and serialNumber,
-    the organisation number in Swedish organisation certificates); valid for a day."""
+    the organisation number in Swedish organisation certificates) and any
+    ``alternative_names``; valid for a day."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = _subject(common_name, organisation, country, serial_number)
-    return _signed(subject, key, subject, key)
+    return _signed(subject, key, subject, key, alternative_names=alternative_names)
 
 
 class CertificateAuthority:
@@ -119,4 +122,5 @@ class CertificateAuthority:
         ``dns_name``)."""
         key = ec.generate_private_key(ec.SECP256R1())
         subject = _subject(common_name, organisation, "SE", None)
-        return _signed(subject, key, self._name, self._key, dns_name=dns_name)
+        names = [x509.DNSName(dns_name)] if dns_name is not None else []
+        return _signed(subject, key, self._name, self._key, alternative_names=names)

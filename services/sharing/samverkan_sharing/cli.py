@@ -80,6 +80,7 @@ def _add(args: argparse.Namespace) -> int:
                 redirect_uris=args.redirect_uri,
                 dpop=args.dpop,
                 tls_subject_dn=args.tls_subject_dn,
+                tls_san=args.tls_san,
                 tls_certificates=certificates,
                 certificate_bound_tokens=args.certificate_bound_tokens,
             )
@@ -112,6 +113,7 @@ def _list(args: argparse.Namespace) -> int:
                         "redirect_uris": client.redirect_uris or [],
                         "dpop": client.dpop,
                         "tls_subject_dn": client.tls_subject_dn,
+                        "tls_san": client.tls_san,
                         "tls_thumbprints": client.tls_thumbprints or [],
                         "certificate_bound_tokens": client.certificate_bound_tokens,
                         "active": client.active,
@@ -298,6 +300,13 @@ def _add_client_tls_arguments(add: argparse.ArgumentParser) -> None:
         "ingress trusts",
     )
     add.add_argument(
+        "--tls-san",
+        metavar="KIND:VALUE",
+        help="tls_client_auth (RFC 8705 §2.1.2) by a subject alternative name the "
+        "certificate must carry instead of its subject DN: dns:<name>, uri:<URI>, "
+        "ip:<address> or email:<address>, e.g. dns:api.polisen.se",
+    )
+    add.add_argument(
         "--tls-certificate",
         action="append",
         default=[],
@@ -308,8 +317,8 @@ def _add_client_tls_arguments(add: argparse.ArgumentParser) -> None:
         "--certificate-bound-tokens",
         action="store_true",
         help="bind every token to the TLS client certificate the client presents "
-        "(cnf.x5t#S256, RFC 8705 §3); always so with --tls-subject-dn and "
-        "--tls-certificate",
+        "(cnf.x5t#S256, RFC 8705 §3); always so with --tls-subject-dn, --tls-san "
+        "and --tls-certificate",
     )
 
 

@@ -65,3 +65,9 @@ def sharing_factory(
 @pytest.fixture
 def sharing(sharing_factory: Callable[..., Sharing]) -> Sharing:
     return sharing_factory()
+
+
+@pytest.fixture
+def mtls(sharing_factory: Callable[..., Sharing]) -> Sharing:
+    """sharing behind an ingress it trusts to forward client certificates."""
+    return sharing_factory(trust_client_cert_header=True)

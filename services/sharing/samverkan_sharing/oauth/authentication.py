@@ -87,9 +87,9 @@ _BY_CERTIFICATE = (
 def _by_certificate(
     client_id: str, certificate: ClientCertificate | None, clients: ClientRepository
 ) -> ClientRecord:
-    """RFC 8705 §2.1 (the subject DN of a certificate the ingress verified against
-    the certificate authorities it trusts) and §2.2 (a certificate registered
-    itself, by its SHA-256 thumbprint)."""
+    """RFC 8705 §2.1 (the subject DN, or a subject alternative name, of a
+    certificate the ingress verified against the certificate authorities it trusts)
+    and §2.2 (a certificate registered itself, by its SHA-256 thumbprint)."""
     client = clients.get(client_id)
     if client is None or client.auth_method not in TLS_AUTH_METHODS:
         raise OAuthError(
@@ -103,7 +103,13 @@ def _by_certificate(
             "This client authenticates with its TLS client certificate (RFC 8705) "
             "and none was presented: connect over mutual TLS.",
         )
-    if client.auth_method == "tls_client_auth":
+    if client.auth_method == "tls_client_auth" and client.tls_san is not None:
+        fits = certificate.has_alternative_name(client.tls_san)
+        why = (
+            "The certificate has no subject alternative name "
+            f"{client.tls_san!r}, the one registered for this client."
+        )
+    elif client.auth_method == "tls_client_auth":
         fits = client.tls_subject_dn is not None and certificate.has_subject(
             client.tls_subject_dn
         )

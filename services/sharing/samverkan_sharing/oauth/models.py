@@ -58,8 +58,10 @@ class ClientRecord(SharingTable, table=True):
     # Where the client may have people sent back after they sign in (exact match).
     redirect_uris: list[str] | None = Field(default=None, sa_column=Column(JSON))
     dpop: str = Field(default="optional", max_length=10)
-    # tls_client_auth: the subject DN its certificate must have (RFC 4514).
+    # tls_client_auth: the subject DN its certificate must have (RFC 4514), or
+    # instead a subject alternative name it must carry ("dns:api.example.se").
     tls_subject_dn: str | None = Field(default=None, max_length=500)
+    tls_san: str | None = Field(default=None, max_length=500)
     # self_signed_tls_client_auth: its certificates' SHA-256 thumbprints (x5t#S256).
     tls_thumbprints: list[str] | None = Field(default=None, sa_column=Column(JSON))
     # RFC 8705 §3.4 tls_client_certificate_bound_access_tokens: every token bound to

@@ -12,6 +12,7 @@ from samverkan_shared.auth import SCOPE_AUDIENCES
 from samverkan_shared.client_certificates import (
     ClientCertificate,
     InvalidClientCertificate,
+    normalized_san,
     normalized_subject_dn,
 )
 from samverkan_shared.identifiers import (
@@ -51,17 +52,17 @@ def register_client(
     redirect_uris: Sequence[str] = (),
     dpop: str = "optional",
     tls_subject_dn: str | None = None,
+    tls_san: str | None = None,
     tls_certificates: Sequence[ClientCertificate] = (),
     certificate_bound_tokens: bool = False,
 ) -> tuple[ClientRecord, str | None]:
     """Register a client; returns it and its secret (None but for
     client_secret_basic). It authenticates one way (`_auth_method`); ``dpop`` and
     ``certificate_bound_tokens`` bind its tokens (`_certificate_bound`); one that
-    files tips names its municipality (`_municipality`).
-    """
+    files tips names its municipality (`_municipality`)."""
     scope_list = sorted(set(scopes))
     _check_registration(name, kind, scope_list, recipient, jwks, dpop)
-    method = _auth_method(jwks, tls_subject_dn, tls_certificates)
+    method = _auth_method(jwks, tls_subject_dn, tls_san, tls_certificates)
     bound = _certificate_bound(method, dpop, asked=certificate_bound_tokens)
     _check_redirect_uris(redirect_uris)
     secret = new_secret() if method == "client_secret_basic" else None
@@ -79,6 +80,7 @@ def register_client(
         redirect_uris=list(redirect_uris) or None,
         dpop=dpop,
         tls_subject_dn=_subject_dn(tls_subject_dn),
+        tls_san=_alternative_name(tls_san),
         tls_thumbprints=[c.thumbprint for c in tls_certificates] or None,
         certificate_bound_tokens=bound,
         created_at=datetime.now(UTC),
@@ -91,26 +93,29 @@ def register_client(
 def _auth_method(
     jwks: Mapping[str, Any] | None,
     tls_subject_dn: str | None,
+    tls_san: str | None,
     tls_certificates: Sequence[ClientCertificate],
 ) -> str:
     """The one way the client authenticates: a secret, or ``jwks``
-    (private_key_jwt), or its TLS client certificate (RFC 8705 §2): one with
-    ``tls_subject_dn`` from a certificate authority the ingress trusts
-    (tls_client_auth), or one of ``tls_certificates`` (self_signed_tls_client_auth).
+    (private_key_jwt), or its TLS client certificate (RFC 8705 §2): one from a
+    certificate authority the ingress trusts with ``tls_subject_dn`` or, exactly one
+    of them (§2.1.2), ``tls_san`` (tls_client_auth), or one of ``tls_certificates``
+    (self_signed_tls_client_auth).
     """
     given = [
         method
         for method, present in (
             ("private_key_jwt", jwks is not None),
             ("tls_client_auth", tls_subject_dn is not None),
+            ("tls_client_auth", tls_san is not None),
             ("self_signed_tls_client_auth", bool(tls_certificates)),
         )
         if present
     ]
     if len(given) > 1:
         raise InvalidClient(
-            "a client authenticates one way: give one of --jwks, --tls-subject-dn "
-            "and --tls-certificate"
+            "a client authenticates one way: give one of --jwks, --tls-subject-dn, "
+            "--tls-san and --tls-certificate"
         )
     return given[0] if given else "client_secret_basic"
 
@@ -136,6 +141,15 @@ def _subject_dn(dn: str | None) -> str | None:
         return normalized_subject_dn(dn)
     except InvalidClientCertificate as error:
         raise InvalidClient(f"--tls-subject-dn: {error}") from None
+
+
+def _alternative_name(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        return normalized_san(name)
+    except InvalidClientCertificate as error:
+        raise InvalidClient(f"--tls-san: {error}") from None
 
 
 def _org_number(org_number: str) -> str:
