@@ -1,9 +1,7 @@
 """Mutual TLS at sharing's token endpoint (RFC 8705) for the tests: a partner
 registered to authenticate by certificate, a token asked for with the certificate
-the ingress forwards (RFC 9440 ``Client-Cert``), and the token's claims."""
+the ingress forwards (RFC 9440 ``Client-Cert``)."""
 
-import base64
-import json
 from typing import Any
 
 from samverkan_shared.client_certificates import ClientCertificate
@@ -15,19 +13,9 @@ __all__ = [
     "certificate_token",
     "police_client",
     "self_signed_client",
-    "token_claims",
 ]
 
 TOKEN_URL = f"{ISSUER}/oauth/token"
-
-
-def token_claims(token: str) -> dict[str, Any]:
-    """A JWT's payload, unverified (the tests read what the server put in it)."""
-    payload = token.split(".")[1]
-    claims: dict[str, Any] = json.loads(
-        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    )
-    return claims
 
 
 def police_client(sharing: Sharing, **fields: Any) -> str:

@@ -1,5 +1,7 @@
 """A test issuer: an ES256 key, a validator that trusts it, and real signed access tokens."""
 
+import base64
+import json
 import secrets
 import time
 from collections.abc import Iterable, Mapping
@@ -79,3 +81,12 @@ class TestIssuer:
 @pytest.fixture(scope="session")
 def issuer() -> TestIssuer:
     return TestIssuer()
+
+
+def token_claims(token: str) -> dict[str, Any]:
+    """A JWT's payload, unverified (the tests read what the server put in it)."""
+    payload = token.split(".")[1]
+    claims: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
+    return claims

@@ -1,7 +1,6 @@
 """DPoP at the token endpoint (RFC 9449 §5, §8): bound tokens, server nonces, each
 client's policy, and each refusal on its own; introspection's ``cnf``; the CLI."""
 
-import base64
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -13,16 +12,9 @@ from authlib.jose import JsonWebKey
 from samverkan_shared.cli import main
 from samverkan_shared.dpop import ProofSigner
 from tests.support.sharing import ISSUER, Sharing
+from tests.support.tokens import token_claims
 
 TOKEN_URL = f"{ISSUER}/oauth/token"
-
-
-def _claims(token: str) -> dict[str, Any]:
-    payload = token.split(".")[1]
-    claims: dict[str, Any] = json.loads(
-        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    )
-    return claims
 
 
 def _post(sharing: Sharing, client: tuple[str, str | None], proofs: list[str]) -> Any:
@@ -55,7 +47,7 @@ def test_a_proof_with_the_server_s_nonce_gets_a_token_bound_to_its_key(
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["token_type"] == "DPoP"
-    assert _claims(body["access_token"])["cnf"] == {"jkt": signer.jkt}
+    assert token_claims(body["access_token"])["cnf"] == {"jkt": signer.jkt}
     # The nonce for the next request comes with the answer (§8.2).
     assert response.headers["dpop-nonce"]
     again = _post(
@@ -72,7 +64,7 @@ def test_an_optional_client_without_a_proof_gets_a_bearer_token(
     response = _post(sharing, sharing.register(scopes=["tips:read"]), [])
     assert response.status_code == 200
     assert response.json()["token_type"] == "Bearer"
-    assert "cnf" not in _claims(response.json()["access_token"])
+    assert "cnf" not in token_claims(response.json()["access_token"])
     assert "dpop-nonce" not in response.headers
 
 

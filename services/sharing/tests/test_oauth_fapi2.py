@@ -17,6 +17,7 @@ from samverkan_shared.client_certificates import ClientCertificate
 from samverkan_shared.dpop import ProofSigner
 from samverkan_shared.oauth_client import ASSERTION_TYPE
 from tests.support.certificates import POLICE_DN, make_certificate
+from tests.support.mtls import certificate_token, police_client
 from tests.support.sharing import ISSUER, Sharing
 
 TOKEN_URL = f"{ISSUER}/oauth/token"
@@ -196,19 +197,8 @@ def test_a_mutual_tls_client_gets_a_certificate_bound_token_without_dpop(
         if method == "tls_client_auth"
         else {"tls_certificates": [ClientCertificate.from_der(certificate.der)]}
     )
-    client_id, secret = fapi_mtls.register(
-        kind="partner",
-        recipient="polismyndigheten",
-        org_number="202100-0076",
-        scopes=["disclosures:request"],
-        **registration,
-    )
-    assert secret is None
-    response = fapi_mtls.client.post(
-        TOKEN_URL,
-        data={"grant_type": "client_credentials", "client_id": client_id},
-        headers=certificate.header,
-    )
+    client_id = police_client(fapi_mtls, **registration)
+    response = certificate_token(fapi_mtls, client_id, certificate)
     assert response.status_code == 200, response.text
     assert response.json()["token_type"] == "Bearer"
     assert response.json()["expires_in"] == 600
@@ -244,16 +234,8 @@ def test_a_certificate_alone_binds_no_token_of_a_client_not_registered_for_it(
 def test_a_mutual_tls_client_without_its_certificate_is_refused(
     fapi_mtls: Sharing,
 ) -> None:
-    client_id, _ = fapi_mtls.register(
-        kind="partner",
-        recipient="polismyndigheten",
-        org_number="202100-0076",
-        scopes=["disclosures:request"],
-        tls_subject_dn=POLICE_DN,
-    )
-    response = fapi_mtls.client.post(
-        TOKEN_URL, data={"grant_type": "client_credentials", "client_id": client_id}
-    )
+    client_id = police_client(fapi_mtls, tls_subject_dn=POLICE_DN)
+    response = certificate_token(fapi_mtls, client_id, None)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_client"
     assert "none was presented" in response.json()["error_description"]

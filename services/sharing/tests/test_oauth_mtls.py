@@ -16,9 +16,9 @@ from tests.support.mtls import (
     certificate_token,
     police_client,
     self_signed_client,
-    token_claims,
 )
 from tests.support.sharing import Sharing
+from tests.support.tokens import token_claims
 
 NO_CERTIFICATE = {
     "error": "invalid_client",
