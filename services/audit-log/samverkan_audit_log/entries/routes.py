@@ -92,12 +92,19 @@ def list_entries(
     return Response(body, media_type="application/json")
 
 
-@router.get("/{index}", summary="One entry", responses=problem_responses(404))
+@router.get(
+    "/{index}",
+    summary="One entry, by its index in the log",
+    responses=problem_responses(404),
+)
 def get_entry(
     index: Annotated[int, Path(ge=0, le=MAX_INDEX)],
     caller: AuditReader,
     session: ReadingSession,
 ) -> EntryItem:
+    """The entry at `index` (`audit:read`): what was disclosed to whom, on which
+    legal basis and when, never the data itself; 404 past the end of the log. Prove
+    it against a checkpoint with `/v1/proofs/inclusion`."""
     return service.get_entry(session, index)
 
 
@@ -113,5 +120,9 @@ def lookup(
     log: LogDep,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
+    """Every entry that names this personal, coordination or organisation number
+    (`audit:read`; GDPR art. 15.1 c). The number travels in the body, never in a
+    URL, and is matched by the keyed pseudonym sharing wrote: it is neither stored
+    nor echoed. Pages of entries, oldest first; `next_cursor` continues."""
     page = service.lookup_subject(session, body.identifier, log.pseudonym_key, cursor)
     return Response(page, media_type="application/json")

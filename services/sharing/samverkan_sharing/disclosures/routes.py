@@ -103,10 +103,19 @@ def list_disclosures(
     return DisclosureSummaryPage(items=items, next_cursor=next_cursor)
 
 
-@_requests.get("/{disclosure_id}", responses=problem_responses(404))
+@_requests.get(
+    "/{disclosure_id}",
+    summary="One disclosure: its decision per field, what was released and why",
+    responses=problem_responses(404),
+)
 def read_disclosure(
     disclosure_id: DisclosureId, caller: AnyCaller, service: DisclosuresDep
 ) -> Disclosure:
+    """A partner reads its own requests and notices (anyone else's is 404), an
+    officer any. `released` holds the data handed out, `withheld` each field kept back
+    with its reason, `decision.fields` the rule engine's outcome, legal basis and
+    reason per field (and, for a held field, the officers' `manual_assessment`), and
+    `audit` the receipt of the log entry stored before anything left."""
     record = service.get(caller, disclosure_id)
     return present(record, service, officer=is_officer(caller))
 
@@ -143,7 +152,9 @@ def disclosure_receipt(
 
 
 @_requests.post(
-    "/{disclosure_id}/assessment", responses=problem_responses(403, 404, 409, 503)
+    "/{disclosure_id}/assessment",
+    summary="An officer's written assessment of the held fields (first pair of eyes)",
+    responses=problem_responses(403, 404, 409, 503),
 )
 def assess_disclosure(
     disclosure_id: DisclosureId,
@@ -151,12 +162,19 @@ def assess_disclosure(
     caller: AssessingPerson,
     service: DisclosuresDep,
 ) -> Disclosure:
+    """A person of the holding organisation, signed in with `disclosures:assess`
+    (a client's own token is 403), writes the assessment and proposes release or
+    withhold for fields that are `needs_assessment` (any other field is 422). The
+    disclosure must be `awaiting_assessment` (else 409) and becomes `assessed`;
+    nothing is released until a different person approves."""
     record = service.assess(caller, disclosure_id, body.assessment, body.proposals)
     return present(record, service, officer=True)
 
 
 @_requests.post(
-    "/{disclosure_id}/approval", responses=problem_responses(403, 404, 409, 503)
+    "/{disclosure_id}/approval",
+    summary="Another officer approves or denies the assessment (second pair of eyes)",
+    responses=problem_responses(403, 404, 409, 503),
 )
 async def approve_disclosure(
     disclosure_id: DisclosureId,
@@ -164,6 +182,11 @@ async def approve_disclosure(
     caller: ApprovingPerson,
     request: Request,
 ) -> Disclosure:
+    """A person of the holding organisation with `disclosures:approve` who did not
+    write the assessment (the assessor is 403) decides an `assessed` disclosure
+    (else 409). `approve` releases the rules' fields and those proposed for release,
+    through the audit log first: if the log is away the answer is 503 and nothing
+    leaves; the same call again completes it. `deny` releases nothing."""
     return await with_disclosures(
         request,
         lambda service: present(

@@ -99,10 +99,16 @@ async def list_tips(
     return Response(page.json(), media_type="application/json")
 
 
-@router.get("/{tip_id}", responses=problem_responses(404))
+@router.get(
+    "/{tip_id}",
+    summary="One tip, with its status history",
+    responses=problem_responses(404),
+)
 def get_tip(
     tip_id: uuid.UUID, token: TipsReader, session: ReadingSession, keyring: KeyringDep
 ) -> Tip:
+    """A tip the caller's organisation filed or, with tips:manage, one on an
+    agreement it owns; any other tip is 404, as if it did not exist."""
     caller = Caller.from_token(token)
     return service.get_tip(session, tip_id, caller=caller, keyring=keyring)
 
