@@ -98,8 +98,8 @@ def _auth_method(
 ) -> str:
     """The one way the client authenticates: a secret, or ``jwks``
     (private_key_jwt), or its TLS client certificate (RFC 8705 §2): one from a
-    certificate authority the ingress trusts with ``tls_subject_dn`` or, exactly one
-    of them (§2.1.2), ``tls_san`` (tls_client_auth), or one of ``tls_certificates``
+    certificate authority the ingress trusts, with ``tls_subject_dn`` or ``tls_san``
+    (exactly one, §2.1.2: tls_client_auth), or one of ``tls_certificates``
     (self_signed_tls_client_auth).
     """
     given = [
